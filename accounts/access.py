@@ -1,0 +1,191 @@
+"""The access policy for units and people.
+
+Who may see what follows from three sources, turned here into (a) a queryset filter for
+lists and (b) a check for one object and one action:
+
+- membership: everyone sees themselves, their own unit and its members;
+- roles held in a unit (current on today's date):
+  head / deputy            -> read and manage the unit's subtree,
+  inspector, council roles -> read the unit's subtree,
+  staff                    -> read the unit (same as membership),
+  administrator            -> read and administer the whole organisation;
+- explicit django-guardian grants of ``accounts.view_unit`` on a unit -> read its subtree.
+
+Lists are always filtered by the queryset, never by per-object checks. An object outside
+the scope is "not found" (404), never "forbidden", so nothing leaks its existence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, RoleAssignment, Unit, UnitGroupObjectPermission, UnitUserObjectPermission, User
+
+MANAGING_ROLES = frozenset({Role.HEAD, Role.DEPUTY})
+SUBTREE_READING_ROLES = frozenset(
+    {Role.HEAD, Role.DEPUTY, Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
+)
+COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY})
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    """Drop every path that lies inside another one: its subtree is already covered."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """What one user may reach, computed once per request from roles and grants."""
+
+    user_id: int | None
+    is_superuser: bool
+    own_unit_id: int | None
+    roles: frozenset[str]
+    admin_org_ids: frozenset[int]
+    read_paths: tuple[str, ...]  # unit subtrees readable through roles or grants
+    managed_paths: tuple[str, ...]  # unit subtrees the user heads or deputises
+
+    # -- queryset filters ----------------------------------------------------------
+
+    def units_q(self, prefix: str = "") -> Q:
+        """Q over units (through the relation `prefix`, e.g. "unit__") this user may read."""
+        if self.is_superuser:
+            return Q()
+        q = Q(**{f"{prefix}pk__in": [self.own_unit_id] if self.own_unit_id else []})
+        if self.admin_org_ids:
+            q |= Q(**{f"{prefix}organisation_id__in": sorted(self.admin_org_ids)})
+        for path in self.read_paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    def people_q(self) -> Q:
+        """Q over users this user may read: themselves and members of readable units."""
+        if self.is_superuser:
+            return Q()
+        return Q(pk=self.user_id) | self.units_q("unit__")
+
+    # -- single-object checks (no query) ------------------------------------------
+
+    def can_read_unit(self, unit: Unit) -> bool:
+        return (
+            self.is_superuser
+            or unit.pk == self.own_unit_id
+            or unit.organisation_id in self.admin_org_ids
+            or any(unit.path.startswith(path) for path in self.read_paths)
+        )
+
+    def can_manage_unit(self, unit: Unit) -> bool:
+        """Head or deputy of the unit or of one above it."""
+        return self.is_superuser or any(unit.path.startswith(path) for path in self.managed_paths)
+
+    def can_administer_unit(self, unit: Unit) -> bool:
+        return self.is_superuser or unit.organisation_id in self.admin_org_ids
+
+    def can_read_person(self, person: User) -> bool:
+        if self.is_superuser or person.pk == self.user_id:
+            return True
+        return person.unit is not None and self.can_read_unit(person.unit)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or bool(self.admin_org_ids)
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.managed_paths)
+
+    @property
+    def is_inspector(self) -> bool:
+        return Role.INSPECTOR in self.roles
+
+    @property
+    def is_council(self) -> bool:
+        return bool(self.roles & COUNCIL_ROLES)
+
+
+_NO_ACCESS = AccessScope(None, False, None, frozenset(), frozenset(), (), ())
+
+
+def scope_for(user) -> AccessScope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NO_ACCESS
+    cached = getattr(user, "_access_scope", None)
+    if cached is not None:
+        return cached
+
+    roles: set[str] = set()
+    admin_org_ids: set[int] = set()
+    read_paths: set[str] = set()
+    managed_paths: set[str] = set()
+    for role, path, org_id in RoleAssignment.objects.current().filter(user=user).values_list(
+        "role", "unit__path", "unit__organisation_id"
+    ):
+        roles.add(role)
+        if role == Role.ADMIN:
+            admin_org_ids.add(org_id)
+        if role in SUBTREE_READING_ROLES:
+            read_paths.add(path)
+        if role in MANAGING_ROLES:
+            managed_paths.add(path)
+
+    granted = UnitUserObjectPermission.objects.filter(user=user, permission__codename="view_unit").values_list(
+        "content_object__path", flat=True
+    ).union(
+        UnitGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename="view_unit"
+        ).values_list("content_object__path", flat=True)
+    )
+    read_paths.update(granted)
+
+    scope = AccessScope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        own_unit_id=user.unit_id,
+        roles=frozenset(roles),
+        admin_org_ids=frozenset(admin_org_ids),
+        read_paths=_outermost(read_paths),
+        managed_paths=_outermost(managed_paths),
+    )
+    user._access_scope = scope
+    return scope
+
+
+# -- selectors used by every page and API ---------------------------------------------
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    if scope is _NO_ACCESS:
+        return Unit.objects.none()
+    return Unit.objects.filter(scope.units_q())
+
+
+def people_visible_to(user) -> QuerySet[User]:
+    scope = scope_for(user)
+    if scope is _NO_ACCESS:
+        return User.objects.none()
+    return User.objects.filter(scope.people_q())
+
+
+def get_unit_for_user(user, pk) -> Unit:
+    """The unit, or 404 when it does not exist or lies outside the user's scope."""
+    try:
+        return units_visible_to(user).select_related("organisation").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_person_for_user(user, pk) -> User:
+    """The person, or 404 when they do not exist or lie outside the user's scope."""
+    try:
+        return people_visible_to(user).select_related("unit").get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

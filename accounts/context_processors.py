@@ -1,0 +1,18 @@
+from accounts.access import scope_for
+
+
+def navigation(request):
+    """What the navigation shows depends on the user's roles (decided here, not in templates)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    return {
+        "nav": {
+            "is_manager": scope.is_manager,
+            "is_inspector": scope.is_inspector,
+            "is_council": scope.is_council,
+            "is_admin": scope.is_admin,
+            "can_use_admin_site": user.is_staff,
+        }
+    }

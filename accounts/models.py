@@ -1,0 +1,233 @@
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+from accounts.text import fold
+
+
+class Organisation(models.Model):
+    """A public body that runs Kỷ Cương (e.g. a province); it owns one or more unit trees."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+    OFFICE = "office", _("Office")
+    DEPARTMENT = "department", _("Department")
+    DIVISION = "division", _("Division")
+    COMMUNE = "commune", _("Commune / ward")
+    INSPECTORATE = "inspectorate", _("Inspectorate")
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    PARTY_INSPECTION = "party_inspection", _("Party inspection committee")
+    MASS_ORGANISATION = "mass_organisation", _("Fatherland Front / mass organisation")
+    PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
+    OTHER = "other", _("Other")
+
+
+class Unit(MP_Node):
+    """A unit in an organisation's tree, of any depth.
+
+    The materialised path (treebeard's MP_Node) makes a subtree one indexed
+    `path LIKE 'prefix%'` query (PostgreSQL gets a varchar_pattern_ops index for it
+    because `path` is unique).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices, default=UnitKind.OTHER)
+    active = models.BooleanField(_("active"), default=True)
+    search_text = models.CharField(max_length=400, editable=False, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_in_organisation"),
+        ]
+        permissions = [("assign_in_unit", "Can assign work in the unit's subtree")]
+
+    def __str__(self):
+        return self.name
+
+    def refresh_search_text(self):
+        self.search_text = fold(f"{self.name} {self.code}")[:400]
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """Q matching this unit and every unit below it, through the relation `prefix`."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key grant table (guardian's generic one is slow on big tables)."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class UnitGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class StaffGroup(models.TextChoices):
+    CADRE = "can_bo", _("Cadre (cán bộ)")
+    CIVIL_SERVANT = "cong_chuc", _("Civil servant (công chức)")
+    PUBLIC_EMPLOYEE = "vien_chuc", _("Public employee (viên chức)")
+    WORKER = "nguoi_lao_dong", _("Contract worker (người lao động)")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, username, password, **extra_fields):
+        if not username:
+            raise ValueError("A username is required.")
+        user = self.model(username=username, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, username, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(username, password, **extra_fields)
+
+    def create_superuser(self, username, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        extra_fields.setdefault("full_name", username)
+        return self._create_user(username, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An official (or a system administrator) who signs in."""
+
+    username = models.CharField(
+        _("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    employee_code = models.CharField(_("employee code"), max_length=50, unique=True, null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("unit")
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    staff_group = models.CharField(
+        _("staff group"), max_length=20, choices=StaffGroup.choices, default=StaffGroup.CIVIL_SERVANT
+    )
+    is_leader = models.BooleanField(_("leader or manager"), default=False)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    service_start_date = models.DateField(_("service start date"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    search_text = models.CharField(max_length=500, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["unit", "full_name"], name="user_unit_name_idx")]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
+
+    def refresh_search_text(self):
+        self.search_text = fold(f"{self.full_name} {self.employee_code or ''} {self.username} {self.email}")[:500]
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    HEAD = "head", _("Head of unit")
+    DEPUTY = "deputy", _("Deputy head")
+    STAFF = "staff", _("Staff")
+    INSPECTOR = "inspector", _("Inspector")
+    COUNCIL_MEMBER = "council_member", _("Emulation council member")
+    COUNCIL_SECRETARY = "council_secretary", _("Emulation council secretary")
+    ADMIN = "admin", _("Administrator")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on, user__is_active=True)
+
+
+class RoleAssignment(models.Model):
+    """A role held by a person in a unit, for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("official"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["unit__path", "role"]
+        indexes = [
+            models.Index(fields=["user", "role"], name="role_user_role_idx"),
+            models.Index(fields=["unit", "role"], name="role_unit_role_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_valid_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

@@ -1,0 +1,65 @@
+"""Reads of units and people, always scoped by the access policy."""
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.access import people_visible_to, scope_for, units_visible_to
+from accounts.models import RoleAssignment, Unit, User
+from accounts.text import fold
+
+
+def unit_list_for_user(user, *, search: str = "", include_inactive: bool = False) -> QuerySet[Unit]:
+    units = units_visible_to(user).select_related("organisation")
+    if not include_inactive:
+        units = units.filter(active=True)
+    if search:
+        units = units.filter(search_text__contains=fold(search))
+    return units.order_by("path")
+
+
+def person_list_for_user(user, *, search: str = "", unit: Unit | None = None) -> QuerySet[User]:
+    people = people_visible_to(user).filter(is_active=True).select_related("unit")
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    if search:
+        people = people.filter(search_text__contains=fold(search))
+    return people.order_by("full_name", "id")
+
+
+def unit_children_with_counts(user, unit: Unit) -> QuerySet[Unit]:
+    """Direct sub-units the user may see, each with the number of active members below it."""
+    return (
+        units_visible_to(user)
+        .filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("path")
+    )
+
+
+def subtree_counts(unit: Unit) -> dict[str, int]:
+    return {
+        "units": Unit.objects.filter(path__startswith=unit.path, active=True).count(),
+        "people": User.objects.filter(unit__path__startswith=unit.path, is_active=True).count(),
+    }
+
+
+def roles_of(user) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.current().filter(user=user).select_related("unit").order_by("unit__path", "role")
+
+
+def role_units(user, roles) -> list[Unit]:
+    """The units where the user currently holds one of `roles` (outermost first)."""
+    seen = {}
+    for assignment in roles_of(user).filter(role__in=list(roles)):
+        seen.setdefault(assignment.unit_id, assignment.unit)
+    return list(seen.values())
+
+
+__all__ = [
+    "person_list_for_user",
+    "role_units",
+    "roles_of",
+    "scope_for",
+    "subtree_counts",
+    "unit_children_with_counts",
+    "unit_list_for_user",
+]

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("accounts/me/", views.profile_redirect, name="me"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("import/", views.import_people, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+]

@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import excel
+from accounts.access import get_person_for_user, get_unit_for_user, scope_for
+from accounts.forms import ImportForm
+from accounts.models import Organisation
+from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
+from config.pagination import paginate, query_without_page
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+@require_GET
+def unit_list(request):
+    search = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, unit_list_for_user(request.user, search=search))
+    context = {"page": page, "q": search, "query": query_without_page(request)}
+    template = "accounts/unit_list.html#rows" if request.htmx else "accounts/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def unit_detail(request, pk):
+    unit = get_unit_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    search = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, person_list_for_user(request.user, unit=unit, search=search))
+    context = {
+        "unit": unit,
+        "ancestors": [a for a in unit.get_ancestors() if scope.can_read_unit(a)],
+        "children": unit_children_with_counts(request.user, unit),
+        "page": page,
+        "q": search,
+        "query": query_without_page(request),
+    }
+    return render(request, "accounts/unit_detail.html", context)
+
+
+@login_required
+@require_GET
+def person_list(request):
+    search = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, person_list_for_user(request.user, search=search))
+    context = {"page": page, "q": search, "query": query_without_page(request)}
+    template = "accounts/person_list.html#rows" if request.htmx else "accounts/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def person_detail(request, pk):
+    person = get_person_for_user(request.user, pk)
+    return render(request, "accounts/person_detail.html", {"person": person, "roles": roles_of(person)})
+
+
+def _require_admin(user):
+    scope = scope_for(user)
+    if not scope.is_admin:
+        raise Http404
+    return scope
+
+
+def _admin_organisations(user):
+    scope = _require_admin(user)
+    organisations = Organisation.objects.order_by("name")
+    return organisations if scope.is_superuser else organisations.filter(pk__in=scope.admin_org_ids)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_people(request):
+    organisations = _admin_organisations(request.user)
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, organisations=organisations)
+        if form.is_valid():
+            result = excel.import_units_and_people(
+                form.cleaned_data["file"], organisation=form.cleaned_data["organisation"], acting_user=request.user
+            )
+            if result.ok:
+                messages.success(request, _("Import finished: nothing was written twice."))
+            else:
+                messages.error(request, _("The file has errors. Nothing was imported; fix them and try again."))
+    else:
+        form = ImportForm(organisations=organisations)
+    return render(request, "accounts/import.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+def import_template(request):
+    _require_admin(request.user)
+    response = HttpResponse(
+        excel.template_workbook_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi-can-bo.xlsx"'
+    return response
+
+
+@login_required
+def profile_redirect(request):
+    return redirect("accounts:person_detail", pk=request.user.pk)

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import api as accounts_api
+from reports import views as report_views
+
+admin.site.site_header = _("Kỷ Cương administration")
+admin.site.site_title = "Kỷ Cương"
+
+api_v1 = [
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("units/", accounts_api.UnitListApi.as_view(), name="unit-list"),
+    path("units/<int:pk>/", accounts_api.UnitDetailApi.as_view(), name="unit-detail"),
+    path("people/", accounts_api.PersonListApi.as_view(), name="person-list"),
+    path("people/<int:pk>/", accounts_api.PersonDetailApi.as_view(), name="person-detail"),
+]
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("readyz", report_views.readyz, name="readyz"),
+    path("", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

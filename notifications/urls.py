@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+]

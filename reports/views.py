@@ -1,0 +1,57 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
+from accounts.models import Organisation, Role, Unit, User
+from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
+from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each role sees its own section; a person with several roles sees several."""
+    user = request.user
+    scope = scope_for(user)
+    context = {"roles": roles_of(user), "scope": scope}
+    if scope.is_manager:
+        context["managed"] = [
+            {"unit": unit, "counts": subtree_counts(unit), "children": unit_children_with_counts(user, unit)}
+            for unit in role_units(user, MANAGING_ROLES)
+        ]
+    if scope.is_inspector:
+        context["inspected"] = [
+            {"unit": unit, "counts": subtree_counts(unit)} for unit in role_units(user, {Role.INSPECTOR})
+        ]
+    if scope.is_council:
+        context["councils"] = [{"unit": unit, "counts": subtree_counts(unit)} for unit in role_units(user, COUNCIL_ROLES)]
+    if scope.is_admin:
+        organisations = Organisation.objects.all() if scope.is_superuser else Organisation.objects.filter(pk__in=scope.admin_org_ids)
+        context["administered"] = [
+            {
+                "organisation": org,
+                "units": Unit.objects.filter(organisation=org).count(),
+                "people": User.objects.filter(unit__organisation=org, is_active=True).count(),
+            }
+            for org in organisations
+        ]
+        context["job_runs"] = job_run_recent()
+        context["last_heartbeat"] = scheduler_last_heartbeat()
+    if user.unit_id:
+        context["colleagues"] = User.objects.filter(unit_id=user.unit_id, is_active=True).exclude(pk=user.pk).count()
+    return render(request, "reports/home.html", context)
+
+
+@require_GET
+def readyz(request):
+    """Ready when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

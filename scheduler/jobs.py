@@ -1,0 +1,34 @@
+"""Housekeeping jobs that belong to no domain app."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from scheduler.models import JobRun
+from scheduler.registry import scheduled_job
+
+
+@scheduled_job("scheduler.heartbeat", interval_seconds=lambda: settings.SCHEDULER_HEARTBEAT_SECONDS)
+def heartbeat() -> int:
+    """Record that the scheduler is alive (its JobRun row is the heartbeat)."""
+    return 0
+
+
+@scheduled_job("scheduler.clear_expired_sessions", cron="15 2 * * *")
+def clear_expired_sessions() -> int:
+    """Delete sessions that have expired."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@scheduled_job("scheduler.prune_job_runs", cron="30 2 * * *")
+def prune_job_runs() -> int:
+    """Keep 90 days of job-run history (heartbeats: 2 days)."""
+    now = timezone.now()
+    old_heartbeats, _ = JobRun.objects.filter(
+        job_id="scheduler.heartbeat", started_at__lt=now - timedelta(days=2)
+    ).delete()
+    old_runs, _ = JobRun.objects.filter(started_at__lt=now - timedelta(days=90)).delete()
+    return old_heartbeats + old_runs

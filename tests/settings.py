@@ -1,0 +1,17 @@
+"""Test settings: the real settings with fast hashing and in-memory e-mail."""
+
+import os
+
+# Real environment variables win; a developer's .env (DEBUG=true) must not leak into tests.
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
