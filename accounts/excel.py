@@ -342,15 +342,15 @@ def _write_units(units: list[dict], organisation: Organisation, result: ImportRe
             if unit is None:
                 fields = {"organisation": organisation, "code": data["code"], "name": data["name"],
                           "kind": data["kind"], "active": data["active"]}
-                unit = parent.add_child(**fields) if parent else Unit.add_root(**fields)
+                unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
                 result.units_created += 1
             else:
-                current_parent = unit.get_parent()
+                current_parent = Unit.objects.get_parent(unit)
                 if (current_parent.pk if current_parent else None) != (parent.pk if parent else None):
                     if parent is not None:
-                        unit.move(parent, pos="last-child")
+                        Unit.objects.move(unit, parent, pos="last-child")
                     else:
-                        unit.move(Unit.get_last_root_node(), pos="last-sibling")
+                        Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
                     unit.refresh_from_db()
                 unit.name, unit.kind, unit.active = data["name"], data["kind"], data["active"]
                 unit.save()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import excel
 from accounts.access import get_person_for_user, get_unit_for_user, scope_for
 from accounts.forms import ImportForm
-from accounts.models import Organisation
+from accounts.models import Organisation, Unit
 from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
 from config.pagination import paginate, query_without_page
 
@@ -38,7 +38,7 @@ def unit_detail(request, pk):
     page = paginate(request, person_list_for_user(request.user, unit=unit, search=search))
     context = {
         "unit": unit,
-        "ancestors": [a for a in unit.get_ancestors() if scope.can_read_unit(a)],
+        "ancestors": [a for a in Unit.objects.get_ancestors(unit) if scope.can_read_unit(a)],
         "children": unit_children_with_counts(request.user, unit),
         "page": page,
         "q": search,

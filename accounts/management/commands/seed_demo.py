@@ -72,7 +72,7 @@ class Command(BaseCommand):
             nonlocal created_units
             if code not in units:
                 fields = {"organisation": org, "code": code, "name": name, "kind": kind}
-                units[code] = units[parent_code].add_child(**fields) if parent_code else Unit.add_root(**fields)
+                units[code] = Unit.objects.add_child(units[parent_code], fields) if parent_code else Unit.objects.add_root(fields)
                 created_units += 1
             return units[code]
 
