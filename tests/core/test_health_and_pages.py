@@ -1,0 +1,133 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_healthz_touches_neither_database_nor_session(client):
+    # No django_db mark: any database access here would raise.
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert "sessionid" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_readyz_checks_the_database(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_pages_are_vietnamese_by_default(client):
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert '<html lang="vi">' in body and "Đăng nhập Kỷ Cương" in body
+
+
+@pytest.mark.django_db
+def test_english_is_available(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert "Log in to Kỷ Cương" in body
+
+
+@pytest.mark.django_db
+def test_404_page_is_vietnamese(client, world):
+    client.force_login(world.head_dept)
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404 and "Không tìm thấy" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_dates_are_shown_dd_mm_yyyy(client, world):
+    from datetime import date
+
+    world.head_dept.service_start_date = date(2015, 8, 1)
+    world.head_dept.save()
+    client.force_login(world.head_dept)
+    assert "01/08/2015" in client.get(reverse("accounts:person_detail", args=[world.head_dept.pk])).content.decode()
+
+
+def _po_entries(path: Path):
+    """(msgid, translated?) for every entry of a .po file, continuation lines joined."""
+    entries, msgid, strs, key = [], None, [], None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+        if match:
+            key = match.group(1)
+            if key == "msgid":
+                if msgid is not None:
+                    entries.append((msgid, any(strs)))
+                msgid, strs = match.group(2), []
+            elif key.startswith("msgstr"):
+                strs.append(match.group(2))
+        elif line.startswith('"') and key:
+            if key == "msgid":
+                msgid += line[1:-1]
+            elif key.startswith("msgstr"):
+                strs[-1] += line[1:-1]
+    if msgid is not None:
+        entries.append((msgid, any(strs)))
+    return [(m, ok) for m, ok in entries if m]
+
+
+def test_vietnamese_catalogue_is_complete_and_compiled():
+    po = ROOT / "locale/vi/LC_MESSAGES/django.po"
+    untranslated = [m for m, ok in _po_entries(po) if not ok]
+    assert untranslated == []
+    mo = po.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1
+
+
+def test_missing_secret_key_fails_loudly_when_debug_is_off():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    env["DEBUG"] = "false"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_unsupported_database_fails_loudly():
+    env = dict(os.environ, SECRET_KEY="x", DEBUG="false", DATABASE_URL="mysql://root@127.0.0.1/test")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0 and "SQLite or PostgreSQL" in result.stderr
+
+
+def test_sqlite_defaults_are_the_embedded_ones():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(SECRET_KEY="x", DEBUG="false")
+    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; from django.conf import settings as s; "
+            "d=s.DATABASES['default']; print(d['ENGINE'], d['OPTIONS']['transaction_mode'], d['OPTIONS']['timeout'], "
+            "'journal_mode=WAL' in d['OPTIONS']['init_command'], s.TIME_ZONE, s.LANGUAGE_CODE)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "IMMEDIATE", "20", "True", "Asia/Ho_Chi_Minh", "vi"]
+
+
+def test_openapi_schema_and_offline_docs(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/people/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "drf_spectacular_sidecar" in docs and "cdn" not in docs.lower()
+
+
+def test_htmx_is_served_from_static_files(client, db):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("django_htmx/htmx-2.min.js")
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert "/static/django_htmx/htmx-2.min.js" in body and "unpkg" not in body and "cdn" not in body.lower()
