@@ -27,6 +27,9 @@ class PostgresLeaderLock:
     def try_acquire(self) -> bool:
         if self._connection is None:
             self._connection = connections.create_connection(self.alias)
+            # The watchdog checks the lock from a worker thread; this connection is only
+            # ever used by one thread at a time (the watchdog job has max_instances=1).
+            self._connection.inc_thread_sharing()
             self._connection.ensure_connection()
             self._connection.set_autocommit(True)
         with self._connection.cursor() as cursor:

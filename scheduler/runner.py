@@ -8,7 +8,7 @@ import socket
 import traceback
 from datetime import datetime
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from scheduler.models import JobRun
@@ -24,7 +24,7 @@ def job_run_slot(job: JobDefinition, now: datetime | None = None) -> JobRun | No
     connections are closed before and after, so a long-lived scheduler process never
     works on a connection the server has dropped.
     """
-    close_old_connections()
+    _close_stale_connections()
     try:
         now = now or timezone.now()
         slot = job.slot_at(now)
@@ -56,4 +56,10 @@ def job_run_slot(job: JobDefinition, now: datetime | None = None) -> JobRun | No
         )
         return run
     finally:
+        _close_stale_connections()
+
+
+def _close_stale_connections():
+    # Never inside a caller's transaction (tests call jobs inside one): closing would break it.
+    if not connection.in_atomic_block:
         close_old_connections()
