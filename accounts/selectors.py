@@ -1,6 +1,6 @@
 """Reads of units and people, always scoped by the access policy."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import RoleAssignment, Unit, User
@@ -26,11 +26,18 @@ def person_list_for_user(user, *, search: str = "", unit: Unit | None = None) ->
 
 
 def unit_children_with_counts(user, unit: Unit) -> QuerySet[Unit]:
-    """Direct sub-units the user may see, each with the number of active members below it."""
+    """Direct sub-units the user may see, each with the number of active people in its subtree."""
+    people_below = (
+        User.objects.filter(unit__path__startswith=OuterRef("path"), is_active=True)
+        .order_by()
+        .values("is_active")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         units_visible_to(user)
         .filter(path__startswith=unit.path, depth=unit.depth + 1)
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .annotate(member_count=Subquery(people_below, output_field=IntegerField()))
         .order_by("path")
     )
 

@@ -72,3 +72,14 @@ def test_subtree_query_uses_an_index_on_postgresql(world):
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "Index" in plan, plan
+
+
+def test_children_counts_cover_the_whole_subtree(world, django_assert_num_queries):
+    from accounts.selectors import unit_children_with_counts
+    from tests.factories import UserFactory
+
+    UserFactory(unit=world.sub_division)  # two levels below dept
+    world.head_dept._access_scope = None
+    with django_assert_num_queries(3):  # roles, grants (scope), the children with their counts
+        counts = {u.code: u.member_count for u in unit_children_with_counts(world.head_dept, world.dept)}
+    assert counts == {"D1A": 3}  # Nguyễn Văn A, Trần Thị Bích, and the one in D1A1
