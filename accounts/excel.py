@@ -197,6 +197,23 @@ def _date(value, sheet, row, column, errors) -> date | None:
     return None
 
 
+def _take_code(code: str, row: int, seen: dict[str, int], report, *, missing: str, too_long: str) -> bool:
+    """Check a row's code: present, at most 50 characters, not used earlier in the file.
+
+    Returns False when the row cannot be used at all (no code, or a duplicate).
+    """
+    if not code:
+        report(missing)
+        return False
+    if len(code) > 50:
+        report(too_long)
+    if code in seen:
+        report(_("Code %(code)s already appears on row %(row)d.") % {"code": code, "row": seen[code]})
+        return False
+    seen[code] = row
+    return True
+
+
 def _validate_units(records, organisation, errors) -> list[dict]:
     kinds = _choice_lookup(UnitKind.choices)
     existing = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
@@ -206,16 +223,10 @@ def _validate_units(records, organisation, errors) -> list[dict]:
         col = lambda key: _cell(UNIT_SHEET, UNIT_COLUMNS, key)  # noqa: E731
         code = _text(record.get("code"))
         name = _text(record.get("name"))
-        if not code:
-            errors.append(RowError(UNIT_SHEET, row, col("code"), _("The unit code is required.")))
+        if not _take_code(code, row, seen, lambda message: errors.append(RowError(UNIT_SHEET, row, col("code"), message)),
+                          missing=_("The unit code is required."),
+                          too_long=_("The unit code is longer than 50 characters.")):
             continue
-        if len(code) > 50:
-            errors.append(RowError(UNIT_SHEET, row, col("code"), _("The unit code is longer than 50 characters.")))
-        if code in seen:
-            errors.append(RowError(UNIT_SHEET, row, col("code"),
-                                   _("Code %(code)s already appears on row %(row)d.") % {"code": code, "row": seen[code]}))
-            continue
-        seen[code] = row
         if not name:
             errors.append(RowError(UNIT_SHEET, row, col("name"), _("The unit name is required.")))
         elif len(name) > 255:
@@ -267,16 +278,10 @@ def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[
     for row, record in records:
         col = lambda key: _cell(PEOPLE_SHEET, PEOPLE_COLUMNS, key)  # noqa: E731
         code = _text(record.get("employee_code"))
-        if not code:
-            errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"), _("The employee code is required.")))
+        report = lambda message: errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"), message))  # noqa: E731
+        if not _take_code(code, row, seen_codes, report, missing=_("The employee code is required."),
+                          too_long=_("The employee code is longer than 50 characters.")):
             continue
-        if len(code) > 50:
-            errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"), _("The employee code is longer than 50 characters.")))
-        if code in seen_codes:
-            errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),
-                                   _("Code %(code)s already appears on row %(row)d.") % {"code": code, "row": seen_codes[code]}))
-            continue
-        seen_codes[code] = row
         current = existing.get(code)
         if current is not None and current.unit is not None and current.unit.organisation_id != organisation.pk:
             errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),

@@ -141,3 +141,36 @@ def test_two_scheduler_processes_run_each_slot_once(tmp_path):
                 except subprocess.TimeoutExpired:
                     process.kill()
     assert second.returncode == 0  # SIGTERM stops it cleanly
+
+
+def test_two_scheduler_processes_on_an_sqlite_file_run_each_slot_once(tmp_path):
+    """The embedded default: a file lock beside the database file elects one scheduler."""
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}", SECRET_KEY="test", DEBUG="false",
+        SCHEDULER_HEARTBEAT_SECONDS="1", SCHEDULER_STANDBY_POLL_SECONDS="0.5",
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
+    first = _start_scheduler(env, tmp_path / "first.log")
+    time.sleep(1.5)
+    second = _start_scheduler(env, tmp_path / "second.log")
+    try:
+        time.sleep(4)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        time.sleep(3)
+    finally:
+        for process in (first, second):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=10)
+    with sqlite3.connect(database) as db:
+        runs = db.execute("SELECT scheduled_for, pid FROM scheduler_jobrun WHERE job_id = 'scheduler.heartbeat'").fetchall()
+    slots = [slot for slot, _pid in runs]
+    assert len(slots) >= 4 and len(slots) == len(set(slots))
+    assert {pid for _slot, pid in runs} == {first.pid, second.pid}  # the standby took over after the kill
+    assert "standby" in (tmp_path / "second.log").read_text()
