@@ -8,6 +8,7 @@ from treebeard.forms import movenodeform_factory
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Organisation, RoleAssignment, Unit, User
+from accounts.text import fold
 
 
 class ScopedAdminMixin:
@@ -40,8 +41,6 @@ class UnitAdmin(ScopedAdminMixin, GuardedModelAdminMixin, SimpleHistoryAdmin, Tr
         return queryset.filter(pk__in=units_visible_to(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
-        from accounts.text import fold
-
         return super().get_search_results(request, queryset, fold(search_term))
 
 
@@ -74,8 +73,6 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         return queryset.filter(pk__in=people_visible_to(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
-        from accounts.text import fold
-
         return super().get_search_results(request, queryset, fold(search_term))
 
     def get_readonly_fields(self, request, obj=None):

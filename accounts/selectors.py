@@ -2,7 +2,7 @@
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
-from accounts.access import people_visible_to, scope_for, units_visible_to
+from accounts.access import people_visible_to, units_visible_to
 from accounts.models import RoleAssignment, Unit, User
 from accounts.text import fold
 
@@ -60,13 +60,3 @@ def role_units(user, roles) -> list[Unit]:
         seen.setdefault(assignment.unit_id, assignment.unit)
     return list(seen.values())
 
-
-__all__ = [
-    "person_list_for_user",
-    "role_units",
-    "roles_of",
-    "scope_for",
-    "subtree_counts",
-    "unit_children_with_counts",
-    "unit_list_for_user",
-]

@@ -1,6 +1,8 @@
 """Error pages in the user's language (Vietnamese by default)."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 def permission_denied(request, exception=None):
@@ -12,8 +14,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without context processors touching the database: the error may be the database.
-    from django.template import loader
-    from django.http import HttpResponseServerError
-
+    # A static page with no context processors: the error may be the database itself.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -139,3 +139,20 @@ def test_htmx_is_served_from_static_files(client, db):
     assert finders.find("django_htmx/htmx-2.min.js")
     body = client.get(reverse("accounts:login")).content.decode()
     assert "/static/django_htmx/htmx-2.min.js" in body and "unpkg" not in body and "cdn" not in body.lower()
+
+
+def test_server_error_page_is_static_and_vietnamese(rf):
+    from config.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "Đã xảy ra lỗi" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_search_ignores_diacritics(client, world):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    body = client.get("/admin/accounts/user/", {"q": "nguyen van a"}).content.decode()
+    assert "Nguyễn Văn A" in body and "Trần Thị Bích" not in body
+    assert client.get("/admin/accounts/unit/", {"q": "so noi vu"}).status_code == 200
