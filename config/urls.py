@@ -24,6 +24,7 @@ urlpatterns = [
     path("readyz", report_views.readyz, name="readyz"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("tasks/", include("tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

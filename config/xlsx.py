@@ -1,0 +1,66 @@
+"""Excel writing shared by every exporter: write-only (flat memory) and safe against formula injection.
+
+Any user text that Excel could take for a formula (starting with = + - @, a tab or a carriage
+return, or their full-width forms) is written as a text cell with Excel's quote prefix, so it
+shows exactly as typed and is never evaluated (CWE-1236).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.http import FileResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def cell(sheet, value, *, bold: bool = False):
+    """A write-only cell; strings that look like formulas stay text."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    result = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        result.data_type = "s"  # never a formula, whatever the text starts with
+        if value.startswith(FORMULA_TRIGGERS):
+            result.quotePrefix = True
+    if isinstance(value, datetime):
+        result.number_format = "dd/mm/yyyy hh:mm"
+    elif isinstance(value, date):
+        result.number_format = "dd/mm/yyyy"
+    if bold:
+        result.font = Font(bold=True, color="FFFFFF")
+        result.fill = PatternFill("solid", fgColor="8B1A1A")
+        result.alignment = Alignment(wrap_text=True, vertical="center")
+    return result
+
+
+def workbook_response(filename: str, sheet_title: str, headers: list[str], rows: Iterable[Iterable],
+                      *, title_line: str = "", widths: list[int] | None = None) -> FileResponse:
+    """Write the rows with openpyxl write-only into a temporary file and stream it back."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title[:31])
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[_letter(index)].width = width
+    if title_line:
+        sheet.append([cell(sheet, title_line)])
+        sheet.append([])
+    sheet.append([cell(sheet, h, bold=True) for h in headers])
+    for row in rows:
+        sheet.append([cell(sheet, value) for value in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    book.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)

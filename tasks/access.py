@@ -1,0 +1,70 @@
+"""Who may see a task and who may act on it.
+
+See: the people on it (assigner, lead, monitor, co-operating person or unit member), the heads
+and deputies of the lead or assigning unit's subtree, the organisation's administrators.
+Drafts: only the assigner and the managers of the assigning unit. Everything else is 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.access import scope_for
+from tasks.models import Participant, Task, TaskStatus
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Task.objects.none()
+    if scope.is_superuser:
+        return Task.objects.all()
+    mine = Participant.objects.filter(Q(user_id=scope.user_id) | Q(unit_id=scope.own_unit_id, user__isnull=True))
+    q = (
+        Q(lead_id=scope.user_id) | Q(assigner_id=scope.user_id) | Q(monitor_id=scope.user_id)
+        | Q(pk__in=mine.values("task_id"))
+    )
+    for path in scope.managed_paths:
+        q |= Q(lead_unit__path__startswith=path) | Q(assigning_unit__path__startswith=path)
+    if scope.admin_org_ids:
+        q |= Q(assigning_unit__organisation_id__in=sorted(scope.admin_org_ids))
+    drafts_of_mine = Q(assigner_id=scope.user_id)
+    for path in scope.managed_paths:
+        drafts_of_mine |= Q(assigning_unit__path__startswith=path)
+    return Task.objects.filter(q).filter(~Q(status=TaskStatus.DRAFT) | drafts_of_mine)
+
+
+def get_task_for_user(user, pk, *, for_update: bool = False) -> Task:
+    """The task, or 404 when it does not exist or the user may not see it."""
+    try:
+        return tasks_visible_to(user).select_related(
+            "assigner", "assigning_unit", "lead", "lead_unit", "monitor", "parent", "process_template"
+        ).get(pk=pk)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_assign_in(user, unit) -> bool:
+    """Heads and deputies assign in their subtree; a guardian grant `accounts.assign_in_unit`
+    on the unit or one above it delegates the right."""
+    scope = scope_for(user)
+    if scope.can_manage_unit(unit):
+        return True
+    from accounts.models import Unit, UnitUserObjectPermission
+
+    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return UnitUserObjectPermission.objects.filter(
+        user_id=scope.user_id, permission__codename="assign_in_unit", content_object__path__in=ancestor_paths
+    ).exists()
+
+
+def is_assigning_authority(user, task: Task) -> bool:
+    """The assigner, or a head/deputy above the assigning unit: decides extensions and results."""
+    return task.assigner_id == user.pk or scope_for(user).can_manage_unit(task.assigning_unit)
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied

@@ -1,0 +1,65 @@
+"""Official status of a task (QĐ 42/2014): derived from completion time, effective deadline and now.
+
+done on time / done late / not done within deadline / not done overdue — plus "on time after
+extension", kept apart in reports. A task finished one minute after its deadline is late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import OPEN_STATUSES, Task, TaskStatus
+
+DONE_ON_TIME = "done_on_time"
+DONE_ON_TIME_EXTENDED = "done_on_time_extended"
+DONE_LATE = "done_late"
+OPEN_WITHIN = "open_within"
+OPEN_OVERDUE = "open_overdue"
+NOT_TRACKED = "not_tracked"  # draft, returned or cancelled
+
+LABELS = {
+    DONE_ON_TIME: _("Done on time"),
+    DONE_ON_TIME_EXTENDED: _("Done on time after extension"),
+    DONE_LATE: _("Done late"),
+    OPEN_WITHIN: _("Not done, within deadline"),
+    OPEN_OVERDUE: _("Not done, overdue"),
+    NOT_TRACKED: _("Not tracked"),
+}
+OFFICIAL_ORDER = [DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_WITHIN, OPEN_OVERDUE]
+
+
+def official_status(task: Task, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if task.status == TaskStatus.COMPLETED:
+        # Timeliness is judged on when the result was submitted, not when it was approved.
+        done_at = task.submitted_at or task.completed_at
+        if done_at <= task.deadline:
+            return DONE_ON_TIME_EXTENDED if task.extended else DONE_ON_TIME
+        return DONE_LATE
+    if task.status in OPEN_STATUSES:
+        if task.status == TaskStatus.SUBMITTED and task.submitted_at and task.submitted_at <= task.deadline:
+            return OPEN_WITHIN
+        return OPEN_OVERDUE if now > task.deadline else OPEN_WITHIN
+    return NOT_TRACKED
+
+
+def official_status_expression(now: datetime | None = None) -> Case:
+    """The same rule as an SQL expression, for counting and filtering in the database."""
+    now = now or timezone.now()
+    done = Q(status=TaskStatus.COMPLETED)
+    done_in_time = done & (Q(submitted_at__lte=F("deadline")) | Q(submitted_at__isnull=True, completed_at__lte=F("deadline")))
+    return Case(
+        When(done_in_time & Q(extended=True), then=Value(DONE_ON_TIME_EXTENDED)),
+        When(done_in_time, then=Value(DONE_ON_TIME)),
+        When(done, then=Value(DONE_LATE)),
+        When(Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline")), then=Value(OPEN_WITHIN)),
+        When(Q(status__in=OPEN_STATUSES, deadline__lt=now), then=Value(OPEN_OVERDUE)),
+        When(Q(status__in=OPEN_STATUSES), then=Value(OPEN_WITHIN)),
+        default=Value(NOT_TRACKED),
+        output_field=CharField(),
+    )
+

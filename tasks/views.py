@@ -1,0 +1,351 @@
+"""Task pages. Each view: access helper → form → action → redirect (or an htmx fragment)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import MANAGING_ROLES, get_unit_for_user, scope_for
+from accounts.models import Unit
+from accounts.selectors import role_units
+from config.errors import ConflictError
+from config.pagination import paginate, query_without_page
+from tasks import excel, services
+from tasks.access import can_assign_in, get_task_for_user, is_assigning_authority
+from tasks.clarity import clarity_check
+from tasks.forms import (
+    ApproveForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ParticipantFormSet,
+    ProgressForm,
+    ReasonForm,
+    SubmitForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from tasks.models import Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
+from tasks.selectors import task_list_for_user, task_timeline, unit_overview
+from tasks.status import LABELS, OFFICIAL_ORDER, official_status
+
+
+def _assignable_units(user) -> list[Unit]:
+    return role_units(user, MANAGING_ROLES)
+
+
+@login_required
+@require_GET
+def task_list(request):
+    form = TaskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tab = filters.get("tab") or "lead"
+    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
+    tasks = task_list_for_user(
+        request.user, tab=tab if tab != "unit" else "", q=filters.get("q", ""), official=filters.get("official", ""),
+        unit=unit, deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
+        directive=filters.get("directive", ""),
+    )
+    page = paginate(request, tasks)
+    context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
+               "query": query_without_page(request), "can_create": bool(_assignable_units(request.user))}
+    template = "tasks/list.html#rows" if request.htmx else "tasks/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def overview(request):
+    units = _assignable_units(request.user)
+    if request.GET.get("unit"):
+        unit = get_unit_for_user(request.user, request.GET["unit"])
+        if not scope_for(request.user).can_manage_unit(unit):
+            raise Http404
+    elif units:
+        unit = units[0]
+    else:
+        raise Http404
+    data = unit_overview(request.user, unit)
+    peak = max([data["total"], *[row["total"] for row in data["children"]], 1])
+    return render(request, "tasks/overview.html", {
+        "unit": unit, "units": units, "order": OFFICIAL_ORDER, "labels": LABELS, "peak": peak, **data,
+    })
+
+
+def _form_context(request, form, formset, task=None, assigning_unit=None):
+    checks = None
+    if form.is_bound:
+        candidate = form.instance if task is None else task
+        checks = _live_checks(form, formset, candidate, assigning_unit)
+    elif task is not None:
+        checks = clarity_check(task)
+    return {"form": form, "formset": formset, "task": task, "checks": checks, "assigning_unit": assigning_unit,
+            "units": _assignable_units(request.user)}
+
+
+def _live_checks(form, formset, task, assigning_unit):
+    """Run the gate on what was typed, without saving anything."""
+    form.is_valid()
+    candidate = Task(assigning_unit=assigning_unit) if task is None or task.pk is None else task
+    for name in form.Meta.fields:
+        if name in form.cleaned_data:
+            setattr(candidate, name, form.cleaned_data[name])
+    if candidate.lead_id and not candidate.lead_unit_id and candidate.lead.unit_id:
+        candidate.lead_unit = candidate.lead.unit
+    participants = formset.participants() if formset.is_valid() else []
+    return clarity_check(candidate, participants=[Participant(**p) for p in participants],
+                         steps=[] if candidate.pk is None else None)
+
+
+def _assigning_unit_from(request) -> Unit:
+    unit_id = request.POST.get("assigning_unit") or request.GET.get("unit")
+    units = _assignable_units(request.user)
+    if unit_id:
+        unit = get_unit_for_user(request.user, unit_id)
+        if not can_assign_in(request.user, unit):
+            raise Http404
+        return unit
+    if not units:
+        raise Http404
+    return units[0]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    assigning_unit = _assigning_unit_from(request)
+    if request.method == "POST":
+        form = TaskForm(request.POST, user=request.user, assigning_unit=assigning_unit)
+        formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
+        if form.is_valid() and formset.is_valid():
+            try:
+                task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit,
+                                                  data=form.cleaned_data, participants=formset.participants())
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if "assign" in request.POST:
+                    return _assign_after_save(request, task)
+                messages.success(request, _("Draft saved."))
+                return redirect("tasks:detail", pk=task.pk)
+    else:
+        form = TaskForm(user=request.user, assigning_unit=assigning_unit)
+        formset = ParticipantFormSet(user=request.user, prefix="p")
+    return render(request, "tasks/form.html", _form_context(request, form, formset, assigning_unit=assigning_unit))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    task = get_task_for_user(request.user, pk)
+    if not is_assigning_authority(request.user, task):
+        raise PermissionDenied
+    if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
+        messages.error(request, _("Only a draft or a returned task can be edited."))
+        return redirect("tasks:detail", pk=task.pk)
+    if request.method == "POST":
+        form = TaskForm(request.POST, instance=Task.objects.get(pk=task.pk), user=request.user,
+                        assigning_unit=task.assigning_unit)
+        formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.task_update_draft(actor=request.user, task=task, data=form.cleaned_data,
+                                           participants=formset.participants())
+            except ValidationError as error:
+                _add_errors(form, error)
+            except ConflictError as conflict:
+                messages.error(request, conflict.message)
+            else:
+                if "assign" in request.POST:
+                    return _assign_after_save(request, task)
+                messages.success(request, _("Draft saved."))
+                return redirect("tasks:detail", pk=task.pk)
+    else:
+        form = TaskForm(instance=task, user=request.user, assigning_unit=task.assigning_unit)
+        initial = [{"user": p.user, "unit": p.unit, "part": p.part, "deadline": p.deadline} for p in task.participants.all()]
+        formset = ParticipantFormSet(initial=initial, user=request.user, prefix="p")
+    return render(request, "tasks/form.html", _form_context(request, form, formset, task=task,
+                                                            assigning_unit=task.assigning_unit))
+
+
+@login_required
+@require_POST
+def checklist(request):
+    """The live 5-rõ checklist of the form, re-rendered by htmx as the user types."""
+    assigning_unit = _assigning_unit_from(request)
+    form = TaskForm(request.POST, user=request.user, assigning_unit=assigning_unit)
+    formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
+    return render(request, "tasks/_checklist.html", {"checks": _live_checks(form, formset, None, assigning_unit)})
+
+
+def _add_errors(form, error: ValidationError):
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _assign_after_save(request, task):
+    try:
+        services.task_assign(actor=request.user, task=task)
+    except ValidationError as error:
+        for message in error.message_dict.get("clarity", []) + error.message_dict.get("deadline", []):
+            messages.error(request, message)
+        messages.warning(request, _("The draft was saved but not assigned."))
+        return redirect("tasks:edit", pk=task.pk)
+    messages.success(request, _("Task assigned."))
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@login_required
+@require_GET
+def task_detail(request, pk):
+    task = get_task_for_user(request.user, pk)
+    user = request.user
+    authority = is_assigning_authority(user, task)
+    is_lead = task.lead_id == user.pk
+    context = {
+        "task": task,
+        "official": official_status(task),
+        "labels": LABELS,
+        "checks": clarity_check(task),
+        "participants": task.participants.select_related("user", "unit"),
+        "steps": task.steps.all(),
+        "timeline": task_timeline(task),
+        "subtasks": task.subtasks.select_related("lead").order_by("deadline"),
+        "pending_extension": task.extension_requests.filter(status=ExtensionStatus.PENDING).first(),
+        "can": {
+            "edit": authority and task.status in (TaskStatus.DRAFT, TaskStatus.RETURNED),
+            "assign": authority and task.status in (TaskStatus.DRAFT, TaskStatus.RETURNED),
+            "accept": is_lead and task.status == TaskStatus.ASSIGNED,
+            "progress": is_lead and task.status == TaskStatus.IN_PROGRESS,
+            "extension": is_lead and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
+            "decide": authority,
+            "submit": is_lead and task.status == TaskStatus.IN_PROGRESS,
+            "judge": authority and task.status == TaskStatus.SUBMITTED,
+            "cancel": authority and task.status not in (TaskStatus.COMPLETED, TaskStatus.CANCELLED),
+        },
+        "forms": {
+            "reason": ReasonForm(), "progress": ProgressForm(initial={"percent": task.progress_percent}),
+            "submit": SubmitForm(), "extension": ExtensionForm(), "decision": ExtensionDecisionForm(),
+            "approve": ApproveForm(),
+        },
+    }
+    return render(request, "tasks/detail.html", context)
+
+
+def _act(request, pk, form_class, action, success_message):
+    """The shape every action view shares: access → form → service → redirect with a message."""
+    task = get_task_for_user(request.user, pk)
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
+        return redirect("tasks:detail", pk=task.pk)
+    try:
+        action(task, form.cleaned_data if form else {}, request.FILES.getlist("files"))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except ConflictError as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, success_message)
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    return _act(request, pk, None, lambda t, d, f: services.task_assign(actor=request.user, task=t), _("Task assigned."))
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    return _act(request, pk, None, lambda t, d, f: services.task_accept(actor=request.user, task=t), _("Task accepted."))
+
+
+@login_required
+@require_POST
+def return_task(request, pk):
+    return _act(request, pk, ReasonForm, lambda t, d, f: services.task_return(actor=request.user, task=t, reason=d["reason"]),
+                _("Task returned to the assigner."))
+
+
+@login_required
+@require_POST
+def report_progress(request, pk):
+    return _act(request, pk, ProgressForm, lambda t, d, f: services.task_report_progress(
+        actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f), _("Progress reported."))
+
+
+@login_required
+@require_POST
+def request_extension(request, pk):
+    return _act(request, pk, ExtensionForm, lambda t, d, f: services.task_request_extension(
+        actor=request.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), _("Extension requested."))
+
+
+@login_required
+@require_POST
+def decide_extension(request, pk, request_pk):
+    def decide(task, data, files):
+        extension = get_object_or_404(ExtensionRequest, pk=request_pk, task=task)
+        services.task_decide_extension(actor=request.user, request=extension, approve=data["approve"],
+                                       granted_deadline=data["granted_deadline"], note=data["note"])
+    return _act(request, pk, ExtensionDecisionForm, decide, _("Extension decided."))
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    return _act(request, pk, SubmitForm, lambda t, d, f: services.task_submit_result(
+        actor=request.user, task=t, note=d["note"], files=f), _("Result submitted."))
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    return _act(request, pk, ApproveForm, lambda t, d, f: services.task_approve(
+        actor=request.user, task=t, quality=d["quality"], note=d["note"],
+        open_subtasks_reason=d["open_subtasks_reason"]), _("Result approved."))
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    return _act(request, pk, ReasonForm, lambda t, d, f: services.task_send_back(
+        actor=request.user, task=t, reason=d["reason"]), _("Sent back for rework."))
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    return _act(request, pk, ReasonForm, lambda t, d, f: services.task_cancel(
+        actor=request.user, task=t, reason=d["reason"]), _("Task cancelled."))
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    get_task_for_user(request.user, evidence.task_id)  # 404 unless the task is visible
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
+@require_GET
+def export(request):
+    form = TaskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
+    tasks = task_list_for_user(request.user, tab="" if filters.get("tab") in (None, "", "unit") else filters["tab"],
+                               q=filters.get("q", ""), official=filters.get("official", ""), unit=unit,
+                               deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
+                               directive=filters.get("directive", ""))
+    return excel.register_response(tasks, title=str(unit) if unit else request.user.full_name)
+
