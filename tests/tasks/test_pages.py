@@ -1,0 +1,160 @@
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks.models import Task, TaskStatus
+from tests.tasks.conftest import clear_data, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(world, **overrides):
+    data = clear_data(world, **overrides)
+    post = {k: v for k, v in data.items() if k not in ("lead", "deadline")}
+    post["lead"] = data["lead"].pk if data["lead"] else ""
+    post["deadline"] = timezone.localtime(data["deadline"]).strftime("%Y-%m-%dT%H:%M") if data["deadline"] else ""
+    post.update({"assigning_unit": world.dept.pk, "p-TOTAL_FORMS": "1", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "0",
+                 "p-MAX_NUM_FORMS": "20", "p-0-user": "", "p-0-unit": "", "p-0-part": ""})
+    return post
+
+
+def test_create_and_assign_from_the_form(client, world):
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:create"), {**form_data(world), "assign": "1"})
+    task = Task.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("tasks:detail", args=[task.pk])
+    assert task.status == TaskStatus.ASSIGNED and task.lead == world.staff_division
+
+
+def test_unclear_task_is_saved_as_draft_and_the_form_says_what_is_missing(client, world):
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:create"), {**form_data(world, expected_result=""), "assign": "1"}, follow=True)
+    task = Task.objects.get()
+    assert task.status == TaskStatus.DRAFT
+    body = response.content.decode()
+    assert "Chưa rõ" in body or "Not clear" in body
+    assert 'data-dimension="result"' in body
+
+
+def test_live_checklist_fragment(client, world):
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:checklist"), form_data(world, responsibility=""), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert '<li class="missing" data-dimension="responsibility">' in body
+    assert '<li class="ok" data-dimension="person">' in body and "<html" not in body
+    assert not Task.objects.exists()  # the checklist saves nothing
+
+
+def test_lead_outside_the_subtree_is_refused_by_the_form(client, world):
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:create"), form_data(world, lead=world.member_sibling))
+    assert response.status_code == 200 and "lead" in response.context["form"].errors
+    assert not Task.objects.exists()
+
+
+def test_staff_cannot_open_the_create_page(client, world):
+    client.force_login(world.staff_division)
+    assert client.get(reverse("tasks:create")).status_code == 404
+    client.force_login(world.head_dept)
+    assert client.get(reverse("tasks:create"), {"unit": world.sibling.pk}).status_code == 404
+
+
+def test_list_tabs_and_scope(client, world, make_task):
+    mine = make_task(status="assigned")
+    make_task(status="assigned", title="Việc khác", lead=world.colleague_division)
+    client.force_login(world.staff_division)
+    body = client.get(reverse("tasks:list"), {"tab": "lead"}).content.decode()
+    assert mine.code in body and "Việc khác" not in body
+    client.force_login(world.head_sibling)
+    assert mine.code not in client.get(reverse("tasks:list"), {"tab": "unit"}).content.decode()
+    client.force_login(world.head_dept)
+    body = client.get(reverse("tasks:list"), {"tab": "assigned", "q": "ra soat thu tuc"}).content.decode()
+    assert mine.code in body
+
+
+def test_drafts_are_hidden_from_the_lead(client, world, make_task):
+    draft = make_task()
+    client.force_login(world.staff_division)
+    assert client.get(reverse("tasks:detail", args=[draft.pk])).status_code == 404
+    client.force_login(world.head_dept)
+    assert client.get(reverse("tasks:detail", args=[draft.pk])).status_code == 200
+
+
+def test_detail_shows_checklist_and_timeline(client, world, make_task):
+    task = make_task(status="in_progress")
+    client.force_login(world.staff_division)
+    body = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert 'data-testid="checklist"' in body and 'data-testid="timeline"' in body
+    assert reverse("tasks:progress", args=[task.pk]) in body
+    assert reverse("tasks:approve", args=[task.pk]) not in body  # the lead does not judge
+
+
+@pytest.mark.parametrize("name", ["assign", "accept", "return", "progress", "extension", "submit", "approve", "send_back", "cancel"])
+def test_action_endpoints_are_post_only_and_404_for_outsiders(client, world, make_task, name):
+    task = make_task(status="in_progress")
+    url = reverse(f"tasks:{name}", args=[task.pk])
+    client.force_login(world.staff_division)
+    assert client.get(url).status_code == 405
+    client.force_login(world.outsider)
+    assert client.post(url, {"reason": "x", "percent": 10, "note": "x", "quality": "good"}).status_code == 404
+
+
+def test_wrong_actor_gets_403(client, world, make_task):
+    task = make_task(status="submitted")
+    client.force_login(world.staff_division)  # the lead, who may see it but not judge it
+    assert client.post(reverse("tasks:approve", args=[task.pk]), {"quality": "good"}).status_code == 403
+    task.refresh_from_db()
+    assert task.status == TaskStatus.SUBMITTED
+
+
+def test_wrong_state_is_a_clear_message(client, world, make_task):
+    task = make_task(status="assigned")
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:approve", args=[task.pk]), {"quality": "good"}, follow=True)
+    assert any("cannot" in str(m) or "không thể" in str(m) for m in response.context["messages"])
+
+
+def test_progress_with_a_file_through_the_page(client, world, make_task):
+    task = make_task(status="in_progress")
+    client.force_login(world.staff_division)
+    client.post(reverse("tasks:progress", args=[task.pk]), {"percent": 50, "note": "Nửa chặng", "files": [pdf()]})
+    task.refresh_from_db()
+    assert task.progress_percent == 50 and task.evidence.count() == 1
+    evidence = task.evidence.get()
+    assert client.get(reverse("tasks:evidence", args=[evidence.pk])).status_code == 200
+    client.force_login(world.head_sibling)
+    assert client.get(reverse("tasks:evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_overview_counts_by_official_status(client, world, make_task):
+    make_task(status="completed")
+    overdue = make_task(status="in_progress", title="Quá hạn")
+    Task.objects.filter(pk=overdue.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    make_task(status="assigned", title="Trong hạn")
+    client.force_login(world.head_dept)
+    response = client.get(reverse("tasks:overview"))
+    totals = response.context["totals"]
+    assert (totals["done_on_time"], totals["open_overdue"], totals["open_within"]) == (1, 1, 1)
+    assert [t.title for t in response.context["overdue"]] == ["Quá hạn"]
+    assert {row["unit"].code: row["total"] for row in response.context["children"]} == {"D1A": 3}
+    client.force_login(world.staff_division)
+    assert client.get(reverse("tasks:overview")).status_code == 404
+
+
+def test_register_export_opens_back_without_formulas(client, world, make_task):
+    make_task(status="assigned", title="=HYPERLINK(\"http://evil\",\"x\")", source_number="+1-2")
+    make_task(status="completed", title="Việc bình thường")
+    client.force_login(world.head_dept)
+    response = client.get(reverse("tasks:export"), {"tab": "assigned"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2
+    titles = {r[2] for r in rows}
+    assert '=HYPERLINK("http://evil","x")' in titles
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert sheet["A3"].value == "STT"
