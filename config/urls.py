@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from reports import views as report_views
+from tasks import api as tasks_api
 
 admin.site.site_header = _("Kỷ Cương administration")
 admin.site.site_title = "Kỷ Cương"
@@ -17,6 +18,15 @@ api_v1 = [
     path("units/<int:pk>/", accounts_api.UnitDetailApi.as_view(), name="unit-detail"),
     path("people/", accounts_api.PersonListApi.as_view(), name="person-list"),
     path("people/<int:pk>/", accounts_api.PersonDetailApi.as_view(), name="person-detail"),
+    path("tasks/", tasks_api.TaskListCreateApi.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", tasks_api.TaskDetailApi.as_view(), name="task-detail"),
+    path("tasks/<int:pk>/checklist/", tasks_api.TaskChecklistApi.as_view(), name="task-checklist"),
+    *[
+        path(f"tasks/<int:pk>/{name.replace('_', '-')}/", view.as_view(), name=f"task-{name.replace('_', '-')}")
+        for name, view in tasks_api.ACTIONS.items() if name != "decide_extension"
+    ],
+    path("tasks/<int:pk>/extensions/<int:request_pk>/decide/", tasks_api.ACTIONS["decide_extension"].as_view(),
+         name="task-decide-extension"),
 ]
 
 urlpatterns = [

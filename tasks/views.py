@@ -52,7 +52,7 @@ def task_list(request):
     )
     page = paginate(request, tasks)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
-               "query": query_without_page(request), "can_create": bool(_assignable_units(request.user))}
+               "query": query_without_page(request), "can_create": scope_for(request.user).is_manager}
     template = "tasks/list.html#rows" if request.htmx else "tasks/list.html"
     return render(request, template, context)
 

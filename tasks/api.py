@@ -1,0 +1,189 @@
+"""Task API: list with filters, detail, draft create/update, and one endpoint per action.
+
+Each view: access helper → input serializer → service → output serializer. Service errors map
+once (config.api): ValidationError → 400 (the gate lists the missing dimensions under
+`clarity.<dimension>`), ConflictError → 409, PermissionDenied → 403, not visible → 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import get_unit_for_user
+from tasks import services
+from tasks.access import get_task_for_user
+from tasks.models import ExtensionRequest
+from tasks.selectors import task_list_for_user
+from tasks.serializers import (
+    ApproveInputSerializer,
+    CheckSerializer,
+    ExtensionDecisionInputSerializer,
+    ExtensionInputSerializer,
+    ProgressInputSerializer,
+    ReasonInputSerializer,
+    SubmitInputSerializer,
+    TaskDetailOutputSerializer,
+    TaskInputSerializer,
+    TaskListOutputSerializer,
+)
+from tasks.status import OFFICIAL_ORDER
+
+LIST_PARAMETERS = [
+    OpenApiParameter("tab", OpenApiTypes.STR, enum=["lead", "cooperate", "monitor", "assigned"],
+                     description="Only the tasks you lead / co-operate on / monitor / assigned."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Code or title, ignoring diacritics."),
+    OpenApiParameter("official", OpenApiTypes.STR, enum=OFFICIAL_ORDER, description="Official status (QĐ 42/2014)."),
+    OpenApiParameter("unit", OpenApiTypes.INT, description="Lead unit's subtree."),
+    OpenApiParameter("deadline_from", OpenApiTypes.DATE), OpenApiParameter("deadline_to", OpenApiTypes.DATE),
+    OpenApiParameter("directive", OpenApiTypes.STR, description="Source directive number contains."),
+]
+CREATE_EXAMPLE = OpenApiExample("A clear task", request_only=True, value={
+    "assigning_unit": 12, "title": "Rà soát thủ tục hành chính quý IV",
+    "content": "Rà soát toàn bộ thủ tục hành chính thuộc thẩm quyền, đề xuất cắt giảm.",
+    "lead": 345, "deadline": "2026-12-20T17:00:00+07:00", "process_description": "Thống kê; đánh giá; đề xuất",
+    "reporting_regime": "Hằng tuần", "responsibility": "Chịu trách nhiệm về danh mục",
+    "expected_result": "100% thủ tục được rà soát", "acceptance_criterion": "Lãnh đạo Sở thông qua",
+    "participants": [{"user": 346, "part": "Cung cấp số liệu"}],
+})
+
+
+class _ListFilters(serializers.Serializer):
+    tab = serializers.ChoiceField(choices=["lead", "cooperate", "monitor", "assigned", ""], required=False, default="")
+    q = serializers.CharField(required=False, default="", max_length=100, allow_blank=True)
+    official = serializers.ChoiceField(choices=[*OFFICIAL_ORDER, ""], required=False, default="")
+    unit = serializers.IntegerField(required=False)
+    deadline_from = serializers.DateField(required=False)
+    deadline_to = serializers.DateField(required=False)
+    directive = serializers.CharField(required=False, default="", max_length=100, allow_blank=True)
+
+
+class TaskListCreateApi(generics.GenericAPIView):
+    serializer_class = TaskListOutputSerializer
+
+    @extend_schema(parameters=LIST_PARAMETERS, responses=TaskListOutputSerializer(many=True), operation_id="tasks_list")
+    def get(self, request):
+        filters = _ListFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        unit = get_unit_for_user(request.user, data.pop("unit")) if "unit" in data else None
+        tasks = task_list_for_user(request.user, unit=unit, **data)
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(TaskListOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=TaskInputSerializer, responses={201: TaskDetailOutputSerializer}, examples=[CREATE_EXAMPLE],
+                   operation_id="tasks_create")
+    def post(self, request):
+        payload = TaskInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        assigning_unit = data.pop("assigning_unit", None)
+        if assigning_unit is None:
+            raise serializers.ValidationError({"assigning_unit": ["This field is required."]})
+        task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, data=data,
+                                          participants=data.pop("participants", None), steps=data.pop("steps", None))
+        return Response(TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailApi(APIView):
+    @extend_schema(responses=TaskDetailOutputSerializer, operation_id="tasks_retrieve")
+    def get(self, request, pk: int):
+        return Response(TaskDetailOutputSerializer(get_task_for_user(request.user, pk)).data)
+
+    @extend_schema(request=TaskInputSerializer, responses=TaskDetailOutputSerializer, operation_id="tasks_update_draft")
+    def patch(self, request, pk: int):
+        task = get_task_for_user(request.user, pk)
+        payload = TaskInputSerializer(data=request.data, partial=True, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data.pop("assigning_unit", None)
+        task = services.task_update_draft(actor=request.user, task=task, data=data,
+                                          participants=data.pop("participants", None), steps=data.pop("steps", None))
+        return Response(TaskDetailOutputSerializer(task).data)
+
+
+class TaskChecklistApi(APIView):
+    @extend_schema(responses=CheckSerializer(many=True), operation_id="tasks_checklist")
+    def get(self, request, pk: int):
+        from tasks.clarity import clarity_check
+
+        task = get_task_for_user(request.user, pk)
+        return Response([{"dimension": c.dimension, "label": c.label, "ok": c.ok, "missing": list(c.missing)}
+                         for c in clarity_check(task)])
+
+
+class _ActionApi(APIView):
+    """One POST endpoint per action; subclasses name the input and the service call."""
+
+    input_serializer: type[serializers.Serializer] | None = None
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def perform(self, request, task, data):
+        raise NotImplementedError
+
+    def post(self, request, pk: int, **kwargs):
+        task = get_task_for_user(request.user, pk)
+        data = {}
+        if self.input_serializer is not None:
+            payload = self.input_serializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            if "files" in data or request.FILES:
+                data["files"] = request.FILES.getlist("files")
+        self.perform(request, task, data, **kwargs)
+        task.refresh_from_db()
+        return Response(TaskDetailOutputSerializer(task).data)
+
+
+def _action(name, input_serializer, call, summary):
+    def post(self, request, pk: int, **kwargs):
+        return _ActionApi.post(self, request, pk, **kwargs)
+
+    view = type(f"Task{name.title().replace('_', '')}Api", (_ActionApi,), {
+        "input_serializer": input_serializer,
+        "perform": lambda self, request, task, data, **kwargs: call(request, task, data, **kwargs),
+    })
+    decorated = extend_schema(request=input_serializer, summary=summary, operation_id=f"tasks_{name}",
+                              responses={200: TaskDetailOutputSerializer, 400: OpenApiResponse(description="Invalid"),
+                                         403: OpenApiResponse(description="Not yours to do"),
+                                         404: OpenApiResponse(description="Not found"),
+                                         409: OpenApiResponse(description="Wrong state or someone acted first")})
+    view.post = decorated(post)
+    return view
+
+
+def _decide(request, task, data, request_pk):
+    try:
+        extension = ExtensionRequest.objects.get(pk=request_pk, task=task)
+    except ExtensionRequest.DoesNotExist:
+        raise Http404 from None
+    services.task_decide_extension(actor=request.user, request=extension, approve=data["approve"],
+                                   granted_deadline=data.get("granted_deadline"), note=data.get("note", ""))
+
+
+ACTIONS = {
+    "assign": _action("assign", None, lambda r, t, d: services.task_assign(actor=r.user, task=t),
+                      "Leave draft (only when the task is clear on every dimension)"),
+    "accept": _action("accept", None, lambda r, t, d: services.task_accept(actor=r.user, task=t), "The lead accepts"),
+    "return": _action("return", ReasonInputSerializer, lambda r, t, d: services.task_return(actor=r.user, task=t, reason=d["reason"]),
+                      "The lead returns the task to the assigner"),
+    "progress": _action("progress", ProgressInputSerializer, lambda r, t, d: services.task_report_progress(
+        actor=r.user, task=t, percent=d["percent"], note=d.get("note", ""), files=d.get("files", [])), "Report progress"),
+    "extension": _action("extension", ExtensionInputSerializer, lambda r, t, d: services.task_request_extension(
+        actor=r.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), "Ask for an extension"),
+    "decide_extension": _action("decide_extension", ExtensionDecisionInputSerializer, _decide, "Decide an extension"),
+    "submit": _action("submit", SubmitInputSerializer, lambda r, t, d: services.task_submit_result(
+        actor=r.user, task=t, note=d["note"], files=d.get("files", [])), "Submit the result with evidence"),
+    "approve": _action("approve", ApproveInputSerializer, lambda r, t, d: services.task_approve(
+        actor=r.user, task=t, quality=d["quality"], note=d.get("note", ""),
+        open_subtasks_reason=d.get("open_subtasks_reason", "")), "Approve the result with an evaluation"),
+    "send_back": _action("send_back", ReasonInputSerializer, lambda r, t, d: services.task_send_back(
+        actor=r.user, task=t, reason=d["reason"]), "Send the result back for rework"),
+    "cancel": _action("cancel", ReasonInputSerializer, lambda r, t, d: services.task_cancel(
+        actor=r.user, task=t, reason=d["reason"]), "Cancel the task"),
+}

@@ -1,0 +1,173 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.access import people_visible_to, units_visible_to
+from accounts.models import User
+from accounts.serializers import UnitRefSerializer
+from tasks.models import ProcessTemplate, Quality, Task
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "full_name"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPeople(serializers.PrimaryKeyRelatedField):
+    """Only people the requesting user may see can be attached (DRF #2374)."""
+
+    def get_queryset(self):
+        return people_visible_to(self.context["request"].user).filter(is_active=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedUnits(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return units_visible_to(self.context["request"].user).filter(active=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedTemplates(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        orgs = units_visible_to(self.context["request"].user).values("organisation_id")
+        return ProcessTemplate.objects.filter(active=True, organisation_id__in=orgs)
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    user = ScopedPeople(required=False, allow_null=True)
+    unit = ScopedUnits(required=False, allow_null=True)
+    part = serializers.CharField(allow_blank=True, max_length=2000)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class StepInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    responsible = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class TaskInputSerializer(serializers.Serializer):
+    assigning_unit = ScopedUnits(required=False, help_text="Required when creating; a unit you head or deputise.")
+    title = serializers.CharField(max_length=300)
+    content = serializers.CharField(allow_blank=True, required=False)
+    source_number = serializers.CharField(allow_blank=True, required=False, max_length=100)
+    source_date = serializers.DateField(required=False, allow_null=True)
+    source_issuer = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    lead = ScopedPeople(required=False, allow_null=True)
+    lead_unit = ScopedUnits(required=False, allow_null=True)
+    monitor = ScopedPeople(required=False, allow_null=True)
+    process_template = ScopedTemplates(required=False, allow_null=True)
+    process_description = serializers.CharField(allow_blank=True, required=False)
+    reporting_regime = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+    responsibility = serializers.CharField(allow_blank=True, required=False)
+    product_type = serializers.CharField(allow_blank=True, required=False, max_length=100)
+    product_description = serializers.CharField(allow_blank=True, required=False)
+    expected_result = serializers.CharField(allow_blank=True, required=False)
+    acceptance_criterion = serializers.CharField(allow_blank=True, required=False)
+    authority_basis = serializers.CharField(allow_blank=True, required=False, max_length=300)
+    lead_may_decide = serializers.CharField(allow_blank=True, required=False)
+    participants = ParticipantInputSerializer(many=True, required=False)
+    steps = StepInputSerializer(many=True, required=False)
+
+
+class CheckSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class TaskListOutputSerializer(serializers.ModelSerializer):
+    lead = PersonRefSerializer(allow_null=True)
+    lead_unit = UnitRefSerializer(allow_null=True)
+    official_status = serializers.CharField(source="official")
+
+    class Meta:
+        model = Task
+        fields = ["id", "code", "title", "status", "official_status", "lead", "lead_unit", "deadline",
+                  "original_deadline", "extended", "progress_percent", "source_number", "completed_at"]
+
+
+class TaskDetailOutputSerializer(serializers.ModelSerializer):
+    assigner = PersonRefSerializer()
+    assigning_unit = UnitRefSerializer()
+    lead = PersonRefSerializer(allow_null=True)
+    lead_unit = UnitRefSerializer(allow_null=True)
+    monitor = PersonRefSerializer(allow_null=True)
+    official_status = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+    participants = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id", "code", "parent", "status", "official_status", "title", "content", "source_number", "source_date",
+            "source_issuer", "assigner", "assigning_unit", "lead", "lead_unit", "monitor", "process_template",
+            "process_description", "reporting_regime", "deadline", "original_deadline", "extended", "responsibility",
+            "product_type", "product_description", "expected_result", "acceptance_criterion", "authority_basis",
+            "lead_may_decide", "progress_percent", "assigned_at", "submitted_at", "completed_at", "quality",
+            "evaluation_note", "checklist", "participants", "events",
+        ]
+
+    def get_official_status(self, task) -> str:
+        from tasks.status import official_status
+
+        return official_status(task)
+
+    def get_checklist(self, task) -> list[dict]:
+        from tasks.clarity import clarity_check
+
+        return [{"dimension": c.dimension, "label": c.label, "ok": c.ok, "missing": list(c.missing)} for c in clarity_check(task)]
+
+    def get_participants(self, task) -> list[dict]:
+        return [
+            {"user": p.user_id, "user_name": str(p.user) if p.user else None, "unit": p.unit_id,
+             "unit_name": str(p.unit) if p.unit else None, "part": p.part, "deadline": p.deadline}
+            for p in task.participants.select_related("user", "unit")
+        ]
+
+    def get_events(self, task) -> list[dict]:
+        return [
+            {"action": e.action, "from": e.from_status, "to": e.to_status, "actor": e.actor_id, "at": e.at,
+             "note": e.note, "data": e.data}
+            for e in task.events.all()
+        ]
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=4000)
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class ExtensionInputSerializer(serializers.Serializer):
+    new_deadline = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=4000)
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    granted_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    quality = serializers.ChoiceField(choices=[c for c in Quality.choices if c[0] != Quality.FAIL])
+    note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
+    open_subtasks_reason = serializers.CharField(allow_blank=True, required=False, max_length=2000)
+
+
+
