@@ -338,6 +338,10 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
                           note: str = "") -> ExtensionRequest:
     task = _locked(request.task)
     require(is_assigning_authority(actor, task))
+    # Whoever waited on the lock sees the decision already taken: that is a conflict, not bad input.
+    request.refresh_from_db()
+    if request.status != ExtensionStatus.PENDING:
+        raise ConflictError(_("This extension request has already been decided."), code="already_decided")
     if not approve:
         note = _required_text(note, "note", _("Give the reason for refusing."))
     granted = (granted_deadline or request.requested_deadline) if approve else None
