@@ -258,3 +258,6 @@ LOGGING = {
 
 # Absolute address of the site, used in links inside e-mails (e.g. https://kycuong.example.gov.vn).
 SITE_URL = env.str("SITE_URL", default="")
+
+# Tasks: remind the lead this many days before a deadline (and again on the day).
+TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=3)

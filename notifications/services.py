@@ -64,6 +64,32 @@ def notification_send(
     return created
 
 
+def notification_send_bulk(items: list[dict]) -> int:
+    """Many notifications in one statement, for scheduled jobs.
+
+    Each item: recipient_id, verb, message, url, dedupe_key (required), and optionally the
+    target as target_model (a model class) and target_id.
+    A recipient who already has the key gets nothing (the unique constraint decides, so two
+    runs at once cannot duplicate either). E-mails are sent by the `send_pending_emails` job.
+    """
+    if not items:
+        return 0
+    keys = {item["dedupe_key"] for item in items}
+    before = Notification.objects.filter(dedupe_key__in=keys).count()
+    types = {}
+    rows = []
+    for item in items:
+        model = item.get("target_model")
+        if model is not None and model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(Notification(
+            recipient_id=item["recipient_id"], verb=item["verb"], message=item["message"][:500], url=item.get("url", ""),
+            target_type=types.get(model), target_id=item.get("target_id"), dedupe_key=item["dedupe_key"],
+        ))
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return Notification.objects.filter(dedupe_key__in=keys).count() - before
+
+
 def notification_email_pending(ids: list[int]) -> int:
     """Send the e-mails for these notifications, outside any transaction. Returns how many."""
     pending = list(

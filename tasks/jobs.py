@@ -1,0 +1,93 @@
+"""Scheduled work on tasks. Each job is set-based (no Python loop over the whole table), does
+its marking and its notifications in one transaction (a crash loses or duplicates nothing),
+and is idempotent: the dedupe keys make a second run send nothing twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import Role, RoleAssignment
+from notifications.services import notification_send_bulk
+from scheduler.registry import scheduled_job
+from tasks.models import OPEN_STATUSES, Task, TaskStatus
+
+REMINDER_DAYS = getattr(settings, "TASK_REMINDER_DAYS", 3)
+
+
+def _overdue_q(now):
+    """Open and past the deadline — except a result submitted in time and awaiting judgement."""
+    submitted_in_time = Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline"))
+    return Q(status__in=OPEN_STATUSES, deadline__lt=now) & ~submitted_in_time
+
+
+def _heads_of(unit_ids) -> dict[int, list[int]]:
+    heads = defaultdict(list)
+    for unit_id, user_id in RoleAssignment.objects.current().filter(unit_id__in=unit_ids, role=Role.HEAD).values_list(
+        "unit_id", "user_id"
+    ):
+        heads[unit_id].append(user_id)
+    return heads
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+@scheduled_job("tasks.mark_overdue", cron="*/5 * * * *")
+def mark_overdue(now=None) -> int:
+    """Mark newly overdue tasks in one UPDATE; tell each lead and escalate to the lead unit's head."""
+    now = now or timezone.now()
+    with transaction.atomic(), override(settings.LANGUAGE_CODE):
+        marked = Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True).update(overdue_marked_at=now)
+        if not marked:
+            return 0
+        newly = list(Task.objects.filter(overdue_marked_at=now).values("id", "code", "title", "deadline", "lead_id", "lead_unit_id"))
+        heads = _heads_of({t["lead_unit_id"] for t in newly})
+        items = []
+        for task in newly:
+            key = f"task:{task['id']}:overdue:{task['deadline'].isoformat()}"
+            url = reverse("tasks:detail", args=[task["id"]])
+            target = {"target_model": Task, "target_id": task["id"]}
+            items.append({"recipient_id": task["lead_id"], "verb": "task.overdue", "url": url, "dedupe_key": key, **target,
+                          "message": _("Overdue since %(when)s: %(code)s %(title)s")
+                          % {"when": _when(task["deadline"]), "code": task["code"], "title": task["title"]}})
+            for head_id in heads.get(task["lead_unit_id"], []):
+                if head_id != task["lead_id"]:
+                    items.append({"recipient_id": head_id, "verb": "task.escalated", "url": url, **target,
+                                  "dedupe_key": key + ":head",
+                                  "message": _("Overdue in your unit: %(code)s %(title)s")
+                                  % {"code": task["code"], "title": task["title"]}})
+        notification_send_bulk(items)
+    return marked
+
+
+@scheduled_job("tasks.deadline_reminders", cron="0 * * * *")
+def deadline_reminders(now=None) -> int:
+    """Remind leads a few days before the deadline and on the day — once each per deadline."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    soon = now + timedelta(days=REMINDER_DAYS)
+    tasks = Task.objects.filter(status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS), deadline__gte=now,
+                                deadline__lte=soon).values("id", "code", "title", "deadline", "lead_id")
+    items = []
+    with override(settings.LANGUAGE_CODE):
+        for task in tasks.iterator(chunk_size=2000):
+            due_today = timezone.localdate(task["deadline"]) == today
+            kind = "today" if due_today else "soon"
+            message = (_("Due today at %(time)s: %(code)s %(title)s") if due_today else _("Due on %(time)s: %(code)s %(title)s")) % {
+                "time": _when(task["deadline"]), "code": task["code"], "title": task["title"]}
+            items.append({"recipient_id": task["lead_id"], "verb": f"task.reminder_{kind}",
+                          "target_model": Task, "target_id": task["id"],
+                          "url": reverse("tasks:detail", args=[task["id"]]), "message": message,
+                          "dedupe_key": f"task:{task['id']}:remind-{kind}:{task['deadline'].isoformat()}"})
+    with transaction.atomic():
+        return notification_send_bulk(items)
