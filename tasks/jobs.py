@@ -15,10 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+
 from accounts.models import Role, RoleAssignment
 from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
-from tasks.models import OPEN_STATUSES, Task, TaskStatus
+from tasks.access import can_assign_in
+from tasks.models import OPEN_STATUSES, Recurrence, Task, TaskStatus
+from tasks.recurrence import due_dates
+from tasks.services import task_create_occurrence
+
+logger = logging.getLogger(__name__)
 
 REMINDER_DAYS = getattr(settings, "TASK_REMINDER_DAYS", 3)
 
@@ -91,3 +101,36 @@ def deadline_reminders(now=None) -> int:
                           "dedupe_key": f"task:{task['id']}:remind-{kind}:{task['deadline'].isoformat()}"})
     with transaction.atomic():
         return notification_send_bulk(items)
+
+
+@scheduled_job("tasks.generate_recurring", cron="10 * * * *")
+def generate_recurring(today=None) -> int:
+    """Create (and assign) each recurring task once per period, `assign_days_before` its due date."""
+    today = today or timezone.localdate()
+    created = 0
+    rules = Recurrence.objects.filter(active=True, starts_on__lte=today + timedelta(days=366)).select_related(
+        "template__assigner", "template__assigning_unit"
+    )
+    for rule in rules:  # one loop per rule (a handful), never per task
+        end = today + timedelta(days=rule.assign_days_before)
+        if rule.ends_on:
+            end = min(end, rule.ends_on)
+        wanted = due_dates(rule, max(today, rule.starts_on), end)
+        done = set(rule.occurrences.filter(period__in=[p for p, _ in wanted]).values_list("period", flat=True))
+        for period, due_at in wanted:
+            if period in done:
+                continue
+            if not can_assign_in(rule.template.assigner, rule.template.assigning_unit):
+                logger.warning("Recurrence %s: %s may no longer assign in %s; skipped", rule.pk,
+                               rule.template.assigner, rule.template.assigning_unit)
+                break
+            try:
+                with override(settings.LANGUAGE_CODE):
+                    task_create_occurrence(rule=rule, period=period, due_at=due_at)
+            except IntegrityError:
+                continue  # another run created it a moment ago
+            except (PermissionDenied, ValidationError) as error:
+                logger.warning("Recurrence %s period %s not generated: %s", rule.pk, period, error)
+                continue
+            created += 1
+    return created

@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -144,6 +146,10 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     search_text = models.CharField(max_length=600, editable=False, default="")
+    # An occurrence of a recurring task carries its rule and period ("2026-11", "2026-Q4", "2026-W47").
+    recurrence = models.ForeignKey("Recurrence", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="occurrences", verbose_name=_("recurrence"))
+    period = models.CharField(_("period"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("task")
@@ -161,6 +167,8 @@ class Task(models.Model):
                 condition=Q(status="draft") | (Q(lead__isnull=False) & Q(lead_unit__isnull=False) & Q(deadline__isnull=False)),
                 name="task_assigned_has_lead_and_deadline",
             ),
+            models.UniqueConstraint(fields=["recurrence", "period"], condition=Q(recurrence__isnull=False),
+                                    name="task_one_occurrence_per_period"),
         ]
 
     def __str__(self):
@@ -293,3 +301,37 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.task_id}: {self.requested_deadline:%d/%m/%Y}"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly (in the quarter's last month)")
+
+
+class Recurrence(models.Model):
+    """A recurrence rule: a clear draft task used as the template, generated once per period.
+
+    E.g. "the monthly report, due on the 20th at 17:00, assigned 7 days before".
+    """
+
+    template = models.OneToOneField(Task, on_delete=models.PROTECT, related_name="recurrence_rule",
+                                    verbose_name=_("template task (a draft)"))
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    due_day = models.PositiveSmallIntegerField(
+        _("due day"), default=20, help_text=_("Day of the month (1–28), or of the week (1 = Monday … 7 = Sunday)."))
+    due_time = models.TimeField(_("due time"), default=time(17, 0))
+    assign_days_before = models.PositiveSmallIntegerField(_("assign this many days before"), default=7)
+    starts_on = models.DateField(_("starts on"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("recurrence")
+        verbose_name_plural = _("recurrences")
+        constraints = [
+            models.CheckConstraint(condition=Q(due_day__gte=1, due_day__lte=28), name="recurrence_due_day_1_28"),
+        ]
+
+    def __str__(self):
+        return f"{self.template.title} ({self.get_frequency_display()})"

@@ -231,6 +231,23 @@ def task_update_draft(*, actor, task: Task, data: dict, participants: list[dict]
     return task
 
 
+@transaction.atomic
+def task_create_occurrence(*, rule, period: str, due_at: datetime) -> Task:
+    """One period's task of a recurrence: a copy of the template, assigned by the template's assigner."""
+    template = rule.template
+    data = {name: getattr(template, name) for name in EDITABLE_FIELDS}
+    data["deadline"] = due_at
+    task = Task.objects.create(code=f"tmp-{uuid.uuid4().hex[:20]}", assigner=template.assigner,
+                               assigning_unit=template.assigning_unit, recurrence=rule, period=period, **data)
+    task.code = f"NV{timezone.localdate():%Y}-{task.pk:06d}"
+    task.save(update_fields=["code"])
+    participants = [{"user": p.user, "unit": p.unit, "part": p.part} for p in template.participants.all()]
+    steps = [{"name": s.name, "responsible": s.responsible} for s in template.steps.all()]
+    _save_parts(task, participants, steps)
+    _event(task, action="create", actor=None, note=_("Recurring task for %(period)s") % {"period": period})
+    return task_assign(actor=template.assigner, task=task)
+
+
 # -- the lifecycle ----------------------------------------------------------------------
 
 
