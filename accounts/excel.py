@@ -9,12 +9,9 @@ Limits on size, archive content and row count are checked before the workbook is
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,17 +24,21 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Organisation, StaffGroup, Unit, UnitKind, User
 from accounts.text import fold
+from config.xlsx_import import (
+    Column,
+    ImportRejected,
+    RowError,
+    cell_ref,
+    choice_lookup,
+    open_workbook,
+    parse_bool,
+    parse_date,
+    read_sheet,
+    text,
+)
 
 UNIT_SHEET = "Đơn vị"
 PEOPLE_SHEET = "Cán bộ"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    width: int = 18
 
 
 UNIT_COLUMNS = [
@@ -61,25 +62,7 @@ PEOPLE_COLUMNS = [
     Column("username", "Tên đăng nhập", width=18),
 ]
 
-_TRUE = {"co", "x", "1", "yes", "true", "dung"}
-_FALSE = {"", "khong", "0", "no", "false", "sai"}
 _STAFF_GROUP_SHORT = {"cb": StaffGroup.CADRE, "cc": StaffGroup.CIVIL_SERVANT, "vc": StaffGroup.PUBLIC_EMPLOYEE, "nld": StaffGroup.WORKER}
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = self.sheet
-        if self.row is not None:
-            where += f", {_('row')} {self.row}"
-        if self.column:
-            where += f", {_('column')} {self.column}"
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -94,107 +77,6 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
-
-class _Rejected(Exception):
-    """The file as a whole cannot be read; nothing row-level to report."""
-
-
-def _choice_lookup(choices, extra: dict | None = None) -> dict[str, str]:
-    """Accept a choice by its code or by its label in Vietnamese or English, diacritics optional."""
-    lookup = {fold(value): value for value, _label in choices}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            lookup.update({fold(str(label)): value for value, label in choices})
-    lookup.update(extra or {})
-    return lookup
-
-
-def _check_archive(data: bytes) -> None:
-    if len(data) > settings.IMPORT_MAX_FILE_BYTES:
-        raise _Rejected(_("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_FILE_BYTES // 2**20})
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _Rejected(_("This is not an Excel .xlsx file."))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = archive.infolist()
-        if len(entries) > 500:
-            raise _Rejected(_("The file contains too many parts to be a plain spreadsheet."))
-        if sum(entry.file_size for entry in entries) > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-            # A small file that unpacks to a huge one is a zip bomb: refuse before parsing.
-            raise _Rejected(_("The file unpacks to more than %(limit)d MB; refusing to open it.")
-                            % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20})
-
-
-def _read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]]:
-    """Rows of the sheet as (row number, {key: value}), headers matched by name."""
-    if sheet_name not in workbook.sheetnames:
-        errors.append(RowError(sheet_name, None, None, _("The sheet is missing.")))
-        return []
-    rows = workbook[sheet_name].iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    position: dict[str, int] = {}
-    folded_header = [fold(str(cell)) if cell is not None else "" for cell in header]
-    for column in columns:
-        if fold(column.header) in folded_header:
-            position[column.key] = folded_header.index(fold(column.header))
-        elif column.required:
-            errors.append(RowError(sheet_name, 1, None, _("Column “%(header)s” is missing.") % {"header": column.header}))
-    if any(column.required and column.key not in position for column in columns):
-        return []
-
-    records = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > settings.IMPORT_MAX_ROWS:
-            raise _Rejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
-                            % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        record = {}
-        for key, index in position.items():
-            value = values[index] if index < len(values) else None
-            record[key] = value.strip() if isinstance(value, str) else value
-        records.append((number, record))
-    return records
-
-
-def _cell(sheet: str, columns: list[Column], key: str) -> str:
-    for index, column in enumerate(columns, start=1):
-        if column.key == key:
-            return f"{get_column_letter(index)} ({column.header})"
-    return key
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _bool(value, sheet, row, column, errors) -> bool:
-    folded = fold(_text(value))
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    errors.append(RowError(sheet, row, column, _("“%(value)s” is not yes/no (use “có” or “không”).") % {"value": value}))
-    return False
-
-
-def _date(value, sheet, row, column, errors) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(_text(value), fmt).date()
-        except ValueError:
-            continue
-    errors.append(RowError(sheet, row, column, _("“%(value)s” is not a date (use dd/mm/yyyy).") % {"value": value}))
-    return None
 
 
 def _take_code(code: str, row: int, seen: dict[str, int], report, *, missing: str, too_long: str) -> bool:
@@ -215,14 +97,14 @@ def _take_code(code: str, row: int, seen: dict[str, int], report, *, missing: st
 
 
 def _validate_units(records, organisation, errors) -> list[dict]:
-    kinds = _choice_lookup(UnitKind.choices)
+    kinds = choice_lookup(UnitKind.choices)
     existing = {u.code: u for u in Unit.objects.filter(organisation=organisation)}
     seen: dict[str, int] = {}
     units = []
     for row, record in records:
-        col = lambda key: _cell(UNIT_SHEET, UNIT_COLUMNS, key)  # noqa: E731
-        code = _text(record.get("code"))
-        name = _text(record.get("name"))
+        col = lambda key: cell_ref(UNIT_SHEET, UNIT_COLUMNS, key)  # noqa: E731
+        code = text(record.get("code"))
+        name = text(record.get("name"))
         if not _take_code(code, row, seen, lambda message: errors.append(RowError(UNIT_SHEET, row, col("code"), message)),
                           missing=_("The unit code is required."),
                           too_long=_("The unit code is longer than 50 characters.")):
@@ -231,13 +113,13 @@ def _validate_units(records, organisation, errors) -> list[dict]:
             errors.append(RowError(UNIT_SHEET, row, col("name"), _("The unit name is required.")))
         elif len(name) > 255:
             errors.append(RowError(UNIT_SHEET, row, col("name"), _("The unit name is longer than 255 characters.")))
-        kind_text = _text(record.get("kind"))
+        kind_text = text(record.get("kind"))
         kind = kinds.get(fold(kind_text), None) if kind_text else UnitKind.OTHER
         if kind is None:
             errors.append(RowError(UNIT_SHEET, row, col("kind"), _("Unknown unit kind “%(value)s”.") % {"value": kind_text}))
-        active = _bool(record.get("active") if record.get("active") not in (None, "") else "có", UNIT_SHEET, row, col("active"), errors)
+        active = parse_bool(record.get("active") if record.get("active") not in (None, "") else "có", UNIT_SHEET, row, col("active"), errors)
         units.append({"row": row, "code": code, "name": name, "kind": kind or UnitKind.OTHER,
-                      "parent_code": _text(record.get("parent_code")), "active": active})
+                      "parent_code": text(record.get("parent_code")), "active": active})
 
     # Parents: in the file or already in the organisation; no unit may end up below itself.
     code_at_path = {unit.path: code for code, unit in existing.items()}
@@ -248,16 +130,16 @@ def _validate_units(records, organisation, errors) -> list[dict]:
         if not parent_code:
             continue
         if parent_code == unit["code"]:
-            errors.append(RowError(UNIT_SHEET, unit["row"], _cell(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
+            errors.append(RowError(UNIT_SHEET, unit["row"], cell_ref(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
                                    _("A unit cannot be its own parent.")))
         elif parent_code not in parent_of:
-            errors.append(RowError(UNIT_SHEET, unit["row"], _cell(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
+            errors.append(RowError(UNIT_SHEET, unit["row"], cell_ref(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
                                    _("Parent unit %(code)s is neither in the file nor in the organisation.") % {"code": parent_code}))
         else:
             cursor, steps = parent_code, 0
             while cursor and steps <= len(parent_of):
                 if cursor == unit["code"]:
-                    errors.append(RowError(UNIT_SHEET, unit["row"], _cell(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
+                    errors.append(RowError(UNIT_SHEET, unit["row"], cell_ref(UNIT_SHEET, UNIT_COLUMNS, "parent_code"),
                                            _("Parent %(code)s would put the unit below itself.") % {"code": parent_code}))
                     break
                 cursor, steps = parent_of.get(cursor, ""), steps + 1
@@ -265,9 +147,9 @@ def _validate_units(records, organisation, errors) -> list[dict]:
 
 
 def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[dict]:
-    groups = _choice_lookup(StaffGroup.choices, _STAFF_GROUP_SHORT)
+    groups = choice_lookup(StaffGroup.choices, _STAFF_GROUP_SHORT)
     unit_codes = set(Unit.objects.filter(organisation=organisation).values_list("code", flat=True)) | unit_codes_in_file
-    codes_in_file = {_text(r.get("employee_code")) for _row, r in records}
+    codes_in_file = {text(r.get("employee_code")) for _row, r in records}
     existing = {
         p.employee_code: p
         for p in User.objects.filter(employee_code__in=codes_in_file).select_related("unit")
@@ -276,8 +158,8 @@ def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[
     seen_usernames: dict[str, int] = {}
     people = []
     for row, record in records:
-        col = lambda key: _cell(PEOPLE_SHEET, PEOPLE_COLUMNS, key)  # noqa: E731
-        code = _text(record.get("employee_code"))
+        col = lambda key: cell_ref(PEOPLE_SHEET, PEOPLE_COLUMNS, key)  # noqa: E731
+        code = text(record.get("employee_code"))
         report = lambda message: errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"), message))  # noqa: E731
         if not _take_code(code, row, seen_codes, report, missing=_("The employee code is required."),
                           too_long=_("The employee code is longer than 50 characters.")):
@@ -286,40 +168,40 @@ def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[
         if current is not None and current.unit is not None and current.unit.organisation_id != organisation.pk:
             errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),
                                    _("Employee %(code)s belongs to another organisation.") % {"code": code}))
-        full_name = _text(record.get("full_name"))
+        full_name = text(record.get("full_name"))
         if not full_name:
             errors.append(RowError(PEOPLE_SHEET, row, col("full_name"), _("The full name is required.")))
         elif len(full_name) > 200:
             errors.append(RowError(PEOPLE_SHEET, row, col("full_name"), _("The full name is longer than 200 characters.")))
-        unit_code = _text(record.get("unit_code"))
+        unit_code = text(record.get("unit_code"))
         if not unit_code:
             errors.append(RowError(PEOPLE_SHEET, row, col("unit_code"), _("The unit code is required.")))
         elif unit_code not in unit_codes:
             errors.append(RowError(PEOPLE_SHEET, row, col("unit_code"),
                                    _("Unit %(code)s is neither in the file nor in the organisation.") % {"code": unit_code}))
-        group_text = _text(record.get("staff_group"))
+        group_text = text(record.get("staff_group"))
         group = groups.get(fold(group_text)) if group_text else StaffGroup.CIVIL_SERVANT
         if group is None:
             errors.append(RowError(PEOPLE_SHEET, row, col("staff_group"),
                                    _("Unknown staff group “%(value)s” (use CB, CC, VC or NLĐ).") % {"value": group_text}))
-        email = _text(record.get("email"))
+        email = text(record.get("email"))
         if email:
             try:
                 validate_email(email)
             except ValidationError:
                 errors.append(RowError(PEOPLE_SHEET, row, col("email"), _("“%(value)s” is not an e-mail address.") % {"value": email}))
-        username = _text(record.get("username")) or (current.username if current else code.lower())
+        username = text(record.get("username")) or (current.username if current else code.lower())
         if username in seen_usernames:
             errors.append(RowError(PEOPLE_SHEET, row, col("username"),
                                    _("Username %(name)s already appears on row %(row)d.") % {"name": username, "row": seen_usernames[username]}))
         seen_usernames[username] = row
         people.append({
             "row": row, "employee_code": code, "full_name": full_name, "unit_code": unit_code,
-            "position": _text(record.get("position"))[:200], "staff_group": group or StaffGroup.CIVIL_SERVANT,
-            "is_leader": _bool(record.get("is_leader"), PEOPLE_SHEET, row, col("is_leader"), errors),
-            "is_party_member": _bool(record.get("is_party_member"), PEOPLE_SHEET, row, col("is_party_member"), errors),
-            "service_start_date": _date(record.get("service_start_date"), PEOPLE_SHEET, row, col("service_start_date"), errors),
-            "email": email, "phone": _text(record.get("phone"))[:30], "username": username,
+            "position": text(record.get("position"))[:200], "staff_group": group or StaffGroup.CIVIL_SERVANT,
+            "is_leader": parse_bool(record.get("is_leader"), PEOPLE_SHEET, row, col("is_leader"), errors),
+            "is_party_member": parse_bool(record.get("is_party_member"), PEOPLE_SHEET, row, col("is_party_member"), errors),
+            "service_start_date": parse_date(record.get("service_start_date"), PEOPLE_SHEET, row, col("service_start_date"), errors),
+            "email": email, "phone": text(record.get("phone"))[:30], "username": username,
         })
 
     # A username taken by somebody else (not the person this row updates) is an error.
@@ -329,7 +211,7 @@ def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[
     for person in people:
         owner = taken.get(person["username"], person["employee_code"])
         if owner != person["employee_code"]:
-            errors.append(RowError(PEOPLE_SHEET, person["row"], _cell(PEOPLE_SHEET, PEOPLE_COLUMNS, "username"),
+            errors.append(RowError(PEOPLE_SHEET, person["row"], cell_ref(PEOPLE_SHEET, PEOPLE_COLUMNS, "username"),
                                    _("Username %(name)s is used by another person.") % {"name": person["username"]}))
     return people
 
@@ -394,20 +276,16 @@ def import_units_and_people(upload, *, organisation: Organisation, acting_user=N
     result = ImportResult()
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
     try:
-        _check_archive(data)
+        workbook = open_workbook(data)
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise _Rejected(_("The file could not be read as an Excel workbook.")) from None
-        try:
-            unit_records = _read_sheet(workbook, UNIT_SHEET, UNIT_COLUMNS, result.errors) if UNIT_SHEET in workbook.sheetnames else []
-            people_records = _read_sheet(workbook, PEOPLE_SHEET, PEOPLE_COLUMNS, result.errors) if PEOPLE_SHEET in workbook.sheetnames else []
+            unit_records = read_sheet(workbook, UNIT_SHEET, UNIT_COLUMNS, result.errors) if UNIT_SHEET in workbook.sheetnames else []
+            people_records = read_sheet(workbook, PEOPLE_SHEET, PEOPLE_COLUMNS, result.errors) if PEOPLE_SHEET in workbook.sheetnames else []
             if UNIT_SHEET not in workbook.sheetnames and PEOPLE_SHEET not in workbook.sheetnames:
                 result.errors.append(RowError("", None, None, _("The workbook needs a sheet “%(units)s” or “%(people)s”.")
                                               % {"units": UNIT_SHEET, "people": PEOPLE_SHEET}))
         finally:
             workbook.close()
-    except _Rejected as rejected:
+    except ImportRejected as rejected:
         result.errors.append(RowError(_("File"), None, None, str(rejected)))
         return result
 

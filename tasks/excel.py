@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from accounts.access import people_visible_to
 
 from config.xlsx import workbook_response
-from tasks.models import Participant
-from tasks.status import LABELS
+from config.xlsx_import import (
+    Column,
+    ImportRejected,
+    RowError,
+    cell_ref,
+    open_workbook,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    read_sheet,
+    text,
+)
+from tasks.clarity import clarity_check, missing_dimensions, profile_for
+from tasks.models import Participant, Task
+from tasks.services import task_assign, task_create_draft
+from tasks.status import LABELS, official_status
 
 REGISTER_HEADERS = [
     "STT", "Mã nhiệm vụ", "Tên nhiệm vụ", "Văn bản giao", "Đơn vị chủ trì", "Người chủ trì", "Đơn vị, người phối hợp",
@@ -26,11 +50,7 @@ def register_rows(tasks):
         parties = "; ".join(
             f"{p.user or ''}{' – ' if p.user and p.unit else ''}{p.unit or ''}" for p in task.participants.all()
         )
-        official = getattr(task, "official", None)
-        if official is None:
-            from tasks.status import official_status
-
-            official = official_status(task, now)
+        official = getattr(task, "official", None) or official_status(task, now)
         yield [
             number, task.code, task.title, task.source_number, str(task.lead_unit or ""), str(task.lead or ""), parties,
             task.deadline, task.original_deadline if task.extended else None, task.progress_percent,
@@ -46,3 +66,140 @@ def register_response(tasks, *, title: str):
         title_line=f"SỔ THEO DÕI NHIỆM VỤ — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
         widths=REGISTER_WIDTHS,
     )
+
+
+# -- import of a task list (e.g. the tasks drawn from a directive) ------------------------
+
+TASK_SHEET = "Nhiệm vụ"
+TASK_COLUMNS = [
+    Column("title", "Tên nhiệm vụ", required=True, width=40),
+    Column("content", "Nội dung", required=True, width=50),
+    Column("lead_code", "Mã người chủ trì", required=True, width=16),
+    Column("deadline", "Hạn xử lý", required=True, width=18),
+    Column("source_number", "Số văn bản giao", width=16),
+    Column("source_date", "Ngày văn bản", width=14),
+    Column("source_issuer", "Cơ quan ban hành", width=20),
+    Column("process_description", "Quy trình", width=30),
+    Column("reporting_regime", "Chế độ báo cáo", width=18),
+    Column("responsibility", "Trách nhiệm", width=30),
+    Column("product_type", "Loại sản phẩm", width=16),
+    Column("product_description", "Mô tả sản phẩm", width=30),
+    Column("expected_result", "Kết quả dự kiến", width=30),
+    Column("acceptance_criterion", "Tiêu chí nghiệm thu", width=30),
+    Column("authority_basis", "Thẩm quyền giao", width=24),
+    Column("lead_may_decide", "Chủ trì được quyết định", width=24),
+    Column("participant_codes", "Mã người phối hợp", width=20),
+    Column("participant_part", "Phần việc phối hợp", width=30),
+    Column("assign_now", "Giao ngay", width=10),
+]
+
+
+@dataclass
+class TaskImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    drafts: int = 0
+    assigned: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_tasks(upload, *, actor, assigning_unit) -> TaskImportResult:
+    """Validate every row (people in scope, dates, and the 5-rõ gate for rows to assign now);
+    write all the tasks in one transaction only if no row has an error."""
+    result = TaskImportResult()
+    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    try:
+        workbook = open_workbook(data)
+        try:
+            records = read_sheet(workbook, TASK_SHEET, TASK_COLUMNS, result.errors)
+        finally:
+            workbook.close()
+    except ImportRejected as rejected:
+        result.errors.append(RowError(_("File"), None, None, str(rejected)))
+        return result
+
+    codes = set()
+    for _row, record in records:
+        codes.add(text(record.get("lead_code")))
+        codes.update(c.strip() for c in text(record.get("participant_codes")).split(",") if c.strip())
+    people = {p.employee_code: p for p in people_visible_to(actor).filter(employee_code__in=codes, is_active=True)
+              .select_related("unit")}
+    profile = profile_for(assigning_unit.organisation_id)
+    rows = []
+    for row, record in records:
+        col = lambda key: cell_ref(TASK_SHEET, TASK_COLUMNS, key)  # noqa: E731
+        errors_before = len(result.errors)
+        values = {c.key: text(record.get(c.key)) for c in TASK_COLUMNS
+                  if c.key not in ("deadline", "source_date", "assign_now", "lead_code", "participant_codes")}
+        for key, limit in (("title", 300), ("source_number", 100), ("source_issuer", 200), ("reporting_regime", 200),
+                           ("product_type", 100), ("authority_basis", 300)):
+            if len(values[key]) > limit:
+                result.errors.append(RowError(TASK_SHEET, row, col(key), _("Longer than %(n)d characters.") % {"n": limit}))
+        if not values["title"]:
+            result.errors.append(RowError(TASK_SHEET, row, col("title"), _("Give the task a title.")))
+        lead_code = text(record.get("lead_code"))
+        lead = people.get(lead_code)
+        if lead is None:
+            result.errors.append(RowError(TASK_SHEET, row, col("lead_code"),
+                                          _("Official %(code)s is not found among the people you can see.") % {"code": lead_code}))
+        elif lead.unit is None or not lead.unit.path.startswith(assigning_unit.path):
+            result.errors.append(RowError(TASK_SHEET, row, col("lead_code"),
+                                          _("%(name)s is not in %(unit)s or a unit below it.") % {"name": lead, "unit": assigning_unit}))
+        deadline = parse_datetime(record.get("deadline"), TASK_SHEET, row, col("deadline"), result.errors)
+        if deadline is None and len(result.errors) == errors_before:
+            result.errors.append(RowError(TASK_SHEET, row, col("deadline"), _("Set a deadline.")))
+        elif deadline is not None and deadline <= timezone.now():
+            result.errors.append(RowError(TASK_SHEET, row, col("deadline"), _("The deadline must be in the future.")))
+        source_date = parse_date(record.get("source_date"), TASK_SHEET, row, col("source_date"), result.errors)
+        participants = []
+        for code in [c.strip() for c in text(record.get("participant_codes")).split(",") if c.strip()]:
+            if code not in people:
+                result.errors.append(RowError(TASK_SHEET, row, col("participant_codes"),
+                                              _("Official %(code)s is not found among the people you can see.") % {"code": code}))
+            else:
+                participants.append({"user": people[code], "part": values["participant_part"]})
+        assign_now = parse_bool(record.get("assign_now"), TASK_SHEET, row, col("assign_now"), result.errors)
+        data = {k: v for k, v in values.items() if k != "participant_part"}
+        data.update(lead=lead, lead_unit=lead.unit if lead else None, deadline=deadline, source_date=source_date)
+        if assign_now and len(result.errors) == errors_before:
+            candidate = Task(assigning_unit=assigning_unit, **data)
+            missing = missing_dimensions(clarity_check(
+                candidate, profile=profile, participants=[Participant(**p) for p in participants], steps=[]))
+            for dimension, reasons in missing.items():
+                result.errors.append(RowError(TASK_SHEET, row, None, f"{dimension}: {' '.join(reasons)}"))
+        rows.append((row, data, participants, assign_now))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for row, data, participants, assign_now in rows:
+                task = task_create_draft(actor=actor, assigning_unit=assigning_unit, data=data, participants=participants)
+                if assign_now:
+                    task_assign(actor=actor, task=task)
+                    result.assigned += 1
+                else:
+                    result.drafts += 1
+    except (ValidationError, PermissionDenied) as error:
+        # Rolled back as a whole; say which row the services refused.
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else _("Not allowed.")
+        result.errors.append(RowError(TASK_SHEET, row, None, message))
+        result.drafts = result.assigned = 0
+    return result
+
+
+def task_template_bytes() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = TASK_SHEET
+    sheet.append([c.header + (" *" if c.required else "") for c in TASK_COLUMNS])
+    sheet.append(["Rà soát thủ tục hành chính", "Rà soát toàn bộ thủ tục thuộc thẩm quyền, đề xuất cắt giảm", "CB0001",
+                  "20/12/2026 17:00", "45/KH-UBND", "01/11/2026", "UBND tỉnh", "Thống kê; đánh giá; đề xuất", "Hằng tuần",
+                  "Chịu trách nhiệm về danh mục", "Báo cáo", "Báo cáo rà soát", "100% thủ tục được rà soát",
+                  "Lãnh đạo thông qua", "Chủ tịch UBND tỉnh", "Phân công trong phòng", "CB0002, CB0003", "Cung cấp số liệu", "có"])
+    for index, column in enumerate(TASK_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -152,3 +152,22 @@ class TaskFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["official"].choices = [("", _("All"))] + [(key, LABELS[key]) for key in OFFICIAL_ORDER]
+
+
+class TaskImportForm(forms.Form):
+    assigning_unit = forms.ChoiceField(label=_("Assigning unit"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["assigning_unit"].choices = [(str(u.pk), str(u)) for u in units]
+
+    def clean_assigning_unit(self):
+        return self.units[self.cleaned_data["assigning_unit"]]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Only .xlsx files are accepted."))
+        return upload

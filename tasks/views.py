@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from accounts.models import Unit
 from accounts.selectors import role_units
 from config.errors import ConflictError
 from config.pagination import paginate, query_without_page
+from config.xlsx import XLSX
 from tasks import excel, services
 from tasks.access import can_assign_in, get_task_for_user, is_assigning_authority
 from tasks.clarity import clarity_check
@@ -28,6 +29,7 @@ from tasks.forms import (
     SubmitForm,
     TaskFilterForm,
     TaskForm,
+    TaskImportForm,
 )
 from tasks.models import Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
 from tasks.selectors import task_list_for_user, task_timeline, unit_overview
@@ -335,6 +337,39 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     get_task_for_user(request.user, evidence.task_id)  # 404 unless the task is visible
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_import(request):
+    """Import a task list (e.g. the tasks of a directive) into a unit the user heads."""
+    units = _assignable_units(request.user)
+    if not units:
+        raise Http404
+    result = None
+    if request.method == "POST":
+        form = TaskImportForm(request.POST, request.FILES, units=units)
+        if form.is_valid():
+            result = excel.import_tasks(form.cleaned_data["file"], actor=request.user,
+                                        assigning_unit=form.cleaned_data["assigning_unit"])
+            if result.ok:
+                messages.success(request, _("Imported: %(drafts)d drafts, %(assigned)d assigned.")
+                                 % {"drafts": result.drafts, "assigned": result.assigned})
+            else:
+                messages.error(request, _("The file has errors. Nothing was imported; fix them and try again."))
+    else:
+        form = TaskImportForm(units=units)
+    return render(request, "tasks/import.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+def task_import_template(request):
+    if not _assignable_units(request.user):
+        raise Http404
+    response = HttpResponse(excel.task_template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhiem-vu.xlsx"'
+    return response
 
 
 @login_required

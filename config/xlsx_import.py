@@ -1,0 +1,178 @@
+"""Reading Excel imports safely, shared by every importer.
+
+Limits on size, archive content (zip bombs) and row count are checked before a workbook is
+parsed (openpyxl with defusedxml, read-only). Errors name the sheet, row, column and reason.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import openpyxl
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from accounts.text import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    width: int = 18
+
+
+_TRUE = {"co", "x", "1", "yes", "true", "dung"}
+_FALSE = {"", "khong", "0", "no", "false", "sai"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = self.sheet
+        if self.row is not None:
+            where += f", {_('row')} {self.row}"
+        if self.column:
+            where += f", {_('column')} {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be read; nothing row-level to report."""
+
+
+def choice_lookup(choices, extra: dict | None = None) -> dict[str, str]:
+    """Accept a choice by its code or by its label in Vietnamese or English, diacritics optional."""
+    lookup = {fold(value): value for value, _label in choices}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            lookup.update({fold(str(label)): value for value, label in choices})
+    lookup.update(extra or {})
+    return lookup
+
+
+def check_archive(data: bytes) -> None:
+    if len(data) > settings.IMPORT_MAX_FILE_BYTES:
+        raise ImportRejected(_("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_FILE_BYTES // 2**20})
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRejected(_("This is not an Excel .xlsx file."))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        if len(entries) > 500:
+            raise ImportRejected(_("The file contains too many parts to be a plain spreadsheet."))
+        if sum(entry.file_size for entry in entries) > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+            # A small file that unpacks to a huge one is a zip bomb: refuse before parsing.
+            raise ImportRejected(_("The file unpacks to more than %(limit)d MB; refusing to open it.")
+                            % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20})
+
+
+def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]]:
+    """Rows of the sheet as (row number, {key: value}), headers matched by name."""
+    if sheet_name not in workbook.sheetnames:
+        errors.append(RowError(sheet_name, None, None, _("The sheet is missing.")))
+        return []
+    rows = workbook[sheet_name].iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    position: dict[str, int] = {}
+    folded_header = [fold(str(cell)) if cell is not None else "" for cell in header]
+    for column in columns:
+        if fold(column.header) in folded_header:
+            position[column.key] = folded_header.index(fold(column.header))
+        elif column.required:
+            errors.append(RowError(sheet_name, 1, None, _("Column “%(header)s” is missing.") % {"header": column.header}))
+    if any(column.required and column.key not in position for column in columns):
+        return []
+
+    records = []
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > settings.IMPORT_MAX_ROWS:
+            raise ImportRejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
+                            % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        record = {}
+        for key, index in position.items():
+            value = values[index] if index < len(values) else None
+            record[key] = value.strip() if isinstance(value, str) else value
+        records.append((number, record))
+    return records
+
+
+def cell_ref(sheet: str, columns: list[Column], key: str) -> str:
+    for index, column in enumerate(columns, start=1):
+        if column.key == key:
+            return f"{get_column_letter(index)} ({column.header})"
+    return key
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_bool(value, sheet, row, column, errors) -> bool:
+    folded = fold(text(value))
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    errors.append(RowError(sheet, row, column, _("“%(value)s” is not yes/no (use “có” or “không”).") % {"value": value}))
+    return False
+
+
+def parse_date(value, sheet, row, column, errors) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text(value), fmt).date()
+        except ValueError:
+            continue
+    errors.append(RowError(sheet, row, column, _("“%(value)s” is not a date (use dd/mm/yyyy).") % {"value": value}))
+    return None
+
+
+def parse_datetime(value, sheet, row, column, errors, *, default_time=(17, 0)) -> datetime | None:
+    """A date-time (dd/mm/yyyy HH:MM), or a date that means that day at `default_time`, aware."""
+    from django.utils import timezone
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return timezone.make_aware(value) if timezone.is_naive(value) else value
+    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"):
+        try:
+            return timezone.make_aware(datetime.strptime(text(value), fmt))
+        except ValueError:
+            continue
+    day = parse_date(value, sheet, row, column, errors)
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=default_time[0], minute=default_time[1])))
+
+
+def open_workbook(data: bytes):
+    """Check the archive, then open it read-only. Raises ImportRejected with a clear message."""
+    check_archive(data)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise ImportRejected(_("The file could not be read as an Excel workbook.")) from None
