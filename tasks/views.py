@@ -229,19 +229,22 @@ def task_detail(request, pk):
             "judge": authority and task.status == TaskStatus.SUBMITTED,
             "cancel": authority and task.status not in (TaskStatus.COMPLETED, TaskStatus.CANCELLED),
         },
+        # Each form has its own prefix: unique element ids on the page, and the action view parses the same names.
         "forms": {
-            "reason": ReasonForm(), "progress": ProgressForm(initial={"percent": task.progress_percent}),
-            "submit": SubmitForm(), "extension": ExtensionForm(), "decision": ExtensionDecisionForm(),
-            "approve": ApproveForm(),
+            "return": ReasonForm(prefix="return"), "send_back": ReasonForm(prefix="send_back"),
+            "cancel": ReasonForm(prefix="cancel"),
+            "progress": ProgressForm(prefix="progress", initial={"percent": task.progress_percent}),
+            "submit": SubmitForm(prefix="submit"), "extension": ExtensionForm(prefix="extension"),
+            "decision": ExtensionDecisionForm(prefix="decision"), "approve": ApproveForm(prefix="approve"),
         },
     }
     return render(request, "tasks/detail.html", context)
 
 
-def _act(request, pk, form_class, action, success_message):
+def _act(request, pk, form_class, action, success_message, prefix=None):
     """The shape every action view shares: access → form → service → redirect with a message."""
     task = get_task_for_user(request.user, pk)
-    form = form_class(request.POST, request.FILES) if form_class else None
+    form = form_class(request.POST, request.FILES, prefix=prefix) if form_class else None
     if form is not None and not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
@@ -275,21 +278,22 @@ def accept(request, pk):
 @require_POST
 def return_task(request, pk):
     return _act(request, pk, ReasonForm, lambda t, d, f: services.task_return(actor=request.user, task=t, reason=d["reason"]),
-                _("Task returned to the assigner."))
+                _("Task returned to the assigner."), prefix="return")
 
 
 @login_required
 @require_POST
 def report_progress(request, pk):
     return _act(request, pk, ProgressForm, lambda t, d, f: services.task_report_progress(
-        actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f), _("Progress reported."))
+        actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f), _("Progress reported."), prefix="progress")
 
 
 @login_required
 @require_POST
 def request_extension(request, pk):
     return _act(request, pk, ExtensionForm, lambda t, d, f: services.task_request_extension(
-        actor=request.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), _("Extension requested."))
+        actor=request.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), _("Extension requested."),
+        prefix="extension")
 
 
 @login_required
@@ -299,14 +303,14 @@ def decide_extension(request, pk, request_pk):
         extension = get_object_or_404(ExtensionRequest, pk=request_pk, task=task)
         services.task_decide_extension(actor=request.user, request=extension, approve=data["approve"],
                                        granted_deadline=data["granted_deadline"], note=data["note"])
-    return _act(request, pk, ExtensionDecisionForm, decide, _("Extension decided."))
+    return _act(request, pk, ExtensionDecisionForm, decide, _("Extension decided."), prefix="decision")
 
 
 @login_required
 @require_POST
 def submit(request, pk):
     return _act(request, pk, SubmitForm, lambda t, d, f: services.task_submit_result(
-        actor=request.user, task=t, note=d["note"], files=f), _("Result submitted."))
+        actor=request.user, task=t, note=d["note"], files=f), _("Result submitted."), prefix="submit")
 
 
 @login_required
@@ -314,21 +318,21 @@ def submit(request, pk):
 def approve(request, pk):
     return _act(request, pk, ApproveForm, lambda t, d, f: services.task_approve(
         actor=request.user, task=t, quality=d["quality"], note=d["note"],
-        open_subtasks_reason=d["open_subtasks_reason"]), _("Result approved."))
+        open_subtasks_reason=d["open_subtasks_reason"]), _("Result approved."), prefix="approve")
 
 
 @login_required
 @require_POST
 def send_back(request, pk):
     return _act(request, pk, ReasonForm, lambda t, d, f: services.task_send_back(
-        actor=request.user, task=t, reason=d["reason"]), _("Sent back for rework."))
+        actor=request.user, task=t, reason=d["reason"]), _("Sent back for rework."), prefix="send_back")
 
 
 @login_required
 @require_POST
 def cancel(request, pk):
     return _act(request, pk, ReasonForm, lambda t, d, f: services.task_cancel(
-        actor=request.user, task=t, reason=d["reason"]), _("Task cancelled."))
+        actor=request.user, task=t, reason=d["reason"]), _("Task cancelled."), prefix="cancel")
 
 
 @login_required

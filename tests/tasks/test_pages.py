@@ -106,7 +106,7 @@ def test_action_endpoints_are_post_only_and_404_for_outsiders(client, world, mak
 def test_wrong_actor_gets_403(client, world, make_task):
     task = make_task(status="submitted")
     client.force_login(world.staff_division)  # the lead, who may see it but not judge it
-    assert client.post(reverse("tasks:approve", args=[task.pk]), {"quality": "good"}).status_code == 403
+    assert client.post(reverse("tasks:approve", args=[task.pk]), {"approve-quality": "good"}).status_code == 403
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED
 
@@ -114,14 +114,14 @@ def test_wrong_actor_gets_403(client, world, make_task):
 def test_wrong_state_is_a_clear_message(client, world, make_task):
     task = make_task(status="assigned")
     client.force_login(world.head_dept)
-    response = client.post(reverse("tasks:approve", args=[task.pk]), {"quality": "good"}, follow=True)
+    response = client.post(reverse("tasks:approve", args=[task.pk]), {"approve-quality": "good"}, follow=True)
     assert any("cannot" in str(m) or "không thể" in str(m) for m in response.context["messages"])
 
 
 def test_progress_with_a_file_through_the_page(client, world, make_task):
     task = make_task(status="in_progress")
     client.force_login(world.staff_division)
-    client.post(reverse("tasks:progress", args=[task.pk]), {"percent": 50, "note": "Nửa chặng", "files": [pdf()]})
+    client.post(reverse("tasks:progress", args=[task.pk]), {"progress-percent": 50, "progress-note": "Nửa chặng", "files": [pdf()]})
     task.refresh_from_db()
     assert task.progress_percent == 50 and task.evidence.count() == 1
     evidence = task.evidence.get()

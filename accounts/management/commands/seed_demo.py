@@ -181,10 +181,14 @@ class Command(BaseCommand):
                 new_roles.append(RoleAssignment(user_id=key[0], role=role, unit_id=key[2], valid_from=date(2025, 7, 1)))
         bulk_create_with_history(new_roles, RoleAssignment)
 
+        from tasks.demo import seed_demo_tasks
+
+        demo_tasks = seed_demo_tasks(org)
+
         self.stdout.write(self.style.SUCCESS(
             f"Demo province “{org.name}”: {Unit.objects.filter(organisation=org).count()} units "
             f"({created_units} new), {User.objects.filter(unit__organisation=org).count()} officials "
-            f"({len(new_people)} new), {len(new_roles)} new role assignments."
+            f"({len(new_people)} new), {len(new_roles)} new role assignments, {demo_tasks} new demo tasks."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, (full_name, _unit, position, role, _role_unit, _s) in DEMO_LOGINS.items():
