@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +12,7 @@ from accounts.forms import ImportForm
 from accounts.models import Organisation, Unit
 from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
 from config.pagination import paginate, query_without_page
+from config.xlsx import xlsx_download
 
 
 class LoginView(auth_views.LoginView):
@@ -101,12 +102,7 @@ def import_people(request):
 @require_GET
 def import_template(request):
     _require_admin(request.user)
-    response = HttpResponse(
-        excel.template_workbook_bytes(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi-can-bo.xlsx"'
-    return response
+    return xlsx_download(excel.template_workbook_bytes(), "mau-nhap-don-vi-can-bo.xlsx")
 
 
 @login_required

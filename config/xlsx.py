@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,6 +58,13 @@ def workbook_response(filename: str, sheet_title: str, headers: list[str], rows:
     book.save(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """A small workbook built in memory (an import template), offered as a download."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _letter(index: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from accounts.models import Unit
 from accounts.selectors import role_units
 from config.errors import ConflictError
 from config.pagination import paginate, query_without_page
-from config.xlsx import XLSX
+from config.xlsx import xlsx_download
 from tasks import excel, services
 from tasks.access import can_assign_in, get_task_for_user, is_assigning_authority
 from tasks.clarity import clarity_check
@@ -371,9 +371,7 @@ def task_import(request):
 def task_import_template(request):
     if not _assignable_units(request.user):
         raise Http404
-    response = HttpResponse(excel.task_template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhiem-vu.xlsx"'
-    return response
+    return xlsx_download(excel.task_template_bytes(), "mau-nhap-nhiem-vu.xlsx")
 
 
 @login_required
