@@ -83,9 +83,12 @@ class TaskListCreateApi(generics.GenericAPIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         assigning_unit = data.pop("assigning_unit", None)
+        parent = data.pop("parent", None)
+        if parent is not None:
+            assigning_unit = parent.lead_unit
         if assigning_unit is None:
             raise serializers.ValidationError({"assigning_unit": ["This field is required."]})
-        task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, data=data,
+        task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, data=data, parent=parent,
                                           participants=data.pop("participants", None), steps=data.pop("steps", None))
         return Response(TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
 
@@ -102,6 +105,7 @@ class TaskDetailApi(APIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data.pop("assigning_unit", None)
+        data.pop("parent", None)
         task = services.task_update_draft(actor=request.user, task=task, data=data,
                                           participants=data.pop("participants", None), steps=data.pop("steps", None))
         return Response(TaskDetailOutputSerializer(task).data)
@@ -173,7 +177,8 @@ ACTIONS = {
     "return": _action("return", ReasonInputSerializer, lambda r, t, d: services.task_return(actor=r.user, task=t, reason=d["reason"]),
                       "The lead returns the task to the assigner"),
     "progress": _action("progress", ProgressInputSerializer, lambda r, t, d: services.task_report_progress(
-        actor=r.user, task=t, percent=d["percent"], note=d.get("note", ""), files=d.get("files", [])), "Report progress"),
+        actor=r.user, task=t, percent=d["percent"], note=d.get("note", ""), files=d.get("files", []),
+        steps_done=d.get("steps_done", [])), "Report progress"),
     "extension": _action("extension", ExtensionInputSerializer, lambda r, t, d: services.task_request_extension(
         actor=r.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), "Ask for an extension"),
     "decide_extension": _action("decide_extension", ExtensionDecisionInputSerializer, _decide, "Decide an extension"),

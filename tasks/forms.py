@@ -108,6 +108,14 @@ class ReasonForm(forms.Form):
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    steps_done = forms.TypedMultipleChoiceField(label=_("Steps finished"), required=False, coerce=int,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["steps_done"].choices = [(s.order, f"{s.order}. {s.name}") for s in steps if s.done_at is None]
+        if not self.fields["steps_done"].choices:
+            del self.fields["steps_done"]
 
 
 class SubmitForm(forms.Form):

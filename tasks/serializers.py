@@ -48,8 +48,18 @@ class StepInputSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedTasks(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        from tasks.access import tasks_visible_to
+
+        return tasks_visible_to(self.context["request"].user)
+
+
 class TaskInputSerializer(serializers.Serializer):
     assigning_unit = ScopedUnits(required=False, help_text="Required when creating; a unit you head or deputise.")
+    parent = ScopedTasks(required=False, allow_null=True,
+                         help_text="Delegate part of a task you lead (it must be in progress); the sub-task is assigned from your unit.")
     title = serializers.CharField(max_length=300)
     content = serializers.CharField(allow_blank=True, required=False)
     source_number = serializers.CharField(allow_blank=True, required=False, max_length=100)
@@ -144,6 +154,8 @@ class ReasonInputSerializer(serializers.Serializer):
 
 class ProgressInputSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
+    steps_done = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                       help_text="Order numbers of the process steps finished.")
     note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
     files = serializers.ListField(child=serializers.FileField(), required=False)
 

@@ -292,7 +292,8 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
 
 
 @transaction.atomic
-def task_report_progress(*, actor, task: Task, percent: int, note: str = "", files=()) -> TaskEvent:
+def task_report_progress(*, actor, task: Task, percent: int, note: str = "", files=(), steps_done=()) -> TaskEvent:
+    """Progress in percent, with a note, evidence, and the process steps finished since the last report."""
     if not 0 <= int(percent) <= 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     validate_evidence_files(files)
@@ -300,9 +301,14 @@ def task_report_progress(*, actor, task: Task, percent: int, note: str = "", fil
     require(task.lead_id == actor.pk)
     if task.status != TaskStatus.IN_PROGRESS:
         raise ConflictError(_("Progress can be reported only while the task is in progress."), code="wrong_state")
-    Task.objects.filter(pk=task.pk).update(progress_percent=percent, updated_at=timezone.now())
+    now = timezone.now()
+    Task.objects.filter(pk=task.pk).update(progress_percent=percent, updated_at=now)
     task.progress_percent = percent
-    event = _event(task, action="report_progress", actor=actor, note=note.strip(), data={"percent": int(percent)})
+    finished = list(task.steps.filter(order__in=[int(o) for o in steps_done], done_at__isnull=True)
+                    .values_list("order", flat=True))
+    task.steps.filter(order__in=finished).update(done_at=now)
+    data = {"percent": int(percent)} | ({"steps_done": finished} if finished else {})
+    event = _event(task, action="report_progress", actor=actor, note=note.strip(), data=data)
     _attach(task, event, files, actor)
     if task.parent_id:
         _roll_up(task.parent_id)

@@ -103,7 +103,21 @@ def _live_checks(form, formset, task, assigning_unit):
                          steps=[] if candidate.pk is None else None)
 
 
+def _parent_from(request) -> Task | None:
+    """A sub-task's parent: only its lead, while it is in progress, may delegate parts of it."""
+    parent_id = request.POST.get("parent") or request.GET.get("parent")
+    if not parent_id:
+        return None
+    parent = get_task_for_user(request.user, parent_id)
+    if parent.lead_id != request.user.pk or parent.status != TaskStatus.IN_PROGRESS:
+        raise PermissionDenied
+    return parent
+
+
 def _assigning_unit_from(request) -> Unit:
+    parent = _parent_from(request)
+    if parent is not None:
+        return parent.lead_unit
     unit_id = request.POST.get("assigning_unit") or request.GET.get("unit")
     units = _assignable_units(request.user)
     if unit_id:
@@ -119,13 +133,14 @@ def _assigning_unit_from(request) -> Unit:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request):
+    parent = _parent_from(request)
     assigning_unit = _assigning_unit_from(request)
     if request.method == "POST":
         form = TaskForm(request.POST, user=request.user, assigning_unit=assigning_unit)
         formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
         if form.is_valid() and formset.is_valid():
             try:
-                task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit,
+                task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, parent=parent,
                                                   data=form.cleaned_data, participants=formset.participants())
             except ValidationError as error:
                 _add_errors(form, error)
@@ -137,7 +152,9 @@ def task_create(request):
     else:
         form = TaskForm(user=request.user, assigning_unit=assigning_unit)
         formset = ParticipantFormSet(user=request.user, prefix="p")
-    return render(request, "tasks/form.html", _form_context(request, form, formset, assigning_unit=assigning_unit))
+    context = _form_context(request, form, formset, assigning_unit=assigning_unit)
+    context["parent"] = parent
+    return render(request, "tasks/form.html", context)
 
 
 @login_required
@@ -208,13 +225,16 @@ def task_detail(request, pk):
     user = request.user
     authority = is_assigning_authority(user, task)
     is_lead = task.lead_id == user.pk
+    steps = list(task.steps.all())
+    current_step = next((s for s in steps if s.done_at is None), None)
     context = {
         "task": task,
         "official": official_status(task),
         "labels": LABELS,
         "checks": clarity_check(task),
         "participants": task.participants.select_related("user", "unit"),
-        "steps": task.steps.all(),
+        "steps": steps,
+        "current_step": current_step,
         "timeline": task_timeline(task),
         "subtasks": task.subtasks.select_related("lead").order_by("deadline"),
         "pending_extension": task.extension_requests.filter(status=ExtensionStatus.PENDING).first(),
@@ -223,6 +243,7 @@ def task_detail(request, pk):
             "assign": authority and task.status in (TaskStatus.DRAFT, TaskStatus.RETURNED),
             "accept": is_lead and task.status == TaskStatus.ASSIGNED,
             "progress": is_lead and task.status == TaskStatus.IN_PROGRESS,
+            "delegate": is_lead and task.status == TaskStatus.IN_PROGRESS,
             "extension": is_lead and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
             "decide": authority,
             "submit": is_lead and task.status == TaskStatus.IN_PROGRESS,
@@ -233,7 +254,7 @@ def task_detail(request, pk):
         "forms": {
             "return": ReasonForm(prefix="return"), "send_back": ReasonForm(prefix="send_back"),
             "cancel": ReasonForm(prefix="cancel"),
-            "progress": ProgressForm(prefix="progress", initial={"percent": task.progress_percent}),
+            "progress": ProgressForm(prefix="progress", initial={"percent": task.progress_percent}, steps=steps),
             "submit": SubmitForm(prefix="submit"), "extension": ExtensionForm(prefix="extension"),
             "decision": ExtensionDecisionForm(prefix="decision"), "approve": ApproveForm(prefix="approve"),
         },
@@ -241,10 +262,10 @@ def task_detail(request, pk):
     return render(request, "tasks/detail.html", context)
 
 
-def _act(request, pk, form_class, action, success_message, prefix=None):
+def _act(request, pk, form_class, action, success_message, prefix=None, form_kwargs=None):
     """The shape every action view shares: access → form → service → redirect with a message."""
     task = get_task_for_user(request.user, pk)
-    form = form_class(request.POST, request.FILES, prefix=prefix) if form_class else None
+    form = form_class(request.POST, request.FILES, prefix=prefix, **(form_kwargs or {})) if form_class else None
     if form is not None and not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
@@ -284,8 +305,10 @@ def return_task(request, pk):
 @login_required
 @require_POST
 def report_progress(request, pk):
+    steps = list(get_task_for_user(request.user, pk).steps.all())
     return _act(request, pk, ProgressForm, lambda t, d, f: services.task_report_progress(
-        actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f), _("Progress reported."), prefix="progress")
+        actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f, steps_done=d.get("steps_done", [])),
+        _("Progress reported."), prefix="progress", form_kwargs={"steps": steps})
 
 
 @login_required
