@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from scheduler.jobs import clear_expired_sessions

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.models import Task, TaskStatus
+from tasks.models import Task
 from tests.tasks.conftest import pdf
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from tasks.models import Participant, Task
-from tests.tasks.conftest import clear_data
 
 pytestmark = pytest.mark.django_db
 
