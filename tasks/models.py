@@ -225,6 +225,15 @@ class TaskStep(models.Model):
         return f"{self.order}. {self.name}"
 
 
+ACTION_LABELS = {
+    "create": _("created the draft"), "edit": _("edited the draft"), "assign": _("assigned"),
+    "accept": _("accepted"), "return": _("returned to the assigner"), "report_progress": _("reported progress"),
+    "request_extension": _("asked for an extension"), "extend": _("granted an extension"),
+    "refuse_extension": _("refused an extension"), "submit": _("submitted the result"),
+    "approve": _("approved the result"), "send_back": _("sent back for rework"), "cancel": _("cancelled"),
+}
+
+
 class TaskEvent(models.Model):
     """The history row of every action on a task: who, when, from which status to which, why."""
 
@@ -246,6 +255,18 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.action}"
+
+    @property
+    def action_display(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def from_display(self) -> str:
+        return TaskStatus(self.from_status).label if self.from_status in TaskStatus.values else self.from_status
+
+    @property
+    def to_display(self) -> str:
+        return TaskStatus(self.to_status).label if self.to_status in TaskStatus.values else self.to_status
 
 
 def evidence_path(instance, filename):
