@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import get_unit_for_user
 from tasks import services
 from tasks.access import get_task_for_user
+from tasks.clarity import checklist_data
 from tasks.models import ExtensionRequest
 from tasks.selectors import task_list_for_user
 from tasks.serializers import (
@@ -114,11 +115,7 @@ class TaskDetailApi(APIView):
 class TaskChecklistApi(APIView):
     @extend_schema(responses=CheckSerializer(many=True), operation_id="tasks_checklist")
     def get(self, request, pk: int):
-        from tasks.clarity import clarity_check
-
-        task = get_task_for_user(request.user, pk)
-        return Response([{"dimension": c.dimension, "label": c.label, "ok": c.ok, "missing": list(c.missing)}
-                         for c in clarity_check(task)])
+        return Response(checklist_data(get_task_for_user(request.user, pk)))
 
 
 class _ActionApi(APIView):

@@ -140,5 +140,10 @@ def clarity_check(task: Task, *, profile: str | None = None, participants=None, 
     ]
 
 
+def checklist_data(task: Task) -> list[dict]:
+    """The checklist as plain data, for the API."""
+    return [{"dimension": c.dimension, "label": c.label, "ok": c.ok, "missing": list(c.missing)} for c in clarity_check(task)]
+
+
 def missing_dimensions(checks: list[DimensionCheck]) -> dict[str, list[str]]:
     return {check.dimension: list(check.missing) for check in checks if not check.ok}

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Organisation, Unit, User
+from notifications.models import Notification
 from tasks import services
 from tasks.models import ProcessTemplate, ProcessTemplateStep, Task, TaskPolicy
 
@@ -16,8 +19,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _pdf(name):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
@@ -42,7 +43,7 @@ def _backdate(task: Task, **fields):
     Task.objects.filter(pk=task.pk).update(**fields)
 
 
-def seed_demo_tasks(org: Organisation) -> int:
+def seed(org: Organisation) -> int:
     if Task.objects.filter(assigning_unit__organisation=org).exists():
         return 0
     TaskPolicy.objects.get_or_create(organisation=org)
@@ -107,4 +108,9 @@ def seed_demo_tasks(org: Organisation) -> int:
     make(people["chutich"], units["UBND"], _clear("Triển khai Nghị định 335/2025/NĐ-CP về đánh giá, xếp loại công chức",
                                                   snv_head, 45, source_number="335/2025/NĐ-CP", source_issuer="Chính phủ",
                                                   process_template=template, process_description=""), "in_progress")
+    # Demo notifications stay in the app: nobody should get e-mail about invented work. The
+    # e-mail sender skips notifications already marked e-mailed.
+    Notification.objects.filter(target_type=ContentType.objects.get_for_model(Task), emailed_at__isnull=True,
+                                target_id__in=Task.objects.filter(assigning_unit__organisation=org).values("pk")
+                                ).update(emailed_at=now)
     return count

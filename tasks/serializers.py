@@ -5,7 +5,10 @@ from rest_framework import serializers
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import User
 from accounts.serializers import UnitRefSerializer
+from tasks.access import tasks_visible_to
+from tasks.clarity import checklist_data
 from tasks.models import ProcessTemplate, Quality, Task
+from tasks.status import official_status
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
@@ -51,8 +54,6 @@ class StepInputSerializer(serializers.Serializer):
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedTasks(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        from tasks.access import tasks_visible_to
-
         return tasks_visible_to(self.context["request"].user)
 
 
@@ -124,14 +125,10 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_official_status(self, task) -> str:
-        from tasks.status import official_status
-
         return official_status(task)
 
     def get_checklist(self, task) -> list[dict]:
-        from tasks.clarity import clarity_check
-
-        return [{"dimension": c.dimension, "label": c.label, "ok": c.ok, "missing": list(c.missing)} for c in clarity_check(task)]
+        return checklist_data(task)
 
     def get_participants(self, task) -> list[dict]:
         return [

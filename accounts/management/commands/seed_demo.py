@@ -4,10 +4,13 @@ province and communes). Deterministic and idempotent: re-running it adds nothing
 
 import random
 from datetime import date
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Organisation, Role, RoleAssignment, StaffGroup, Unit, UnitKind, User
@@ -181,14 +184,18 @@ class Command(BaseCommand):
                 new_roles.append(RoleAssignment(user_id=key[0], role=role, unit_id=key[2], valid_from=date(2025, 7, 1)))
         bulk_create_with_history(new_roles, RoleAssignment)
 
-        from tasks.demo import seed_demo_tasks
-
-        demo_tasks = seed_demo_tasks(org)
+        # Apps built on accounts add their own demo data through `<app>/demo.py: seed(org) -> int`;
+        # accounts never imports them (data flows accounts ← tasks ← …).
+        extra = {}
+        for config in apps.get_app_configs():
+            if module_has_submodule(config.module, "demo"):
+                extra[config.label] = import_module(f"{config.name}.demo").seed(org)
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo province “{org.name}”: {Unit.objects.filter(organisation=org).count()} units "
             f"({created_units} new), {User.objects.filter(unit__organisation=org).count()} officials "
-            f"({len(new_people)} new), {len(new_roles)} new role assignments, {demo_tasks} new demo tasks."
+            f"({len(new_people)} new), {len(new_roles)} new role assignments"
+            + "".join(f", {count} new demo {label}" for label, count in extra.items()) + "."
         ))
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, (full_name, _unit, position, role, _role_unit, _s) in DEMO_LOGINS.items():

@@ -1,0 +1,35 @@
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+
+from accounts.models import RoleAssignment, Unit, User
+from tasks.models import Task
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_mails_nobody(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    counts = (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count())
+    assert counts[0] == 195 and counts[1] > 300 and counts[3] == 8
+    assert mail.outbox == []  # demo notifications stay in the app
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count()) == counts
+
+
+def test_data_flows_one_way():
+    """accounts ← tasks ← inspections ← emulation: an app never imports one built on it."""
+    later = {"accounts": ["tasks", "inspections", "emulation", "reports"], "tasks": ["inspections", "emulation", "reports"]}
+    offenders = []
+    for app, forbidden in later.items():
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if re.match(rf"\s*(from|import) ({'|'.join(forbidden)})\b", line):
+                    offenders.append(f"{path.relative_to(settings.BASE_DIR)}: {line.strip()}")
+    assert offenders == []
