@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import scope_for
+from accounts.models import Unit, UnitUserObjectPermission
 from tasks.models import Participant, Task, TaskStatus
 
 
@@ -52,8 +53,6 @@ def can_assign_in(user, unit) -> bool:
     scope = scope_for(user)
     if scope.can_manage_unit(unit):
         return True
-    from accounts.models import Unit, UnitUserObjectPermission
-
     ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
     return UnitUserObjectPermission.objects.filter(
         user_id=scope.user_id, permission__codename="assign_in_unit", content_object__path__in=ancestor_paths

@@ -3,8 +3,9 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import people_visible_to, scope_for, units_visible_to
+from accounts.access import people_visible_to, units_visible_to
 from tasks.models import ProcessTemplate, Quality, Task
+from tasks.status import LABELS, OFFICIAL_ORDER
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -38,7 +39,6 @@ class TaskForm(forms.ModelForm):
         self.fields["deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
         self.fields["source_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.fields["title"].required = False  # the gate says what is missing, in context
-        scope = scope_for(user)
         subtree = Q()
         if assigning_unit is not None:
             subtree = Q(unit__path__startswith=assigning_unit.path)
@@ -54,7 +54,6 @@ class TaskForm(forms.ModelForm):
         self.fields["process_template"].queryset = ProcessTemplate.objects.filter(
             active=True, organisation_id__in=[assigning_unit.organisation_id] if assigning_unit else []
         )
-        self.scope = scope
 
 
 class ParticipantForm(forms.Form):
@@ -156,8 +155,6 @@ class TaskFilterForm(forms.Form):
     directive = forms.CharField(required=False, max_length=100, label=_("Directive number"))
 
     def __init__(self, *args, **kwargs):
-        from tasks.status import LABELS, OFFICIAL_ORDER
-
         super().__init__(*args, **kwargs)
         self.fields["official"].choices = [("", _("All"))] + [(key, LABELS[key]) for key in OFFICIAL_ORDER]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.text import fold
 from tasks.access import tasks_visible_to
-from tasks.models import Participant, Task
+from tasks.models import ExtensionStatus, Participant, Task, TaskStatus
 from tasks.status import OFFICIAL_ORDER, OPEN_OVERDUE, official_status_expression
 
 
@@ -82,15 +82,8 @@ def task_timeline(task: Task):
     return task.events.select_related("actor").prefetch_related("evidence").order_by("at", "id")
 
 
-__all__ = ["task_list_for_user", "task_timeline", "unit_overview"]
-
-
 def my_task_counts(user) -> dict[str, int]:
     """The home page's numbers for one person, in one query."""
-    from django.db.models import Q
-
-    from tasks.models import ExtensionStatus, TaskStatus
-
     now = timezone.now()
     visible = tasks_visible_to(user)
     return visible.aggregate(

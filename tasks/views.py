@@ -263,9 +263,12 @@ def task_detail(request, pk):
 
 
 def _act(request, pk, form_class, action, success_message, prefix=None, form_kwargs=None):
-    """The shape every action view shares: access → form → service → redirect with a message."""
+    """The shape every action view shares: access → form → service → redirect with a message.
+
+    `form_kwargs(task)` gives the form what it needs from the task loaded here (loaded once)."""
     task = get_task_for_user(request.user, pk)
-    form = form_class(request.POST, request.FILES, prefix=prefix, **(form_kwargs or {})) if form_class else None
+    extra = form_kwargs(task) if form_kwargs else {}
+    form = form_class(request.POST, request.FILES, prefix=prefix, **extra) if form_class else None
     if form is not None and not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
@@ -305,10 +308,9 @@ def return_task(request, pk):
 @login_required
 @require_POST
 def report_progress(request, pk):
-    steps = list(get_task_for_user(request.user, pk).steps.all())
     return _act(request, pk, ProgressForm, lambda t, d, f: services.task_report_progress(
         actor=request.user, task=t, percent=d["percent"], note=d["note"], files=f, steps_done=d.get("steps_done", [])),
-        _("Progress reported."), prefix="progress", form_kwargs={"steps": steps})
+        _("Progress reported."), prefix="progress", form_kwargs=lambda task: {"steps": list(task.steps.all())})
 
 
 @login_required
@@ -363,7 +365,11 @@ def cancel(request, pk):
 def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     get_task_for_user(request.user, evidence.task_id)  # 404 unless the task is visible
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the record outlived its file (e.g. media not restored)
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 
 @login_required

@@ -158,3 +158,33 @@ def test_register_export_opens_back_without_formulas(client, world, make_task):
     assert '=HYPERLINK("http://evil","x")' in titles
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     assert sheet["A3"].value == "STT"
+
+
+def test_evidence_whose_file_is_gone_is_not_found(client, world, make_task):
+    task = make_task(status="in_progress")
+    client.force_login(world.staff_division)
+    client.post(reverse("tasks:progress", args=[task.pk]), {"progress-percent": 10, "files": [pdf()]})
+    evidence = task.evidence.get()
+    evidence.file.storage.delete(evidence.file.name)
+    assert client.get(reverse("tasks:evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_progress_action_loads_the_task_once_whatever_its_steps(client, world, make_task):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.models import TaskStep
+
+    def queries_for(task):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("tasks:progress", args=[task.pk]), {"progress-percent": 20})
+        assert response.status_code == 302
+        return len(captured)
+
+    client.force_login(world.staff_division)
+    plain = make_task(status="in_progress")
+    with_steps = make_task(status="in_progress", title="Có quy trình")
+    TaskStep.objects.bulk_create([TaskStep(task=with_steps, order=i, name=f"Bước {i}") for i in range(1, 6)])
+    assert queries_for(plain) == queries_for(with_steps)
+    plain.refresh_from_db()
+    assert plain.progress_percent == 20
