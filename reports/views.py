@@ -8,7 +8,7 @@ from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_task_counts, unit_overview
+from tasks.selectors import my_task_counts, unit_task_totals
 
 
 @login_required
@@ -22,7 +22,7 @@ def home(request):
     if scope.is_manager:
         context["managed"] = [
             {"unit": unit, "counts": subtree_counts(unit), "children": unit_children_with_counts(user, unit),
-             "tasks": unit_overview(user, unit)}
+             "tasks": unit_task_totals(user, unit)}
             for unit in role_units(user, MANAGING_ROLES)
         ]
     if scope.is_inspector:

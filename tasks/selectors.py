@@ -47,16 +47,26 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
     return tasks.select_related("lead", "lead_unit").order_by("deadline", "id")
 
 
+def _subtree_tasks(user, unit: Unit) -> QuerySet[Task]:
+    return tasks_visible_to(user).filter(lead_unit__path__startswith=unit.path).annotate(
+        official=official_status_expression()
+    )
+
+
+def unit_task_totals(user, unit: Unit) -> dict[str, int]:
+    """Counts by official status for the unit's subtree, in one GROUP BY query."""
+    totals = {key: 0 for key in OFFICIAL_ORDER}
+    for row in _subtree_tasks(user, unit).values("official").annotate(n=Count("id")).order_by():
+        if row["official"] in totals:
+            totals[row["official"]] = row["n"]
+    return totals
+
+
 def unit_overview(user, unit: Unit) -> dict:
     """Counts by official status for the unit's subtree and for each direct sub-unit (two
     GROUP BY queries), and the overdue tasks."""
-    tasks = tasks_visible_to(user).filter(lead_unit__path__startswith=unit.path).annotate(
-        official=official_status_expression()
-    )
-    totals = {key: 0 for key in OFFICIAL_ORDER}
-    for row in tasks.values("official").annotate(n=Count("id")).order_by():
-        if row["official"] in totals:
-            totals[row["official"]] = row["n"]
+    tasks = _subtree_tasks(user, unit)
+    totals = unit_task_totals(user, unit)
 
     child_len = len(unit.path) + Unit.steplen
     by_prefix: dict[str, dict[str, int]] = {}

@@ -188,3 +188,14 @@ def test_progress_action_loads_the_task_once_whatever_its_steps(client, world, m
     assert queries_for(plain) == queries_for(with_steps)
     plain.refresh_from_db()
     assert plain.progress_percent == 20
+
+
+def test_home_shows_each_led_units_overdue_count(client, world, make_task):
+    from datetime import timedelta
+
+    late = make_task(status="in_progress")
+    Task.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    make_task(status="assigned", title="Còn hạn")
+    client.force_login(world.head_dept)
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-testid="overdue-D1">1<' in body
