@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +48,7 @@ def workbook_response(filename: str, sheet_title: str, headers: list[str], rows:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title[:31])
     for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[_letter(index)].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     if title_line:
         sheet.append([cell(sheet, title_line)])
         sheet.append([])
@@ -65,9 +66,3 @@ def xlsx_download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import openpyxl
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -152,8 +152,6 @@ def parse_date(value, sheet, row, column, errors) -> date | None:
 
 def parse_datetime(value, sheet, row, column, errors, *, default_time=(17, 0)) -> datetime | None:
     """A date-time (dd/mm/yyyy HH:MM), or a date that means that day at `default_time`, aware."""
-    from django.utils import timezone
-
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
