@@ -261,3 +261,5 @@ SITE_URL = env.str("SITE_URL", default="")
 
 # Tasks: remind the lead this many days before a deadline (and again on the day).
 TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=3)
+# Days a subject has to explain (giải trình) a recorded finding.
+FINDING_EXPLANATION_DAYS = env.int("FINDING_EXPLANATION_DAYS", default=5)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
+    path("inspections/", include("inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,1 +1,566 @@
-# Models arrive with the issue that builds this app.
+"""Inspections, findings, recommendations and disciplinary decisions (DOMAIN.md §2, §5).
+
+Legal records (findings, decisions) are never deleted: foreign keys to them PROTECT, the admin
+and the API offer no delete, and withdrawal is an action with a reason. Rules (discipline forms
+per staff group, limitation and processing periods) are rows with a legal basis and an
+effective window, seeded by a data migration and editable by the administrator.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation, StaffGroup, Unit
+from accounts.text import fold
+
+
+class Severity(models.TextChoices):
+    """Lightest to heaviest (DOMAIN.md §2)."""
+
+    MINOR = "minor", _("Less serious (ít nghiêm trọng)")
+    SERIOUS = "serious", _("Serious (nghiêm trọng)")
+    VERY_SERIOUS = "very_serious", _("Very serious (rất nghiêm trọng)")
+    ESPECIALLY_SERIOUS = "especially_serious", _("Especially serious (đặc biệt nghiêm trọng)")
+
+
+class Handling(models.TextChoices):
+    """What an inspector proposes after a finding (DOMAIN.md §5)."""
+
+    REMINDER = "reminder", _("Reminder (nhắc nhở)")
+    CRITICISM = "criticism", _("Criticism (phê bình)")
+    SELF_REVIEW = "self_review", _("Self-review (kiểm điểm)")
+    DISCIPLINE_REVIEW = "discipline_review", _("Consider discipline (xem xét kỷ luật)")
+
+
+class ViolationGroup(models.TextChoices):
+    WORKING_HOURS = "working_hours", _("Working hours and attendance")
+    CONDUCT = "conduct", _("Conduct and office culture")
+    PUBLIC_ASSETS = "public_assets", _("Use of public assets")
+    PUBLIC_SERVICE = "public_service", _("Service to citizens and businesses")
+    RESPONSIBILITY = "responsibility", _("Responsibility in performing duties")
+    INTEGRITY = "integrity", _("Integrity, security and qualifications")
+    OTHER = "other", _("Other")
+
+
+class ViolationType(models.Model):
+    """An entry of the violation catalogue (DOMAIN.md §5)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    group = models.CharField(_("group"), max_length=30, choices=ViolationGroup.choices)
+    default_severity = models.CharField(_("default severity"), max_length=20, choices=Severity.choices,
+                                        default=Severity.MINOR)
+    suggested_handling = models.CharField(_("suggested handling"), max_length=20, choices=Handling.choices,
+                                          default=Handling.REMINDER)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    no_limitation = models.BooleanField(
+        _("no statute of limitations"), default=False,
+        help_text=_("Discipline for this violation is not time-barred (e.g. forged diplomas, harm to national defence)."))
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("violation type")
+        verbose_name_plural = _("violation catalogue")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+# -- plans and inspections ------------------------------------------------------------------
+
+
+class InspectionPlan(models.Model):
+    """The yearly inspection plan of an inspecting body."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspection_plans")
+    issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspection_plans",
+                                     verbose_name=_("inspecting body"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    number = models.CharField(_("approval number"), max_length=100, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+
+class InspectionKind(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNANNOUNCED = "unannounced", _("Unannounced (đột xuất)")
+    RE_INSPECTION = "re_inspection", _("Re-inspection")
+    PUBLIC_SERVICE = "public_service", _("Public-service check (kiểm tra công vụ)")
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPORTED = "reported", _("Report submitted")
+    DRAFT_CONCLUSION = "draft_conclusion", _("Draft conclusion")
+    CONCLUDED = "concluded", _("Concluded (signed)")
+    PUBLISHED = "published", _("Published")
+    FOLLOW_UP = "follow_up", _("Following up recommendations")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses during which the team records findings.
+RECORDING_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED)
+
+
+class Inspection(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspections")
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="inspections", verbose_name=_("plan"))
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices, default=InspectionKind.PLANNED)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspections_issued",
+                                     verbose_name=_("inspecting body"))
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    targets = models.ManyToManyField(Unit, related_name="inspections_targeted", verbose_name=_("inspected units"))
+    scope = models.TextField(_("scope and content"), blank=True)
+    period_from = models.DateField(_("period inspected from"), null=True, blank=True)
+    period_to = models.DateField(_("period inspected to"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    re_inspection_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="re_inspections", verbose_name=_("re-inspection of"))
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspections_led",
+                               verbose_name=_("team leader"))
+    status = models.CharField(_("status"), max_length=20, choices=InspectionStatus.choices,
+                              default=InspectionStatus.PLANNED)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
+    draft_conclusion_at = models.DateTimeField(_("draft conclusion at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    conclusion_number = models.CharField(_("conclusion number"), max_length=100, blank=True)
+    conclusion_date = models.DateField(_("conclusion date"), null=True, blank=True)
+    conclusion_signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    conclusion_text = models.TextField(_("conclusion"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    publish_until = models.DateField(_("published until"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.CharField(max_length=500, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-created_at", "-id"]
+        permissions = [("record_finding", _("Can record findings in this inspection"))]
+        indexes = [
+            models.Index(fields=["issuing_unit", "status"], name="inspection_issuer_status_idx"),
+            models.Index(fields=["status", "reported_at"], name="inspection_status_report_idx"),
+            models.Index(fields=["year", "kind"], name="inspection_year_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.title} {self.decision_number}")[:500]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+class InspectionUserObjectPermission(UserObjectPermissionBase):
+    """Team members' grants on their inspection (direct foreign key, not guardian's generic table)."""
+
+    content_object = models.ForeignKey(Inspection, on_delete=models.CASCADE)
+
+
+class TeamRole(models.TextChoices):
+    LEADER = "leader", _("Team leader")
+    MEMBER = "member", _("Member")
+
+
+class TeamMember(models.Model):
+    """Who served on the team; kept after the inspection closes (the grants are not)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspection_teams")
+    role = models.CharField(_("role"), max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team")
+        ordering = ["-role", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "user"], name="team_member_once")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+# -- findings ------------------------------------------------------------------------------
+
+
+class FindingStatus(models.TextChoices):
+    AWAITING_EXPLANATION = "awaiting_explanation", _("Awaiting explanation")
+    EXPLAINED = "explained", _("Explained")
+    NOT_EXPLAINED = "not_explained", _("No explanation by the deadline")
+    HANDLED = "handled", _("Handling proposed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Finding(models.Model):
+    """A violation recorded against a person and/or a unit (biên bản vi phạm)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings",
+                                   verbose_name=_("inspection"))
+    subject_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="findings", verbose_name=_("person"))
+    subject_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("unit"))
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, related_name="findings",
+                                       verbose_name=_("violation"))
+    occurred_at = models.DateTimeField(_("when"))
+    location = models.CharField(_("where"), max_length=300, blank=True)
+    description = models.TextField(_("description"))
+    severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=25, choices=FindingStatus.choices,
+                              default=FindingStatus.AWAITING_EXPLANATION)
+    explanation_due = models.DateField(_("explanation due"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    explained_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("explained by"))
+    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
+    proposed_handling = models.CharField(_("proposed handling"), max_length=20, choices=Handling.choices, blank=True)
+    handling_note = models.TextField(_("handling note"), blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Sent by the recording form: a retried submission (a phone on a weak network) is not recorded twice.
+    client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_person", "occurred_at"], name="finding_person_when_idx"),
+            models.Index(fields=["subject_unit", "occurred_at"], name="finding_unit_when_idx"),
+            models.Index(fields=["status", "explanation_due"], name="finding_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.violation_type}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.description[:300]} {self.location}")[:600]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+def finding_evidence_path(instance, filename):
+    return f"findings/{instance.finding_id}/{timezone.now():%Y%m}/{filename}"
+
+
+class FindingEvidence(models.Model):
+    """A photo or document behind a finding, or attached to the subject's explanation."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=finding_evidence_path)
+    name = models.CharField(_("name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    for_explanation = models.BooleanField(_("attached to the explanation"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+# -- recommendations -----------------------------------------------------------------------
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFT = "draft", _("In the draft conclusion")
+    IN_REMEDIATION = "in_remediation", _("Being remedied")
+    VERIFIED = "verified", _("Verified done")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Recommendation(models.Model):
+    """A recommendation (kiến nghị) of a conclusion, followed through a remediation task."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.PositiveSmallIntegerField(_("number"))
+    content = models.TextField(_("recommendation"))
+    target_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="recommendations",
+                                    verbose_name=_("unit to act"))
+    deadline = models.DateField(_("deadline"))
+    expected_result = models.TextField(_("expected result"))
+    # The remediation task is created through the task engine's services when the conclusion is signed.
+    task = models.OneToOneField("tasks.Task", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="recommendation", verbose_name=_("remediation task"))
+    status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices,
+                              default=RecommendationStatus.DRAFT)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_note = models.TextField(_("verification note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["inspection", "number"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="recommendation_number_unique")]
+        indexes = [models.Index(fields=["status", "deadline"], name="recommendation_status_due_idx")]
+
+    def __str__(self):
+        return f"{self.inspection.code}/{self.number}"
+
+
+# -- discipline: rules as data ---------------------------------------------------------------
+
+
+class DisciplineSystem(models.TextChoices):
+    STATE = "state", _("State (administrative) discipline")
+    PARTY = "party", _("Party discipline")
+
+
+class DisciplineForm(models.TextChoices):
+    REPRIMAND = "reprimand", _("Reprimand (khiển trách)")
+    WARNING = "warning", _("Warning (cảnh cáo)")
+    SALARY_DOWNGRADE = "salary_downgrade", _("Salary step reduction (hạ bậc lương)")
+    DEMOTION = "demotion", _("Demotion (giáng chức)")
+    DISMISSAL = "dismissal", _("Dismissal from post (cách chức)")
+    REMOVAL = "removal", _("Removal from elected office (bãi nhiệm)")
+    FORCED_RESIGNATION = "forced_resignation", _("Forced resignation (buộc thôi việc)")
+    EXPULSION = "expulsion", _("Expulsion from the Party (khai trừ)")
+
+
+class LeaderScope(models.TextChoices):
+    ANY = "any", _("Anyone in the group")
+    LEADERS = "leaders", _("Leaders and managers only")
+    NON_LEADERS = "non_leaders", _("Non-leaders only")
+
+
+class RuleWindowQuerySet(models.QuerySet):
+    def in_force(self, on):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+class DisciplineFormRule(models.Model):
+    """One discipline form available to one staff group during one window (by decision date)."""
+
+    system = models.CharField(_("system"), max_length=10, choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices, blank=True,
+                                   help_text=_("Empty for Party discipline (applies to every member)."))
+    leader_scope = models.CharField(_("applies to"), max_length=12, choices=LeaderScope.choices, default=LeaderScope.ANY)
+    form = models.CharField(_("form"), max_length=20, choices=DisciplineForm.choices)
+    level = models.PositiveSmallIntegerField(_("level"), help_text=_("1 = lightest within the group."))
+    salary_delay_months = models.PositiveSmallIntegerField(_("salary step delayed (months)"), default=0)
+    effect_months = models.PositiveSmallIntegerField(
+        _("in force for (months)"), default=12, help_text=_("Lapses this long after taking effect without a new violation."))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    history = HistoricalRecords()
+
+    objects = RuleWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("discipline form rule")
+        verbose_name_plural = _("discipline form rules")
+        ordering = ["system", "staff_group", "leader_scope", "valid_from", "level"]
+
+    def __str__(self):
+        return f"{self.get_form_display()} — {self.get_staff_group_display() or self.get_system_display()}"
+
+
+class DisciplineRuleSet(models.Model):
+    """Statute of limitations and processing time in force during a window (by decision date)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    limitation_light_years = models.PositiveSmallIntegerField(_("limitation at reprimand level (years)"))
+    limitation_heavy_years = models.PositiveSmallIntegerField(_("limitation at warning level or heavier (years)"))
+    limitation_basis = models.CharField(_("legal basis of the limitation"), max_length=300)
+    processing_days = models.PositiveSmallIntegerField(_("processing time (days)"))
+    processing_days_complex = models.PositiveSmallIntegerField(_("processing time, complex cases (days)"))
+    processing_basis = models.CharField(_("legal basis of the processing time"), max_length=300)
+    history = HistoricalRecords()
+
+    objects = RuleWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("discipline rule set")
+        verbose_name_plural = _("discipline rule sets")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return self.name
+
+
+# -- discipline: decisions -----------------------------------------------------------------
+
+
+class DecisionStatus(models.TextChoices):
+    PROCEEDING = "proceeding", _("Under consideration")
+    ISSUED = "issued", _("Issued")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DisciplinaryDecision(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    system = models.CharField(_("system"), max_length=10, choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disciplinary_decisions",
+                                verbose_name=_("disciplined official"))
+    # The subject's unit and group when the proceeding opened: the register and the rules use these.
+    subject_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="disciplinary_decisions",
+                                     verbose_name=_("unit"))
+    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices)
+    subject_is_leader = models.BooleanField(_("leader or manager"), default=False)
+    findings = models.ManyToManyField(Finding, blank=True, related_name="decisions", verbose_name=_("findings"))
+    summary = models.TextField(_("violations considered"))
+    discovered_on = models.DateField(_("violation discovered on"))
+    complex_case = models.BooleanField(_("complex case"), default=False)
+    violation_date = models.DateField(_("date of the violation"))
+    status = models.CharField(_("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PROCEEDING)
+    form = models.CharField(_("form"), max_length=20, choices=DisciplineForm.choices, blank=True)
+    form_rule = models.ForeignKey(DisciplineFormRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("rule applied"))
+    rule_set = models.ForeignKey(DisciplineRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("limitation and processing rules applied"))
+    number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effect_until = models.DateField(_("in force until"), null=True, blank=True)
+    salary_delay_until = models.DateField(_("salary step delayed until"), null=True, blank=True)
+    # The rating year this discipline forces to KHT: counted once (DOMAIN.md §7).
+    counted_in_year = models.PositiveSmallIntegerField(_("counted in the rating of year"), null=True, blank=True)
+    warnings = models.JSONField(_("warnings at issue"), default=list, blank=True)
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disciplinary decision")
+        verbose_name_plural = _("disciplinary decisions")
+        ordering = ["-decision_date", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "status", "decision_date"], name="decision_subject_idx"),
+            models.Index(fields=["status", "counted_in_year"], name="decision_year_idx"),
+            models.Index(fields=["status", "effect_until"], name="decision_effect_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number or self.code} — {self.subject}"
+
+
+class PauseKind(models.TextChoices):
+    """Periods during which a case is not considered (Decree 172/2025) and the clock stops."""
+
+    ILLNESS = "illness", _("Grave illness or in-patient treatment")
+    MATERNITY = "maternity", _("Pregnancy, maternity leave or a child under 12 months")
+    PROSECUTION = "prosecution", _("Prosecution or detention")
+    OTHER = "other", _("Other lawful pause")
+
+
+class DisciplinePause(models.Model):
+    decision = models.ForeignKey(DisciplinaryDecision, on_delete=models.PROTECT, related_name="pauses")
+    kind = models.CharField(_("reason"), max_length=20, choices=PauseKind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="pause_window_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.starts_on:%d/%m/%Y}"
+
+
+# -- history of actions --------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "create": _("created"), "edit": _("edited"), "start": _("started the inspection"),
+    "report": _("submitted the report"), "draft_conclusion": _("drafted the conclusion"),
+    "conclude": _("signed the conclusion"), "publish": _("published the conclusion"),
+    "follow_up": _("started following up"), "close": _("closed the inspection"), "cancel": _("cancelled"),
+    "team": _("changed the team"), "record": _("recorded a finding"), "explain": _("explained"),
+    "propose": _("proposed handling"), "withdraw": _("withdrew"), "no_explanation": _("noted no explanation"),
+    "recommend": _("added a recommendation"), "remediation_task": _("created the remediation task"),
+    "verify": _("verified the remediation"), "reject": _("sent the remediation back"),
+    "open_proceeding": _("opened a disciplinary proceeding"), "issue": _("issued the decision"),
+    "pause": _("recorded a pause"), "lapse": _("the decision lapsed"), "import": _("imported findings"),
+}
+
+
+class Event(models.Model):
+    """The history row of every action: on an inspection, a finding, a recommendation or a decision."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, null=True, blank=True,
+                                       related_name="events")
+    decision = models.ForeignKey(DisciplinaryDecision, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=25, blank=True)
+    to_status = models.CharField(_("to"), max_length=25, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.action
+
+    @property
+    def action_display(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

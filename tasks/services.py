@@ -119,10 +119,10 @@ def _required_text(value: str, field: str, message: str) -> str:
 
 
 def _check_people(actor, *, assigning_unit: Unit, lead: User | None, lead_unit: Unit | None, monitor: User | None,
-                  parent: Task | None) -> None:
+                  parent: Task | None, authorised: bool = False) -> None:
     """Writable relations are scoped: a head assigns within the subtree of the assigning unit."""
     errors = {}
-    if parent is None:
+    if parent is None and not authorised:
         if not can_assign_in(actor, assigning_unit):
             raise ValidationError({"assigning_unit": _("You may not assign work in this unit.")})
     if lead is not None:
@@ -183,6 +183,24 @@ def task_create_draft(*, actor, assigning_unit: Unit, data: dict, participants: 
     if parent is not None:
         require(parent.lead_id == actor.pk and parent.status == TaskStatus.IN_PROGRESS)
         assigning_unit = parent.lead_unit
+    return _create(actor=actor, assigning_unit=assigning_unit, data=data, participants=participants, steps=steps,
+                   parent=parent)
+
+
+@transaction.atomic
+def task_issue(*, assigner, assigning_unit: Unit, data: dict, participants: list[dict] | None = None,
+               note: str = "") -> Task:
+    """Create and assign at once a task that a signed act requires (a recommendation of an inspection
+    conclusion, the follow-up of a Party discipline). The act is the authority, so the assigner need
+    not head the assigning unit; the 5-rõ gate and the scoping of the lead still apply."""
+    task = _create(actor=assigner, assigning_unit=assigning_unit, data=data, participants=participants, steps=None,
+                   parent=None, authorised=True)
+    if note:
+        TaskEvent.objects.filter(task=task, action="create").update(note=note)
+    return task_assign(actor=assigner, task=task)
+
+
+def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False) -> Task:
     fields = {name: data.get(name) for name in EDITABLE_FIELDS if name in data}
     lead = fields.get("lead")
     if lead is not None and fields.get("lead_unit") is None:
@@ -190,7 +208,7 @@ def task_create_draft(*, actor, assigning_unit: Unit, data: dict, participants: 
     if not (fields.get("title") or "").strip():
         raise ValidationError({"title": _("Give the task a title.")})
     _check_people(actor, assigning_unit=assigning_unit, lead=fields.get("lead"), lead_unit=fields.get("lead_unit"),
-                  monitor=fields.get("monitor"), parent=parent)
+                  monitor=fields.get("monitor"), parent=parent, authorised=authorised)
     _check_participants(actor, assigning_unit, participants or [])
     for text_field in ("content", "process_description", "reporting_regime", "responsibility", "product_type",
                        "product_description", "expected_result", "acceptance_criterion", "authority_basis",

@@ -1,0 +1,163 @@
+"""Who may see and do what in inspections and discipline.
+
+Inspections: the team (past and present), whoever reads the inspecting body's subtree
+(its head, inspectors and council above it), the heads of inspected units once the
+inspection has started (an unannounced check is not announced by the system), administrators.
+Recording findings needs the team's guardian grant, given when the inspection starts and
+removed when it closes or is cancelled.
+
+Findings and decisions are sensitive: the subject sees their own, heads, inspectors and
+council members see their subtree's, the team sees its inspection's. Plain members of a
+unit do not see their colleagues'. Everything else is 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.access import scope_for
+from accounts.models import Role, RoleAssignment, Unit
+from inspections.models import (
+    RECORDING_STATUSES,
+    DisciplinaryDecision,
+    Finding,
+    Inspection,
+    InspectionStatus,
+    Recommendation,
+    RecommendationStatus,
+    TeamMember,
+)
+
+RECORD_PERMISSION = "record_finding"
+INSPECTING_ROLES = (Role.INSPECTOR, Role.HEAD, Role.DEPUTY)
+
+
+def _team_of(user_id) -> QuerySet:
+    return TeamMember.objects.filter(user_id=user_id).values("inspection_id")
+
+
+def inspections_visible_to(user) -> QuerySet[Inspection]:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Inspection.objects.none()
+    if scope.is_superuser:
+        return Inspection.objects.all()
+    q = Q(pk__in=_team_of(scope.user_id)) | Q(created_by_id=scope.user_id)
+    for path in scope.read_paths:
+        q |= Q(issuing_unit__path__startswith=path)
+    for path in scope.managed_paths:
+        targeted = Inspection.targets.through.objects.filter(unit__path__startswith=path).values("inspection_id")
+        q |= Q(pk__in=targeted) & ~Q(status=InspectionStatus.PLANNED)
+    if scope.admin_org_ids:
+        q |= Q(organisation_id__in=sorted(scope.admin_org_ids))
+    return Inspection.objects.filter(q)
+
+
+def get_inspection_for_user(user, pk) -> Inspection:
+    try:
+        return inspections_visible_to(user).select_related("issuing_unit", "leader", "plan").get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Finding.objects.none()
+    if scope.is_superuser:
+        return Finding.objects.all()
+    q = (Q(subject_person_id=scope.user_id) | Q(recorded_by_id=scope.user_id)
+         | Q(inspection_id__in=_team_of(scope.user_id)))
+    for path in scope.read_paths:
+        q |= Q(subject_unit__path__startswith=path)
+    if scope.admin_org_ids:
+        q |= Q(subject_unit__organisation_id__in=sorted(scope.admin_org_ids))
+    return Finding.objects.filter(q)
+
+
+def get_finding_for_user(user, pk) -> Finding:
+    try:
+        return findings_visible_to(user).select_related(
+            "inspection", "subject_person", "subject_unit", "violation_type", "recorded_by", "explained_by"
+        ).get(pk=pk)
+    except (Finding.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def recommendations_visible_to(user) -> QuerySet[Recommendation]:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return Recommendation.objects.none()
+    q = Q(inspection__in=inspections_visible_to(user))
+    for path in scope.managed_paths:
+        q |= Q(target_unit__path__startswith=path) & ~Q(status=RecommendationStatus.DRAFT)
+    return Recommendation.objects.filter(q)
+
+
+def decisions_visible_to(user) -> QuerySet[DisciplinaryDecision]:
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return DisciplinaryDecision.objects.none()
+    if scope.is_superuser:
+        return DisciplinaryDecision.objects.all()
+    q = Q(subject_id=scope.user_id) | Q(created_by_id=scope.user_id)
+    for path in scope.read_paths:
+        q |= Q(subject_unit__path__startswith=path)
+    if scope.admin_org_ids:
+        q |= Q(subject_unit__organisation_id__in=sorted(scope.admin_org_ids))
+    return DisciplinaryDecision.objects.filter(q)
+
+
+def get_decision_for_user(user, pk) -> DisciplinaryDecision:
+    try:
+        return decisions_visible_to(user).select_related("subject", "subject_unit", "form_rule", "rule_set").get(pk=pk)
+    except (DisciplinaryDecision.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# -- single-object checks ------------------------------------------------------------------
+
+
+def is_team_member(user, inspection: Inspection) -> bool:
+    return TeamMember.objects.filter(inspection=inspection, user_id=user.pk).exists()
+
+
+def can_record(user, inspection: Inspection) -> bool:
+    """A team member, while the inspection is under way, through the team's guardian grant."""
+    return inspection.status in RECORDING_STATUSES and user.has_perm(f"inspections.{RECORD_PERMISSION}", inspection)
+
+
+def can_direct(user, inspection: Inspection) -> bool:
+    """Moves the inspection through its lifecycle: the team leader or the head of the inspecting body."""
+    return inspection.leader_id == user.pk or scope_for(user).can_manage_unit(inspection.issuing_unit)
+
+
+def can_inspect_from(user, unit: Unit) -> bool:
+    """Plans and opens inspections for `unit`: its inspectors and heads (or those above it), administrators."""
+    scope = scope_for(user)
+    if scope.is_superuser or unit.organisation_id in scope.admin_org_ids:
+        return True
+    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return RoleAssignment.objects.current().filter(
+        user_id=user.pk, role__in=INSPECTING_ROLES, unit__path__in=ancestor_paths
+    ).exists()
+
+
+def can_explain(user, finding: Finding) -> bool:
+    """The person concerned; for a finding on a unit only, its head or deputy."""
+    if finding.subject_person_id is not None:
+        return finding.subject_person_id == user.pk
+    return scope_for(user).can_manage_unit(finding.subject_unit)
+
+
+def can_decide_discipline(user, unit: Unit) -> bool:
+    """The disciplining authority: heads and deputies above the subject's unit, administrators."""
+    scope = scope_for(user)
+    return scope.can_manage_unit(unit) or scope.can_administer_unit(unit)
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied

@@ -1,0 +1,220 @@
+"""The violation register and the discipline register as Excel, one inspection's findings, and
+the import of findings from a check sheet (all rows valid, or nothing written)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from accounts.access import people_visible_to
+from accounts.models import Unit, User
+from accounts.text import fold
+from config.errors import ConflictError
+from config.xlsx import workbook_response
+from config.xlsx_import import (
+    Column,
+    ImportRejected,
+    RowError,
+    cell_ref,
+    choice_lookup,
+    open_workbook,
+    parse_datetime,
+    read_sheet,
+    text,
+)
+from inspections.models import Inspection, Severity, ViolationType
+from inspections.services import check_finding_subject, finding_record
+
+FINDING_HEADERS = [
+    "STT", "Mã vi phạm", "Thời gian", "Địa điểm", "Người vi phạm", "Mã cán bộ", "Đơn vị", "Hành vi vi phạm",
+    "Mức độ", "Mô tả", "Đợt kiểm tra", "Người ghi nhận", "Trạng thái", "Hạn giải trình", "Giải trình",
+    "Hình thức xử lý đề xuất",
+]
+FINDING_WIDTHS = [6, 16, 16, 22, 24, 12, 28, 36, 16, 40, 16, 22, 20, 14, 36, 20]
+
+
+def finding_rows(findings):
+    """Rows of the violation register; related rows come joined, never one query per finding."""
+    for number, f in enumerate(findings.iterator(chunk_size=2000), start=1):
+        person = f.subject_person
+        yield [
+            number, f.code, f.occurred_at, f.location, str(person or ""), (person.employee_code or "") if person else "",
+            str(f.subject_unit), f.violation_type.name, f.get_severity_display(), f.description, f.inspection.code,
+            str(f.recorded_by), f.get_status_display(), f.explanation_due, f.explanation,
+            f.get_proposed_handling_display() if f.proposed_handling else "",
+        ]
+
+
+def findings_response(findings, *, title: str):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return workbook_response(
+        f"so-vi-pham-{stamp}.xlsx", "Sổ theo dõi vi phạm", FINDING_HEADERS, finding_rows(findings),
+        title_line=f"SỔ THEO DÕI VI PHẠM — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
+        widths=FINDING_WIDTHS,
+    )
+
+
+DECISION_HEADERS = [
+    "STT", "Mã hồ sơ", "Số quyết định", "Ngày quyết định", "Họ và tên", "Đơn vị", "Nhóm", "Hình thức", "Loại kỷ luật",
+    "Người ký", "Hiệu lực từ", "Hiệu lực đến", "Chậm nâng lương đến", "Tính vào xếp loại năm", "Trạng thái", "Căn cứ",
+]
+DECISION_WIDTHS = [6, 16, 16, 14, 24, 28, 16, 20, 18, 22, 14, 14, 16, 10, 16, 40]
+
+
+def decision_rows(decisions):
+    for number, d in enumerate(decisions.iterator(chunk_size=2000), start=1):
+        yield [
+            number, d.code, d.number, d.decision_date, str(d.subject), str(d.subject_unit), d.get_staff_group_display(),
+            d.get_form_display() if d.form else "", d.get_system_display(), d.signer, d.effective_from, d.effect_until,
+            d.salary_delay_until, d.counted_in_year, d.get_status_display(),
+            d.form_rule.legal_basis if d.form_rule_id else "",
+        ]
+
+
+def decisions_response(decisions, *, title: str):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return workbook_response(
+        f"so-ky-luat-{stamp}.xlsx", "Sổ theo dõi kỷ luật", DECISION_HEADERS, decision_rows(decisions),
+        title_line=f"SỔ THEO DÕI KỶ LUẬT — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
+        widths=DECISION_WIDTHS,
+    )
+
+
+# -- import of a check sheet (phiếu kiểm tra công vụ) ---------------------------------------------
+
+SHEET = "Vi phạm"
+COLUMNS = [
+    Column("employee_code", "Mã cán bộ", width=14),
+    Column("unit_code", "Mã đơn vị", width=14),
+    Column("violation", "Hành vi vi phạm", required=True, width=36),
+    Column("occurred_at", "Thời gian", required=True, width=18),
+    Column("location", "Địa điểm", width=22),
+    Column("description", "Mô tả", required=True, width=40),
+    Column("severity", "Mức độ", width=18),
+]
+
+
+@dataclass
+class FindingImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_findings(upload, *, actor, inspection: Inspection) -> FindingImportResult:
+    """Check every row first (person and unit in the inspected units, violation in the catalogue,
+    time not in the future); then record all the findings in one transaction, or none."""
+    result = FindingImportResult()
+    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    try:
+        workbook = open_workbook(data)
+        try:
+            records = read_sheet(workbook, SHEET, COLUMNS, result.errors)
+        finally:
+            workbook.close()
+    except ImportRejected as rejected:
+        result.errors.append(RowError(_("File"), None, None, str(rejected)))
+        return result
+
+    codes = {text(r.get("employee_code")) for _row, r in records} - {""}
+    people = {p.employee_code: p for p in people_visible_to(actor).filter(employee_code__in=codes, is_active=True)
+              .select_related("unit")}
+    unit_codes = {text(r.get("unit_code")) for _row, r in records} - {""}
+    units = {u.code: u for u in Unit.objects.filter(organisation_id=inspection.organisation_id, code__in=unit_codes)}
+    violations = {}
+    for v in ViolationType.objects.filter(active=True):
+        violations[fold(v.code)] = v
+        violations[fold(v.name)] = v
+    severities = choice_lookup(Severity.choices)
+    now = timezone.now()
+    rows = []
+    for row, record in records:
+        col = lambda key: cell_ref(SHEET, COLUMNS, key)  # noqa: E731
+        before = len(result.errors)
+        code, unit_code = text(record.get("employee_code")), text(record.get("unit_code"))
+        person = people.get(code) if code else None
+        unit = units.get(unit_code) if unit_code else None
+        if code and person is None:
+            result.errors.append(RowError(SHEET, row, col("employee_code"), _(
+                "Official %(code)s is not found among the people you can see.") % {"code": code}))
+        if unit_code and unit is None:
+            result.errors.append(RowError(SHEET, row, col("unit_code"), _("Unit %(code)s does not exist.")
+                                          % {"code": unit_code}))
+        if not code and not unit_code:
+            result.errors.append(RowError(SHEET, row, col("employee_code"),
+                                          _("Give the official's code or the unit's code.")))
+        violation = violations.get(fold(text(record.get("violation"))))
+        if violation is None:
+            result.errors.append(RowError(SHEET, row, col("violation"), _(
+                "“%(value)s” is not in the violation catalogue.") % {"value": text(record.get("violation"))}))
+        occurred_at = parse_datetime(record.get("occurred_at"), SHEET, row, col("occurred_at"), result.errors,
+                                     default_time=(8, 0))
+        if occurred_at is not None and occurred_at > now:
+            result.errors.append(RowError(SHEET, row, col("occurred_at"), _("The violation cannot be in the future.")))
+        description = text(record.get("description"))
+        if not description:
+            result.errors.append(RowError(SHEET, row, col("description"), _("Describe what was seen.")))
+        severity = ""
+        if text(record.get("severity")):
+            severity = severities.get(fold(text(record.get("severity"))), "")
+            if not severity:
+                result.errors.append(RowError(SHEET, row, col("severity"), _("“%(value)s” is not a severity.")
+                                              % {"value": text(record.get("severity"))}))
+        if len(result.errors) == before and (person or unit):
+            try:
+                check_finding_subject(inspection, person, unit)
+            except ValidationError as error:
+                result.errors.append(RowError(SHEET, row, col("employee_code" if person else "unit_code"),
+                                              " ".join(error.messages)))
+        rows.append((row, {"subject_person": person, "subject_unit": unit, "violation_type": violation,
+                           "occurred_at": occurred_at, "location": text(record.get("location"))[:300],
+                           "description": description, "severity": severity}))
+    if not records and not result.errors:
+        result.errors.append(RowError(SHEET, None, None, _("The sheet has no rows.")))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            for row, values in rows:
+                finding_record(actor=actor, inspection=inspection, data=values)
+                result.created += 1
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        message = (error.message if isinstance(error, ConflictError)
+                   else "; ".join(error.messages) if isinstance(error, ValidationError) else _("Not allowed."))
+        result.errors.append(RowError(SHEET, row, None, message))
+        result.created = 0
+    return result
+
+
+def check_sheet_template(inspection: Inspection) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([c.header + (" *" if c.required else "") for c in COLUMNS])
+    target = inspection.targets.order_by("path").first()
+    person = (User.objects.filter(unit__path__startswith=target.path, is_active=True, employee_code__isnull=False)
+              .order_by("full_name").first() if target else None)
+    sheet.append([person.employee_code if person else "CB0001", "", "Đi làm muộn",
+                  timezone.localtime().strftime("%d/%m/%Y 08:15"), "Bộ phận một cửa", "Đến cơ quan lúc 8 giờ 15", ""])
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    guide = book.create_sheet("Hướng dẫn")
+    guide.append(["Cột có dấu * là bắt buộc. Mỗi dòng cần Mã cán bộ hoặc Mã đơn vị."])
+    guide.append(["Hành vi vi phạm: ghi mã hoặc tên trong danh mục dưới đây. Thời gian: dd/mm/yyyy hh:mm."])
+    guide.append([])
+    guide.append(["Mã", "Hành vi vi phạm", "Mức độ mặc định"])
+    for v in ViolationType.objects.filter(active=True):
+        guide.append([v.code, v.name, v.get_default_severity_display()])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

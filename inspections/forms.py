@@ -1,0 +1,244 @@
+"""Forms of the inspection pages. Choices of units and people are always scoped to the user."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import people_visible_to, units_visible_to
+from accounts.models import Role, RoleAssignment, Unit, User
+from inspections.models import (
+    DecisionStatus,
+    DisciplineForm,
+    DisciplineSystem,
+    FindingStatus,
+    Handling,
+    InspectionKind,
+    InspectionPlan,
+    InspectionStatus,
+    PauseKind,
+    Severity,
+    ViolationType,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def inspectors_visible_to(user):
+    """Team candidates: active inspectors (and heads of inspecting bodies) the user can see."""
+    holders = RoleAssignment.objects.current().filter(role__in=(Role.INSPECTOR, Role.HEAD, Role.DEPUTY)).values("user_id")
+    return people_visible_to(user).filter(is_active=True, pk__in=holders).select_related("unit").order_by("full_name")
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{'· ' * (unit.depth - 1)}{unit.name}"
+
+
+class UnitsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit):
+        return f"{'· ' * (unit.depth - 1)}{unit.name}"
+
+
+class PlanForm(forms.Form):
+    issuing_unit = UnitChoice(label=_("Inspecting body"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    number = forms.CharField(label=_("Approval number"), max_length=100, required=False)
+    approved_on = forms.DateField(label=_("Approved on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class InspectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    issuing_unit = UnitChoice(label=_("Inspecting body"), queryset=Unit.objects.none())
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=InspectionPlan.objects.none(), required=False)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100, required=False)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DATE)
+    targets = UnitsChoice(label=_("Inspected units"), queryset=Unit.objects.none(),
+                          widget=forms.SelectMultiple(attrs={"size": 8}))
+    scope = forms.CharField(label=_("Scope and content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    period_from = forms.DateField(label=_("Period inspected from"), required=False, widget=DATE)
+    period_to = forms.DateField(label=_("Period inspected to"), required=False, widget=DATE)
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DATE)
+    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=User.objects.none())
+    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=User.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 5}))
+    overlap_reason = forms.CharField(label=_("Reason to inspect a unit twice this year"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_ids = [u.pk for u in units]
+        self.fields["issuing_unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
+        self.fields["plan"].queryset = InspectionPlan.objects.filter(issuing_unit_id__in=unit_ids).order_by("-year")
+        self.fields["targets"].queryset = units_visible_to(user).filter(active=True).order_by("path")
+        people = inspectors_visible_to(user)
+        self.fields["leader"].queryset = people
+        self.fields["members"].queryset = people
+
+
+class TeamForm(forms.Form):
+    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=User.objects.none())
+    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=User.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 5}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = inspectors_visible_to(user)
+        self.fields["leader"].queryset = people
+        self.fields["members"].queryset = people
+
+
+def target_units(inspection):
+    """The inspected units and every unit below them (the only places findings and recommendations go)."""
+    q = Q(pk__in=[])
+    for target in inspection.targets.all():
+        q |= Q(path__startswith=target.path)
+    return Unit.objects.filter(q, active=True).order_by("path")
+
+
+class FindingForm(forms.Form):
+    """The fast form: the person is picked by a search that ignores diacritics (htmx)."""
+
+    subject_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subject_unit = UnitChoice(label=_("Unit"), queryset=Unit.objects.none(), required=False,
+                              help_text=_("Leave empty to use the person's unit."))
+    violation_type = forms.ModelChoiceField(label=_("Violation"), queryset=ViolationType.objects.filter(active=True))
+    severity = forms.ChoiceField(label=_("Severity"), choices=[("", _("As the catalogue says")), *Severity.choices],
+                                 required=False)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=DATETIME)
+    location = forms.CharField(label=_("Where"), max_length=300, required=False)
+    description = forms.CharField(label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 3}))
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, inspection, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+        kwargs["initial"].setdefault("client_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["subject_unit"].queryset = target_units(inspection)
+
+
+class ExplainForm(forms.Form):
+    explanation = forms.CharField(label=_("Your explanation"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ProposeForm(forms.Form):
+    proposed_handling = forms.ChoiceField(label=_("Proposed handling"), choices=Handling.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DraftConclusionForm(forms.Form):
+    text = forms.CharField(label=_("Draft conclusion"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ConcludeForm(forms.Form):
+    number = forms.CharField(label=_("Conclusion number"), max_length=100)
+    conclusion_date = forms.DateField(label=_("Signed on"), widget=DATE)
+    signer = forms.CharField(label=_("Signed by"), max_length=200)
+    text = forms.CharField(label=_("Conclusion (if changed from the draft)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(forms.Form):
+    publish_until = forms.DateField(label=_("Published until"), widget=DATE)
+
+
+class RecommendationForm(forms.Form):
+    content = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
+    target_unit = UnitChoice(label=_("Unit to act"), queryset=Unit.objects.none())
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    expected_result = forms.CharField(label=_("Expected result"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_unit"].queryset = target_units(inspection)
+
+
+class VerifyForm(forms.Form):
+    accepted = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+                                      choices=[("yes", _("Done as recommended")), ("no", _("Not done: send back"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FindingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *FindingStatus.choices], required=False)
+    violation_type = forms.ModelChoiceField(label=_("Violation"), queryset=ViolationType.objects.all(), required=False)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+
+class InspectionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *InspectionStatus.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *InspectionKind.choices], required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    mine = forms.BooleanField(label=_("Only my teams"), required=False)
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *DecisionStatus.choices], required=False)
+    form = forms.ChoiceField(label=_("Form"), choices=[("", _("All")), *DisciplineForm.choices], required=False)
+    system = forms.ChoiceField(label=_("System"), choices=[("", _("All")), *DisciplineSystem.choices], required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class DecisionOpenForm(forms.Form):
+    subject = forms.IntegerField(widget=forms.HiddenInput)
+    system = forms.ChoiceField(label=_("System"), choices=DisciplineSystem.choices)
+    finding_codes = forms.CharField(label=_("Findings (codes, comma-separated)"), required=False, max_length=500)
+    violation_date = forms.DateField(label=_("Date of the violation (when no finding is linked)"), required=False,
+                                     widget=DATE)
+    discovered_on = forms.DateField(label=_("Violation discovered on"), widget=DATE)
+    complex_case = forms.BooleanField(label=_("Complex case (longer processing time)"), required=False)
+    summary = forms.CharField(label=_("Violations considered"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def finding_codes_list(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data.get("finding_codes", "").split(",") if c.strip()]
+
+
+class IssueForm(forms.Form):
+    form = forms.ChoiceField(label=_("Form of discipline"), choices=DisciplineForm.choices)
+    number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DATE)
+    signer = forms.CharField(label=_("Signed by"), max_length=200)
+    effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DATE,
+                                     help_text=_("Empty: the decision date."))
+    already_counted_last_year = forms.BooleanField(
+        label=_("The violation was already the ground of last year's “not completed” rating"), required=False)
+
+
+class PauseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Reason"), choices=PauseKind.choices)
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("To"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FindingImportForm(forms.Form):
+    file = forms.FileField(label=_("Check sheet (.xlsx)"))

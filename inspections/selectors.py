@@ -1,0 +1,227 @@
+"""Reads of inspections, findings, recommendations and decisions — always scoped by the access
+policy — and the discipline effects other modules (emulation) read instead of our tables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.text import fold
+from inspections.access import (
+    decisions_visible_to,
+    findings_visible_to,
+    inspections_visible_to,
+    recommendations_visible_to,
+)
+from inspections.models import (
+    DecisionStatus,
+    DisciplinaryDecision,
+    DisciplineForm,
+    Finding,
+    FindingStatus,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    Recommendation,
+    RecommendationStatus,
+    TeamMember,
+)
+from inspections.rules import FORM_ORDER
+
+ACTIVE_INSPECTION = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED,
+                     InspectionStatus.DRAFT_CONCLUSION, InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED,
+                     InspectionStatus.FOLLOW_UP)
+
+
+def inspection_list_for_user(user, *, q: str = "", status: str = "", kind: str = "", year: int | None = None,
+                             mine: bool = False) -> QuerySet[Inspection]:
+    inspections = inspections_visible_to(user).select_related("issuing_unit", "leader").annotate(
+        finding_count=Count("findings", distinct=True))
+    if mine:
+        inspections = inspections.filter(pk__in=TeamMember.objects.filter(user_id=user.pk).values("inspection_id"))
+    if q:
+        inspections = inspections.filter(search_text__contains=fold(q))
+    if status:
+        inspections = inspections.filter(status=status)
+    if kind:
+        inspections = inspections.filter(kind=kind)
+    if year:
+        inspections = inspections.filter(year=year)
+    return inspections.order_by("-created_at", "-id")
+
+
+def finding_list_for_user(user, *, q: str = "", status: str = "", violation_type: int | None = None, unit=None,
+                          date_from: date | None = None, date_to: date | None = None,
+                          inspection: Inspection | None = None) -> QuerySet[Finding]:
+    findings = findings_visible_to(user).select_related("subject_person", "subject_unit", "violation_type",
+                                                        "inspection", "recorded_by")
+    if q:
+        folded = fold(q)
+        findings = findings.filter(Q(search_text__contains=folded) | Q(subject_person__search_text__contains=folded)
+                                   | Q(subject_unit__search_text__contains=folded))
+    if status:
+        findings = findings.filter(status=status)
+    if violation_type:
+        findings = findings.filter(violation_type_id=violation_type)
+    if unit is not None:
+        findings = findings.filter(subject_unit__path__startswith=unit.path)
+    if date_from:
+        findings = findings.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        findings = findings.filter(occurred_at__date__lte=date_to)
+    if inspection is not None:
+        findings = findings.filter(inspection=inspection)
+    return findings.order_by("-occurred_at", "-id")
+
+
+def decision_register_for_user(user, *, q: str = "", status: str = "", form: str = "", system: str = "",
+                               year: int | None = None, unit=None) -> QuerySet[DisciplinaryDecision]:
+    decisions = decisions_visible_to(user).select_related("subject", "subject_unit", "form_rule")
+    if q:
+        folded = fold(q)
+        decisions = decisions.filter(Q(subject__search_text__contains=folded) | Q(number__icontains=q)
+                                     | Q(code__icontains=q))
+    if status:
+        decisions = decisions.filter(status=status)
+    if form:
+        decisions = decisions.filter(form=form)
+    if system:
+        decisions = decisions.filter(system=system)
+    if year:
+        decisions = decisions.filter(Q(decision_date__year=year) | Q(decision_date__isnull=True, created_at__year=year))
+    if unit is not None:
+        decisions = decisions.filter(subject_unit__path__startswith=unit.path)
+    return decisions.order_by("-decision_date", "-id")
+
+
+def planned_overlaps_in_plan(plan) -> list[dict]:
+    """Units planned for inspection more than once in the plan's year (across the organisation)."""
+    rows = (Inspection.targets.through.objects
+            .filter(inspection__organisation_id=plan.organisation_id, inspection__year=plan.year,
+                    inspection__kind=InspectionKind.PLANNED)
+            .exclude(inspection__status=InspectionStatus.CANCELLED)
+            .select_related("unit", "inspection").order_by("unit__path", "inspection_id"))
+    by_unit: dict[int, dict] = {}
+    for row in rows:
+        by_unit.setdefault(row.unit_id, {"unit": row.unit, "inspections": []})["inspections"].append(row.inspection)
+    return [entry for entry in by_unit.values() if len(entry["inspections"]) > 1]
+
+
+def recommendation_list_for_user(user, *, overdue: bool = False) -> QuerySet[Recommendation]:
+    recommendations = recommendations_visible_to(user).select_related("inspection", "target_unit", "task",
+                                                                      "task__lead")
+    if overdue:
+        recommendations = recommendations.filter(status=RecommendationStatus.IN_REMEDIATION,
+                                                 deadline__lt=timezone.localdate())
+    return recommendations.order_by("deadline", "id")
+
+
+def overdue_recommendations_by_unit(user) -> list[dict]:
+    """Per unit: how many recommendations are past their deadline and not verified done."""
+    return list(recommendation_list_for_user(user, overdue=True).order_by().values("target_unit_id", "target_unit__name")
+                .annotate(n=Count("id")).order_by("-n", "target_unit__name"))
+
+
+def inspector_dashboard(user) -> dict:
+    mine = TeamMember.objects.filter(user_id=user.pk).values("inspection_id")
+    inspections = (inspections_visible_to(user).filter(pk__in=mine, status__in=ACTIVE_INSPECTION)
+                   .select_related("issuing_unit").order_by("status", "-created_at")[:20])
+    awaiting = (findings_visible_to(user).filter(inspection_id__in=mine, status=FindingStatus.AWAITING_EXPLANATION)
+                .select_related("subject_person", "subject_unit", "violation_type").order_by("explanation_due")[:20])
+    return {
+        "inspections": list(inspections),
+        "awaiting": list(awaiting),
+        "overdue": list(recommendation_list_for_user(user, overdue=True)[:20]),
+        "overdue_by_unit": overdue_recommendations_by_unit(user)[:10],
+        "chart": violation_chart(user),
+    }
+
+
+def violation_chart(user, *, months: int = 12) -> dict:
+    """Violations by type, by unit and by month over the last `months` months (withdrawn ones left out)."""
+    since = (timezone.localdate().replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    findings = findings_visible_to(user).exclude(status=FindingStatus.WITHDRAWN).filter(occurred_at__date__gte=since)
+    by_type = list(findings.order_by().values("violation_type__name").annotate(n=Count("id")).order_by("-n")[:12])
+    by_unit = list(findings.order_by().values("subject_unit__name").annotate(n=Count("id")).order_by("-n")[:10])
+    by_month = list(findings.order_by().annotate(month=TruncMonth("occurred_at")).values("month")
+                    .annotate(n=Count("id")).order_by("month"))
+    peak = max([row["n"] for row in by_type + by_unit + by_month] + [1])
+    return {"by_type": by_type, "by_unit": by_unit, "by_month": by_month, "peak": peak, "since": since}
+
+
+# -- read by the emulation module --------------------------------------------------------------
+
+AT_LEAST_WARNING = FORM_ORDER[FORM_ORDER.index(DisciplineForm.WARNING):]
+
+
+@dataclass
+class DisciplineEffects:
+    """What one person's discipline means for one rating year."""
+
+    decisions: list[dict] = field(default_factory=list)
+    salary_delay_until: date | None = None
+
+    @property
+    def forces_kht(self) -> bool:
+        """Any discipline counted in the year forces “Không hoàn thành nhiệm vụ” — once."""
+        return bool(self.decisions)
+
+    @property
+    def excludes_individual_titles(self) -> bool:
+        """No LĐTT (and so no higher title) when disciplined at reprimand or heavier."""
+        return bool(self.decisions)
+
+    @property
+    def excludes_collective_titles(self) -> bool:
+        """A unit with a member disciplined at warning or heavier is not a Tập thể LĐTT."""
+        return any(d["form"] in AT_LEAST_WARNING for d in self.decisions)
+
+
+def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
+    """Issued decisions counted in `year`'s rating, per person (one query)."""
+    effects: dict[int, DisciplineEffects] = defaultdict(DisciplineEffects)
+    decisions = DisciplinaryDecision.objects.filter(
+        subject_id__in=list(person_ids), status=DecisionStatus.ISSUED, counted_in_year=year
+    ).order_by("decision_date", "id")
+    for d in decisions:
+        effect = effects[d.subject_id]
+        effect.decisions.append({
+            "id": d.pk, "code": d.code, "number": d.number, "form": d.form, "form_label": str(d.get_form_display()),
+            "system": d.system, "decision_date": d.decision_date, "legal_basis": d.form_rule.legal_basis
+            if d.form_rule_id else "",
+        })
+        if d.salary_delay_until and (effect.salary_delay_until is None or d.salary_delay_until > effect.salary_delay_until):
+            effect.salary_delay_until = d.salary_delay_until
+    return dict(effects)
+
+
+def people_disciplined_in_year(year: int, person_ids=None) -> set[int]:
+    decisions = DisciplinaryDecision.objects.filter(status=DecisionStatus.ISSUED, counted_in_year=year)
+    if person_ids is not None:
+        decisions = decisions.filter(subject_id__in=list(person_ids))
+    return set(decisions.values_list("subject_id", flat=True).distinct())
+
+
+def findings_in_period(*, person_ids=None, unit_paths=(), start: date, end: date) -> QuerySet[Finding]:
+    """Findings (not withdrawn) that fell in [start, end], for people or unit subtrees."""
+    q = Q()
+    if person_ids is not None:
+        q |= Q(subject_person_id__in=list(person_ids))
+    for path in unit_paths:
+        q |= Q(subject_unit__path__startswith=path)
+    return (Finding.objects.filter(q).exclude(status=FindingStatus.WITHDRAWN)
+            .filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
+            .select_related("violation_type", "subject_unit"))
+
+
+def overdue_recommendation_counts(unit_ids, *, on: date | None = None) -> dict[int, int]:
+    on = on or timezone.localdate()
+    rows = (Recommendation.objects.filter(target_unit_id__in=list(unit_ids), status=RecommendationStatus.IN_REMEDIATION,
+                                          deadline__lt=on)
+            .order_by().values("target_unit_id").annotate(n=Count("id")))
+    return {row["target_unit_id"]: row["n"] for row in rows}

@@ -1,0 +1,914 @@
+"""Actions on plans, inspections, findings, recommendations and disciplinary decisions.
+
+Each runs in one transaction, re-reads its row under a lock, changes the status with a
+conditional UPDATE (two people acting at once cannot both win, on PostgreSQL and SQLite),
+writes an Event and notifies on commit. Remediation and follow-up work is created through the
+task engine's services (tasks.services.task_issue), never by writing task rows here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.access import people_visible_to, scope_for, units_visible_to
+from accounts.models import Role, RoleAssignment, Unit, User
+from config.errors import ConflictError
+from inspections import rules
+from inspections.access import (
+    RECORD_PERMISSION,
+    can_decide_discipline,
+    can_direct,
+    can_explain,
+    can_inspect_from,
+    can_record,
+    findings_visible_to,
+    is_team_member,
+    require,
+)
+from inspections.models import (
+    DecisionStatus,
+    DisciplinaryDecision,
+    DisciplinePause,
+    DisciplineSystem,
+    Event,
+    Finding,
+    FindingEvidence,
+    FindingStatus,
+    Handling,
+    Inspection,
+    InspectionKind,
+    InspectionPlan,
+    InspectionStatus,
+    PauseKind,
+    Recommendation,
+    RecommendationStatus,
+    TeamMember,
+    TeamRole,
+)
+from notifications.services import notification_send
+from tasks.evidence import validate_evidence_files
+from tasks.models import TaskStatus
+from tasks.services import task_approve, task_issue, task_send_back
+
+PERMISSION = f"inspections.{RECORD_PERMISSION}"
+GRANTED_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
+                    InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+DRAFT_CONCLUSION_WORKING_DAYS = 5  # Law 84/2025/QH15: draft conclusion within 5 working days of the report
+SIGNING_DAYS = 15  # Law 84/2025/QH15: conclusion signed within 15 days of the report
+PUBLICATION_DAYS = 15  # published for at least 15 consecutive days
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _code(prefix: str, pk: int) -> str:
+    return f"{prefix}{_today():%Y}-{pk:06d}"
+
+
+def _event(*, action: str, actor, note: str = "", data: dict | None = None, from_status: str = "",
+           to_status: str = "", **targets) -> Event:
+    return Event.objects.create(action=action, actor=actor, note=note, data=data or {}, from_status=from_status,
+                                to_status=to_status, **targets)
+
+
+def _notify(recipients: Iterable, verb: str, message: str, *, target, url: str, dedupe_key: str | None = None):
+    notification_send(recipients=[r for r in recipients if r is not None], verb=verb, message=message,
+                      target=target, url=url, dedupe_key=dedupe_key)
+
+
+def _heads_of(unit: Unit) -> list[User]:
+    return [a.user for a in RoleAssignment.objects.current().filter(unit=unit, role=Role.HEAD).select_related("user")]
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Monday to Friday; public holidays are not yet a calendar in the system."""
+    current, left = start, days
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def common_ancestor(a: Unit, b: Unit) -> Unit:
+    """The lowest unit whose subtree holds both (one query)."""
+    prefix = ""
+    for i in range(0, min(len(a.path), len(b.path)), Unit.steplen):
+        if a.path[i:i + Unit.steplen] != b.path[i:i + Unit.steplen]:
+            break
+        prefix = a.path[: i + Unit.steplen]
+    if not prefix:
+        raise ValidationError(_("%(a)s and %(b)s belong to different organisations.") % {"a": a, "b": b})
+    return Unit.objects.get(path=prefix)
+
+
+# -- plans -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor, issuing_unit: Unit, year: int, title: str, number: str = "", approved_on=None,
+                note: str = "") -> InspectionPlan:
+    require(can_inspect_from(actor, issuing_unit))
+    title = _text(title, "title", _("Give the plan a title."))
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Enter a year such as %(year)d.") % {"year": _today().year}})
+    return InspectionPlan.objects.create(organisation_id=issuing_unit.organisation_id, issuing_unit=issuing_unit,
+                                         year=year, title=title, number=number.strip(), approved_on=approved_on,
+                                         note=note.strip(), created_by=actor)
+
+
+def planned_overlaps(*, year: int, targets: Iterable[Unit], exclude_pk: int | None = None) -> list[tuple[Unit, Inspection]]:
+    """Planned inspections of the same unit in the same year (Directive 20/CT-TTg: not twice a year)."""
+    target_ids = [t.pk for t in targets]
+    others = (Inspection.targets.through.objects
+              .filter(unit_id__in=target_ids, inspection__year=year, inspection__kind=InspectionKind.PLANNED)
+              .exclude(inspection__status=InspectionStatus.CANCELLED)
+              .select_related("unit", "inspection"))
+    if exclude_pk:
+        others = others.exclude(inspection_id=exclude_pk)
+    return [(row.unit, row.inspection) for row in others]
+
+
+# -- inspections -----------------------------------------------------------------------------
+
+
+def _check_team(actor, leader: User, members: list[User]) -> list[User]:
+    visible = set(people_visible_to(actor).filter(pk__in=[leader.pk, *[m.pk for m in members]], is_active=True)
+                  .values_list("pk", flat=True))
+    if leader.pk not in visible:
+        raise ValidationError({"leader": _("Choose an active team leader among the people you can see.")})
+    for member in members:
+        if member.pk not in visible:
+            raise ValidationError({"members": _("%(name)s is not among the people you can see.") % {"name": member}})
+    return [m for m in dict.fromkeys(members) if m.pk != leader.pk]
+
+
+@transaction.atomic
+def inspection_create(*, actor, issuing_unit: Unit, data: dict, targets: list[Unit], leader: User,
+                      members: list[User] = (), overlap_reason: str = "") -> Inspection:
+    """A new inspection (planned). Planning the same unit twice in a year needs a stated reason."""
+    require(can_inspect_from(actor, issuing_unit))
+    title = _text(data.get("title"), "title", _("Give the inspection a title."))
+    kind = data.get("kind") or InspectionKind.PLANNED
+    if kind not in InspectionKind.values:
+        raise ValidationError({"kind": _("Choose a kind of inspection.")})
+    targets = list(dict.fromkeys(targets))
+    if not targets:
+        raise ValidationError({"targets": _("Choose at least one unit to inspect.")})
+    visible = set(units_visible_to(actor).filter(pk__in=[t.pk for t in targets]).values_list("pk", flat=True))
+    for target in targets:
+        if target.pk not in visible or target.organisation_id != issuing_unit.organisation_id:
+            raise ValidationError({"targets": _("%(unit)s is outside your remit.") % {"unit": target}})
+    plan = data.get("plan")
+    if plan is not None and plan.issuing_unit_id != issuing_unit.pk:
+        raise ValidationError({"plan": _("The plan belongs to another inspecting body.")})
+    period_from, period_to = data.get("period_from"), data.get("period_to")
+    if period_from and period_to and period_from > period_to:
+        raise ValidationError({"period_to": _("The period ends before it starts.")})
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on and ends_on and starts_on > ends_on:
+        raise ValidationError({"ends_on": _("The inspection ends before it starts.")})
+    year = plan.year if plan else (starts_on or data.get("decision_date") or _today()).year
+    members = _check_team(actor, leader, list(members))
+    overlaps = planned_overlaps(year=year, targets=targets) if kind == InspectionKind.PLANNED else []
+    overlap_reason = (overlap_reason or "").strip()
+    if overlaps and not overlap_reason:
+        listed = "; ".join(f"{unit} ({inspection.code})" for unit, inspection in overlaps)
+        raise ValidationError({"overlap_reason": _(
+            "Already planned for inspection in %(year)d: %(list)s. A unit should not be inspected twice in a year "
+            "(Directive 20/CT-TTg); give the reason to plan it anyway.") % {"year": year, "list": listed}},
+            code="overlap")
+    re_of = data.get("re_inspection_of")
+    inspection = Inspection.objects.create(
+        code=f"tmp-{uuid.uuid4().hex[:20]}", organisation_id=issuing_unit.organisation_id, plan=plan, kind=kind,
+        year=year, title=title, issuing_unit=issuing_unit, decision_number=(data.get("decision_number") or "").strip(),
+        decision_date=data.get("decision_date"), scope=(data.get("scope") or "").strip(), period_from=period_from,
+        period_to=period_to, starts_on=starts_on, ends_on=ends_on, re_inspection_of=re_of, leader=leader,
+        created_by=actor,
+    )
+    inspection.code = _code("TT", inspection.pk)
+    inspection.save(update_fields=["code"])
+    inspection.targets.set(targets)
+    TeamMember.objects.bulk_create([TeamMember(inspection=inspection, user=leader, role=TeamRole.LEADER)]
+                                   + [TeamMember(inspection=inspection, user=m) for m in members])
+    data_out = {"overlaps": [i.code for _u, i in overlaps], "overlap_reason": overlap_reason} if overlaps else {}
+    _event(inspection=inspection, action="create", actor=actor, to_status=inspection.status, data=data_out)
+    return inspection
+
+
+def _grant_team(inspection: Inspection) -> None:
+    for member in TeamMember.objects.filter(inspection=inspection).select_related("user"):
+        assign_perm(PERMISSION, member.user, inspection)
+
+
+def _revoke_team(inspection: Inspection) -> None:
+    for member in TeamMember.objects.filter(inspection=inspection).select_related("user"):
+        remove_perm(PERMISSION, member.user, inspection)
+
+
+@transaction.atomic
+def inspection_set_team(*, actor, inspection: Inspection, leader: User, members: list[User]) -> Inspection:
+    """Change the team; while the inspection runs, grants follow the change at once."""
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    if inspection.status in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED):
+        raise ConflictError(_("The inspection is over; its team can no longer change."), code="wrong_state")
+    members = _check_team(actor, leader, list(members))
+    granted = inspection.status in GRANTED_STATUSES
+    if granted:
+        _revoke_team(inspection)
+    TeamMember.objects.filter(inspection=inspection).delete()
+    TeamMember.objects.bulk_create([TeamMember(inspection=inspection, user=leader, role=TeamRole.LEADER)]
+                                   + [TeamMember(inspection=inspection, user=m) for m in members])
+    Inspection.objects.filter(pk=inspection.pk).update(leader=leader)
+    inspection.leader = leader
+    if granted:
+        _grant_team(inspection)
+    _event(inspection=inspection, action="team", actor=actor,
+           data={"leader": leader.pk, "members": [m.pk for m in members]})
+    return inspection
+
+
+def _locked(inspection: Inspection) -> Inspection:
+    inspection.refresh_from_db(from_queryset=Inspection.objects.select_for_update())
+    return inspection
+
+
+def _move(inspection: Inspection, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "",
+          data: dict | None = None, **fields) -> Event:
+    allowed = tuple(allowed)
+    if inspection.status not in allowed:
+        raise ConflictError(_("This inspection is “%(status)s”; that step is not possible now.")
+                            % {"status": inspection.get_status_display()}, code="wrong_state")
+    changed = Inspection.objects.filter(pk=inspection.pk, status__in=allowed).update(status=to, **fields)
+    if changed != 1:
+        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again."))
+    event = _event(inspection=inspection, action=action, actor=actor, note=note, data=data,
+                   from_status=inspection.status, to_status=to)
+    inspection.status = to
+    for name, value in fields.items():
+        setattr(inspection, name, value)
+    return event
+
+
+def _inspection_url(inspection: Inspection) -> str:
+    return reverse("inspections:detail", args=[inspection.pk])
+
+
+def _team_users(inspection: Inspection) -> list[User]:
+    return [m.user for m in inspection.team.select_related("user")]
+
+
+@transaction.atomic
+def inspection_start(*, actor, inspection: Inspection) -> Inspection:
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    if not inspection.decision_number or not inspection.decision_date:
+        raise ValidationError({"decision_number": _("An inspection starts under a decision: enter its number and date.")})
+    _move(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
+          actor=actor, started_at=timezone.now())
+    _grant_team(inspection)
+    heads = [h for unit in inspection.targets.all() for h in _heads_of(unit)]
+    _notify([*_team_users(inspection), *heads], "inspection.started",
+            _("Inspection started: %(title)s (decision %(number)s)") % {"title": inspection.title,
+                                                                        "number": inspection.decision_number},
+            target=inspection, url=_inspection_url(inspection))
+    return inspection
+
+
+@transaction.atomic
+def inspection_report(*, actor, inspection: Inspection, note: str = "") -> Inspection:
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    _move(inspection, action="report", allowed=(InspectionStatus.IN_PROGRESS,), to=InspectionStatus.REPORTED,
+          actor=actor, note=note.strip(), reported_at=timezone.now())
+    return inspection
+
+
+def time_limits(inspection: Inspection, *, today: date | None = None) -> list[dict]:
+    """Law 84/2025 limits counted from the report: draft conclusion in 5 working days, signature in 15 days."""
+    if inspection.reported_at is None:
+        return []
+    today = today or _today()
+    reported = timezone.localtime(inspection.reported_at).date()
+    limits = [
+        (_("Draft conclusion"), add_working_days(reported, DRAFT_CONCLUSION_WORKING_DAYS), inspection.draft_conclusion_at),
+        (_("Conclusion signed"), reported + timedelta(days=SIGNING_DAYS), inspection.concluded_at),
+    ]
+    result = []
+    for label, due, done_at in limits:
+        done = timezone.localtime(done_at).date() if done_at else None
+        if done:
+            state = "met" if done <= due else "late"
+        elif inspection.status == InspectionStatus.CANCELLED:
+            continue
+        else:
+            state = "overdue" if today > due else ("due_soon" if (due - today).days <= 1 else "open")
+        result.append({"label": label, "due": due, "done": done, "state": state,
+                       "basis": "Luật Thanh tra 84/2025/QH15"})
+    return result
+
+
+@transaction.atomic
+def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str) -> Inspection:
+    text = _text(text, "conclusion_text", _("Write the draft conclusion."))
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    late = any(limit["state"] == "overdue" for limit in time_limits(inspection)[:1])
+    _move(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
+          to=InspectionStatus.DRAFT_CONCLUSION, actor=actor, data={"late": late} if late else None,
+          conclusion_text=text, draft_conclusion_at=timezone.now())
+    return inspection
+
+
+@transaction.atomic
+def recommendation_add(*, actor, inspection: Inspection, content: str, target_unit: Unit, deadline: date,
+                       expected_result: str) -> Recommendation:
+    content = _text(content, "content", _("Write the recommendation."))
+    expected_result = _text(expected_result, "expected_result", _("Say what result is expected."))
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection) or is_team_member(actor, inspection))
+    if inspection.status not in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION):
+        raise ConflictError(_("Recommendations are written with the report and the draft conclusion."),
+                            code="wrong_state")
+    if not any(target_unit.path.startswith(t.path) for t in inspection.targets.all()):
+        raise ValidationError({"target_unit": _("The unit must be an inspected unit or one below it.")})
+    if deadline <= _today():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    number = (inspection.recommendations.aggregate(n=models.Max("number"))["n"] or 0) + 1
+    recommendation = Recommendation.objects.create(
+        inspection=inspection, number=number, content=content, target_unit=target_unit, deadline=deadline,
+        expected_result=expected_result, created_by=actor)
+    _event(inspection=inspection, recommendation=recommendation, action="recommend", actor=actor,
+           to_status=recommendation.status, note=content[:500])
+    return recommendation
+
+
+def _remediation_data(inspection: Inspection, recommendation: Recommendation, lead: User) -> dict:
+    """A 5-rõ task for the head of the unit that must act (every dimension of every profile)."""
+    due = timezone.make_aware(datetime.combine(recommendation.deadline, time(17, 0)))
+    basis = _("Inspection conclusion %(number)s of %(date)s") % {
+        "number": inspection.conclusion_number, "date": rules.dmy(inspection.conclusion_date)}
+    return {
+        "title": (_("Remedy: %(text)s") % {"text": recommendation.content})[:300],
+        "content": recommendation.content, "source_number": inspection.conclusion_number,
+        "source_date": inspection.conclusion_date, "source_issuer": str(inspection.issuing_unit)[:200],
+        "lead": lead, "lead_unit": recommendation.target_unit, "monitor": inspection.leader,
+        "process_description": _("1. Plan the remedy; 2. carry it out; 3. report the result with evidence to the "
+                                 "inspection team."),
+        "reporting_regime": _("Report when done, and whenever the team asks"),
+        "deadline": due,
+        "responsibility": _("The head of %(unit)s answers for remedying the recommendation.")
+        % {"unit": recommendation.target_unit},
+        "product_type": _("Remediation report"),
+        "product_description": _("A report on the remedy, with evidence"),
+        "expected_result": recommendation.expected_result,
+        "acceptance_criterion": _("The inspection team verifies the result."),
+        "authority_basis": basis[:300],
+        "lead_may_decide": _("How the work is organised within the unit"),
+    }
+
+
+@transaction.atomic
+def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusion_date: date, signer: str,
+                        text: str = "") -> Inspection:
+    """Sign the conclusion: each recommendation becomes a remediation task through the task engine."""
+    number = _text(number, "conclusion_number", _("Enter the conclusion's number."))
+    signer = _text(signer, "conclusion_signer", _("Enter who signed the conclusion."))
+    if conclusion_date is None or conclusion_date > _today():
+        raise ValidationError({"conclusion_date": _("Enter the date the conclusion was signed (not in the future).")})
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    recommendations = list(inspection.recommendations.filter(status=RecommendationStatus.DRAFT)
+                           .select_related("target_unit"))
+    problems = []
+    leads = {}
+    for rec in recommendations:
+        heads = _heads_of(rec.target_unit)
+        if not heads:
+            problems.append(_("Recommendation %(n)d: %(unit)s has no head to lead the remedy.")
+                            % {"n": rec.number, "unit": rec.target_unit})
+        elif rec.deadline <= _today():
+            problems.append(_("Recommendation %(n)d: its deadline has passed.") % {"n": rec.number})
+        else:
+            leads[rec.pk] = heads[0]
+    if problems:
+        raise ValidationError({"recommendations": problems})
+    limits = time_limits(inspection)
+    late = bool(limits) and limits[1]["due"] < conclusion_date
+    _move(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
+          actor=actor, data={"late": True} if late else None, concluded_at=timezone.now(), conclusion_number=number,
+          conclusion_date=conclusion_date, conclusion_signer=signer,
+          conclusion_text=(text or "").strip() or inspection.conclusion_text)
+    for rec in recommendations:
+        task = task_issue(assigner=inspection.leader, assigning_unit=common_ancestor(inspection.issuing_unit,
+                                                                                     rec.target_unit),
+                          data=_remediation_data(inspection, rec, leads[rec.pk]),
+                          note=_("Recommendation %(n)d of %(code)s") % {"n": rec.number, "code": inspection.code})
+        changed = Recommendation.objects.filter(pk=rec.pk, status=RecommendationStatus.DRAFT).update(
+            task=task, status=RecommendationStatus.IN_REMEDIATION)
+        if changed != 1:
+            raise ConflictError(_("Someone else changed the recommendations at the same moment."))
+        _event(inspection=inspection, recommendation=rec, action="remediation_task", actor=actor,
+               from_status=RecommendationStatus.DRAFT, to_status=RecommendationStatus.IN_REMEDIATION,
+               data={"task": task.pk, "code": task.code})
+    return inspection
+
+
+@transaction.atomic
+def inspection_publish(*, actor, inspection: Inspection, publish_until: date) -> Inspection:
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    earliest = _today() + timedelta(days=PUBLICATION_DAYS - 1)
+    if publish_until is None or publish_until < earliest:
+        raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
+                                                  "until %(day)s or later.") % {"n": PUBLICATION_DAYS,
+                                                                                "day": rules.dmy(earliest)}})
+    _move(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
+          actor=actor, published_at=timezone.now(), publish_until=publish_until)
+    return inspection
+
+
+@transaction.atomic
+def inspection_follow_up(*, actor, inspection: Inspection) -> Inspection:
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    _move(inspection, action="follow_up", allowed=(InspectionStatus.PUBLISHED,), to=InspectionStatus.FOLLOW_UP,
+          actor=actor)
+    return inspection
+
+
+@transaction.atomic
+def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspection:
+    """Only when every recommendation is verified done (or withdrawn); the team's grants end."""
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    still_open = list(inspection.recommendations.filter(
+        status__in=(RecommendationStatus.DRAFT, RecommendationStatus.IN_REMEDIATION)).values_list("number", flat=True))
+    if still_open:
+        raise ConflictError(_("Recommendations %(list)s are not verified done yet; the inspection cannot close.")
+                            % {"list": ", ".join(str(n) for n in still_open)}, code="open_recommendations")
+    _move(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
+          to=InspectionStatus.CLOSED, actor=actor, note=note.strip(), closed_at=timezone.now())
+    _revoke_team(inspection)
+    return inspection
+
+
+@transaction.atomic
+def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspection:
+    reason = _text(reason, "reason", _("Give the reason for cancelling."))
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    if inspection.findings.exists():
+        raise ConflictError(_("Findings have been recorded: the inspection goes on to its conclusion."),
+                            code="has_findings")
+    was_granted = inspection.status in GRANTED_STATUSES
+    _move(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
+          to=InspectionStatus.CANCELLED, actor=actor, note=reason)
+    if was_granted:
+        _revoke_team(inspection)
+    return inspection
+
+
+# -- findings --------------------------------------------------------------------------------
+
+
+def _finding_url(finding: Finding) -> str:
+    return reverse("inspections:finding", args=[finding.pk])
+
+
+def _attach(finding: Finding, files, actor, *, for_explanation: bool = False) -> list[FindingEvidence]:
+    return [FindingEvidence.objects.create(finding=finding, file=f, name=f.name[:255], size=f.size,
+                                           for_explanation=for_explanation, uploaded_by=actor) for f in files]
+
+
+def check_finding_subject(inspection: Inspection, person: User | None, unit: Unit | None) -> Unit:
+    """The subject must lie in an inspected unit's subtree; returns the subject's unit."""
+    if person is None and unit is None:
+        raise ValidationError({"subject_person": _("Choose the person or the unit concerned.")})
+    if person is not None:
+        if person.unit is None:
+            raise ValidationError({"subject_person": _("%(name)s belongs to no unit.") % {"name": person}})
+        unit = unit or person.unit
+        if not person.unit.path.startswith(unit.path):
+            raise ValidationError({"subject_unit": _("%(name)s does not belong to %(unit)s.")
+                                   % {"name": person, "unit": unit}})
+    target_paths = [t.path for t in inspection.targets.all()]
+    if not any(unit.path.startswith(path) for path in target_paths):
+        raise ValidationError({"subject_unit": _("%(unit)s is not among the units this inspection covers.")
+                               % {"unit": unit}})
+    return unit
+
+
+def finding_warnings(finding: Finding) -> list[str]:
+    """Discipline in force on the violation date: a new discipline must be one level heavier."""
+    if finding.subject_person_id is None:
+        return []
+    day = timezone.localtime(finding.occurred_at).date()
+    return [
+        _("%(name)s was under discipline (%(form)s, decision %(number)s) when this happened: a new discipline must be "
+          "one level heavier.") % {"name": finding.subject_person, "form": d.get_form_display(), "number": d.number}
+        for d in rules.decisions_in_force(finding.subject_person_id, day)
+    ]
+
+
+@transaction.atomic
+def finding_record(*, actor, inspection: Inspection, data: dict, files=(), client_token: str = "") -> Finding:
+    """Record a violation with its evidence; the subject is told and may explain before the deadline.
+    A retried submission with the same client token returns the finding already recorded."""
+    client_token = (client_token or "").strip()[:64] or None
+    if client_token:
+        existing = Finding.objects.filter(client_token=client_token, recorded_by=actor).first()
+        if existing is not None:
+            return existing
+    validate_evidence_files(files)
+    inspection = _locked(inspection)
+    require(can_record(actor, inspection))
+    person, violation = data.get("subject_person"), data.get("violation_type")
+    if violation is None or not violation.active:
+        raise ValidationError({"violation_type": _("Choose the violation from the catalogue.")})
+    if person is not None and not scope_for(actor).can_read_person(person):
+        raise ValidationError({"subject_person": _("Choose a person among the people you can see.")})
+    unit = check_finding_subject(inspection, person, data.get("subject_unit"))
+    occurred_at = data.get("occurred_at") or timezone.now()
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("The violation cannot be in the future.")})
+    description = _text(data.get("description"), "description", _("Describe what was seen."))
+    severity = data.get("severity") or violation.default_severity
+    days = settings.FINDING_EXPLANATION_DAYS
+    try:
+        with transaction.atomic():
+            finding = Finding.objects.create(
+                code=f"tmp-{uuid.uuid4().hex[:20]}", inspection=inspection, subject_person=person, subject_unit=unit,
+                violation_type=violation, occurred_at=occurred_at, location=(data.get("location") or "").strip()[:300],
+                description=description, severity=severity, recorded_by=actor, client_token=client_token,
+                explanation_due=_today() + timedelta(days=days))
+    except IntegrityError:
+        # The same submission arrived twice at once: the first one recorded it.
+        return Finding.objects.get(client_token=client_token)
+    finding.code = _code("VP", finding.pk)
+    finding.save(update_fields=["code"])
+    _attach(finding, files, actor)
+    warnings = finding_warnings(finding)
+    _event(inspection=inspection, finding=finding, action="record", actor=actor, to_status=finding.status,
+           data={"warnings": warnings} if warnings else None)
+    recipients = [person] if person is not None else _heads_of(unit)
+    _notify(recipients, "finding.recorded", _("A violation was recorded: %(what)s. You may explain by %(day)s.")
+            % {"what": violation.name, "day": rules.dmy(finding.explanation_due)},
+            target=finding, url=_finding_url(finding))
+    finding.warnings = warnings
+    return finding
+
+
+def _locked_finding(finding: Finding) -> Finding:
+    finding.refresh_from_db(from_queryset=Finding.objects.select_for_update())
+    return finding
+
+
+def _move_finding(finding: Finding, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "",
+                  data: dict | None = None, **fields) -> Event:
+    allowed = tuple(allowed)
+    if finding.status not in allowed:
+        raise ConflictError(_("This finding is “%(status)s”; that is not possible now.")
+                            % {"status": finding.get_status_display()}, code="wrong_state")
+    if Finding.objects.filter(pk=finding.pk, status__in=allowed).update(status=to, **fields) != 1:
+        raise ConflictError(_("Someone else changed this finding at the same moment. Reload it and try again."))
+    event = _event(inspection_id=finding.inspection_id, finding=finding, action=action, actor=actor, note=note,
+                   data=data, from_status=finding.status, to_status=to)
+    finding.status = to
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    return event
+
+
+@transaction.atomic
+def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
+    """The subject's explanation (giải trình), before the deadline."""
+    text = _text(text, "explanation", _("Write your explanation."))
+    validate_evidence_files(files)
+    finding = _locked_finding(finding)
+    require(can_explain(actor, finding))
+    if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() > finding.explanation_due:
+        raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": rules.dmy(finding.explanation_due)},
+                            code="deadline_passed")
+    _move_finding(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
+                  to=FindingStatus.EXPLAINED, actor=actor, note=text[:1000], explanation=text, explained_by=actor,
+                  explained_at=timezone.now())
+    _attach(finding, files, actor, for_explanation=True)
+    leader = Inspection.objects.get(pk=finding.inspection_id).leader
+    _notify([finding.recorded_by, leader], "finding.explained", _("%(who)s explained finding %(code)s")
+            % {"who": actor, "code": finding.code}, target=finding, url=_finding_url(finding))
+    return finding
+
+
+@transaction.atomic
+def finding_propose_handling(*, actor, finding: Finding, handling: str, note: str = "") -> Finding:
+    if handling not in Handling.values:
+        raise ValidationError({"proposed_handling": _("Choose the handling to propose.")})
+    finding = _locked_finding(finding)
+    inspection = Inspection.objects.get(pk=finding.inspection_id)
+    require(is_team_member(actor, inspection) or can_direct(actor, inspection))
+    if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() <= finding.explanation_due:
+        raise ConflictError(_("The subject may explain until %(day)s; propose handling after that.")
+                            % {"day": rules.dmy(finding.explanation_due)}, code="awaiting_explanation")
+    _move_finding(finding, action="propose",
+                  allowed=(FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
+                           FindingStatus.HANDLED),
+                  to=FindingStatus.HANDLED, actor=actor, note=note.strip(), data={"handling": handling},
+                  proposed_handling=handling, handling_note=note.strip())
+    recipients = [finding.subject_person] if finding.subject_person_id else _heads_of(finding.subject_unit)
+    _notify(recipients, "finding.handling", _("Handling proposed for %(code)s: %(handling)s")
+            % {"code": finding.code, "handling": Handling(handling).label}, target=finding, url=_finding_url(finding))
+    return finding
+
+
+@transaction.atomic
+def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
+    """A finding is never deleted: withdrawing keeps it, with the reason, who and when."""
+    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    finding = _locked_finding(finding)
+    require(can_direct(actor, Inspection.objects.get(pk=finding.inspection_id)))
+    if finding.decisions.filter(status=DecisionStatus.ISSUED).exists():
+        raise ConflictError(_("A disciplinary decision rests on this finding; withdraw the decision first."),
+                            code="has_decision")
+    _move_finding(finding, action="withdraw", allowed=[s for s in FindingStatus.values if s != FindingStatus.WITHDRAWN],
+                  to=FindingStatus.WITHDRAWN, actor=actor, note=reason, withdrawn_reason=reason)
+    return finding
+
+
+# -- recommendations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bool, note: str = "") -> Recommendation:
+    """The inspection's team leader — never the remediation task's lead — checks the result.
+    Accepting approves the submitted task and closes the recommendation; refusing sends the task back."""
+    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
+    inspection = recommendation.inspection
+    task = recommendation.task
+    require(task is not None and inspection.leader_id == actor.pk and task.lead_id != actor.pk)
+    if recommendation.status != RecommendationStatus.IN_REMEDIATION:
+        raise ConflictError(_("This recommendation is not awaiting verification."), code="wrong_state")
+    if task.status not in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED):
+        raise ConflictError(_("The remediation result has not been submitted yet."), code="not_submitted")
+    if not accepted:
+        reason = _text(note, "note", _("Say what is still missing."))
+        task_send_back(actor=actor, task=task, reason=reason)
+        _event(inspection=inspection, recommendation=recommendation, action="reject", actor=actor, note=reason)
+        return recommendation
+    if task.status == TaskStatus.SUBMITTED:
+        task_approve(actor=actor, task=task, quality="pass", note=note)
+    changed = Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.IN_REMEDIATION).update(
+        status=RecommendationStatus.VERIFIED, verified_by=actor, verified_at=timezone.now(),
+        verification_note=note.strip())
+    if changed != 1:
+        raise ConflictError(_("Someone else verified this recommendation at the same moment."))
+    _event(inspection=inspection, recommendation=recommendation, action="verify", actor=actor, note=note.strip(),
+           from_status=RecommendationStatus.IN_REMEDIATION, to_status=RecommendationStatus.VERIFIED)
+    recommendation.refresh_from_db()
+    _notify([task.lead], "recommendation.verified", _("Remedy verified: recommendation %(n)d of %(code)s")
+            % {"n": recommendation.number, "code": inspection.code}, target=inspection, url=_inspection_url(inspection))
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_withdraw(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
+    """Only a draft recommendation is withdrawn; a signed one is followed to the end."""
+    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
+    require(can_direct(actor, recommendation.inspection))
+    if Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.DRAFT).update(
+            status=RecommendationStatus.WITHDRAWN) != 1:
+        raise ConflictError(_("A recommendation of a signed conclusion cannot be withdrawn."), code="wrong_state")
+    _event(inspection=recommendation.inspection, recommendation=recommendation, action="withdraw", actor=actor,
+           note=reason, from_status=RecommendationStatus.DRAFT, to_status=RecommendationStatus.WITHDRAWN)
+    recommendation.status = RecommendationStatus.WITHDRAWN
+    return recommendation
+
+
+# -- disciplinary decisions ------------------------------------------------------------------
+
+
+def _decision_url(decision: DisciplinaryDecision) -> str:
+    return reverse("inspections:decision", args=[decision.pk])
+
+
+@transaction.atomic
+def decision_open(*, actor, subject: User, summary: str, discovered_on: date, findings: list[Finding] = (),
+                  violation_date: date | None = None, complex_case: bool = False,
+                  system: str = DisciplineSystem.STATE) -> DisciplinaryDecision:
+    """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise)."""
+    summary = _text(summary, "summary", _("Describe the violations considered."))
+    if subject.unit is None:
+        raise ValidationError({"subject": _("%(name)s belongs to no unit.") % {"name": subject}})
+    require(can_decide_discipline(actor, subject.unit))
+    if system not in DisciplineSystem.values:
+        raise ValidationError({"system": _("Choose state or Party discipline.")})
+    findings = list(dict.fromkeys(findings))
+    visible = set(findings_visible_to(actor).filter(pk__in=[f.pk for f in findings]).values_list("pk", flat=True))
+    for finding in findings:
+        if finding.pk not in visible:
+            raise ValidationError({"findings": _("Finding %(code)s is outside your remit.") % {"code": finding.code}})
+        if finding.subject_person_id != subject.pk:
+            raise ValidationError({"findings": _("Finding %(code)s is about someone else.") % {"code": finding.code}})
+        if finding.status == FindingStatus.WITHDRAWN:
+            raise ValidationError({"findings": _("Finding %(code)s was withdrawn.") % {"code": finding.code}})
+        if finding.decisions.filter(system=system).exclude(status=DecisionStatus.WITHDRAWN).exists():
+            raise ValidationError({"findings": _(
+                "Finding %(code)s is already handled by another decision: one violation, one form, once.")
+                % {"code": finding.code}})
+    if findings:
+        violation_date = min(timezone.localtime(f.occurred_at).date() for f in findings)
+    if violation_date is None:
+        raise ValidationError({"violation_date": _("Enter the date of the violation.")})
+    if discovered_on is None or discovered_on < violation_date or discovered_on > _today():
+        raise ValidationError({"discovered_on": _("The discovery date lies between the violation and today.")})
+    decision = DisciplinaryDecision.objects.create(
+        code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=subject.unit,
+        staff_group=subject.staff_group, subject_is_leader=subject.is_leader, summary=summary,
+        discovered_on=discovered_on, complex_case=complex_case, violation_date=violation_date, created_by=actor)
+    decision.code = _code("KL", decision.pk)
+    decision.save(update_fields=["code"])
+    decision.findings.set(findings)
+    _event(decision=decision, action="open_proceeding", actor=actor, to_status=decision.status,
+           data={"findings": [f.code for f in findings]})
+    return decision
+
+
+@transaction.atomic
+def decision_add_pause(*, actor, decision: DisciplinaryDecision, kind: str, starts_on: date,
+                       ends_on: date | None = None, note: str = "") -> DisciplinePause:
+    """A period when the case is not considered (illness, maternity, prosecution): the clock stops."""
+    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    require(can_decide_discipline(actor, decision.subject_unit))
+    if decision.status != DecisionStatus.PROCEEDING:
+        raise ConflictError(_("Pauses are recorded while the case is under consideration."), code="wrong_state")
+    if kind not in PauseKind.values:
+        raise ValidationError({"kind": _("Choose the reason for the pause.")})
+    if starts_on is None or starts_on < decision.discovered_on:
+        raise ValidationError({"starts_on": _("A pause starts on or after the discovery date.")})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The pause ends before it starts.")})
+    if rules.pauses_overlap(list(decision.pauses.all()), starts_on, ends_on):
+        raise ValidationError({"starts_on": _("This pause overlaps another one.")})
+    pause = DisciplinePause.objects.create(decision=decision, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                                           note=note.strip()[:300], created_by=actor)
+    _event(decision=decision, action="pause", actor=actor, note=note.strip(),
+           data={"kind": kind, "from": starts_on.isoformat(), "to": ends_on.isoformat() if ends_on else None})
+    return pause
+
+
+def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: date) -> tuple[object, object, list[str]]:
+    """(form rule, rule set, warnings) for issuing `form` on `decision_date`, or a ValidationError."""
+    rule = rules.check_form(system=decision.system, staff_group=decision.staff_group,
+                            is_leader=decision.subject_is_leader, form=form, on=decision_date)
+    findings = list(decision.findings.select_related("violation_type"))
+    limitation = rules.limitation_for(
+        violation_date=decision.violation_date, decision_date=decision_date, form=form,
+        later_violations=rules.later_violation_dates(decision.subject_id, decision.violation_date),
+        no_limitation=any(f.violation_type.no_limitation for f in findings))
+    if not limitation.allows(decision_date):
+        raise ValidationError({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}})
+    warnings = []
+    window = rules.processing_window(decision, today=decision_date)
+    if decision_date > window.due_on:
+        warnings.append(_("Decided after the processing time: due by %(day)s (%(days)d days, %(paused)d paused; "
+                          "%(basis)s).") % {"day": rules.dmy(window.due_on), "days": window.days,
+                                            "paused": window.paused, "basis": window.basis})
+    group_rules = list(rules.form_rules_for(system=decision.system, staff_group=decision.staff_group,
+                                            is_leader=decision.subject_is_leader, on=decision_date))
+    for earlier in rules.decisions_in_force(decision.subject_id, decision.violation_date, system=decision.system) \
+            .exclude(pk=decision.pk):
+        if rules.form_level(form, rules=group_rules) <= rules.form_level(earlier.form, rules=group_rules):
+            warnings.append(_("The violation fell while decision %(number)s (%(form)s) was in force: the form should "
+                              "be one level heavier.") % {"number": earlier.number, "form": earlier.get_form_display()})
+    return rule, limitation, warnings
+
+
+@transaction.atomic
+def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: str, decision_date: date,
+                   signer: str, effective_from: date | None = None,
+                   already_counted_last_year: bool = False) -> DisciplinaryDecision:
+    """Issue the decision under the rules in force on its date; warnings are kept with it."""
+    number = _text(number, "number", _("Enter the decision number."))
+    signer = _text(signer, "signer", _("Enter who signed the decision."))
+    if decision_date is None or decision_date > _today():
+        raise ValidationError({"decision_date": _("Enter the decision date (not in the future).")})
+    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    require(can_decide_discipline(actor, decision.subject_unit))
+    if decision.status != DecisionStatus.PROCEEDING:
+        raise ConflictError(_("This decision has already been issued or withdrawn."), code="wrong_state")
+    if decision_date < decision.discovered_on:
+        raise ValidationError({"decision_date": _("The decision cannot precede the discovery of the violation.")})
+    rule, _limitation, warnings = issue_checks(decision, form=form, decision_date=decision_date)
+    effective_from = effective_from or decision_date
+    fields = {
+        "status": DecisionStatus.ISSUED, "form": form, "form_rule": rule, "rule_set": rules.rule_set_for(decision_date),
+        "number": number, "decision_date": decision_date, "signer": signer, "effective_from": effective_from,
+        "effect_until": rules.add_months(effective_from, rule.effect_months) - timedelta(days=1),
+        "salary_delay_until": (rules.add_months(effective_from, rule.salary_delay_months)
+                               if rule.salary_delay_months else None),
+        # Counted once: a violation already behind last year's KHT rating is not counted again this year.
+        "counted_in_year": decision_date.year - (1 if already_counted_last_year else 0),
+        "warnings": warnings,
+    }
+    if DisciplinaryDecision.objects.filter(pk=decision.pk, status=DecisionStatus.PROCEEDING).update(**fields) != 1:
+        raise ConflictError(_("Someone else issued this decision at the same moment."))
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    _event(decision=decision, action="issue", actor=actor, from_status=DecisionStatus.PROCEEDING,
+           to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "warnings": warnings})
+    _notify([decision.subject], "decision.issued", _("Disciplinary decision %(number)s: %(form)s")
+            % {"number": number, "form": decision.get_form_display()}, target=decision, url=_decision_url(decision))
+    if decision.system == DisciplineSystem.PARTY:
+        _follow_party_discipline(actor, decision)
+    elif decision.subject.is_party_member:
+        _notify([actor], "decision.notify_party", _(
+            "%(name)s is a Party member: notify their Party organisation of decision %(number)s within 5 days.")
+            % {"name": decision.subject, "number": number}, target=decision, url=_decision_url(decision))
+    return decision
+
+
+def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
+    """A state discipline is considered within 30 days of a Party discipline: a 5-rõ task for the
+    head of the subject's unit (or of the unit above when the subject heads it)."""
+    due = timezone.make_aware(datetime.combine(decision.decision_date + timedelta(days=30), time(17, 0)))
+    if due <= timezone.now():
+        decision.warnings = [*decision.warnings, _("The 30 days to consider state discipline have already passed.")]
+        DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
+        return
+    unit = decision.subject_unit
+    heads = [h for h in _heads_of(unit) if h.pk != decision.subject_id]
+    parent = Unit.objects.get_parent(unit)
+    if not heads and parent is not None:
+        unit, parent = parent, Unit.objects.get_parent(parent)
+        heads = _heads_of(unit)
+    if not heads:
+        decision.warnings = [*decision.warnings, _("No head found to consider state discipline: assign it by hand.")]
+        DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
+        return
+    task = task_issue(assigner=actor, assigning_unit=parent or unit, data={
+        "title": (_("Consider state discipline for %(name)s") % {"name": decision.subject})[:300],
+        "content": _("Party discipline %(number)s of %(day)s (%(form)s): consider the state discipline within 30 days.")
+        % {"number": decision.number, "day": rules.dmy(decision.decision_date), "form": decision.get_form_display()},
+        "source_number": decision.number, "source_date": decision.decision_date,
+        "source_issuer": decision.signer[:200], "lead": heads[0], "lead_unit": unit,
+        "process_description": _("1. Review the case; 2. convene the discipline council if required; 3. decide."),
+        "reporting_regime": _("Report the decision when taken"), "deadline": due,
+        "responsibility": _("The disciplining authority answers for considering the case in time."),
+        "product_type": _("Decision"), "product_description": _("A disciplinary decision or a reasoned conclusion"),
+        "expected_result": _("The state discipline is considered and decided within 30 days."),
+        "acceptance_criterion": _("A decision (or a reasoned conclusion not to discipline) is recorded."),
+        "authority_basis": _("Party discipline %(number)s") % {"number": decision.number},
+        "lead_may_decide": _("Whether a discipline council is needed"),
+    }, note=decision.code)
+    _event(decision=decision, action="remediation_task", actor=actor, data={"task": task.pk, "code": task.code})
+
+
+@transaction.atomic
+def decision_record(*, actor, subject: User, summary: str, discovered_on: date, form: str, number: str,
+                    decision_date: date, signer: str, findings: list[Finding] = (), violation_date: date | None = None,
+                    complex_case: bool = False, system: str = DisciplineSystem.STATE,
+                    effective_from: date | None = None, already_counted_last_year: bool = False) -> DisciplinaryDecision:
+    """Enter a decision already taken: open and issue in one transaction (nothing kept if refused)."""
+    decision = decision_open(actor=actor, subject=subject, summary=summary, discovered_on=discovered_on,
+                             findings=findings, violation_date=violation_date, complex_case=complex_case, system=system)
+    return decision_issue(actor=actor, decision=decision, form=form, number=number, decision_date=decision_date,
+                          signer=signer, effective_from=effective_from,
+                          already_counted_last_year=already_counted_last_year)
+
+
+@transaction.atomic
+def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> DisciplinaryDecision:
+    """Never deleted: a withdrawn decision stays in the register with the reason, who and when."""
+    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    require(can_decide_discipline(actor, decision.subject_unit))
+    previous = decision.status
+    if DisciplinaryDecision.objects.filter(pk=decision.pk, status__in=(DecisionStatus.PROCEEDING, DecisionStatus.ISSUED)) \
+            .update(status=DecisionStatus.WITHDRAWN, withdrawn_reason=reason) != 1:
+        raise ConflictError(_("This decision is already withdrawn."), code="wrong_state")
+    decision.status, decision.withdrawn_reason = DecisionStatus.WITHDRAWN, reason
+    _event(decision=decision, action="withdraw", actor=actor, note=reason, from_status=previous,
+           to_status=DecisionStatus.WITHDRAWN)
+    _notify([decision.subject], "decision.withdrawn", _("Disciplinary decision %(number)s was withdrawn.")
+            % {"number": decision.number or decision.code}, target=decision, url=_decision_url(decision))
+    return decision

@@ -1,0 +1,689 @@
+"""Inspection and discipline pages. Each view: access helper → form → service → redirect
+(or an htmx fragment). Permissions are decided here, never in templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import get_unit_for_user, people_visible_to, scope_for
+from accounts.models import Role
+from accounts.selectors import role_units
+from accounts.text import fold
+from config.errors import ConflictError
+from config.pagination import paginate, query_without_page
+from config.xlsx import xlsx_download
+from inspections import excel, rules, services
+from inspections.access import (
+    INSPECTING_ROLES,
+    can_decide_discipline,
+    can_direct,
+    can_explain,
+    can_record,
+    findings_visible_to,
+    get_decision_for_user,
+    get_finding_for_user,
+    get_inspection_for_user,
+    is_team_member,
+    recommendations_visible_to,
+)
+from inspections.forms import (
+    ConcludeForm,
+    DecisionFilterForm,
+    DecisionOpenForm,
+    DraftConclusionForm,
+    ExplainForm,
+    FindingFilterForm,
+    FindingForm,
+    FindingImportForm,
+    InspectionFilterForm,
+    InspectionForm,
+    IssueForm,
+    NoteForm,
+    PauseForm,
+    PlanForm,
+    ProposeForm,
+    PublishForm,
+    ReasonForm,
+    RecommendationForm,
+    TeamForm,
+    VerifyForm,
+)
+from inspections.models import (
+    DecisionStatus,
+    FindingEvidence,
+    FindingStatus,
+    InspectionPlan,
+    InspectionStatus,
+    RecommendationStatus,
+)
+from inspections.selectors import (
+    decision_register_for_user,
+    finding_list_for_user,
+    inspection_list_for_user,
+    inspector_dashboard,
+    overdue_recommendations_by_unit,
+    planned_overlaps_in_plan,
+    recommendation_list_for_user,
+)
+from tasks.models import TaskStatus
+
+
+def _inspecting_units(user):
+    """Units from which the user may plan and open inspections."""
+    scope = scope_for(user)
+    units = role_units(user, INSPECTING_ROLES)
+    if scope.is_admin and not units:
+        units = role_units(user, (Role.ADMIN,))
+    return units
+
+
+def _report(request, error) -> None:
+    """Service errors become messages that say what and where."""
+    if isinstance(error, ConflictError):
+        messages.error(request, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+# -- dashboard and lists ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    data = inspector_dashboard(request.user)
+    return render(request, "inspections/dashboard.html", {
+        **data, "can_create": bool(_inspecting_units(request.user)),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_GET
+def inspection_list(request):
+    form = InspectionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    inspections = inspection_list_for_user(request.user, q=filters.get("q", ""), status=filters.get("status", ""),
+                                           kind=filters.get("kind", ""), year=filters.get("year"),
+                                           mine=bool(filters.get("mine")))
+    page = paginate(request, inspections)
+    template = "inspections/list.html#rows" if request.htmx else "inspections/list.html"
+    return render(request, template, {"form": form, "page": page, "query": query_without_page(request),
+                                      "can_create": bool(_inspecting_units(request.user))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_list(request):
+    units = _inspecting_units(request.user)
+    form = PlanForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if not units:
+            raise Http404
+        if form.is_valid():
+            try:
+                plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("Plan created."))
+                return redirect("inspections:plan", pk=plan.pk)
+    plans = InspectionPlan.objects.filter(
+        Q(issuing_unit__in=units) | Q(inspections__in=inspection_list_for_user(request.user))
+    ).distinct().select_related("issuing_unit").order_by("-year", "title")
+    return render(request, "inspections/plans.html", {"plans": plans, "form": form if units else None})
+
+
+@login_required
+@require_GET
+def plan_detail(request, pk):
+    plan = get_object_or_404(InspectionPlan.objects.select_related("issuing_unit"), pk=pk)
+    visible = inspection_list_for_user(request.user).filter(plan=plan)
+    if not (plan.issuing_unit in _inspecting_units(request.user) or visible.exists()):
+        raise Http404
+    return render(request, "inspections/plan_detail.html", {
+        "plan": plan, "inspections": visible.prefetch_related("targets"),
+        "overlaps": planned_overlaps_in_plan(plan),
+    })
+
+
+# -- inspections -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request):
+    units = _inspecting_units(request.user)
+    if not units:
+        raise Http404
+    initial = {"plan": request.GET.get("plan"), "leader": request.user.pk}
+    form = InspectionForm(request.POST or None, user=request.user, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            inspection = services.inspection_create(
+                actor=request.user, issuing_unit=data.pop("issuing_unit"), targets=list(data.pop("targets")),
+                leader=data.pop("leader"), members=list(data.pop("members")),
+                overlap_reason=data.pop("overlap_reason"), data=data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Inspection %(code)s created.") % {"code": inspection.code})
+            return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/form.html", {"form": form})
+
+
+def _inspection_context(request, inspection) -> dict:
+    user = request.user
+    directs = can_direct(user, inspection)
+    member = is_team_member(user, inspection)
+    status = inspection.status
+    recommendations = list(inspection.recommendations.select_related("target_unit", "task", "task__lead"))
+    return {
+        "inspection": inspection,
+        "targets": list(inspection.targets.all()),
+        "team": list(inspection.team.select_related("user", "user__unit")),
+        "findings": finding_list_for_user(user, inspection=inspection)[:200],
+        "recommendations": recommendations,
+        "events": inspection.events.select_related("actor").order_by("at", "id"),
+        "limits": services.time_limits(inspection),
+        "S": InspectionStatus,
+        "can": {
+            "record": can_record(user, inspection),
+            "team": directs and status not in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED),
+            "start": directs and status == InspectionStatus.PLANNED,
+            "report": directs and status == InspectionStatus.IN_PROGRESS,
+            "draft": directs and status == InspectionStatus.REPORTED,
+            "recommend": (directs or member) and status in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION),
+            "conclude": directs and status == InspectionStatus.DRAFT_CONCLUSION,
+            "publish": directs and status == InspectionStatus.CONCLUDED,
+            "follow_up": directs and status == InspectionStatus.PUBLISHED,
+            "close": directs and status in (InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
+            "cancel": directs and status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
+            "verify": inspection.leader_id == user.pk,
+            "export": True,
+        },
+        "forms": {
+            "team": TeamForm(user=user, prefix="team", initial={
+                "leader": inspection.leader_id,
+                "members": [m.user_id for m in inspection.team.all() if m.user_id != inspection.leader_id]}),
+            "draft": DraftConclusionForm(prefix="draft", initial={"text": inspection.conclusion_text}),
+            "conclude": ConcludeForm(prefix="conclude", initial={"conclusion_date": timezone.localdate()}),
+            "publish": PublishForm(prefix="publish"),
+            "recommend": RecommendationForm(prefix="rec", inspection=inspection),
+            "verify": VerifyForm(prefix="verify"),
+            "reason": ReasonForm(prefix="reason"),
+            "note": NoteForm(prefix="note"),
+        },
+    }
+
+
+@login_required
+@require_GET
+def inspection_detail(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    return render(request, "inspections/detail.html", _inspection_context(request, inspection))
+
+
+def _act(request, pk, form_class, action, success_message, *, prefix=None, form_kwargs=None):
+    inspection = get_inspection_for_user(request.user, pk)
+    extra = form_kwargs(inspection) if form_kwargs else {}
+    form = form_class(request.POST, prefix=prefix, **extra) if form_class else None
+    if form is not None and not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:detail", pk=inspection.pk)
+    try:
+        action(inspection, form.cleaned_data if form else {})
+    except (ValidationError, ConflictError) as error:
+        _report(request, error)
+    else:
+        messages.success(request, success_message)
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def inspection_team(request, pk):
+    return _act(request, pk, TeamForm, lambda i, d: services.inspection_set_team(
+        actor=request.user, inspection=i, leader=d["leader"], members=list(d["members"])), _("Team updated."),
+        prefix="team", form_kwargs=lambda i: {"user": request.user})
+
+
+@login_required
+@require_POST
+def inspection_action(request, pk, action):
+    user = request.user
+    actions = {
+        "start": (None, lambda i, d: services.inspection_start(actor=user, inspection=i), _("Inspection started.")),
+        "report": (NoteForm, lambda i, d: services.inspection_report(actor=user, inspection=i, note=d["note"]),
+                   _("Report submitted.")),
+        "draft": (DraftConclusionForm, lambda i, d: services.inspection_draft_conclusion(
+            actor=user, inspection=i, text=d["text"]), _("Draft conclusion saved.")),
+        "conclude": (ConcludeForm, lambda i, d: services.inspection_conclude(
+            actor=user, inspection=i, number=d["number"], conclusion_date=d["conclusion_date"], signer=d["signer"],
+            text=d["text"]), _("Conclusion signed; remediation tasks assigned.")),
+        "publish": (PublishForm, lambda i, d: services.inspection_publish(
+            actor=user, inspection=i, publish_until=d["publish_until"]), _("Conclusion published.")),
+        "follow-up": (None, lambda i, d: services.inspection_follow_up(actor=user, inspection=i),
+                      _("Following up the recommendations.")),
+        "close": (NoteForm, lambda i, d: services.inspection_close(actor=user, inspection=i, note=d["note"]),
+                  _("Inspection closed.")),
+        "cancel": (ReasonForm, lambda i, d: services.inspection_cancel(actor=user, inspection=i, reason=d["reason"]),
+                   _("Inspection cancelled.")),
+    }
+    if action not in actions:
+        raise Http404
+    form_class, run, message = actions[action]
+    prefix = {NoteForm: "note", ReasonForm: "reason", DraftConclusionForm: "draft", ConcludeForm: "conclude",
+              PublishForm: "publish"}.get(form_class)
+    return _act(request, pk, form_class, run, message, prefix=prefix)
+
+
+@login_required
+@require_POST
+def recommendation_add(request, pk):
+    return _act(request, pk, RecommendationForm, lambda i, d: services.recommendation_add(
+        actor=request.user, inspection=i, **d), _("Recommendation added."), prefix="rec",
+        form_kwargs=lambda i: {"inspection": i})
+
+
+def _recommendation(request, pk):
+    return get_object_or_404(recommendations_visible_to(request.user).select_related("inspection", "task"), pk=pk)
+
+
+@login_required
+@require_POST
+def recommendation_verify(request, pk):
+    recommendation = _recommendation(request, pk)
+    form = VerifyForm(request.POST, prefix="verify")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.recommendation_verify(actor=request.user, recommendation=recommendation,
+                                           accepted=form.cleaned_data["accepted"], note=form.cleaned_data["note"])
+        except (ValidationError, ConflictError) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Verification recorded."))
+    return redirect("inspections:detail", pk=recommendation.inspection_id)
+
+
+@login_required
+@require_POST
+def recommendation_withdraw(request, pk):
+    recommendation = _recommendation(request, pk)
+    form = ReasonForm(request.POST, prefix="reason")
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.recommendation_withdraw(actor=request.user, recommendation=recommendation,
+                                             reason=form.cleaned_data["reason"])
+        except (ValidationError, ConflictError) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Recommendation withdrawn."))
+    return redirect("inspections:detail", pk=recommendation.inspection_id)
+
+
+@login_required
+@require_GET
+def recommendation_list(request):
+    overdue = request.GET.get("overdue") == "1"
+    page = paginate(request, recommendation_list_for_user(request.user, overdue=overdue))
+    return render(request, "inspections/recommendations.html", {
+        "page": page, "overdue": overdue, "by_unit": overdue_recommendations_by_unit(request.user),
+        "query": query_without_page(request), "today": timezone.localdate(), "R": RecommendationStatus,
+        "T": TaskStatus,
+    })
+
+
+# -- findings --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_create(request, pk):
+    """The fast form, made for a phone: person search, violation, photo, save."""
+    inspection = get_inspection_for_user(request.user, pk)
+    if not can_record(request.user, inspection):
+        raise PermissionDenied
+    form = FindingForm(request.POST or None, inspection=inspection)
+    chosen = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person_id = data.pop("subject_person")
+        if person_id:
+            chosen = people_visible_to(request.user).select_related("unit").filter(pk=person_id).first()
+            if chosen is None:
+                form.add_error(None, _("Choose a person among the people you can see."))
+        if not form.errors:
+            try:
+                finding = services.finding_record(actor=request.user, inspection=inspection, files=request.FILES.getlist(
+                    "files"), client_token=data.pop("client_token"), data={**data, "subject_person": chosen})
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Finding %(code)s recorded.") % {"code": finding.code})
+                for warning in getattr(finding, "warnings", []):
+                    messages.warning(request, warning)
+                if request.POST.get("next") == "another":
+                    return redirect("inspections:finding_create", pk=inspection.pk)
+                return redirect("inspections:finding", pk=finding.pk)
+    return render(request, "inspections/finding_form.html", {"form": form, "inspection": inspection, "chosen": chosen})
+
+
+@login_required
+@require_GET
+def person_search(request, pk):
+    """People in the inspected units matching the query, diacritics ignored (for the finding form)."""
+    inspection = get_inspection_for_user(request.user, pk)
+    if not can_record(request.user, inspection):
+        raise PermissionDenied
+    q = (request.GET.get("q") or "").strip()
+    people = []
+    if len(q) >= 2:
+        units_q = Q(pk__in=[])
+        for target in inspection.targets.all():
+            units_q |= Q(unit__path__startswith=target.path)
+        people = (people_visible_to(request.user).filter(units_q, is_active=True, search_text__contains=fold(q))
+                  .select_related("unit").order_by("full_name")[:10])
+    return render(request, "inspections/_people_choices.html", {"people": people, "q": q})
+
+
+@login_required
+@require_GET
+def finding_list(request):
+    form = FindingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
+    findings = finding_list_for_user(
+        request.user, q=filters.get("q", ""), status=filters.get("status", ""),
+        violation_type=filters["violation_type"].pk if filters.get("violation_type") else None, unit=unit,
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"))
+    if request.GET.get("export") == "xlsx":
+        return excel.findings_response(findings, title=str(unit) if unit else request.user.full_name)
+    page = paginate(request, findings)
+    template = "inspections/findings.html#rows" if request.htmx else "inspections/findings.html"
+    return render(request, template, {"form": form, "page": page, "query": query_without_page(request), "unit": unit})
+
+
+@login_required
+@require_GET
+def inspection_findings_export(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    return excel.findings_response(finding_list_for_user(request.user, inspection=inspection),
+                                   title=f"{inspection.code} {inspection.title}")
+
+
+@login_required
+@require_GET
+def finding_detail(request, pk):
+    finding = get_finding_for_user(request.user, pk)
+    inspection = finding.inspection
+    user = request.user
+    member = is_team_member(user, inspection) or can_direct(user, inspection)
+    today = timezone.localdate()
+    return render(request, "inspections/finding_detail.html", {
+        "finding": finding, "inspection": inspection,
+        "evidence": finding.evidence.select_related("uploaded_by"),
+        "events": finding.events.select_related("actor").order_by("at", "id"),
+        "decisions": finding.decisions.all(),
+        "warnings": services.finding_warnings(finding) if member else [],
+        "can": {
+            "explain": can_explain(user, finding) and finding.status == FindingStatus.AWAITING_EXPLANATION
+            and today <= finding.explanation_due,
+            "propose": member and finding.status != FindingStatus.WITHDRAWN and not (
+                finding.status == FindingStatus.AWAITING_EXPLANATION and today <= finding.explanation_due),
+            "withdraw": can_direct(user, inspection) and finding.status != FindingStatus.WITHDRAWN,
+        },
+        "forms": {"explain": ExplainForm(prefix="explain"), "propose": ProposeForm(prefix="propose", initial={
+            "proposed_handling": finding.proposed_handling or finding.violation_type.suggested_handling}),
+                  "withdraw": ReasonForm(prefix="withdraw")},
+    })
+
+
+def _finding_act(request, pk, form_class, prefix, action, success_message):
+    finding = get_finding_for_user(request.user, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            action(finding, form.cleaned_data, request.FILES.getlist("files"))
+        except (ValidationError, ConflictError) as error:
+            _report(request, error)
+        else:
+            messages.success(request, success_message)
+    return redirect("inspections:finding", pk=finding.pk)
+
+
+@login_required
+@require_POST
+def finding_explain(request, pk):
+    return _finding_act(request, pk, ExplainForm, "explain", lambda f, d, files: services.finding_explain(
+        actor=request.user, finding=f, text=d["explanation"], files=files), _("Your explanation was sent."))
+
+
+@login_required
+@require_POST
+def finding_propose(request, pk):
+    return _finding_act(request, pk, ProposeForm, "propose", lambda f, d, files: services.finding_propose_handling(
+        actor=request.user, finding=f, handling=d["proposed_handling"], note=d["note"]), _("Handling proposed."))
+
+
+@login_required
+@require_POST
+def finding_withdraw(request, pk):
+    return _finding_act(request, pk, ReasonForm, "withdraw", lambda f, d, files: services.finding_withdraw(
+        actor=request.user, finding=f, reason=d["reason"]), _("Finding withdrawn."))
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    evidence = get_object_or_404(FindingEvidence, pk=pk)
+    if not findings_visible_to(request.user).filter(pk=evidence.finding_id).exists():
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=False, filename=evidence.name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_import(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    if not can_record(request.user, inspection):
+        raise PermissionDenied
+    result = None
+    form = FindingImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = excel.import_findings(form.cleaned_data["file"], actor=request.user, inspection=inspection)
+        if result.ok:
+            messages.success(request, _("Imported %(n)d findings.") % {"n": result.created})
+            return redirect("inspections:detail", pk=inspection.pk)
+        messages.error(request, _("The file has errors. Nothing was imported; fix them and try again."))
+    return render(request, "inspections/import.html", {"form": form, "inspection": inspection, "result": result})
+
+
+@login_required
+@require_GET
+def finding_import_template(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    if not can_record(request.user, inspection):
+        raise PermissionDenied
+    return xlsx_download(excel.check_sheet_template(inspection), f"phieu-kiem-tra-{inspection.code}.xlsx")
+
+
+# -- discipline ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def decision_register(request):
+    form = DecisionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
+    decisions = decision_register_for_user(
+        request.user, q=filters.get("q", ""), status=filters.get("status", ""), form=filters.get("form", ""),
+        system=filters.get("system", ""), year=filters.get("year"), unit=unit)
+    if request.GET.get("export") == "xlsx":
+        return excel.decisions_response(decisions, title=str(unit) if unit else request.user.full_name)
+    page = paginate(request, decisions)
+    scope = scope_for(request.user)
+    template = "inspections/decisions.html#rows" if request.htmx else "inspections/decisions.html"
+    return render(request, template, {"form": form, "page": page, "query": query_without_page(request),
+                                      "can_create": scope.is_manager or scope.is_admin})
+
+
+@login_required
+@require_GET
+def discipline_person_search(request):
+    """People the user may discipline (heads above their unit, administrators), diacritics ignored."""
+    q = (request.GET.get("q") or "").strip()
+    people = []
+    scope = scope_for(request.user)
+    if len(q) >= 2 and (scope.is_manager or scope.is_admin):
+        allowed = Q(pk__in=[])
+        for path in scope.managed_paths:
+            allowed |= Q(unit__path__startswith=path)
+        if scope.admin_org_ids:
+            allowed |= Q(unit__organisation_id__in=sorted(scope.admin_org_ids))
+        if scope.is_superuser:
+            allowed = Q()
+        people = (people_visible_to(request.user).filter(allowed, is_active=True, search_text__contains=fold(q))
+                  .select_related("unit").order_by("full_name")[:10])
+    return render(request, "inspections/_people_choices.html", {"people": people, "q": q, "name": "subject"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request):
+    scope = scope_for(request.user)
+    if not (scope.is_manager or scope.is_admin):
+        raise Http404
+    form = DecisionOpenForm(request.POST or None, initial={"discovered_on": timezone.localdate()})
+    issue_form = IssueForm(request.POST or None, prefix="issue") if request.POST.get("record_now") else IssueForm(
+        prefix="issue")
+    chosen = None
+    if request.method == "POST" and form.is_valid():
+        chosen = people_visible_to(request.user).select_related("unit").filter(pk=form.cleaned_data["subject"]).first()
+        codes = form.finding_codes_list()
+        findings = list(findings_visible_to(request.user).filter(code__in=codes))
+        missing = sorted(set(codes) - {f.code for f in findings})
+        if chosen is None:
+            form.add_error(None, _("Choose the official concerned."))
+        elif missing:
+            form.add_error("finding_codes", _("Not found among the findings you can see: %(codes)s")
+                           % {"codes": ", ".join(missing)})
+        elif not can_decide_discipline(request.user, chosen.unit):
+            form.add_error(None, _("You are not the disciplining authority for %(name)s.") % {"name": chosen})
+        elif request.POST.get("record_now") and not issue_form.is_valid():
+            pass
+        else:
+            data = form.cleaned_data
+            common = {"actor": request.user, "subject": chosen, "summary": data["summary"],
+                      "discovered_on": data["discovered_on"], "findings": findings,
+                      "violation_date": data["violation_date"], "complex_case": data["complex_case"],
+                      "system": data["system"]}
+            try:
+                if request.POST.get("record_now"):
+                    decision = services.decision_record(**common, **issue_form.cleaned_data)
+                else:
+                    decision = services.decision_open(**common)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    target = issue_form if field in issue_form.fields else form
+                    target.add_error(field if field in target.fields else None, errors)
+            else:
+                messages.success(request, _("Recorded as %(code)s.") % {"code": decision.code})
+                for warning in decision.warnings:
+                    messages.warning(request, warning)
+                return redirect("inspections:decision", pk=decision.pk)
+    return render(request, "inspections/decision_form.html", {"form": form, "issue_form": issue_form,
+                                                               "chosen": chosen})
+
+
+@login_required
+@require_GET
+def decision_detail(request, pk):
+    decision = get_decision_for_user(request.user, pk)
+    authority = can_decide_discipline(request.user, decision.subject_unit)
+    proceeding = decision.status == DecisionStatus.PROCEEDING
+    return render(request, "inspections/decision_detail.html", {
+        "decision": decision,
+        "findings": decision.findings.select_related("violation_type", "inspection"),
+        "pauses": decision.pauses.all(),
+        "events": decision.events.select_related("actor").order_by("at", "id"),
+        "window": rules.processing_window(decision) if proceeding or decision.decision_date else None,
+        "can": {"issue": authority and proceeding, "pause": authority and proceeding,
+                "withdraw": authority and decision.status != DecisionStatus.WITHDRAWN},
+        "forms": {"issue": IssueForm(prefix="issue", initial={"decision_date": timezone.localdate()}),
+                  "pause": PauseForm(prefix="pause"), "withdraw": ReasonForm(prefix="withdraw")},
+    })
+
+
+def _decision_act(request, pk, form_class, prefix, action, success_message):
+    decision = get_decision_for_user(request.user, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            result = action(decision, form.cleaned_data)
+        except (ValidationError, ConflictError) as error:
+            _report(request, error)
+        else:
+            messages.success(request, success_message)
+            for warning in getattr(result, "warnings", None) or []:
+                messages.warning(request, warning)
+    return redirect("inspections:decision", pk=decision.pk)
+
+
+@login_required
+@require_POST
+def decision_issue(request, pk):
+    return _decision_act(request, pk, IssueForm, "issue", lambda d, data: services.decision_issue(
+        actor=request.user, decision=d, **data), _("Decision issued."))
+
+
+@login_required
+@require_POST
+def decision_pause(request, pk):
+    return _decision_act(request, pk, PauseForm, "pause", lambda d, data: services.decision_add_pause(
+        actor=request.user, decision=d, **data), _("Pause recorded."))
+
+
+@login_required
+@require_POST
+def decision_withdraw(request, pk):
+    return _decision_act(request, pk, ReasonForm, "withdraw", lambda d, data: services.decision_withdraw(
+        actor=request.user, decision=d, reason=data["reason"]), _("Decision withdrawn."))
+
