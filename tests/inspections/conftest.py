@@ -89,10 +89,10 @@ def make_inspection(world, inspectorate):
 
 @pytest.fixture
 def record(world, inspectorate):
-    def record_finding(inspection, *, person=None, actor=None, files=(), **data):
+    def record_finding(inspection, *, person=None, actor=None, files=(), client_token="", **data):
         person = world.staff_division if person is None else person
         return services.finding_record(
-            actor=actor or inspectorate.member, inspection=inspection, files=files,
+            actor=actor or inspectorate.member, inspection=inspection, files=files, client_token=client_token,
             data={"subject_person": person, "violation_type": data.pop("violation_type", violation()),
                   "description": "Đến cơ quan lúc 8 giờ 20", "location": "Phòng Tổ chức", **data})
 

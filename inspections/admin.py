@@ -1,0 +1,111 @@
+"""Administration of the catalogue and the rules (data with a legal basis), and read-mostly views
+of the records. Legal records — findings, decisions — cannot be deleted here (withdraw instead)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.access import scope_for
+from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to
+from inspections.models import (
+    DisciplinaryDecision,
+    DisciplineFormRule,
+    DisciplineRuleSet,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    ViolationType,
+)
+
+
+class NoDelete:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AdministratorsOnly:
+    """Rules and the catalogue are shared by every organisation: superusers and administrators edit them."""
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return scope_for(request.user).is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return scope_for(request.user).is_admin
+
+    def has_add_permission(self, request):
+        return scope_for(request.user).is_admin
+
+
+@admin.register(ViolationType)
+class ViolationTypeAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+    list_display = ["order", "code", "name", "group", "default_severity", "suggested_handling", "no_limitation", "active"]
+    list_display_links = ["code", "name"]
+    list_filter = ["group", "active", "no_limitation"]
+    search_fields = ["code", "name", "legal_basis"]
+
+
+@admin.register(DisciplineFormRule)
+class DisciplineFormRuleAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+    list_display = ["system", "staff_group", "leader_scope", "level", "form", "salary_delay_months", "valid_from",
+                    "valid_to", "legal_basis"]
+    list_filter = ["system", "staff_group", "leader_scope", "form"]
+
+
+@admin.register(DisciplineRuleSet)
+class DisciplineRuleSetAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+    list_display = ["name", "valid_from", "valid_to", "limitation_light_years", "limitation_heavy_years",
+                    "processing_days", "processing_days_complex"]
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["year", "title", "issuing_unit", "number"]
+    list_filter = ["year"]
+    raw_id_fields = ["issuing_unit", "created_by"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = scope_for(request.user)
+        return queryset if scope.is_superuser else queryset.filter(organisation_id__in=scope.admin_org_ids)
+
+
+class ScopedReadOnly(NoDelete):
+    """Records change through their actions (pages and API), never by editing fields here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+    list_display = ["code", "title", "kind", "status", "issuing_unit", "year"]
+    list_filter = ["status", "kind", "year"]
+    search_fields = ["code", "title", "decision_number"]
+
+    def get_queryset(self, request):
+        return inspections_visible_to(request.user).select_related("issuing_unit")
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+    list_display = ["code", "violation_type", "subject_person", "subject_unit", "occurred_at", "status"]
+    list_filter = ["status", "severity", "violation_type"]
+    search_fields = ["code", "description"]
+
+    def get_queryset(self, request):
+        return findings_visible_to(request.user).select_related("violation_type", "subject_person", "subject_unit")
+
+
+@admin.register(DisciplinaryDecision)
+class DisciplinaryDecisionAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+    list_display = ["code", "number", "subject", "form", "decision_date", "status"]
+    list_filter = ["status", "system", "form"]
+    search_fields = ["code", "number"]
+
+    def get_queryset(self, request):
+        return decisions_visible_to(request.user).select_related("subject")
