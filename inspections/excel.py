@@ -135,7 +135,10 @@ def import_findings(upload, *, actor, inspection: Inspection) -> FindingImportRe
     for v in ViolationType.objects.filter(active=True):
         violations[fold(v.code)] = v
         violations[fold(v.name)] = v
-    severities = choice_lookup(Severity.choices)
+    # The Vietnamese legal terms are accepted whatever the interface language.
+    severities = choice_lookup(Severity.choices, extra={
+        "it nghiem trong": Severity.MINOR, "nghiem trong": Severity.SERIOUS, "rat nghiem trong": Severity.VERY_SERIOUS,
+        "dac biet nghiem trong": Severity.ESPECIALLY_SERIOUS})
     now = timezone.now()
     rows = []
     for row, record in records:
