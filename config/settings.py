@@ -232,6 +232,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tasks.models.TaskStatus",
+        "InspectionStatusEnum": "inspections.models.InspectionStatus",
+        "InspectionKindEnum": "inspections.models.InspectionKind",
+        "FindingStatusEnum": "inspections.models.FindingStatus",
+        "RecommendationStatusEnum": "inspections.models.RecommendationStatus",
+        "DecisionStatusEnum": "inspections.models.DecisionStatus",
+        "PauseKindEnum": "inspections.models.PauseKind",
+        "SeverityEnum": "inspections.models.Severity",
+        "HandlingEnum": "inspections.models.Handling",
+        "UnitKindEnum": "accounts.models.UnitKind",
+    },
 }
 
 # --- Scheduler ------------------------------------------------------------------------

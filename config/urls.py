@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from reports import views as report_views
+from inspections import api as inspections_api
 from tasks import api as tasks_api
 
 admin.site.site_header = _("Kỷ Cương administration")
@@ -27,6 +28,23 @@ api_v1 = [
     ],
     path("tasks/<int:pk>/extensions/<int:request_pk>/decide/", tasks_api.ACTIONS["decide_extension"].as_view(),
          name="task-decide-extension"),
+    path("violation-types/", inspections_api.ViolationTypeListApi.as_view(), name="violation-type-list"),
+    path("inspection-plans/", inspections_api.PlanListCreateApi.as_view(), name="inspection-plan-list"),
+    path("inspections/", inspections_api.InspectionListCreateApi.as_view(), name="inspection-list"),
+    path("inspections/<int:pk>/", inspections_api.InspectionDetailApi.as_view(), name="inspection-detail"),
+    *[path(f"inspections/<int:pk>/{name}/", view.as_view(), name=f"inspection-{name}")
+      for name, view in inspections_api.INSPECTION_ACTIONS.items()],
+    path("inspections/<int:pk>/findings/", inspections_api.FindingCreateApi.as_view(), name="inspection-findings"),
+    path("findings/", inspections_api.FindingListApi.as_view(), name="finding-list"),
+    path("findings/<int:pk>/", inspections_api.FindingDetailApi.as_view(), name="finding-detail"),
+    *[path(f"findings/<int:pk>/{name}/", view.as_view(), name=f"finding-{name}")
+      for name, view in inspections_api.FINDING_ACTIONS.items()],
+    path("recommendations/<int:pk>/verify/", inspections_api.RecommendationVerifyApi.as_view(),
+         name="recommendation-verify"),
+    path("decisions/", inspections_api.DecisionListCreateApi.as_view(), name="decision-list"),
+    path("decisions/<int:pk>/", inspections_api.DecisionDetailApi.as_view(), name="decision-detail"),
+    *[path(f"decisions/<int:pk>/{name}/", view.as_view(), name=f"decision-{name}")
+      for name, view in inspections_api.DECISION_ACTIONS.items()],
 ]
 
 urlpatterns = [

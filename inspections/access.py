@@ -19,6 +19,7 @@ from django.http import Http404
 
 from accounts.access import scope_for
 from accounts.models import Role, RoleAssignment, Unit
+from accounts.selectors import role_units
 from inspections.models import (
     RECORDING_STATUSES,
     DisciplinaryDecision,
@@ -143,6 +144,14 @@ def can_inspect_from(user, unit: Unit) -> bool:
     return RoleAssignment.objects.current().filter(
         user_id=user.pk, role__in=INSPECTING_ROLES, unit__path__in=ancestor_paths
     ).exists()
+
+
+def inspecting_units(user) -> list[Unit]:
+    """Units from which the user may plan and open inspections (administrators: their organisation's root)."""
+    units = role_units(user, INSPECTING_ROLES)
+    if not units and scope_for(user).is_admin:
+        units = role_units(user, (Role.ADMIN,))
+    return units
 
 
 def can_explain(user, finding: Finding) -> bool:

@@ -14,15 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
-from accounts.models import Role
-from accounts.selectors import role_units
 from accounts.text import fold
 from config.errors import ConflictError
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from inspections import excel, rules, services
 from inspections.access import (
-    INSPECTING_ROLES,
     can_decide_discipline,
     can_direct,
     can_explain,
@@ -31,6 +28,7 @@ from inspections.access import (
     get_decision_for_user,
     get_finding_for_user,
     get_inspection_for_user,
+    inspecting_units,
     is_team_member,
     recommendations_visible_to,
 )
@@ -76,15 +74,6 @@ from inspections.selectors import (
 from tasks.models import TaskStatus
 
 
-def _inspecting_units(user):
-    """Units from which the user may plan and open inspections."""
-    scope = scope_for(user)
-    units = role_units(user, INSPECTING_ROLES)
-    if scope.is_admin and not units:
-        units = role_units(user, (Role.ADMIN,))
-    return units
-
-
 def _report(request, error) -> None:
     """Service errors become messages that say what and where."""
     if isinstance(error, ConflictError):
@@ -114,7 +103,7 @@ def _form_errors(request, form) -> None:
 def dashboard(request):
     data = inspector_dashboard(request.user)
     return render(request, "inspections/dashboard.html", {
-        **data, "can_create": bool(_inspecting_units(request.user)),
+        **data, "can_create": bool(inspecting_units(request.user)),
         "today": timezone.localdate(),
     })
 
@@ -130,13 +119,13 @@ def inspection_list(request):
     page = paginate(request, inspections)
     template = "inspections/list.html#rows" if request.htmx else "inspections/list.html"
     return render(request, template, {"form": form, "page": page, "query": query_without_page(request),
-                                      "can_create": bool(_inspecting_units(request.user))})
+                                      "can_create": bool(inspecting_units(request.user))})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_list(request):
-    units = _inspecting_units(request.user)
+    units = inspecting_units(request.user)
     form = PlanForm(request.POST or None, units=units)
     if request.method == "POST":
         if not units:
@@ -160,7 +149,7 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = get_object_or_404(InspectionPlan.objects.select_related("issuing_unit"), pk=pk)
     visible = inspection_list_for_user(request.user).filter(plan=plan)
-    if not (plan.issuing_unit in _inspecting_units(request.user) or visible.exists()):
+    if not (plan.issuing_unit in inspecting_units(request.user) or visible.exists()):
         raise Http404
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "inspections": visible.prefetch_related("targets"),
@@ -174,7 +163,7 @@ def plan_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
-    units = _inspecting_units(request.user)
+    units = inspecting_units(request.user)
     if not units:
         raise Http404
     initial = {"plan": request.GET.get("plan"), "leader": request.user.pk}

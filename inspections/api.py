@@ -1,0 +1,352 @@
+"""Inspection and discipline API: lists scoped by the access policy, one POST endpoint per action.
+
+Service errors map once (config.api): ValidationError → 400 naming the field, ConflictError → 409,
+PermissionDenied → 403, not visible → 404. Legal records offer no DELETE.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import get_unit_for_user
+from inspections import services
+from inspections.access import (
+    get_decision_for_user,
+    get_finding_for_user,
+    get_inspection_for_user,
+    inspecting_units,
+    recommendations_visible_to,
+)
+from inspections.models import (
+    DecisionStatus,
+    Finding,
+    FindingStatus,
+    InspectionKind,
+    InspectionPlan,
+    InspectionStatus,
+    Recommendation,
+    ViolationType,
+)
+from inspections.selectors import decision_register_for_user, finding_list_for_user, inspection_list_for_user
+from inspections.serializers import (
+    ConcludeInputSerializer,
+    DecisionInputSerializer,
+    DecisionSerializer,
+    DraftInputSerializer,
+    ExplainInputSerializer,
+    FindingInputSerializer,
+    FindingSerializer,
+    InspectionDetailSerializer,
+    InspectionInputSerializer,
+    InspectionSerializer,
+    IssueInputSerializer,
+    StepNoteInputSerializer,
+    PauseInputSerializer,
+    PlanInputSerializer,
+    PlanSerializer,
+    ProposeInputSerializer,
+    PublishInputSerializer,
+    WithdrawReasonInputSerializer,
+    RecommendationInputSerializer,
+    RecommendationSerializer,
+    TeamInputSerializer,
+    VerifyInputSerializer,
+    ViolationTypeSerializer,
+)
+
+ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),
+          403: OpenApiResponse(description="Not yours to do"), 404: OpenApiResponse(description="Not found"),
+          409: OpenApiResponse(description="Wrong state or someone acted first")}
+
+
+class ViolationTypeListApi(generics.ListAPIView):
+    serializer_class = ViolationTypeSerializer
+    pagination_class = None
+    queryset = ViolationType.objects.filter(active=True).order_by("order", "name")
+
+
+class PlanListCreateApi(generics.GenericAPIView):
+    serializer_class = PlanSerializer
+
+    @extend_schema(responses=PlanSerializer(many=True), operation_id="inspection_plans_list")
+    def get(self, request):
+        plans = InspectionPlan.objects.filter(issuing_unit__in=inspecting_units(request.user)).select_related(
+            "issuing_unit").order_by("-year", "title")
+        page = self.paginate_queryset(plans)
+        return self.get_paginated_response(PlanSerializer(page, many=True).data)
+
+    @extend_schema(request=PlanInputSerializer, responses={201: PlanSerializer, **ERRORS},
+                   operation_id="inspection_plans_create")
+    def post(self, request):
+        payload = PlanInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        plan = services.plan_create(actor=request.user, **payload.validated_data)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class _InspectionFilters(serializers.Serializer):
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    status = serializers.ChoiceField(choices=[*InspectionStatus.values, ""], required=False, default="")
+    kind = serializers.ChoiceField(choices=[*InspectionKind.values, ""], required=False, default="")
+    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    mine = serializers.BooleanField(required=False, default=False)
+
+
+def _inspection_detail(inspection):
+    inspection = type(inspection).objects.prefetch_related("targets", "team__user", "recommendations__target_unit",
+                                                           "recommendations__task").select_related(
+        "issuing_unit", "leader").get(pk=inspection.pk)
+    return InspectionDetailSerializer(inspection).data
+
+
+class InspectionListCreateApi(generics.GenericAPIView):
+    serializer_class = InspectionSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR), OpenApiParameter("status", OpenApiTypes.STR),
+                               OpenApiParameter("kind", OpenApiTypes.STR), OpenApiParameter("year", OpenApiTypes.INT),
+                               OpenApiParameter("mine", OpenApiTypes.BOOL)],
+                   responses=InspectionSerializer(many=True), operation_id="inspections_list")
+    def get(self, request):
+        filters = _InspectionFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        inspections = inspection_list_for_user(request.user, **filters.validated_data).prefetch_related(
+            "targets", "team__user")
+        page = self.paginate_queryset(inspections)
+        return self.get_paginated_response(InspectionSerializer(page, many=True).data)
+
+    @extend_schema(request=InspectionInputSerializer, responses={201: InspectionDetailSerializer, **ERRORS},
+                   operation_id="inspections_create")
+    def post(self, request):
+        payload = InspectionInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        inspection = services.inspection_create(
+            actor=request.user, issuing_unit=data.pop("issuing_unit"), targets=data.pop("targets"),
+            leader=data.pop("leader"), members=data.pop("members"), overlap_reason=data.pop("overlap_reason"), data=data)
+        return Response(_inspection_detail(inspection), status=status.HTTP_201_CREATED)
+
+
+class InspectionDetailApi(APIView):
+    @extend_schema(responses=InspectionDetailSerializer, operation_id="inspections_retrieve")
+    def get(self, request, pk: int):
+        return Response(_inspection_detail(get_inspection_for_user(request.user, pk)))
+
+
+def _action_view(name, *, loader, input_serializer, call, output, summary, operation_prefix):
+    """A POST endpoint: load the object (404 unless visible) → validate → service → the object."""
+
+    class ActionApi(APIView):
+        parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+        @extend_schema(request=input_serializer, responses={200: output, **ERRORS}, summary=summary,
+                       operation_id=f"{operation_prefix}_{name}")
+        def post(self, request, pk: int):
+            target = loader(request.user, pk)
+            data = {}
+            if input_serializer is not None:
+                payload = input_serializer(data=request.data, context={"request": request})
+                payload.is_valid(raise_exception=True)
+                data = dict(payload.validated_data)
+                if "files" in payload.fields:
+                    data["files"] = request.FILES.getlist("files")
+            result = call(request, target, data)
+            return Response(result)
+
+    ActionApi.__name__ = f"{operation_prefix.title().replace('_', '')}{name.title().replace('_', '')}Api"
+    return ActionApi
+
+
+def _inspection_action(name, serializer, run, summary):
+    def call(request, inspection, data):
+        run(request.user, inspection, data)
+        return _inspection_detail(inspection)
+
+    return _action_view(name, loader=get_inspection_for_user, input_serializer=serializer, call=call,
+                        output=InspectionDetailSerializer, summary=summary, operation_prefix="inspections")
+
+
+INSPECTION_ACTIONS = {
+    "start": _inspection_action("start", None, lambda u, i, d: services.inspection_start(actor=u, inspection=i),
+                                "Start (grants the team the right to record findings)"),
+    "report": _inspection_action("report", StepNoteInputSerializer, lambda u, i, d: services.inspection_report(
+        actor=u, inspection=i, note=d["note"]), "Submit the team's report"),
+    "draft-conclusion": _inspection_action("draft_conclusion", DraftInputSerializer,
+                                           lambda u, i, d: services.inspection_draft_conclusion(
+                                               actor=u, inspection=i, text=d["text"]),
+                                           "Draft the conclusion (within 5 working days of the report)"),
+    "conclude": _inspection_action("conclude", ConcludeInputSerializer, lambda u, i, d: services.inspection_conclude(
+        actor=u, inspection=i, **d), "Sign the conclusion: each recommendation becomes a remediation task"),
+    "publish": _inspection_action("publish", PublishInputSerializer, lambda u, i, d: services.inspection_publish(
+        actor=u, inspection=i, publish_until=d["publish_until"]), "Publish (at least 15 consecutive days)"),
+    "follow-up": _inspection_action("follow_up", None, lambda u, i, d: services.inspection_follow_up(
+        actor=u, inspection=i), "Follow up the recommendations"),
+    "close": _inspection_action("close", StepNoteInputSerializer, lambda u, i, d: services.inspection_close(
+        actor=u, inspection=i, note=d["note"]), "Close (only when every recommendation is verified)"),
+    "cancel": _inspection_action("cancel", WithdrawReasonInputSerializer, lambda u, i, d: services.inspection_cancel(
+        actor=u, inspection=i, reason=d["reason"]), "Cancel (only before any finding)"),
+    "team": _inspection_action("team", TeamInputSerializer, lambda u, i, d: services.inspection_set_team(
+        actor=u, inspection=i, leader=d["leader"], members=d["members"]), "Change the team"),
+    "recommendations": _inspection_action("recommend", RecommendationInputSerializer,
+                                          lambda u, i, d: services.recommendation_add(actor=u, inspection=i, **d),
+                                          "Add a recommendation to the draft conclusion"),
+}
+
+
+def _finding_detail(finding):
+    finding = (Finding.objects.select_related("subject_person", "subject_unit", "violation_type", "inspection")
+               .prefetch_related("evidence").get(pk=finding.pk))
+    return FindingSerializer(finding, context={"detail": True}).data
+
+
+class FindingCreateApi(APIView):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": FindingInputSerializer, "application/json": FindingInputSerializer},
+                   responses={201: FindingSerializer, **ERRORS}, operation_id="inspections_findings_create",
+                   summary="Record a finding with evidence files (a retried client_token returns the first)")
+    def post(self, request, pk: int):
+        inspection = get_inspection_for_user(request.user, pk)
+        payload = FindingInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data.pop("files", None)
+        finding = services.finding_record(actor=request.user, inspection=inspection, files=request.FILES.getlist("files"),
+                                          client_token=data.pop("client_token"), data=data)
+        return Response(_finding_detail(finding), status=status.HTTP_201_CREATED)
+
+
+class _FindingFilters(serializers.Serializer):
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    status = serializers.ChoiceField(choices=[*FindingStatus.values, ""], required=False, default="")
+    violation_type = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = serializers.IntegerField(required=False)
+    date_from = serializers.DateField(required=False, allow_null=True, default=None)
+    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    inspection = serializers.IntegerField(required=False)
+
+
+class FindingListApi(generics.GenericAPIView):
+    serializer_class = FindingSerializer
+
+    @extend_schema(parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in _FindingFilters().fields],
+                   responses=FindingSerializer(many=True), operation_id="findings_list")
+    def get(self, request):
+        filters = _FindingFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        if "unit" in data:
+            data["unit"] = get_unit_for_user(request.user, data["unit"])
+        if "inspection" in data:
+            data["inspection"] = get_inspection_for_user(request.user, data["inspection"])
+        page = self.paginate_queryset(finding_list_for_user(request.user, **data))
+        return self.get_paginated_response(FindingSerializer(page, many=True).data)
+
+
+class FindingDetailApi(APIView):
+    @extend_schema(responses=FindingSerializer, operation_id="findings_retrieve")
+    def get(self, request, pk: int):
+        return Response(_finding_detail(get_finding_for_user(request.user, pk)))
+
+
+def _finding_action(name, serializer, run, summary):
+    def call(request, finding, data):
+        run(request.user, finding, data)
+        return _finding_detail(finding)
+
+    return _action_view(name, loader=get_finding_for_user, input_serializer=serializer, call=call,
+                        output=FindingSerializer, summary=summary, operation_prefix="findings")
+
+
+FINDING_ACTIONS = {
+    "explain": _finding_action("explain", ExplainInputSerializer, lambda u, f, d: services.finding_explain(
+        actor=u, finding=f, text=d["explanation"], files=d.get("files", [])), "The subject's explanation"),
+    "propose": _finding_action("propose", ProposeInputSerializer, lambda u, f, d: services.finding_propose_handling(
+        actor=u, finding=f, handling=d["proposed_handling"], note=d["note"]), "Propose handling"),
+    "withdraw": _finding_action("withdraw", WithdrawReasonInputSerializer, lambda u, f, d: services.finding_withdraw(
+        actor=u, finding=f, reason=d["reason"]), "Withdraw (never deleted)"),
+}
+
+
+def _get_recommendation(user, pk):
+    try:
+        return recommendations_visible_to(user).select_related("inspection", "task").get(pk=pk)
+    except (ValueError, TypeError, Recommendation.DoesNotExist):
+        raise Http404 from None
+
+
+RecommendationVerifyApi = _action_view(
+    "verify", loader=_get_recommendation, input_serializer=VerifyInputSerializer,
+    call=lambda r, rec, d: RecommendationSerializer(services.recommendation_verify(
+        actor=r.user, recommendation=rec, accepted=d["accepted"], note=d["note"])).data,
+    output=RecommendationSerializer, summary="The team leader verifies the remedy (accept or send back)",
+    operation_prefix="recommendations")
+
+
+class _DecisionFilters(serializers.Serializer):
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    status = serializers.ChoiceField(choices=[*DecisionStatus.values, ""], required=False, default="")
+    form = serializers.CharField(required=False, default="", allow_blank=True, max_length=30)
+    system = serializers.CharField(required=False, default="", allow_blank=True, max_length=10)
+    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = serializers.IntegerField(required=False)
+
+
+class DecisionListCreateApi(generics.GenericAPIView):
+    serializer_class = DecisionSerializer
+
+    @extend_schema(parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in _DecisionFilters().fields],
+                   responses=DecisionSerializer(many=True), operation_id="decisions_list")
+    def get(self, request):
+        filters = _DecisionFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        if "unit" in data:
+            data["unit"] = get_unit_for_user(request.user, data["unit"])
+        decisions = decision_register_for_user(request.user, **data).prefetch_related("findings")
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer, **ERRORS},
+                   operation_id="decisions_create",
+                   summary="Open a disciplinary case; with `issue`, record the decision already taken")
+    def post(self, request):
+        payload = DecisionInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        issue = data.pop("issue", None)
+        if issue:
+            decision = services.decision_record(actor=request.user, **data, **issue)
+        else:
+            decision = services.decision_open(actor=request.user, **data)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionDetailApi(APIView):
+    @extend_schema(responses=DecisionSerializer, operation_id="decisions_retrieve")
+    def get(self, request, pk: int):
+        return Response(DecisionSerializer(get_decision_for_user(request.user, pk)).data)
+
+
+def _decision_action(name, serializer, run, summary):
+    def call(request, decision, data):
+        run(request.user, decision, data)
+        return DecisionSerializer(get_decision_for_user(request.user, decision.pk)).data
+
+    return _action_view(name, loader=get_decision_for_user, input_serializer=serializer, call=call,
+                        output=DecisionSerializer, summary=summary, operation_prefix="decisions")
+
+
+DECISION_ACTIONS = {
+    "issue": _decision_action("issue", IssueInputSerializer, lambda u, d, data: services.decision_issue(
+        actor=u, decision=d, **data), "Issue under the rules in force on the decision date"),
+    "pause": _decision_action("pause", PauseInputSerializer, lambda u, d, data: services.decision_add_pause(
+        actor=u, decision=d, **data), "Record a pause (illness, maternity, prosecution)"),
+    "withdraw": _decision_action("withdraw", WithdrawReasonInputSerializer, lambda u, d, data: services.decision_withdraw(
+        actor=u, decision=d, reason=data["reason"]), "Withdraw (never deleted)"),
+}

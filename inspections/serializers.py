@@ -1,0 +1,251 @@
+"""Inspection API shapes. Every writable relation is scoped to the requesting user (DRF #2374)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import UnitRefSerializer
+from inspections.access import findings_visible_to, inspecting_units
+from inspections.models import (
+    DisciplinaryDecision,
+    DisciplineForm,
+    DisciplineSystem,
+    Finding,
+    Handling,
+    Inspection,
+    InspectionKind,
+    InspectionPlan,
+    PauseKind,
+    Recommendation,
+    Severity,
+    ViolationType,
+)
+from inspections.services import time_limits
+from tasks.serializers import PersonRefSerializer, ScopedPeople, ScopedUnits
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ActiveViolationTypes(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return ViolationType.objects.filter(active=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPlans(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return InspectionPlan.objects.filter(issuing_unit__in=inspecting_units(self.context["request"].user))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedFindings(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return findings_visible_to(self.context["request"].user)
+
+
+class ViolationTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ViolationType
+        fields = ["id", "code", "name", "group", "default_severity", "suggested_handling", "legal_basis",
+                  "no_limitation", "active"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    issuing_unit = UnitRefSerializer(read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "year", "title", "number", "approved_on", "note", "issuing_unit"]
+
+
+class PlanInputSerializer(serializers.Serializer):
+    issuing_unit = ScopedUnits()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title = serializers.CharField(max_length=300)
+    number = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    approved_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    target_unit = UnitRefSerializer(read_only=True)
+    task_code = serializers.CharField(source="task.code", read_only=True, default=None)
+    task_status = serializers.CharField(source="task.status", read_only=True, default=None)
+
+    class Meta:
+        model = Recommendation
+        fields = ["id", "number", "content", "target_unit", "deadline", "expected_result", "status", "task",
+                  "task_code", "task_status", "verified_by", "verified_at", "verification_note"]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    issuing_unit = UnitRefSerializer(read_only=True)
+    leader = PersonRefSerializer(read_only=True)
+    targets = UnitRefSerializer(many=True, read_only=True)
+    team = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "code", "kind", "year", "title", "status", "issuing_unit", "plan", "decision_number",
+                  "decision_date", "targets", "scope", "period_from", "period_to", "starts_on", "ends_on", "leader",
+                  "team", "reported_at", "draft_conclusion_at", "concluded_at", "conclusion_number", "conclusion_date",
+                  "conclusion_signer", "published_at", "publish_until", "closed_at"]
+
+    @extend_schema_field(PersonRefSerializer(many=True))
+    def get_team(self, inspection):
+        return [{"id": m.user_id, "full_name": m.user.full_name, "role": m.role} for m in inspection.team.all()]
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    recommendations = RecommendationSerializer(many=True, read_only=True)
+    time_limits = serializers.SerializerMethodField()
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "conclusion_text", "recommendations", "time_limits"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_time_limits(self, inspection):
+        return [{**limit, "label": str(limit["label"])} for limit in time_limits(inspection)]
+
+
+class InspectionInputSerializer(serializers.Serializer):
+    issuing_unit = ScopedUnits()
+    kind = serializers.ChoiceField(choices=InspectionKind.choices, default=InspectionKind.PLANNED)
+    title = serializers.CharField(max_length=300)
+    plan = ScopedPlans(required=False, allow_null=True)
+    decision_number = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+    targets = ScopedUnits(many=True)
+    scope = serializers.CharField(required=False, default="", allow_blank=True)
+    period_from = serializers.DateField(required=False, allow_null=True)
+    period_to = serializers.DateField(required=False, allow_null=True)
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    leader = ScopedPeople()
+    members = ScopedPeople(many=True, required=False, default=list)
+    overlap_reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class TeamInputSerializer(serializers.Serializer):
+    leader = ScopedPeople()
+    members = ScopedPeople(many=True, required=False, default=list)
+
+
+class StepNoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class WithdrawReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class DraftInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class ConcludeInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=100)
+    conclusion_date = serializers.DateField()
+    signer = serializers.CharField(max_length=200)
+    text = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PublishInputSerializer(serializers.Serializer):
+    publish_until = serializers.DateField()
+
+
+class RecommendationInputSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    target_unit = ScopedUnits()
+    deadline = serializers.DateField()
+    expected_result = serializers.CharField()
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    subject_person = PersonRefSerializer(read_only=True)
+    subject_unit = UnitRefSerializer(read_only=True)
+    violation_type = ViolationTypeSerializer(read_only=True)
+    inspection_code = serializers.CharField(source="inspection.code", read_only=True)
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "code", "inspection", "inspection_code", "subject_person", "subject_unit", "violation_type",
+                  "occurred_at", "location", "description", "severity", "recorded_by", "recorded_at", "status",
+                  "explanation_due", "explanation", "explained_at", "proposed_handling", "handling_note",
+                  "withdrawn_reason", "evidence"]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_evidence(self, finding):
+        if not self.context.get("detail"):
+            return None
+        return [{"id": e.pk, "name": e.name, "size": e.size, "for_explanation": e.for_explanation}
+                for e in finding.evidence.all()]
+
+
+class FindingInputSerializer(serializers.Serializer):
+    subject_person = ScopedPeople(required=False, allow_null=True)
+    subject_unit = ScopedUnits(required=False, allow_null=True)
+    violation_type = ActiveViolationTypes()
+    occurred_at = serializers.DateTimeField(required=False)
+    location = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    description = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True, default="")
+    client_token = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ExplainInputSerializer(serializers.Serializer):
+    explanation = serializers.CharField()
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ProposeInputSerializer(serializers.Serializer):
+    proposed_handling = serializers.ChoiceField(choices=Handling.choices)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    subject = PersonRefSerializer(read_only=True)
+    subject_unit = UnitRefSerializer(read_only=True)
+    legal_basis = serializers.CharField(source="form_rule.legal_basis", read_only=True, default=None)
+
+    class Meta:
+        model = DisciplinaryDecision
+        fields = ["id", "code", "system", "subject", "subject_unit", "staff_group", "subject_is_leader", "findings",
+                  "summary", "violation_date", "discovered_on", "complex_case", "status", "form", "legal_basis",
+                  "number", "decision_date", "signer", "effective_from", "effect_until", "salary_delay_until",
+                  "counted_in_year", "warnings", "lapsed_at", "withdrawn_reason"]
+
+
+class IssueInputSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=DisciplineForm.choices)
+    number = serializers.CharField(max_length=100)
+    decision_date = serializers.DateField()
+    signer = serializers.CharField(max_length=200)
+    effective_from = serializers.DateField(required=False, allow_null=True)
+    already_counted_last_year = serializers.BooleanField(required=False, default=False)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    """Open a case; with `issue`, record the decision already taken in the same transaction."""
+
+    subject = ScopedPeople()
+    system = serializers.ChoiceField(choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    summary = serializers.CharField()
+    discovered_on = serializers.DateField()
+    findings = ScopedFindings(many=True, required=False, default=list)
+    violation_date = serializers.DateField(required=False, allow_null=True)
+    complex_case = serializers.BooleanField(required=False, default=False)
+    issue = IssueInputSerializer(required=False)
+
+
+class PauseInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PauseKind.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
