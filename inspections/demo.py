@@ -1,0 +1,135 @@
+"""Demo inspections and discipline for the demo province, made through the real services.
+Runs once per organisation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Organisation, Role, RoleAssignment, Unit, User
+from inspections import services
+from inspections.models import (
+    DisciplineForm,
+    Finding,
+    Inspection,
+    InspectionKind,
+    PauseKind,
+    Recommendation,
+    ViolationType,
+)
+from notifications.models import Notification
+from tasks.models import Task
+
+# A tiny valid JPEG, standing for a photo taken on the spot.
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+
+def _photo(name):
+    return SimpleUploadedFile(name, JPEG, content_type="image/jpeg")
+
+
+def _staff(unit: Unit, count: int) -> list[User]:
+    return list(User.objects.filter(unit__path__startswith=unit.path, is_active=True, is_leader=False)
+                .order_by("employee_code")[:count])
+
+
+def seed(org: Organisation) -> int:
+    if Inspection.objects.filter(organisation=org).exists():
+        return 0
+    units = {u.code: u for u in Unit.objects.filter(organisation=org, code__in=["TT", "SNV", "SNV-2", "X01", "X02"])}
+    try:
+        leader = User.objects.get(username="thanhtra")
+        head_snv = User.objects.get(username="giamdoc.snv")
+    except User.DoesNotExist:
+        return 0
+    member = (User.objects.filter(pk__in=RoleAssignment.objects.current().filter(role=Role.INSPECTOR)
+                                  .values("user_id"), unit__path__startswith=units["TT"].path)
+              .exclude(pk=leader.pk).order_by("employee_code").first())
+    today = timezone.localdate()
+    started = timezone.now()
+    kind = {v.code: v for v in ViolationType.objects.all()}
+    plan = services.plan_create(actor=leader, issuing_unit=units["TT"], year=today.year,
+                                title=f"Kế hoạch thanh tra, kiểm tra công vụ năm {today.year}",
+                                number="01/KH-TTr", approved_on=today.replace(month=1, day=5))
+
+    # 1. A public-service check of the Department of Home Affairs, under way.
+    check = services.inspection_create(
+        actor=leader, issuing_unit=units["TT"], targets=[units["SNV"]], leader=leader, members=[member] if member else [],
+        data={"plan": plan, "kind": InspectionKind.PLANNED, "title": "Kiểm tra công vụ tại Sở Nội vụ",
+              "decision_number": "15/QĐ-TTr", "decision_date": today - timedelta(days=10),
+              "scope": "Chấp hành giờ giấc, văn hóa công sở, giải quyết thủ tục hành chính",
+              "period_from": today.replace(month=1, day=1), "period_to": today})
+    services.inspection_start(actor=leader, inspection=check)
+    canbo = User.objects.filter(username="canbo").first()
+    people = [p for p in [canbo, *_staff(units["SNV"], 6)] if p is not None]
+    samples = [("DI_MUON", "Đến cơ quan lúc 8 giờ 20, không có lý do", 200),
+               ("KHONG_DEO_THE", "Không đeo thẻ công chức khi tiếp công dân", 150),
+               ("ROI_VI_TRI", "Rời vị trí làm việc đi uống cà phê lúc 9 giờ 30", 120),
+               ("HUT_THUOC", "Hút thuốc tại hành lang tầng 2", 90),
+               ("VE_SOM", "Rời cơ quan lúc 16 giờ 15", 60),
+               ("TRE_HEN", "02 hồ sơ trễ hẹn không có phiếu xin lỗi", 30),
+               ("DI_MUON", "Đến cơ quan lúc 8 giờ 40", 2)]
+    findings = []
+    for index, (code, text, days_ago) in enumerate(samples):
+        person = people[index % len(people)]
+        finding = services.finding_record(
+            actor=member or leader, inspection=check, files=[_photo(f"hien-truong-{index + 1}.jpg")],
+            data={"subject_person": person, "violation_type": kind[code], "description": text,
+                  "location": "Trụ sở Sở Nội vụ",
+                  "occurred_at": timezone.now() - timedelta(days=days_ago, hours=index)})
+        findings.append(finding)
+    # Most are past the explanation window by now; the subjects explained some.
+    Finding.objects.filter(pk__in=[f.pk for f in findings[:-1]]).update(explanation_due=today + timedelta(days=3))
+    services.finding_explain(actor=findings[1].subject_person, finding=findings[1],
+                             text="Thẻ bị hỏng, đã đề nghị cấp lại từ tuần trước.")
+
+    # 2. A commune checked last quarter: conclusion signed, one recommendation being remedied.
+    commune = services.inspection_create(
+        actor=leader, issuing_unit=units["TT"], targets=[units["X01"]], leader=leader, members=[],
+        data={"plan": plan, "kind": InspectionKind.PLANNED, "title": "Thanh tra việc giải quyết thủ tục hành chính",
+              "decision_number": "09/QĐ-TTr", "decision_date": today - timedelta(days=60),
+              "scope": "Tiếp nhận, giải quyết hồ sơ tại bộ phận một cửa"})
+    services.inspection_start(actor=leader, inspection=commune)
+    staff_x01 = _staff(units["X01"], 2)
+    for person in staff_x01:
+        services.finding_record(actor=leader, inspection=commune, data={
+            "subject_person": person, "violation_type": kind["TRE_HEN"], "location": "Bộ phận một cửa",
+            "description": "Hồ sơ đất đai trễ hẹn 12 ngày, không có văn bản xin lỗi",
+            "occurred_at": timezone.now() - timedelta(days=45)})
+    services.inspection_report(actor=leader, inspection=commune, note="Báo cáo kết quả thanh tra")
+    services.inspection_draft_conclusion(actor=leader, inspection=commune,
+                                         text="Bộ phận một cửa còn để hồ sơ trễ hẹn, chưa xin lỗi người dân.")
+    for text, result, days in [
+        ("Rà soát toàn bộ hồ sơ trễ hẹn, gửi văn bản xin lỗi và hẹn lại", "100% hồ sơ trễ hẹn có phiếu xin lỗi", 20),
+        ("Tổ chức kiểm điểm các cá nhân để hồ sơ trễ hẹn", "Biên bản kiểm điểm", 45),
+    ]:
+        services.recommendation_add(actor=leader, inspection=commune, content=text, target_unit=units["X01"],
+                                    deadline=today + timedelta(days=days), expected_result=result)
+    services.inspection_conclude(actor=leader, inspection=commune, number="21/KL-TTr", conclusion_date=today,
+                                 signer="Chánh Thanh tra tỉnh")
+    services.inspection_publish(actor=leader, inspection=commune, publish_until=today + timedelta(days=15))
+    services.inspection_follow_up(actor=leader, inspection=commune)
+    # The first recommendation has since fallen overdue.
+    first = Recommendation.objects.get(inspection=commune, number=1)
+    Recommendation.objects.filter(pk=first.pk).update(deadline=today - timedelta(days=5))
+    Task.objects.filter(pk=first.task_id).update(deadline=timezone.now() - timedelta(days=5))
+
+    # 3. Discipline: one decision issued this year, one case under consideration with a pause.
+    late = findings[0]
+    if late.subject_person and late.subject_person.unit and late.subject_person.unit.path.startswith(units["SNV"].path):
+        services.decision_record(
+            actor=head_snv, subject=late.subject_person, summary="Nhiều lần đi muộn, không có lý do chính đáng",
+            discovered_on=timezone.localtime(late.occurred_at).date(), findings=[late], form=DisciplineForm.REPRIMAND,
+            number="45/QĐ-SNV", decision_date=today - timedelta(days=1), signer="Giám đốc Sở Nội vụ")
+    other = findings[2]
+    if other.subject_person_id and other.subject_person_id != late.subject_person_id:
+        case = services.decision_open(actor=head_snv, subject=other.subject_person, findings=[other],
+                                      summary="Rời vị trí làm việc trong giờ nhiều lần",
+                                      discovered_on=timezone.localtime(other.occurred_at).date())
+        services.decision_add_pause(actor=head_snv, decision=case, kind=PauseKind.MATERNITY,
+                                    starts_on=today - timedelta(days=30), note="Nghỉ thai sản")
+    # Demo notifications stay in the bell; nobody is e-mailed about made-up findings.
+    Notification.objects.filter(created_at__gte=started, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    return Inspection.objects.filter(organisation=org).count()
