@@ -190,9 +190,10 @@ def _inspection_context(request, inspection) -> dict:
     member = is_team_member(user, inspection)
     status = inspection.status
     recommendations = list(inspection.recommendations.select_related("target_unit", "task", "task__lead"))
+    targets = list(inspection.targets.all())
     return {
         "inspection": inspection,
-        "targets": list(inspection.targets.all()),
+        "targets": targets,
         "team": list(inspection.team.select_related("user", "user__unit")),
         "findings": finding_list_for_user(user, inspection=inspection)[:200],
         "recommendations": recommendations,
@@ -221,7 +222,8 @@ def _inspection_context(request, inspection) -> dict:
             "draft": DraftConclusionForm(prefix="draft", initial={"text": inspection.conclusion_text}),
             "conclude": ConcludeForm(prefix="conclude", initial={"conclusion_date": timezone.localdate()}),
             "publish": PublishForm(prefix="publish"),
-            "recommend": RecommendationForm(prefix="rec", inspection=inspection),
+            "recommend": RecommendationForm(prefix="rec", inspection=inspection,
+                                            initial={"target_unit": targets[0].pk} if len(targets) == 1 else None),
             "verify": VerifyForm(prefix="verify"),
             "reason": ReasonForm(prefix="reason"),
             "note": NoteForm(prefix="note"),
