@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import RoleAssignment, Unit, User
+from inspections.models import Finding, Inspection
 from tasks.models import Task
 
 
@@ -15,12 +16,15 @@ from tasks.models import Task
 def test_seed_demo_is_idempotent_and_mails_nobody(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
-    counts = (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count())
-    assert counts[0] == 195 and counts[1] > 300 and counts[3] == 8
+    counts = (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count(),
+              Inspection.objects.count(), Finding.objects.count())
+    # 8 demo tasks and the 2 remediation tasks of the demo inspection's signed conclusion.
+    assert counts[0] == 195 and counts[1] > 300 and counts[3] == 10 and counts[4] == 2 and counts[5] == 9
     assert mail.outbox == []  # demo notifications stay in the app
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
-    assert (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count()) == counts
+    assert (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count(),
+            Inspection.objects.count(), Finding.objects.count()) == counts
 
 
 def test_data_flows_one_way():

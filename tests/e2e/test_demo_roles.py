@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ROLES = [
     ("chutich", "home-head", "Đơn vị bạn phụ trách"),
     ("chutich.bmt", "home-head", "UBND phường Buôn Ma Thuột"),
-    ("thanhtra", "home-inspector", "Tìm cán bộ để ghi nhận vi phạm"),
+    ("thanhtra", "home-inspector", "Cuộc kiểm tra của tôi"),
     ("hoidong", "home-council", "Hội đồng Thi đua – Khen thưởng"),
     ("thuky", "home-council", "Hội đồng Thi đua – Khen thưởng"),
     ("admin", "home-admin", "Nhập đơn vị và cán bộ từ Excel"),

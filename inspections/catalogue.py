@@ -1,0 +1,106 @@
+"""The violation catalogue (DOMAIN.md §5) and the discipline rules (DOMAIN.md §2) as first seeded.
+
+Used by the data migration and again by the demo seeding: a transactional test flushes the
+tables, so whoever needs the rules makes sure they are there. Seeding never changes a row that
+already exists — the administrator's edits win.
+"""
+
+from datetime import date
+
+from django.apps import apps as app_registry
+
+
+CADRE, CIVIL, PUBLIC = "can_bo", "cong_chuc", "vien_chuc"
+LAW_CC = "Luật Cán bộ, công chức; Nghị định 172/2025/NĐ-CP"
+DIRECTIVE_26 = "Chỉ thị 26/CT-TTg ngày 05/9/2016 về tăng cường kỷ luật, kỷ cương"
+OFFICE_CULTURE = "Quy chế văn hóa công sở (Quyết định 129/2007/QĐ-TTg); Chỉ thị 26/CT-TTg"
+ONE_STOP = "Nghị định 61/2018/NĐ-CP, sửa đổi bởi Nghị định 107/2021/NĐ-CP (cơ chế một cửa)"
+NO_LIMIT = "Nghị quyết 76/2022/QH15 (không áp dụng thời hiệu); Nghị định 172/2025/NĐ-CP"
+
+# code, name, group, default severity, suggested handling, legal basis, no limitation
+CATALOGUE = [
+    ("DI_MUON", "Đi làm muộn", "working_hours", "minor", "reminder", DIRECTIVE_26, False),
+    ("VE_SOM", "Về sớm", "working_hours", "minor", "reminder", DIRECTIVE_26, False),
+    ("VANG_KHONG_LY_DO", "Vắng mặt không có lý do", "working_hours", "serious", "criticism", f"{DIRECTIVE_26}; {LAW_CC}", False),
+    ("ROI_VI_TRI", "Rời vị trí làm việc trong giờ (uống cà phê, việc riêng)", "working_hours", "minor", "criticism",
+     DIRECTIVE_26, False),
+    ("RUOU_BIA", "Uống rượu, bia trước và trong giờ làm việc", "conduct", "serious", "self_review",
+     "Chỉ thị 05/2008/CT-TTg; Luật Phòng, chống tác hại của rượu, bia 2019, Điều 5", False),
+    ("HUT_THUOC", "Hút thuốc lá tại nơi làm việc", "conduct", "minor", "reminder",
+     "Luật Phòng, chống tác hại của thuốc lá 2012, Điều 11, 12", False),
+    ("KHONG_DEO_THE", "Không đeo thẻ công chức, viên chức", "conduct", "minor", "reminder", OFFICE_CULTURE, False),
+    ("VAN_HOA_CONG_SO", "Vi phạm văn hóa công sở (trang phục, giao tiếp, ứng xử)", "conduct", "minor", "reminder",
+     OFFICE_CULTURE, False),
+    ("XE_CONG", "Sử dụng xe công sai mục đích", "public_assets", "serious", "discipline_review",
+     "Luật Quản lý, sử dụng tài sản công 2017; Nghị định 72/2023/NĐ-CP", False),
+    ("NHUNG_NHIEU", "Nhũng nhiễu, gây phiền hà cho người dân, doanh nghiệp", "public_service", "very_serious",
+     "discipline_review", f"Luật Cán bộ, công chức (những việc không được làm); {LAW_CC}", False),
+    ("MOT_CUA", "Sai phạm tại bộ phận một cửa (không niêm yết thủ tục, không tiếp nhận, không xử lý hồ sơ)",
+     "public_service", "serious", "criticism", ONE_STOP, False),
+    ("TRE_HEN", "Hồ sơ thủ tục hành chính trễ hẹn không có phiếu xin lỗi và hẹn lại", "public_service", "minor",
+     "criticism", ONE_STOP, False),
+    ("DUN_DAY", "Né tránh, đùn đẩy trách nhiệm, không thực hiện nhiệm vụ được giao", "responsibility", "serious",
+     "discipline_review", f"{DIRECTIVE_26}; {LAW_CC}", False),
+    ("VAN_BANG", "Sử dụng văn bằng, chứng chỉ không hợp pháp", "integrity", "especially_serious", "discipline_review",
+     NO_LIMIT, True),
+    ("QUOC_PHONG_AN_NINH", "Xâm hại lợi ích quốc phòng, an ninh, đối ngoại", "integrity", "especially_serious",
+     "discipline_review", NO_LIMIT, True),
+    ("KHAC", "Vi phạm khác", "other", "minor", "reminder", "Theo văn bản quy định cụ thể", False),
+]
+
+D112 = "Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định 71/2023/NĐ-CP)"
+D172 = "Nghị định 172/2025/NĐ-CP"
+OLD_END, NEW_START = date(2025, 6, 30), date(2025, 7, 1)
+# system, staff group, applies to, valid from, valid to, legal basis, [(form, salary delay months)]
+FORMS = [
+    ("state", CADRE, "any", None, None, f"Luật Cán bộ, công chức; {D112}; {D172}",
+     [("reprimand", 6), ("warning", 6), ("dismissal", 12), ("removal", 0)]),
+    ("state", CIVIL, "non_leaders", None, OLD_END, D112,
+     [("reprimand", 6), ("warning", 6), ("salary_downgrade", 12), ("forced_resignation", 0)]),
+    ("state", CIVIL, "leaders", None, OLD_END, D112,
+     [("reprimand", 6), ("warning", 6), ("demotion", 12), ("dismissal", 12), ("forced_resignation", 0)]),
+    ("state", CIVIL, "non_leaders", NEW_START, None, D172, [("reprimand", 6), ("warning", 6), ("forced_resignation", 0)]),
+    ("state", CIVIL, "leaders", NEW_START, None, D172,
+     [("reprimand", 6), ("warning", 6), ("dismissal", 12), ("forced_resignation", 0)]),
+    ("state", PUBLIC, "non_leaders", None, None, f"Luật Viên chức; {D112}",
+     [("reprimand", 6), ("warning", 6), ("forced_resignation", 0)]),
+    ("state", PUBLIC, "leaders", None, None, f"Luật Viên chức; {D112}",
+     [("reprimand", 6), ("warning", 6), ("dismissal", 12), ("forced_resignation", 0)]),
+    ("party", "", "any", None, None, "Quy định 69-QĐ/TW (2022), sửa đổi bởi Quy định 264-QĐ/TW (2025)",
+     [("reprimand", 0), ("warning", 0), ("dismissal", 0), ("expulsion", 0)]),
+]
+
+RULE_SETS = [
+    dict(name="Luật số 52/2019/QH14 — quyết định trước 15/11/2022", valid_from=None, valid_to=date(2022, 11, 14),
+         limitation_light_years=2, limitation_heavy_years=5,
+         limitation_basis="Luật số 52/2019/QH14 sửa đổi Luật Cán bộ, công chức và Luật Viên chức",
+         processing_days=90, processing_days_complex=150, processing_basis="Nghị định 112/2020/NĐ-CP, Điều 13"),
+    dict(name="Nghị quyết 76/2022/QH15 — từ 15/11/2022", valid_from=date(2022, 11, 15), valid_to=OLD_END,
+         limitation_light_years=5, limitation_heavy_years=10, limitation_basis="Nghị quyết 76/2022/QH15",
+         processing_days=90, processing_days_complex=150, processing_basis="Nghị định 112/2020/NĐ-CP, Điều 13"),
+    dict(name="Nghị định 172/2025/NĐ-CP — từ 01/07/2025", valid_from=NEW_START, valid_to=None,
+         limitation_light_years=5, limitation_heavy_years=10, limitation_basis="Nghị quyết 76/2022/QH15",
+         processing_days=90, processing_days_complex=150, processing_basis=D172),
+]
+
+
+def ensure_seeded(get_model=None) -> None:
+    """Create the catalogue entries and rules that are missing. `get_model` is the migration's
+    historical-model lookup; by default the current models."""
+    get_model = get_model or app_registry.get_model
+    ViolationType = get_model("inspections", "ViolationType")
+    FormRule = get_model("inspections", "DisciplineFormRule")
+    RuleSet = get_model("inspections", "DisciplineRuleSet")
+    for order, (code, name, group, severity, handling, basis, no_limit) in enumerate(CATALOGUE, start=1):
+        ViolationType.objects.get_or_create(code=code, defaults=dict(
+            name=name, group=group, default_severity=severity, suggested_handling=handling, legal_basis=basis,
+            no_limitation=no_limit, order=order * 10))
+    if not FormRule.objects.exists():
+        for system, group, scope, start, end, basis, forms in FORMS:
+            for level, (form, delay) in enumerate(forms, start=1):
+                FormRule.objects.create(system=system, staff_group=group, leader_scope=scope, form=form, level=level,
+                                        salary_delay_months=delay, effect_months=12, valid_from=start, valid_to=end,
+                                        legal_basis=basis)
+    if not RuleSet.objects.exists():
+        for rule_set in RULE_SETS:
+            RuleSet.objects.create(**rule_set)
