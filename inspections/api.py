@@ -33,7 +33,11 @@ from inspections.models import (
     Recommendation,
     ViolationType,
 )
-from inspections.selectors import decision_register_for_user, finding_list_for_user, inspection_list_for_user
+from inspections.selectors import (
+    decision_register_for_user,
+    finding_list_for_user,
+    inspection_list_for_user,
+)
 from inspections.serializers import (
     ConcludeInputSerializer,
     DecisionInputSerializer,
@@ -46,18 +50,18 @@ from inspections.serializers import (
     InspectionInputSerializer,
     InspectionSerializer,
     IssueInputSerializer,
-    StepNoteInputSerializer,
     PauseInputSerializer,
     PlanInputSerializer,
     PlanSerializer,
     ProposeInputSerializer,
     PublishInputSerializer,
-    WithdrawReasonInputSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
+    StepNoteInputSerializer,
     TeamInputSerializer,
     VerifyInputSerializer,
     ViolationTypeSerializer,
+    WithdrawReasonInputSerializer,
 )
 
 ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),

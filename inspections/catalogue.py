@@ -9,7 +9,6 @@ from datetime import date
 
 from django.apps import apps as app_registry
 
-
 CADRE, CIVIL, PUBLIC = "can_bo", "cong_chuc", "vien_chuc"
 LAW_CC = "Luật Cán bộ, công chức; Nghị định 172/2025/NĐ-CP"
 DIRECTIVE_26 = "Chỉ thị 26/CT-TTg ngày 05/9/2016 về tăng cường kỷ luật, kỷ cương"

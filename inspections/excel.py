@@ -186,15 +186,17 @@ def import_findings(upload, *, actor, inspection: Inspection) -> FindingImportRe
         result.errors.append(RowError(SHEET, None, None, _("The sheet has no rows.")))
     if result.errors:
         return result
+    current_row = None
     try:
         with transaction.atomic():
-            for row, values in rows:
+            for current_row, values in rows:  # noqa: B007 - the row is named if a service refuses it
                 finding_record(actor=actor, inspection=inspection, data=values)
                 result.created += 1
     except (ValidationError, ConflictError, PermissionDenied) as error:
+        # Rolled back as a whole; say which row the services refused.
         message = (error.message if isinstance(error, ConflictError)
                    else "; ".join(error.messages) if isinstance(error, ValidationError) else _("Not allowed."))
-        result.errors.append(RowError(SHEET, row, None, message))
+        result.errors.append(RowError(SHEET, current_row, None, message))
         result.created = 0
     return result
 

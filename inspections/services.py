@@ -252,20 +252,25 @@ def _locked(inspection: Inspection) -> Inspection:
     return inspection
 
 
-def _move(inspection: Inspection, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "",
-          data: dict | None = None, **fields) -> Event:
+def _advance(record, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "", data: dict | None = None,
+             **fields) -> Event:
+    """Move an inspection or a finding to `to` only if it is still in one of `allowed` (a conditional
+    UPDATE, so of two people acting at once only one wins), and write the history row."""
     allowed = tuple(allowed)
-    if inspection.status not in allowed:
-        raise ConflictError(_("This inspection is “%(status)s”; that step is not possible now.")
-                            % {"status": inspection.get_status_display()}, code="wrong_state")
-    changed = Inspection.objects.filter(pk=inspection.pk, status__in=allowed).update(status=to, **fields)
-    if changed != 1:
-        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again."))
-    event = _event(inspection=inspection, action=action, actor=actor, note=note, data=data,
-                   from_status=inspection.status, to_status=to)
-    inspection.status = to
+    is_inspection = isinstance(record, Inspection)
+    if record.status not in allowed:
+        message = (_("This inspection is “%(status)s”; that step is not possible now.") if is_inspection
+                   else _("This finding is “%(status)s”; that is not possible now."))
+        raise ConflictError(message % {"status": record.get_status_display()}, code="wrong_state")
+    if type(record).objects.filter(pk=record.pk, status__in=allowed).update(status=to, **fields) != 1:
+        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again.")
+                            if is_inspection else
+                            _("Someone else changed this finding at the same moment. Reload it and try again."))
+    targets = {"inspection": record} if is_inspection else {"inspection_id": record.inspection_id, "finding": record}
+    event = _event(action=action, actor=actor, note=note, data=data, from_status=record.status, to_status=to, **targets)
+    record.status = to
     for name, value in fields.items():
-        setattr(inspection, name, value)
+        setattr(record, name, value)
     return event
 
 
@@ -283,7 +288,7 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
     require(can_direct(actor, inspection))
     if not inspection.decision_number or not inspection.decision_date:
         raise ValidationError({"decision_number": _("An inspection starts under a decision: enter its number and date.")})
-    _move(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
+    _advance(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
           actor=actor, started_at=timezone.now())
     _grant_team(inspection)
     heads = [h for unit in inspection.targets.all() for h in _heads_of(unit)]
@@ -298,7 +303,7 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
 def inspection_report(*, actor, inspection: Inspection, note: str = "") -> Inspection:
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
-    _move(inspection, action="report", allowed=(InspectionStatus.IN_PROGRESS,), to=InspectionStatus.REPORTED,
+    _advance(inspection, action="report", allowed=(InspectionStatus.IN_PROGRESS,), to=InspectionStatus.REPORTED,
           actor=actor, note=note.strip(), reported_at=timezone.now())
     return inspection
 
@@ -333,7 +338,7 @@ def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str) -> 
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
     late = any(limit["state"] == "overdue" for limit in time_limits(inspection)[:1])
-    _move(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
+    _advance(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
           to=InspectionStatus.DRAFT_CONCLUSION, actor=actor, data={"late": late} if late else None,
           conclusion_text=text, draft_conclusion_at=timezone.now())
     return inspection
@@ -414,7 +419,7 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
         raise ValidationError({"recommendations": problems})
     limits = time_limits(inspection)
     late = bool(limits) and limits[1]["due"] < conclusion_date
-    _move(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
+    _advance(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
           actor=actor, data={"late": True} if late else None, concluded_at=timezone.now(), conclusion_number=number,
           conclusion_date=conclusion_date, conclusion_signer=signer,
           conclusion_text=(text or "").strip() or inspection.conclusion_text)
@@ -442,7 +447,7 @@ def inspection_publish(*, actor, inspection: Inspection, publish_until: date) ->
         raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
                                                   "until %(day)s or later.") % {"n": PUBLICATION_DAYS,
                                                                                 "day": rules.dmy(earliest)}})
-    _move(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
+    _advance(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
           actor=actor, published_at=timezone.now(), publish_until=publish_until)
     return inspection
 
@@ -451,7 +456,7 @@ def inspection_publish(*, actor, inspection: Inspection, publish_until: date) ->
 def inspection_follow_up(*, actor, inspection: Inspection) -> Inspection:
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
-    _move(inspection, action="follow_up", allowed=(InspectionStatus.PUBLISHED,), to=InspectionStatus.FOLLOW_UP,
+    _advance(inspection, action="follow_up", allowed=(InspectionStatus.PUBLISHED,), to=InspectionStatus.FOLLOW_UP,
           actor=actor)
     return inspection
 
@@ -466,7 +471,7 @@ def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspec
     if still_open:
         raise ConflictError(_("Recommendations %(list)s are not verified done yet; the inspection cannot close.")
                             % {"list": ", ".join(str(n) for n in still_open)}, code="open_recommendations")
-    _move(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
+    _advance(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
           to=InspectionStatus.CLOSED, actor=actor, note=note.strip(), closed_at=timezone.now())
     _revoke_team(inspection)
     return inspection
@@ -481,7 +486,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspecti
         raise ConflictError(_("Findings have been recorded: the inspection goes on to its conclusion."),
                             code="has_findings")
     was_granted = inspection.status in GRANTED_STATUSES
-    _move(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
+    _advance(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
           to=InspectionStatus.CANCELLED, actor=actor, note=reason)
     if was_granted:
         _revoke_team(inspection)
@@ -583,22 +588,6 @@ def _locked_finding(finding: Finding) -> Finding:
     return finding
 
 
-def _move_finding(finding: Finding, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "",
-                  data: dict | None = None, **fields) -> Event:
-    allowed = tuple(allowed)
-    if finding.status not in allowed:
-        raise ConflictError(_("This finding is “%(status)s”; that is not possible now.")
-                            % {"status": finding.get_status_display()}, code="wrong_state")
-    if Finding.objects.filter(pk=finding.pk, status__in=allowed).update(status=to, **fields) != 1:
-        raise ConflictError(_("Someone else changed this finding at the same moment. Reload it and try again."))
-    event = _event(inspection_id=finding.inspection_id, finding=finding, action=action, actor=actor, note=note,
-                   data=data, from_status=finding.status, to_status=to)
-    finding.status = to
-    for name, value in fields.items():
-        setattr(finding, name, value)
-    return event
-
-
 @transaction.atomic
 def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     """The subject's explanation (giải trình), before the deadline."""
@@ -609,7 +598,7 @@ def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() > finding.explanation_due:
         raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": rules.dmy(finding.explanation_due)},
                             code="deadline_passed")
-    _move_finding(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
+    _advance(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
                   to=FindingStatus.EXPLAINED, actor=actor, note=text[:1000], explanation=text, explained_by=actor,
                   explained_at=timezone.now())
     _attach(finding, files, actor, for_explanation=True)
@@ -629,7 +618,7 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() <= finding.explanation_due:
         raise ConflictError(_("The subject may explain until %(day)s; propose handling after that.")
                             % {"day": rules.dmy(finding.explanation_due)}, code="awaiting_explanation")
-    _move_finding(finding, action="propose",
+    _advance(finding, action="propose",
                   allowed=(FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
                            FindingStatus.HANDLED),
                   to=FindingStatus.HANDLED, actor=actor, note=note.strip(), data={"handling": handling},
@@ -649,7 +638,7 @@ def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     if finding.decisions.filter(status=DecisionStatus.ISSUED).exists():
         raise ConflictError(_("A disciplinary decision rests on this finding; withdraw the decision first."),
                             code="has_decision")
-    _move_finding(finding, action="withdraw", allowed=[s for s in FindingStatus.values if s != FindingStatus.WITHDRAWN],
+    _advance(finding, action="withdraw", allowed=[s for s in FindingStatus.values if s != FindingStatus.WITHDRAWN],
                   to=FindingStatus.WITHDRAWN, actor=actor, note=reason, withdrawn_reason=reason)
     return finding
 

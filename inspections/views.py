@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -79,13 +80,8 @@ def _report(request, error) -> None:
     if isinstance(error, ConflictError):
         messages.error(request, error.message)
         return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                messages.error(request, message)
-    else:
-        for message in error.messages:
-            messages.error(request, message)
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def _form_errors(request, form) -> None:
@@ -93,6 +89,23 @@ def _form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _submit(request, form, run, success_message, next_url):
+    """The shape every action view shares: a valid form → the service → a message (and the
+    warnings the service kept) → back to the page."""
+    if form is not None and not form.is_valid():
+        _form_errors(request, form)
+        return redirect(next_url)
+    try:
+        result = run(form.cleaned_data if form is not None else {})
+    except (ValidationError, ConflictError) as error:
+        _report(request, error)
+    else:
+        messages.success(request, success_message)
+        for warning in getattr(result, "warnings", None) or []:
+            messages.warning(request, warning)
+    return redirect(next_url)
 
 
 # -- dashboard and lists ---------------------------------------------------------------------
@@ -242,16 +255,8 @@ def _act(request, pk, form_class, action, success_message, *, prefix=None, form_
     inspection = get_inspection_for_user(request.user, pk)
     extra = form_kwargs(inspection) if form_kwargs else {}
     form = form_class(request.POST, prefix=prefix, **extra) if form_class else None
-    if form is not None and not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:detail", pk=inspection.pk)
-    try:
-        action(inspection, form.cleaned_data if form else {})
-    except (ValidationError, ConflictError) as error:
-        _report(request, error)
-    else:
-        messages.success(request, success_message)
-    return redirect("inspections:detail", pk=inspection.pk)
+    return _submit(request, form, lambda data: action(inspection, data), success_message,
+                   reverse("inspections:detail", args=[inspection.pk]))
 
 
 @login_required
@@ -308,36 +313,18 @@ def _recommendation(request, pk):
 @require_POST
 def recommendation_verify(request, pk):
     recommendation = _recommendation(request, pk)
-    form = VerifyForm(request.POST, prefix="verify")
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.recommendation_verify(actor=request.user, recommendation=recommendation,
-                                           accepted=form.cleaned_data["accepted"], note=form.cleaned_data["note"])
-        except (ValidationError, ConflictError) as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Verification recorded."))
-    return redirect("inspections:detail", pk=recommendation.inspection_id)
+    return _submit(request, VerifyForm(request.POST, prefix="verify"), lambda d: services.recommendation_verify(
+        actor=request.user, recommendation=recommendation, accepted=d["accepted"], note=d["note"]),
+        _("Verification recorded."), reverse("inspections:detail", args=[recommendation.inspection_id]))
 
 
 @login_required
 @require_POST
 def recommendation_withdraw(request, pk):
     recommendation = _recommendation(request, pk)
-    form = ReasonForm(request.POST, prefix="reason")
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.recommendation_withdraw(actor=request.user, recommendation=recommendation,
-                                             reason=form.cleaned_data["reason"])
-        except (ValidationError, ConflictError) as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Recommendation withdrawn."))
-    return redirect("inspections:detail", pk=recommendation.inspection_id)
+    return _submit(request, ReasonForm(request.POST, prefix="reason"), lambda d: services.recommendation_withdraw(
+        actor=request.user, recommendation=recommendation, reason=d["reason"]),
+        _("Recommendation withdrawn."), reverse("inspections:detail", args=[recommendation.inspection_id]))
 
 
 @login_required
@@ -460,17 +447,9 @@ def finding_detail(request, pk):
 
 def _finding_act(request, pk, form_class, prefix, action, success_message):
     finding = get_finding_for_user(request.user, pk)
-    form = form_class(request.POST, prefix=prefix)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            action(finding, form.cleaned_data, request.FILES.getlist("files"))
-        except (ValidationError, ConflictError) as error:
-            _report(request, error)
-        else:
-            messages.success(request, success_message)
-    return redirect("inspections:finding", pk=finding.pk)
+    return _submit(request, form_class(request.POST, prefix=prefix),
+                   lambda data: action(finding, data, request.FILES.getlist("files")), success_message,
+                   reverse("inspections:finding", args=[finding.pk]))
 
 
 @login_required
@@ -643,19 +622,8 @@ def decision_detail(request, pk):
 
 def _decision_act(request, pk, form_class, prefix, action, success_message):
     decision = get_decision_for_user(request.user, pk)
-    form = form_class(request.POST, prefix=prefix)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            result = action(decision, form.cleaned_data)
-        except (ValidationError, ConflictError) as error:
-            _report(request, error)
-        else:
-            messages.success(request, success_message)
-            for warning in getattr(result, "warnings", None) or []:
-                messages.warning(request, warning)
-    return redirect("inspections:decision", pk=decision.pk)
+    return _submit(request, form_class(request.POST, prefix=prefix), lambda data: action(decision, data),
+                   success_message, reverse("inspections:decision", args=[decision.pk]))
 
 
 @login_required

@@ -6,7 +6,14 @@ import pytest
 
 from inspections import services
 from inspections.catalogue import ensure_seeded
-from inspections.models import DecisionStatus, DisciplinaryDecision, DisciplineForm, Event, Finding, FindingStatus
+from inspections.models import (
+    DecisionStatus,
+    DisciplinaryDecision,
+    DisciplineForm,
+    Event,
+    Finding,
+    FindingStatus,
+)
 from tests.factories import RoleFactory
 from tests.tasks.test_concurrency import race
 

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from accounts.models import Role, StaffGroup
 from inspections import rules, services
-from inspections.models import DecisionStatus, DisciplineForm, DisciplineSystem, PauseKind
+from inspections.models import (
+    DecisionStatus,
+    DisciplineForm,
+    DisciplineSystem,
+    PauseKind,
+)
 from inspections.selectors import discipline_effects, people_disciplined_in_year
 from tasks.models import Task, TaskStatus
 from tests.factories import RoleFactory, UserFactory
