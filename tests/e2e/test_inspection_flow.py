@@ -119,3 +119,11 @@ def test_record_explain_conclude_remedy_verify_close(live_server, demo, phone, p
     rec.refresh_from_db()
     assert inspection.status == InspectionStatus.CLOSED and rec.verified_by.username == "thanhtra"
     assert rec.task.status == TaskStatus.COMPLETED
+
+    # 6. The dashboard charts the violations; the discipline register lists the demo decision.
+    page.goto(f"{base}/inspections/")
+    expect(page.get_by_test_id("violation-chart")).to_contain_text("Hút thuốc lá tại nơi làm việc")
+    screenshot(page, "inspection-6-dashboard")
+    page.goto(f"{base}/inspections/discipline/")
+    expect(page.get_by_test_id("decision-table")).to_contain_text("45/QĐ-SNV")
+    screenshot(page, "inspection-7-discipline-register")
