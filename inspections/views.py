@@ -483,7 +483,9 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=evidence.name)
+    # Photos open in the browser; documents download (never rendered inline from our origin).
+    inline = evidence.name.lower().endswith((".jpg", ".jpeg", ".png"))
+    return FileResponse(handle, as_attachment=not inline, filename=evidence.name)
 
 
 @login_required
