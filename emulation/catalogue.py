@@ -1,0 +1,49 @@
+"""The rating rule sets and title rules as first seeded (DOMAIN.md §3, §4).
+
+Used by the data migration and by whoever needs the rules after a flush (transactional tests,
+the demo). Seeding never changes a row that exists — the administrator's edits win.
+"""
+
+from datetime import date
+
+from django.apps import apps as app_registry
+
+CADRE, CIVIL, PUBLIC = "can_bo", "cong_chuc", "vien_chuc"
+D90 = "Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP"
+D335 = "Nghị định 335/2025/NĐ-CP"
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15; Nghị định 98/2023/NĐ-CP"
+
+RATING_RULE_SETS = [
+    dict(name="Công chức — Nghị định 90/2020 (đến hết năm 2025)", staff_group=CIVIL, mode="criteria",
+         valid_from=None, valid_to=date(2025, 12, 31), legal_basis=D90),
+    dict(name="Công chức — Nghị định 335/2025 (từ năm 2026)", staff_group=CIVIL, mode="points",
+         valid_from=date(2026, 1, 1), valid_to=None, legal_basis=D335),
+    dict(name="Cán bộ — Nghị định 90/2020", staff_group=CADRE, mode="criteria", valid_from=None, valid_to=None,
+         legal_basis=D90),
+    dict(name="Viên chức — Nghị định 90/2020", staff_group=PUBLIC, mode="criteria", valid_from=None, valid_to=None,
+         legal_basis=D90),
+]
+
+# title, quota % of (title), votes needed (% of all council members), collective, legal basis
+TITLE_RULES = [
+    ("ldtt", None, "", 50, False, f"{LAW}; Thông tư 01/2024/TT-BNV"),
+    ("cstdcs", 15, "ldtt", 70, False, f"{LAW} (tỷ lệ không quá 15% số LĐTT)"),
+    ("cstd_tinh", None, "", 90, False, f"{LAW} (bỏ phiếu kín, từ 90% tổng số thành viên Hội đồng)"),
+    ("tt_ldtt", None, "", 50, True, LAW),
+    ("tt_ldxs", None, "", 70, True, LAW),
+    ("giay_khen", None, "", 50, False, LAW),
+    ("bang_khen", None, "", 70, False, f"{LAW}; Nghị định 152/2025/NĐ-CP"),
+]
+
+
+def ensure_seeded(get_model=None) -> None:
+    get_model = get_model or app_registry.get_model
+    RatingRuleSet = get_model("emulation", "RatingRuleSet")
+    TitleRule = get_model("emulation", "TitleRule")
+    if not RatingRuleSet.objects.exists():
+        for rule_set in RATING_RULE_SETS:
+            RatingRuleSet.objects.create(**rule_set)
+    if not TitleRule.objects.exists():
+        for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
+            TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,
+                                     vote_threshold_percent=votes, collective=collective, legal_basis=basis)

@@ -1,0 +1,85 @@
+"""Rating bands, quotas and vote thresholds, chosen by the rating year and named with their
+legal basis (DOMAIN.md §3, §4). Pure computations over the rule rows; no figures hard-coded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from emulation.models import RatingLevel, RatingRuleSet, TitleRule
+
+
+def rating_rule_set(staff_group: str, year: int) -> RatingRuleSet:
+    """The rules in force at the end of the rating year for the staff group."""
+    rule_set = RatingRuleSet.objects.in_force(date(year, 12, 31)).filter(staff_group=staff_group) \
+        .order_by("-valid_from").first()
+    if rule_set is None:
+        raise ValidationError(_("No rating rules are defined for this staff group in %(year)d.") % {"year": year})
+    return rule_set
+
+
+def band(score: float, rule_set: RatingRuleSet) -> str:
+    """HTXS ≥ 90; HTT 70–<90; HT 50–<70; KHT < 50 (or whatever the rule set says)."""
+    if score >= rule_set.htxs_min_points:
+        return RatingLevel.HTXS
+    if score >= rule_set.htt_min_points:
+        return RatingLevel.HTT
+    if score >= rule_set.ht_min_points:
+        return RatingLevel.HT
+    return RatingLevel.KHT
+
+
+def quota_max(base_count: int, percent: int) -> int:
+    """At most `percent`% of `base_count`, rounded down (7 × 20% → 1; 20 × 15% → 3)."""
+    return base_count * percent // 100
+
+
+def check_htxs_quota(levels: dict[str, str], rule_set: RatingRuleSet) -> None:
+    """Refuse more HTXS than the quota allows, naming who is over (per unit and group)."""
+    excellent = sorted(name for name, level in levels.items() if level == RatingLevel.HTXS)
+    good = sum(1 for level in levels.values() if level == RatingLevel.HTT)
+    allowed = quota_max(good, rule_set.htxs_quota_percent)
+    if len(excellent) > allowed:
+        raise ValidationError(_(
+            "At most %(allowed)d HTXS: %(percent)d%% of the %(good)d rated HTT (%(basis)s). Proposed %(count)d: "
+            "%(names)s.") % {"allowed": allowed, "percent": rule_set.htxs_quota_percent, "good": good,
+                             "basis": rule_set.legal_basis, "count": len(excellent), "names": ", ".join(excellent)})
+
+
+def title_rule(title: str, on: date) -> TitleRule:
+    rule = TitleRule.objects.in_force(on).filter(title=title).order_by("-valid_from").first()
+    if rule is None:
+        raise ValidationError(_("No rule is defined for this title on %(day)s.") % {"day": on.strftime("%d/%m/%Y")})
+    return rule
+
+
+def title_quota_max(rule: TitleRule, awarded: dict[str, int]) -> int | None:
+    """The most that may receive the title, from the number awarded the base title (None: no quota)."""
+    if rule.quota_percent is None:
+        return None
+    return quota_max(awarded.get(rule.quota_of, 0), rule.quota_percent)
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    yes: int
+    members: int
+    needed_percent: int
+    basis: str
+
+    @property
+    def passed(self) -> bool:
+        # Counted over ALL council members, absent ones included (Decree 91/2017 art. 45(8)).
+        return self.members > 0 and self.yes * 100 >= self.needed_percent * self.members
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.yes / self.members, 1) if self.members else 0.0
+
+
+def vote_result(*, yes: int, members: int, rule: TitleRule) -> VoteResult:
+    return VoteResult(yes, members, rule.vote_threshold_percent, rule.legal_basis)
+
