@@ -61,7 +61,6 @@ from inspections.models import (
     FindingStatus,
     InspectionPlan,
     InspectionStatus,
-    RecommendationStatus,
 )
 from inspections.selectors import (
     decision_register_for_user,
@@ -72,7 +71,6 @@ from inspections.selectors import (
     planned_overlaps_in_plan,
     recommendation_list_for_user,
 )
-from tasks.models import TaskStatus
 
 
 def _report(request, error) -> None:
@@ -212,7 +210,6 @@ def _inspection_context(request, inspection) -> dict:
         "recommendations": recommendations,
         "events": inspection.events.select_related("actor").order_by("at", "id"),
         "limits": services.time_limits(inspection),
-        "S": InspectionStatus,
         "can": {
             "record": can_record(user, inspection),
             "team": directs and status not in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED),
@@ -334,8 +331,7 @@ def recommendation_list(request):
     page = paginate(request, recommendation_list_for_user(request.user, overdue=overdue))
     return render(request, "inspections/recommendations.html", {
         "page": page, "overdue": overdue, "by_unit": overdue_recommendations_by_unit(request.user),
-        "query": query_without_page(request), "today": timezone.localdate(), "R": RecommendationStatus,
-        "T": TaskStatus,
+        "query": query_without_page(request), "today": timezone.localdate(),
     })
 
 
