@@ -96,11 +96,19 @@ def test_vietnamese_catalogue_is_complete_and_compiled():
 def test_missing_secret_key_fails_loudly_when_debug_is_off():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
     env["DEBUG"] = "false"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+    for entry_point in ("config.wsgi", "config.asgi"):
+        result = subprocess.run([sys.executable, "-c", f"import {entry_point}"], cwd=ROOT, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr, entry_point
+
+
+def test_every_model_change_has_a_migration_checked_in_a_bare_environment():
+    """`makemigrations --check` works on a clean checkout with no .env and no SECRET_KEY."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_unsupported_database_fails_loudly():
