@@ -1,9 +1,11 @@
 """Reads of units and people, always scoped by the access policy."""
 
+from collections import defaultdict
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.access import people_visible_to, units_visible_to
-from accounts.models import RoleAssignment, Unit, User
+from accounts.models import Role, RoleAssignment, Unit, User
 from accounts.text import fold
 
 
@@ -60,3 +62,17 @@ def role_units(user, roles) -> list[Unit]:
         seen.setdefault(assignment.unit_id, assignment.unit)
     return list(seen.values())
 
+
+
+def heads_of(unit: Unit) -> list[User]:
+    """The current heads of one unit (those who lead its work and answer for it)."""
+    return [a.user for a in RoleAssignment.objects.current().filter(unit=unit, role=Role.HEAD).select_related("user")]
+
+
+def head_ids_by_unit(unit_ids) -> dict[int, list[int]]:
+    """For many units at once (scheduled jobs): unit id -> ids of its current heads, one query."""
+    heads = defaultdict(list)
+    for unit_id, user_id in RoleAssignment.objects.current().filter(unit_id__in=list(unit_ids), role=Role.HEAD) \
+            .values_list("unit_id", "user_id"):
+        heads[unit_id].append(user_id)
+    return heads

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import StaffGroup
+from config.windows import EffectiveWindowQuerySet
 
 
 class RatingLevel(models.TextChoices):
@@ -24,11 +25,6 @@ class RatingLevel(models.TextChoices):
 class RatingMode(models.TextChoices):
     POINTS = "points", _("100-point scale (Decree 335/2025)")
     CRITERIA = "criteria", _("Criteria (Decree 90/2020)")
-
-
-class WindowQuerySet(models.QuerySet):
-    def in_force(self, on):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
 class RatingRuleSet(models.Model):
@@ -48,7 +44,7 @@ class RatingRuleSet(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     history = HistoricalRecords()
 
-    objects = WindowQuerySet.as_manager()
+    objects = EffectiveWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rating rule set")
@@ -89,7 +85,7 @@ class TitleRule(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     history = HistoricalRecords()
 
-    objects = WindowQuerySet.as_manager()
+    objects = EffectiveWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("title rule")

@@ -13,7 +13,6 @@ unit do not see their colleagues'. Everything else is 404.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -166,7 +165,3 @@ def can_decide_discipline(user, unit: Unit) -> bool:
     scope = scope_for(user)
     return scope.can_manage_unit(unit) or scope.can_administer_unit(unit)
 
-
-def require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied

@@ -3,7 +3,6 @@ idempotent: conditional UPDATEs mark each row once and dedupe keys send each not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.models import Role, RoleAssignment
+from accounts.selectors import head_ids_by_unit
 from inspections.models import (
     DecisionStatus,
     DisciplinaryDecision,
@@ -31,14 +30,6 @@ from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
 
 
-def _heads_of(unit_ids) -> dict[int, list[int]]:
-    heads = defaultdict(list)
-    for unit_id, user_id in RoleAssignment.objects.current().filter(unit_id__in=list(unit_ids), role=Role.HEAD) \
-            .values_list("unit_id", "user_id"):
-        heads[unit_id].append(user_id)
-    return heads
-
-
 @scheduled_job("inspections.explanation_deadlines", cron="15 * * * *")
 def explanation_deadlines(now=None) -> int:
     """Remind subjects the day their explanation is due; once past it, mark the finding
@@ -50,7 +41,7 @@ def explanation_deadlines(now=None) -> int:
         due_today = Finding.objects.filter(status=FindingStatus.AWAITING_EXPLANATION, explanation_due=today).values(
             "id", "code", "subject_person_id", "subject_unit_id", "explanation_due")
         due_today = list(due_today)
-        heads = _heads_of({f["subject_unit_id"] for f in due_today if f["subject_person_id"] is None})
+        heads = head_ids_by_unit({f["subject_unit_id"] for f in due_today if f["subject_person_id"] is None})
         for finding in due_today:
             recipients = [finding["subject_person_id"]] if finding["subject_person_id"] else heads.get(
                 finding["subject_unit_id"], [])
@@ -87,7 +78,7 @@ def recommendation_deadlines(now=None) -> int:
     overdue = list(Recommendation.objects.filter(status=RecommendationStatus.IN_REMEDIATION, deadline__lt=today)
                    .values("id", "number", "deadline", "inspection_id", "inspection__code", "inspection__leader_id",
                            "target_unit_id", "target_unit__name"))
-    heads = _heads_of({r["target_unit_id"] for r in overdue})
+    heads = head_ids_by_unit({r["target_unit_id"] for r in overdue})
     items = []
     with override(settings.LANGUAGE_CODE):
         for rec in overdue:

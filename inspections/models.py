@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, StaffGroup, Unit
 from accounts.text import fold
+from config.windows import EffectiveWindowQuerySet
 
 
 class Severity(models.TextChoices):
@@ -371,11 +372,6 @@ class LeaderScope(models.TextChoices):
     NON_LEADERS = "non_leaders", _("Non-leaders only")
 
 
-class RuleWindowQuerySet(models.QuerySet):
-    def in_force(self, on):
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
 class DisciplineFormRule(models.Model):
     """One discipline form available to one staff group during one window (by decision date)."""
 
@@ -393,7 +389,7 @@ class DisciplineFormRule(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     history = HistoricalRecords()
 
-    objects = RuleWindowQuerySet.as_manager()
+    objects = EffectiveWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("discipline form rule")
@@ -418,7 +414,7 @@ class DisciplineRuleSet(models.Model):
     processing_basis = models.CharField(_("legal basis of the processing time"), max_length=300)
     history = HistoricalRecords()
 
-    objects = RuleWindowQuerySet.as_manager()
+    objects = EffectiveWindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("discipline rule set")

@@ -205,23 +205,3 @@ def people_disciplined_in_year(year: int, person_ids=None) -> set[int]:
     if person_ids is not None:
         decisions = decisions.filter(subject_id__in=list(person_ids))
     return set(decisions.values_list("subject_id", flat=True).distinct())
-
-
-def findings_in_period(*, person_ids=None, unit_paths=(), start: date, end: date) -> QuerySet[Finding]:
-    """Findings (not withdrawn) that fell in [start, end], for people or unit subtrees."""
-    q = Q()
-    if person_ids is not None:
-        q |= Q(subject_person_id__in=list(person_ids))
-    for path in unit_paths:
-        q |= Q(subject_unit__path__startswith=path)
-    return (Finding.objects.filter(q).exclude(status=FindingStatus.WITHDRAWN)
-            .filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
-            .select_related("violation_type", "subject_unit"))
-
-
-def overdue_recommendation_counts(unit_ids, *, on: date | None = None) -> dict[int, int]:
-    on = on or timezone.localdate()
-    rows = (Recommendation.objects.filter(target_unit_id__in=list(unit_ids), status=RecommendationStatus.IN_REMEDIATION,
-                                          deadline__lt=on)
-            .order_by().values("target_unit_id").annotate(n=Count("id")))
-    return {row["target_unit_id"]: row["n"] for row in rows}

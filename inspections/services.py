@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
-from accounts.models import Role, RoleAssignment, Unit, User
-from config.errors import ConflictError
+from accounts.models import Unit, User
+from accounts.selectors import heads_of
+from config.errors import ConflictError, require, required_text
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
@@ -33,7 +34,6 @@ from inspections.access import (
     can_record,
     findings_visible_to,
     is_team_member,
-    require,
 )
 from inspections.models import (
     DecisionStatus,
@@ -72,13 +72,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
 def _code(prefix: str, pk: int) -> str:
     return f"{prefix}{_today():%Y}-{pk:06d}"
 
@@ -92,10 +85,6 @@ def _event(*, action: str, actor, note: str = "", data: dict | None = None, from
 def _notify(recipients: Iterable, verb: str, message: str, *, target, url: str, dedupe_key: str | None = None):
     notification_send(recipients=[r for r in recipients if r is not None], verb=verb, message=message,
                       target=target, url=url, dedupe_key=dedupe_key)
-
-
-def _heads_of(unit: Unit) -> list[User]:
-    return [a.user for a in RoleAssignment.objects.current().filter(unit=unit, role=Role.HEAD).select_related("user")]
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -127,7 +116,7 @@ def common_ancestor(a: Unit, b: Unit) -> Unit:
 def plan_create(*, actor, issuing_unit: Unit, year: int, title: str, number: str = "", approved_on=None,
                 note: str = "") -> InspectionPlan:
     require(can_inspect_from(actor, issuing_unit))
-    title = _text(title, "title", _("Give the plan a title."))
+    title = required_text(title, "title", _("Give the plan a title."))
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("Enter a year such as %(year)d.") % {"year": _today().year}})
     return InspectionPlan.objects.create(organisation_id=issuing_unit.organisation_id, issuing_unit=issuing_unit,
@@ -166,7 +155,7 @@ def inspection_create(*, actor, issuing_unit: Unit, data: dict, targets: list[Un
                       members: list[User] = (), overlap_reason: str = "") -> Inspection:
     """A new inspection (planned). Planning the same unit twice in a year needs a stated reason."""
     require(can_inspect_from(actor, issuing_unit))
-    title = _text(data.get("title"), "title", _("Give the inspection a title."))
+    title = required_text(data.get("title"), "title", _("Give the inspection a title."))
     kind = data.get("kind") or InspectionKind.PLANNED
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": _("Choose a kind of inspection.")})
@@ -291,7 +280,7 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
     _advance(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
           actor=actor, started_at=timezone.now())
     _grant_team(inspection)
-    heads = [h for unit in inspection.targets.all() for h in _heads_of(unit)]
+    heads = [h for unit in inspection.targets.all() for h in heads_of(unit)]
     _notify([*_team_users(inspection), *heads], "inspection.started",
             _("Inspection started: %(title)s (decision %(number)s)") % {"title": inspection.title,
                                                                         "number": inspection.decision_number},
@@ -334,7 +323,7 @@ def time_limits(inspection: Inspection, *, today: date | None = None) -> list[di
 
 @transaction.atomic
 def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str) -> Inspection:
-    text = _text(text, "conclusion_text", _("Write the draft conclusion."))
+    text = required_text(text, "conclusion_text", _("Write the draft conclusion."))
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
     late = any(limit["state"] == "overdue" for limit in time_limits(inspection)[:1])
@@ -347,8 +336,8 @@ def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str) -> 
 @transaction.atomic
 def recommendation_add(*, actor, inspection: Inspection, content: str, target_unit: Unit, deadline: date,
                        expected_result: str) -> Recommendation:
-    content = _text(content, "content", _("Write the recommendation."))
-    expected_result = _text(expected_result, "expected_result", _("Say what result is expected."))
+    content = required_text(content, "content", _("Write the recommendation."))
+    expected_result = required_text(expected_result, "expected_result", _("Say what result is expected."))
     inspection = _locked(inspection)
     require(can_direct(actor, inspection) or is_team_member(actor, inspection))
     if inspection.status not in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION):
@@ -396,8 +385,8 @@ def _remediation_data(inspection: Inspection, recommendation: Recommendation, le
 def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusion_date: date, signer: str,
                         text: str = "") -> Inspection:
     """Sign the conclusion: each recommendation becomes a remediation task through the task engine."""
-    number = _text(number, "conclusion_number", _("Enter the conclusion's number."))
-    signer = _text(signer, "conclusion_signer", _("Enter who signed the conclusion."))
+    number = required_text(number, "conclusion_number", _("Enter the conclusion's number."))
+    signer = required_text(signer, "conclusion_signer", _("Enter who signed the conclusion."))
     if conclusion_date is None or conclusion_date > _today():
         raise ValidationError({"conclusion_date": _("Enter the date the conclusion was signed (not in the future).")})
     inspection = _locked(inspection)
@@ -407,7 +396,7 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
     problems = []
     leads = {}
     for rec in recommendations:
-        heads = _heads_of(rec.target_unit)
+        heads = heads_of(rec.target_unit)
         if not heads:
             problems.append(_("Recommendation %(n)d: %(unit)s has no head to lead the remedy.")
                             % {"n": rec.number, "unit": rec.target_unit})
@@ -479,7 +468,7 @@ def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspec
 
 @transaction.atomic
 def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspection:
-    reason = _text(reason, "reason", _("Give the reason for cancelling."))
+    reason = required_text(reason, "reason", _("Give the reason for cancelling."))
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
     if inspection.findings.exists():
@@ -556,7 +545,7 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
     occurred_at = data.get("occurred_at") or timezone.now()
     if occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("The violation cannot be in the future.")})
-    description = _text(data.get("description"), "description", _("Describe what was seen."))
+    description = required_text(data.get("description"), "description", _("Describe what was seen."))
     severity = data.get("severity") or violation.default_severity
     days = settings.FINDING_EXPLANATION_DAYS
     try:
@@ -575,7 +564,7 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
     warnings = finding_warnings(finding)
     _event(inspection=inspection, finding=finding, action="record", actor=actor, to_status=finding.status,
            data={"warnings": warnings} if warnings else None)
-    recipients = [person] if person is not None else _heads_of(unit)
+    recipients = [person] if person is not None else heads_of(unit)
     _notify(recipients, "finding.recorded", _("A violation was recorded: %(what)s. You may explain by %(day)s.")
             % {"what": violation.name, "day": rules.dmy(finding.explanation_due)},
             target=finding, url=_finding_url(finding))
@@ -591,7 +580,7 @@ def _locked_finding(finding: Finding) -> Finding:
 @transaction.atomic
 def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     """The subject's explanation (giải trình), before the deadline."""
-    text = _text(text, "explanation", _("Write your explanation."))
+    text = required_text(text, "explanation", _("Write your explanation."))
     validate_evidence_files(files)
     finding = _locked_finding(finding)
     require(can_explain(actor, finding))
@@ -623,7 +612,7 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
                            FindingStatus.HANDLED),
                   to=FindingStatus.HANDLED, actor=actor, note=note.strip(), data={"handling": handling},
                   proposed_handling=handling, handling_note=note.strip())
-    recipients = [finding.subject_person] if finding.subject_person_id else _heads_of(finding.subject_unit)
+    recipients = [finding.subject_person] if finding.subject_person_id else heads_of(finding.subject_unit)
     _notify(recipients, "finding.handling", _("Handling proposed for %(code)s: %(handling)s")
             % {"code": finding.code, "handling": Handling(handling).label}, target=finding, url=_finding_url(finding))
     return finding
@@ -632,7 +621,7 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
 @transaction.atomic
 def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     """A finding is never deleted: withdrawing keeps it, with the reason, who and when."""
-    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
     finding = _locked_finding(finding)
     require(can_direct(actor, Inspection.objects.get(pk=finding.inspection_id)))
     if finding.decisions.filter(status=DecisionStatus.ISSUED).exists():
@@ -659,7 +648,7 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
     if task.status not in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED):
         raise ConflictError(_("The remediation result has not been submitted yet."), code="not_submitted")
     if not accepted:
-        reason = _text(note, "note", _("Say what is still missing."))
+        reason = required_text(note, "note", _("Say what is still missing."))
         task_send_back(actor=actor, task=task, reason=reason)
         _event(inspection=inspection, recommendation=recommendation, action="reject", actor=actor, note=reason)
         return recommendation
@@ -681,7 +670,7 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
 @transaction.atomic
 def recommendation_withdraw(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
     """Only a draft recommendation is withdrawn; a signed one is followed to the end."""
-    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
     recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
     require(can_direct(actor, recommendation.inspection))
     if Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.DRAFT).update(
@@ -705,7 +694,7 @@ def decision_open(*, actor, subject: User, summary: str, discovered_on: date, fi
                   violation_date: date | None = None, complex_case: bool = False,
                   system: str = DisciplineSystem.STATE) -> DisciplinaryDecision:
     """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise)."""
-    summary = _text(summary, "summary", _("Describe the violations considered."))
+    summary = required_text(summary, "summary", _("Describe the violations considered."))
     if subject.unit is None:
         raise ValidationError({"subject": _("%(name)s belongs to no unit.") % {"name": subject}})
     require(can_decide_discipline(actor, subject.unit))
@@ -797,8 +786,8 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
                    signer: str, effective_from: date | None = None,
                    already_counted_last_year: bool = False) -> DisciplinaryDecision:
     """Issue the decision under the rules in force on its date; warnings are kept with it."""
-    number = _text(number, "number", _("Enter the decision number."))
-    signer = _text(signer, "signer", _("Enter who signed the decision."))
+    number = required_text(number, "number", _("Enter the decision number."))
+    signer = required_text(signer, "signer", _("Enter who signed the decision."))
     if decision_date is None or decision_date > _today():
         raise ValidationError({"decision_date": _("Enter the decision date (not in the future).")})
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
@@ -845,11 +834,11 @@ def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
         DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
         return
     unit = decision.subject_unit
-    heads = [h for h in _heads_of(unit) if h.pk != decision.subject_id]
+    heads = [h for h in heads_of(unit) if h.pk != decision.subject_id]
     parent = Unit.objects.get_parent(unit)
     if not heads and parent is not None:
         unit, parent = parent, Unit.objects.get_parent(parent)
-        heads = _heads_of(unit)
+        heads = heads_of(unit)
     if not heads:
         decision.warnings = [*decision.warnings, _("No head found to consider state discipline: assign it by hand.")]
         DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
@@ -888,7 +877,7 @@ def decision_record(*, actor, subject: User, summary: str, discovered_on: date, 
 @transaction.atomic
 def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> DisciplinaryDecision:
     """Never deleted: a withdrawn decision stays in the register with the reason, who and when."""
-    reason = _text(reason, "reason", _("Give the reason for withdrawing."))
+    reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     previous = decision.status

@@ -7,7 +7,6 @@ Drafts: only the assigner and the managers of the assigning unit. Everything els
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -63,7 +62,3 @@ def is_assigning_authority(user, task: Task) -> bool:
     """The assigner, or a head/deputy above the assigning unit: decides extensions and results."""
     return task.assigner_id == user.pk or scope_for(user).can_manage_unit(task.assigning_unit)
 
-
-def require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied

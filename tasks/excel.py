@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.access import people_visible_to
-
 from config.xlsx import workbook_response
 from config.xlsx_import import (
     Column,

@@ -4,23 +4,19 @@ and is idempotent: the dedupe keys make a second run send nothing twice."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-import logging
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
-
-from accounts.models import Role, RoleAssignment
+from accounts.selectors import head_ids_by_unit
 from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
 from tasks.access import can_assign_in
@@ -39,15 +35,6 @@ def _overdue_q(now):
     return Q(status__in=OPEN_STATUSES, deadline__lt=now) & ~submitted_in_time
 
 
-def _heads_of(unit_ids) -> dict[int, list[int]]:
-    heads = defaultdict(list)
-    for unit_id, user_id in RoleAssignment.objects.current().filter(unit_id__in=unit_ids, role=Role.HEAD).values_list(
-        "unit_id", "user_id"
-    ):
-        heads[unit_id].append(user_id)
-    return heads
-
-
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
 
@@ -61,7 +48,7 @@ def mark_overdue(now=None) -> int:
         if not marked:
             return 0
         newly = list(Task.objects.filter(overdue_marked_at=now).values("id", "code", "title", "deadline", "lead_id", "lead_unit_id"))
-        heads = _heads_of({t["lead_unit_id"] for t in newly})
+        heads = head_ids_by_unit({t["lead_unit_id"] for t in newly})
         items = []
         for task in newly:
             key = f"task:{task['id']}:overdue:{task['deadline'].isoformat()}"

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Unit, User
-from config.errors import ConflictError
+from config.errors import ConflictError, require, required_text
 from notifications.services import notification_send
-from tasks.access import can_assign_in, is_assigning_authority, require
+from tasks.access import can_assign_in, is_assigning_authority
 from tasks.clarity import clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
@@ -108,13 +108,6 @@ def _attach(task: Task, event: TaskEvent, files, actor) -> list[Evidence]:
     ]
 
 
-def _required_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
 # -- drafts -----------------------------------------------------------------------------
 
 
@@ -194,13 +187,12 @@ def task_issue(*, assigner, assigning_unit: Unit, data: dict, participants: list
     conclusion, the follow-up of a Party discipline). The act is the authority, so the assigner need
     not head the assigning unit; the 5-rõ gate and the scoping of the lead still apply."""
     task = _create(actor=assigner, assigning_unit=assigning_unit, data=data, participants=participants, steps=None,
-                   parent=None, authorised=True)
-    if note:
-        TaskEvent.objects.filter(task=task, action="create").update(note=note)
+                   parent=None, authorised=True, note=note)
     return task_assign(actor=assigner, task=task)
 
 
-def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False) -> Task:
+def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False,
+            note: str = "") -> Task:
     fields = {name: data.get(name) for name in EDITABLE_FIELDS if name in data}
     lead = fields.get("lead")
     if lead is not None and fields.get("lead_unit") is None:
@@ -222,7 +214,7 @@ def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, par
     if steps is None and task.process_template_id:
         steps = _steps_from_template(task)
     _save_parts(task, participants, steps)
-    _event(task, action="create", actor=actor)
+    _event(task, action="create", actor=actor, note=note)
     return task
 
 
@@ -300,7 +292,7 @@ def task_accept(*, actor, task: Task) -> Task:
 @transaction.atomic
 def task_return(*, actor, task: Task, reason: str) -> Task:
     """The lead gives the task back to the assigner, with a reason (it is not theirs, not clear…)."""
-    reason = _required_text(reason, "reason", _("Give the reason for returning the task."))
+    reason = required_text(reason, "reason", _("Give the reason for returning the task."))
     task = _locked(task)
     require(task.lead_id == actor.pk)
     _transition(task, action="return", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.RETURNED, actor=actor, note=reason)
@@ -350,7 +342,7 @@ def _roll_up(parent_id: int) -> None:
 @transaction.atomic
 def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason: str) -> ExtensionRequest:
     """Asked in writing with reasons, to the assigning authority, before the deadline (DOMAIN.md §1)."""
-    reason = _required_text(reason, "reason", _("Give the reasons for the extension."))
+    reason = required_text(reason, "reason", _("Give the reasons for the extension."))
     task = _locked(task)
     require(task.lead_id == actor.pk)
     if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
@@ -384,7 +376,7 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
     if request.status != ExtensionStatus.PENDING:
         raise ConflictError(_("This extension request has already been decided."), code="already_decided")
     if not approve:
-        note = _required_text(note, "note", _("Give the reason for refusing."))
+        note = required_text(note, "note", _("Give the reason for refusing."))
     granted = (granted_deadline or request.requested_deadline) if approve else None
     if approve and granted <= task.deadline:
         raise ValidationError({"granted_deadline": _("The new deadline must be later than the current one.")})
@@ -452,7 +444,7 @@ def task_approve(*, actor, task: Task, quality: str, note: str = "", open_subtas
 @transaction.atomic
 def task_send_back(*, actor, task: Task, reason: str) -> Task:
     """The result does not meet the acceptance criterion: back to the lead for rework."""
-    reason = _required_text(reason, "reason", _("Say what must be reworked."))
+    reason = required_text(reason, "reason", _("Say what must be reworked."))
     task = _locked(task)
     require(is_assigning_authority(actor, task))
     _transition(task, action="send_back", allowed=(TaskStatus.SUBMITTED,), to=TaskStatus.IN_PROGRESS, actor=actor,
@@ -464,7 +456,7 @@ def task_send_back(*, actor, task: Task, reason: str) -> Task:
 
 @transaction.atomic
 def task_cancel(*, actor, task: Task, reason: str) -> Task:
-    reason = _required_text(reason, "reason", _("Give the reason for cancelling."))
+    reason = required_text(reason, "reason", _("Give the reason for cancelling."))
     task = _locked(task)
     require(is_assigning_authority(actor, task))
     _transition(task, action="cancel", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
