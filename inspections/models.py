@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organisation, StaffGroup, Unit
 from accounts.text import fold
 from config.windows import EffectiveWindowQuerySet
+from tasks.models import EvidenceFile
 
 
 class Severity(models.TextChoices):
@@ -283,24 +284,15 @@ def finding_evidence_path(instance, filename):
     return f"findings/{instance.finding_id}/{timezone.now():%Y%m}/{filename}"
 
 
-class FindingEvidence(models.Model):
+class FindingEvidence(EvidenceFile):
     """A photo or document behind a finding, or attached to the subject's explanation."""
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to=finding_evidence_path)
-    name = models.CharField(_("name"), max_length=255)
-    size = models.PositiveIntegerField(_("size"))
     for_explanation = models.BooleanField(_("attached to the explanation"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.name
+    class Meta(EvidenceFile.Meta):
+        pass
 
 
 # -- recommendations -----------------------------------------------------------------------

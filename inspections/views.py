@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
 from accounts.text import fold
 from config.errors import ConflictError
+from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from inspections import excel, rules, services
@@ -475,13 +476,7 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(FindingEvidence, pk=pk)
     if not findings_visible_to(request.user).filter(pk=evidence.finding_id).exists():
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # Photos open in the browser; documents download (never rendered inline from our origin).
-    inline = evidence.name.lower().endswith((".jpg", ".jpeg", ".png"))
-    return FileResponse(handle, as_attachment=not inline, filename=evidence.name)
+    return stored_file_response(evidence.file, evidence.name)
 
 
 @login_required

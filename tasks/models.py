@@ -273,24 +273,33 @@ def evidence_path(instance, filename):
     return f"tasks/{instance.task_id}/{timezone.now():%Y%m}/{filename}"
 
 
-class Evidence(models.Model):
-    """A file that backs a progress report or a result (minh chứng)."""
+class EvidenceFile(models.Model):
+    """What every evidence file records besides the file itself (checked by tasks.evidence first)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
-    event = models.ForeignKey(TaskEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
-    file = models.FileField(_("file"), upload_to=evidence_path)
     name = models.CharField(_("name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.name
+
+
+class Evidence(EvidenceFile):
+    """A file that backs a progress report or a result (minh chứng)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(TaskEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path)
+
+    class Meta(EvidenceFile.Meta):
+        pass
 
 
 class ExtensionStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from accounts.access import MANAGING_ROLES, get_unit_for_user, scope_for
 from accounts.models import Unit
 from accounts.selectors import role_units
 from config.errors import ConflictError
+from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from tasks import excel, services
@@ -365,11 +366,7 @@ def cancel(request, pk):
 def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     get_task_for_user(request.user, evidence.task_id)  # 404 unless the task is visible
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None  # the record outlived its file (e.g. media not restored)
-    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+    return stored_file_response(evidence.file, evidence.name)
 
 
 @login_required
