@@ -61,6 +61,14 @@ def workbook_response(filename: str, sheet_title: str, headers: list[str], rows:
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
+def register_response(*, slug: str, sheet_title: str, heading: str, title: str, headers: list[str],
+                      rows: Iterable[Iterable], widths: list[int]) -> FileResponse:
+    """A register (sổ theo dõi) in the usual layout: a dated heading line, then the table."""
+    now = timezone.localtime()
+    return workbook_response(f"{slug}-{now:%Y%m%d-%H%M}.xlsx", sheet_title, headers, rows,
+                             title_line=f"{heading} — {title} — lập lúc {now:%H:%M %d/%m/%Y}", widths=widths)
+
+
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:
     """A small workbook built in memory (an import template), offered as a download."""
     response = HttpResponse(content, content_type=XLSX)

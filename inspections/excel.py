@@ -17,7 +17,7 @@ from accounts.access import people_visible_to
 from accounts.models import Unit, User
 from accounts.text import fold
 from config.errors import ConflictError
-from config.xlsx import workbook_response
+from config.xlsx import register_response
 from config.xlsx_import import (
     Column,
     ImportRejected,
@@ -53,12 +53,8 @@ def finding_rows(findings):
 
 
 def findings_response(findings, *, title: str):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return workbook_response(
-        f"so-vi-pham-{stamp}.xlsx", "Sổ theo dõi vi phạm", FINDING_HEADERS, finding_rows(findings),
-        title_line=f"SỔ THEO DÕI VI PHẠM — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
-        widths=FINDING_WIDTHS,
-    )
+    return register_response(slug="so-vi-pham", sheet_title="Sổ theo dõi vi phạm", heading="SỔ THEO DÕI VI PHẠM",
+                             title=title, headers=FINDING_HEADERS, rows=finding_rows(findings), widths=FINDING_WIDTHS)
 
 
 DECISION_HEADERS = [
@@ -79,12 +75,9 @@ def decision_rows(decisions):
 
 
 def decisions_response(decisions, *, title: str):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return workbook_response(
-        f"so-ky-luat-{stamp}.xlsx", "Sổ theo dõi kỷ luật", DECISION_HEADERS, decision_rows(decisions),
-        title_line=f"SỔ THEO DÕI KỶ LUẬT — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
-        widths=DECISION_WIDTHS,
-    )
+    return register_response(slug="so-ky-luat", sheet_title="Sổ theo dõi kỷ luật", heading="SỔ THEO DÕI KỶ LUẬT",
+                             title=title, headers=DECISION_HEADERS, rows=decision_rows(decisions),
+                             widths=DECISION_WIDTHS)
 
 
 # -- import of a check sheet (phiếu kiểm tra công vụ) ---------------------------------------------

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.access import people_visible_to
-from config.xlsx import workbook_response
+from config.xlsx import register_response as xlsx_register
 from config.xlsx_import import (
     Column,
     ImportRejected,
@@ -59,12 +59,8 @@ def register_rows(tasks):
 
 
 def register_response(tasks, *, title: str):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return workbook_response(
-        f"so-theo-doi-nhiem-vu-{stamp}.xlsx", "Sổ theo dõi nhiệm vụ", REGISTER_HEADERS, register_rows(tasks),
-        title_line=f"SỔ THEO DÕI NHIỆM VỤ — {title} — lập lúc {timezone.localtime():%H:%M %d/%m/%Y}",
-        widths=REGISTER_WIDTHS,
-    )
+    return xlsx_register(slug="so-theo-doi-nhiem-vu", sheet_title="Sổ theo dõi nhiệm vụ", heading="SỔ THEO DÕI NHIỆM VỤ",
+                         title=title, headers=REGISTER_HEADERS, rows=register_rows(tasks), widths=REGISTER_WIDTHS)
 
 
 # -- import of a task list (e.g. the tasks drawn from a directive) ------------------------
