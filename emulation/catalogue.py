@@ -1,7 +1,7 @@
 """The rating rule sets and title rules as first seeded (DOMAIN.md §3, §4).
 
-Used by the data migration and by whoever needs the rules after a flush (transactional tests,
-the demo). Seeding never changes a row that exists — the administrator's edits win.
+Used by the data migration and by the test suite after a transactional test has flushed the
+tables (tests/conftest.py). Seeding never changes a row that exists — the administrator's edits win.
 """
 
 from datetime import date

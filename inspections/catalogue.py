@@ -1,7 +1,7 @@
 """The violation catalogue (DOMAIN.md §5) and the discipline rules (DOMAIN.md §2) as first seeded.
 
-Used by the data migration and again by the demo seeding: a transactional test flushes the
-tables, so whoever needs the rules makes sure they are there. Seeding never changes a row that
+Used by the data migration and by the test suite, which puts the rows back after a
+transactional test has flushed the tables (tests/conftest.py). Seeding never changes a row that
 already exists — the administrator's edits win.
 """
 

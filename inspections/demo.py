@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, RoleAssignment, Unit, User
 from inspections import services
-from inspections.catalogue import ensure_seeded
 from inspections.models import (
     DisciplineForm,
     Finding,
@@ -37,7 +36,6 @@ def _staff(unit: Unit, count: int) -> list[User]:
 
 
 def seed(org: Organisation) -> int:
-    ensure_seeded()  # a flushed database (transactional tests) has lost the migration's rows
     if Inspection.objects.filter(organisation=org).exists():
         return 0
     units = {u.code: u for u in Unit.objects.filter(organisation=org, code__in=["TT", "SNV", "SNV-2", "X01", "X02"])}

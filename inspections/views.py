@@ -199,14 +199,15 @@ def inspection_create(request):
 def _inspection_context(request, inspection) -> dict:
     user = request.user
     directs = can_direct(user, inspection)
-    member = is_team_member(user, inspection)
     status = inspection.status
     recommendations = list(inspection.recommendations.select_related("target_unit", "task", "task__lead"))
     targets = list(inspection.targets.all())
+    team = list(inspection.team.select_related("user", "user__unit"))
+    member = any(m.user_id == user.pk for m in team)
     return {
         "inspection": inspection,
         "targets": targets,
-        "team": list(inspection.team.select_related("user", "user__unit")),
+        "team": team,
         "findings": finding_list_for_user(user, inspection=inspection)[:200],
         "recommendations": recommendations,
         "events": inspection.events.select_related("actor").order_by("at", "id"),
@@ -229,7 +230,7 @@ def _inspection_context(request, inspection) -> dict:
         "forms": {
             "team": TeamForm(user=user, prefix="team", initial={
                 "leader": inspection.leader_id,
-                "members": [m.user_id for m in inspection.team.all() if m.user_id != inspection.leader_id]}),
+                "members": [m.user_id for m in team if m.user_id != inspection.leader_id]}),
             "draft": DraftConclusionForm(prefix="draft", initial={"text": inspection.conclusion_text}),
             "conclude": ConcludeForm(prefix="conclude", initial={"conclusion_date": timezone.localdate()}),
             "publish": PublishForm(prefix="publish"),
@@ -566,7 +567,7 @@ def decision_create(request):
         elif missing:
             form.add_error("finding_codes", _("Not found among the findings you can see: %(codes)s")
                            % {"codes": ", ".join(missing)})
-        elif not can_decide_discipline(request.user, chosen.unit):
+        elif chosen.unit is None or not can_decide_discipline(request.user, chosen.unit):
             form.add_error(None, _("You are not the disciplining authority for %(name)s.") % {"name": chosen})
         elif request.POST.get("record_now") and not issue_form.is_valid():
             pass

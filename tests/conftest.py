@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role, Unit, UnitKind, User
+from emulation import catalogue as emulation_catalogue
+from inspections import catalogue as inspections_catalogue
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
 
 
@@ -60,6 +62,19 @@ def world(db) -> World:
         admin_b=person("Admin Khác", other_root, Role.ADMIN),
         outsider=person("Người Ngoài", other_root),
     )
+
+
+@pytest.fixture(autouse=True)
+def _rules_survive_flushes(request):
+    """A transactional test flushes every table, the rows the data migrations seeded included
+    (violation catalogue, discipline, rating and title rules): put them back before the test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db", "live_server"} & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        inspections_catalogue.ensure_seeded()
+        emulation_catalogue.ensure_seeded()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from inspections import services
-from inspections.catalogue import ensure_seeded
 from inspections.models import (
     DecisionStatus,
     DisciplinaryDecision,
@@ -21,7 +20,6 @@ from tests.tasks.test_concurrency import race
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_many_simultaneous_issues_of_one_decision_one_effect(world):
-    ensure_seeded()  # earlier transactional tests flushed the migration's rules
     case = services.decision_open(actor=world.head_dept, subject=world.staff_division, summary="Vắng mặt",
                                   discovered_on=date(2026, 3, 1), violation_date=date(2026, 2, 20))
     deciders = [world.head_dept] + [RoleFactory(unit=world.dept, role="deputy").user for _ in range(7)]
@@ -38,7 +36,6 @@ def test_many_simultaneous_issues_of_one_decision_one_effect(world):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_explanation_and_withdrawal_one_wins(world, make_inspection, record, inspectorate):
-    ensure_seeded()
     finding = record(make_inspection())
     actions = [
         lambda: services.finding_explain(actor=world.staff_division, finding=Finding.objects.get(pk=finding.pk),

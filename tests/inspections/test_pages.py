@@ -161,3 +161,23 @@ def test_the_import_refuses_a_zip_bomb_before_parsing(world, inspectorate, make_
     result = excel.import_findings(xlsx_bytes([["Mã cán bộ"], ["x" * 5000]]), actor=inspectorate.member,
                                    inspection=inspection)
     assert not result.ok and result.errors[0].row is None
+
+
+@pytest.mark.django_db
+def test_inspection_detail_and_dashboard_queries_do_not_grow_with_findings(client, world, inspectorate,
+                                                                            make_inspection, record):
+    inspection = make_inspection()
+    record(inspection)
+    client.force_login(inspectorate.leader)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = [reverse("inspections:detail", args=[inspection.pk]), reverse("inspections:dashboard")]
+    before = [count(url) for url in urls]
+    for n in range(5):
+        record(inspection, person=world.colleague_division, occurred_at=timezone.now() - timedelta(hours=n + 1),
+               files=[photo()])
+    assert [count(url) for url in urls] == before
