@@ -83,6 +83,10 @@ class Unit(MP_Node):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this unit and of every unit above it, root first."""
+        return [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+
     def subtree_q(self, prefix: str = "") -> Q:
         """Q matching this unit and every unit below it, through the relation `prefix`."""
         return Q(**{f"{prefix}path__startswith": self.path})

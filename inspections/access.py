@@ -139,9 +139,8 @@ def can_inspect_from(user, unit: Unit) -> bool:
     scope = scope_for(user)
     if scope.is_superuser or unit.organisation_id in scope.admin_org_ids:
         return True
-    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
     return RoleAssignment.objects.current().filter(
-        user_id=user.pk, role__in=INSPECTING_ROLES, unit__path__in=ancestor_paths
+        user_id=user.pk, role__in=INSPECTING_ROLES, unit__path__in=unit.ancestor_paths()
     ).exists()
 
 

@@ -99,14 +99,10 @@ def add_working_days(start: date, days: int) -> date:
 
 def common_ancestor(a: Unit, b: Unit) -> Unit:
     """The lowest unit whose subtree holds both (one query)."""
-    prefix = ""
-    for i in range(0, min(len(a.path), len(b.path)), Unit.steplen):
-        if a.path[i:i + Unit.steplen] != b.path[i:i + Unit.steplen]:
-            break
-        prefix = a.path[: i + Unit.steplen]
-    if not prefix:
+    shared = [path for path in a.ancestor_paths() if b.path.startswith(path)]
+    if not shared:
         raise ValidationError(_("%(a)s and %(b)s belong to different organisations.") % {"a": a, "b": b})
-    return Unit.objects.get(path=prefix)
+    return Unit.objects.get(path=shared[-1])
 
 
 # -- plans -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import scope_for
-from accounts.models import Unit, UnitUserObjectPermission
+from accounts.models import UnitUserObjectPermission
 from tasks.models import Participant, Task, TaskStatus
 
 
@@ -52,9 +52,8 @@ def can_assign_in(user, unit) -> bool:
     scope = scope_for(user)
     if scope.can_manage_unit(unit):
         return True
-    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
     return UnitUserObjectPermission.objects.filter(
-        user_id=scope.user_id, permission__codename="assign_in_unit", content_object__path__in=ancestor_paths
+        user_id=scope.user_id, permission__codename="assign_in_unit", content_object__path__in=unit.ancestor_paths()
     ).exists()
 
 
