@@ -4,12 +4,16 @@ seeded by a data migration and edited by the administrator."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import StaffGroup
+from accounts.models import Organisation, StaffGroup, Unit
 from config.windows import EffectiveWindowQuerySet
 
 
@@ -99,3 +103,529 @@ class TitleRule(models.Model):
 
     def __str__(self):
         return self.get_title_display()
+
+
+# -- periods -------------------------------------------------------------------------------------
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SCORING = "scoring", _("Scoring")
+    REVIEW = "review", _("Under review")
+    VOTING = "voting", _("Voting")
+    DECIDED = "decided", _("Decided")
+    PUBLISHED = "published", _("Published")
+
+
+PERIOD_ORDER = [s.value for s in PeriodStatus]
+# From voting on the results are frozen: what the council votes on no longer moves.
+COMPUTABLE_STATUSES = (PeriodStatus.OPEN, PeriodStatus.SCORING, PeriodStatus.REVIEW)
+
+
+class Period(models.Model):
+    """An emulation period (a year, or a quarter where used) for a council's scope: a unit subtree."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="emulation_periods")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="emulation_periods",
+                             verbose_name=_("council scope"))
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    unit_htxs_percent = models.PositiveSmallIntegerField(_("unit HTXS from (percent of the maximum)"), default=90)
+    unit_htt_percent = models.PositiveSmallIntegerField(_("unit HTT from (percent of the maximum)"), default=70)
+    unit_ht_percent = models.PositiveSmallIntegerField(_("unit HT from (percent of the maximum)"), default=50)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("emulation period")
+        verbose_name_plural = _("emulation periods")
+        ordering = ["-year", "quarter", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], condition=Q(quarter__isnull=True),
+                                    name="one_yearly_period_per_scope"),
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="one_quarter_period_per_scope"),
+            models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                                   name="period_quarter_1_to_4"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status not in COMPUTABLE_STATUSES
+
+
+class PeriodEvent(models.Model):
+    """Who moved the period, recomputed it or decided on it, and when."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.period_id} {self.action}"
+
+
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RecomputeRun(models.Model):
+    """A recompute asked from the page (run by the scheduler) or by the nightly job, with its progress."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="recompute_runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One waiting or running recompute per period: asking twice joins the first.
+            models.UniqueConstraint(fields=["period"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_active_recompute_per_period"),
+        ]
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == RecomputeStatus.DONE else (100 * self.done // self.total if self.total else 0)
+
+
+# -- ratings of officials ---------------------------------------------------------------------------
+
+
+class Rating(models.Model):
+    """One official's rating in a period: the computed level with its breakdown, and the level decided."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ratings",
+                               verbose_name=_("official"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices)
+    rule_set = models.ForeignKey(RatingRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mode = models.CharField(_("mode"), max_length=10, choices=RatingMode.choices, blank=True)
+    general_points = models.DecimalField(_("general criteria (points)"), max_digits=4, decimal_places=1,
+                                         null=True, blank=True)
+    general_met = models.BooleanField(_("general criteria met"), null=True, blank=True)
+    general_note = models.TextField(_("general criteria note"), blank=True)
+    general_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    task_points = models.DecimalField(_("task results (points)"), max_digits=5, decimal_places=2, null=True,
+                                      blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    computed_level = models.CharField(_("computed level"), max_length=4, choices=RatingLevel.choices, blank=True)
+    level = models.CharField(_("decided level"), max_length=4, choices=RatingLevel.choices, blank=True)
+    level_note = models.TextField(_("reason for the decided level"), blank=True)
+    level_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    pending_reason = models.CharField(_("why not rated yet"), max_length=300, blank=True)
+    disqualified = models.BooleanField(_("disqualified by discipline"), default=False)
+    withheld = models.BooleanField(_("withheld from commendation"), default=False)
+    rank_in_unit = models.PositiveIntegerField(_("rank in unit"), null=True, blank=True)
+    rank_tied = models.BooleanField(_("shares the rank"), default=False)
+    breakdown = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["breakdown", "computed_at", "rank_in_unit", "rank_tied"])
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["unit__path", "rank_in_unit", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="one_rating_per_person_and_period"),
+            models.CheckConstraint(condition=Q(general_points__isnull=True)
+                                   | Q(general_points__gte=0, general_points__lte=30), name="general_points_0_to_30"),
+        ]
+        indexes = [models.Index(fields=["period", "unit"], name="rating_period_unit_idx")]
+
+    def __str__(self):
+        return f"{self.person} — {self.period}"
+
+    @property
+    def final_level(self) -> str:
+        return self.level or self.computed_level
+
+
+class ObjectiveCause(models.Model):
+    """A confirmed objective cause for a task's delay or rework: no deduction for it (Decree 335/2025)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="objective_causes")
+    task = models.ForeignKey("tasks.Task", on_delete=models.PROTECT, related_name="+", verbose_name=_("task"))
+    reason = models.TextField(_("reason"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objective cause")
+        verbose_name_plural = _("objective causes")
+        constraints = [models.UniqueConstraint(fields=["period", "task"], name="one_objective_cause_per_task")]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.reason[:50]}"
+
+
+class Initiative(models.Model):
+    """A recognised initiative (sáng kiến) or applied research: a condition of CSTĐCS."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="initiatives")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiatives",
+                               verbose_name=_("official"))
+    title = models.CharField(_("initiative"), max_length=300)
+    recognition = models.CharField(_("recognised by (decision number, date)"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def __str__(self):
+        return self.title
+
+
+# -- units: criteria, scores, clusters ---------------------------------------------------------------
+
+
+class CriterionKind(models.TextChoices):
+    AUTOMATIC = "auto", _("Automatic")
+    MANUAL = "manual", _("Manual, with evidence")
+
+
+class Metric(models.TextChoices):
+    ON_TIME_RATE = "on_time_rate", _("Share of tasks done on time")
+    OVERDUE_TASKS = "overdue_tasks", _("Tasks not done and overdue")
+    VIOLATIONS = "violations", _("Violations found")
+    OVERDUE_RECOMMENDATIONS = "overdue_recommendations", _("Overdue recommendations")
+    DISCIPLINE = "discipline", _("Members disciplined")
+
+
+class UnitCriterion(models.Model):
+    """One line of the period's criteria set for units: its maximum points and how it is scored."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("criterion"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=6, choices=CriterionKind.choices)
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices, blank=True)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1)
+    deduct_per_item = models.DecimalField(_("points deducted per item"), max_digits=5, decimal_places=2, default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit criterion")
+        verbose_name_plural = _("unit criteria")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "code"], name="criterion_code_unique_in_period"),
+            models.CheckConstraint(condition=Q(kind="manual", metric="") | (Q(kind="auto") & ~Q(metric="")),
+                                   name="automatic_criterion_has_a_metric"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class Cluster(models.Model):
+    """A cluster or block (cụm, khối thi đua): the units ranked against one another."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(_("name"), max_length=200)
+    units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("units"))
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ManualScore(models.Model):
+    """Points on a manual criterion, entered with the evidence behind them."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="manual_scores")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(UnitCriterion, on_delete=models.PROTECT, related_name="manual_scores")
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    evidence = models.TextField(_("evidence"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("manual score")
+        verbose_name_plural = _("manual scores")
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "criterion"], name="one_manual_score")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.criterion_id}: {self.points}"
+
+
+class UnitScore(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_scores")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    cluster = models.ForeignKey(Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="scores")
+    total = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
+    max_total = models.DecimalField(_("maximum"), max_digits=7, decimal_places=2)
+    level = models.CharField(_("level"), max_length=4, choices=RatingLevel.choices, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    rank_tied = models.BooleanField(_("shares the rank"), default=False)
+    breakdown = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unit score")
+        verbose_name_plural = _("unit scores")
+        ordering = ["cluster__name", "rank", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_unit_score_per_period")]
+
+    def __str__(self):
+        return f"{self.unit} {self.total}"
+
+
+# -- eligibility, nominations, councils, awards -----------------------------------------------------
+
+
+class Verdict(models.Model):
+    """Whether a person or a unit may be proposed for a title, with every condition and its evidence."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="verdicts")
+    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    eligible = models.BooleanField(_("eligible"))
+    conditions = models.JSONField(default=list)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eligibility verdict")
+        verbose_name_plural = _("eligibility verdicts")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "title", "person"], condition=Q(person__isnull=False),
+                                    name="one_verdict_per_person_title"),
+            models.UniqueConstraint(fields=["period", "title", "unit"], condition=Q(person__isnull=True),
+                                    name="one_verdict_per_unit_title"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_title_display()}: {self.eligible}"
+
+
+class NominationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")
+
+
+class Nomination(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="nominations")
+    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="nominations", verbose_name=_("official"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(_("achievements"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=NominationStatus.choices,
+                              default=NominationStatus.PROPOSED)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["title", "unit__path", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "title", "person"],
+                                    condition=Q(person__isnull=False) & ~Q(status="withdrawn"),
+                                    name="one_live_nomination_per_person_title"),
+            models.UniqueConstraint(fields=["period", "title", "unit"],
+                                    condition=Q(person__isnull=True) & ~Q(status="withdrawn"),
+                                    name="one_live_nomination_per_unit_title"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_title_display()}: {self.person or self.unit}"
+
+    @property
+    def subject_name(self) -> str:
+        return self.person.full_name if self.person_id else self.unit.name
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", _("Open for voting")
+    CLOSED = "closed", _("Closed")
+
+
+class CouncilSession(models.Model):
+    """A meeting of the emulation council that votes on nominations by secret ballot."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="sessions")
+    name = models.CharField(_("name"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    status = models.CharField(_("status"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN)
+    quorum = models.PositiveSmallIntegerField(_("quorum (members present)"))
+    base_threshold_percent = models.PositiveSmallIntegerField(
+        _("votes needed for base-level titles (percent of all members)"), null=True, blank=True,
+        help_text=_("Set by this body's regulation; empty: the title rule applies."))
+    nominations = models.ManyToManyField(Nomination, related_name="sessions", verbose_name=_("nominations"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("council session")
+        verbose_name_plural = _("council sessions")
+        ordering = ["-held_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(status="open") | ~Q(decision_number=""),
+                                              name="closed_session_has_decision")]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class SessionMember(models.Model):
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_seats")
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_seat_per_member")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class BallotReceipt(models.Model):
+    """That a member has voted in a session (and whether in writing) — never what they chose."""
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="receipts")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written = models.BooleanField(_("voted in writing (absent)"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="one_ballot_per_member")]
+
+
+class Choice(models.TextChoices):
+    YES = "yes", _("Agree")
+    NO = "no", _("Disagree")
+
+
+class Vote(models.Model):
+    """One choice on one nomination. Deliberately without voter, time or sequence: a random key,
+    no history, so nothing stored links a vote back to the member who cast it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="votes")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="votes")
+    choice = models.CharField(max_length=3, choices=Choice.choices)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class SessionResult(models.Model):
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="results")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="results")
+    yes = models.PositiveSmallIntegerField(_("agree"))
+    no = models.PositiveSmallIntegerField(_("disagree"))
+    not_voted = models.PositiveSmallIntegerField(_("did not vote"))
+    members = models.PositiveSmallIntegerField(_("council members"))
+    threshold_percent = models.PositiveSmallIntegerField(_("needed (percent of all members)"))
+    passed = models.BooleanField(_("passed"))
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["nomination__title", "-yes"]
+        constraints = [models.UniqueConstraint(fields=["session", "nomination"], name="one_result_per_nomination")]
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.yes / self.members, 1) if self.members else 0.0
+
+
+class Award(models.Model):
+    """A title awarded by the council's decision; revoked (never deleted) when a later finding
+    falls inside the achievement period (Law 06/2022, ch. VII)."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="awards")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="award")
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="awards")
+    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="awards", verbose_name=_("official"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    decision_date = models.DateField(_("decision date"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["title", "unit__path", "person__full_name"]
+
+    def __str__(self):
+        return f"{self.get_title_display()}: {self.person or self.unit}"
+
+
+class RevocationFlag(models.Model):
+    """A finding recorded after the period was frozen that falls inside it: the award may be revoked."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="flags")
+    finding = models.ForeignKey("inspections.Finding", on_delete=models.PROTECT, related_name="+")
+    flagged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        constraints = [models.UniqueConstraint(fields=["award", "finding"], name="one_flag_per_award_finding")]
