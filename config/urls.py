@@ -54,6 +54,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
+    path("emulation/", include("emulation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -47,3 +47,16 @@ def ensure_seeded(get_model=None) -> None:
         for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
             TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,
                                      vote_threshold_percent=votes, collective=collective, legal_basis=basis)
+
+
+# The criteria every new period starts with (the council edits them before scoring):
+# code, name, kind, metric, maximum points, points deducted per item.
+DEFAULT_UNIT_CRITERIA = [
+    ("1", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", "auto", "on_time_rate", 40, 0),
+    ("2", "Nhiệm vụ quá hạn chưa hoàn thành", "auto", "overdue_tasks", 10, 1),
+    ("3", "Vi phạm kỷ luật, kỷ cương hành chính bị phát hiện", "auto", "violations", 10, 2),
+    ("4", "Kiến nghị sau kiểm tra quá hạn chưa khắc phục", "auto", "overdue_recommendations", 10, 5),
+    ("5", "Cán bộ, công chức bị kỷ luật", "auto", "discipline", 10, 5),
+    ("6", "Cải cách hành chính, chuyển đổi số (có minh chứng)", "manual", "", 10, 0),
+    ("7", "Phong trào thi đua, sáng kiến, mô hình mới (có minh chứng)", "manual", "", 10, 0),
+]

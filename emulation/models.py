@@ -138,6 +138,9 @@ class Period(models.Model):
     unit_htt_percent = models.PositiveSmallIntegerField(_("unit HTT from (percent of the maximum)"), default=70)
     unit_ht_percent = models.PositiveSmallIntegerField(_("unit HT from (percent of the maximum)"), default=50)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    # Bumped by every change to a manual input (points, levels, causes, initiatives): a
+    # recompute that read older inputs does not write over newer ones.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -205,3 +205,23 @@ def people_disciplined_in_year(year: int, person_ids=None) -> set[int]:
     if person_ids is not None:
         decisions = decisions.filter(subject_id__in=list(person_ids))
     return set(decisions.values_list("subject_id", flat=True).distinct())
+
+
+def findings_in_period(start: datetime, end: datetime, unit_path: str, *, recorded_after: datetime | None = None
+                       ) -> list[dict]:
+    """Findings (not withdrawn) on violations committed in [start, end) by people or units of the
+    subtree — the evidence behind deductions, withholdings and revocation flags."""
+    findings = Finding.objects.filter(occurred_at__gte=start, occurred_at__lt=end,
+                                      subject_unit__path__startswith=unit_path).exclude(status=FindingStatus.WITHDRAWN)
+    if recorded_after is not None:
+        findings = findings.filter(recorded_at__gt=recorded_after)
+    return list(findings.values("id", "code", "subject_person_id", "subject_unit_id", "occurred_at", "recorded_at",
+                                "violation_type__code", "violation_type__name").order_by("occurred_at", "id"))
+
+
+def overdue_recommendations_in(unit_path: str, on: date) -> list[dict]:
+    """Recommendations still being remedied after their deadline, for units of the subtree."""
+    return list(Recommendation.objects.filter(status=RecommendationStatus.IN_REMEDIATION, deadline__lt=on,
+                                              target_unit__path__startswith=unit_path)
+                .values("id", "number", "content", "deadline", "target_unit_id", "inspection_id",
+                        "inspection__code").order_by("deadline", "id"))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
 from accounts.text import fold
+from config.actions import form_errors, report_error, submit
 from config.errors import ConflictError
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
@@ -74,39 +75,6 @@ from inspections.selectors import (
 )
 
 
-def _report(request, error) -> None:
-    """Service errors become messages that say what and where."""
-    if isinstance(error, ConflictError):
-        messages.error(request, error.message)
-        return
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _submit(request, form, run, success_message, next_url):
-    """The shape every action view shares: a valid form → the service → a message (and the
-    warnings the service kept) → back to the page."""
-    if form is not None and not form.is_valid():
-        _form_errors(request, form)
-        return redirect(next_url)
-    try:
-        result = run(form.cleaned_data if form is not None else {})
-    except (ValidationError, ConflictError) as error:
-        _report(request, error)
-    else:
-        messages.success(request, success_message)
-        for warning in getattr(result, "warnings", None) or []:
-            messages.warning(request, warning)
-    return redirect(next_url)
-
-
 # -- dashboard and lists ---------------------------------------------------------------------
 
 
@@ -146,7 +114,7 @@ def plan_list(request):
             try:
                 plan = services.plan_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _report(request, error)
+                report_error(request, error)
             else:
                 messages.success(request, _("Plan created."))
                 return redirect("inspections:plan", pk=plan.pk)
@@ -254,7 +222,7 @@ def _act(request, pk, form_class, action, success_message, *, prefix=None, form_
     inspection = get_inspection_for_user(request.user, pk)
     extra = form_kwargs(inspection) if form_kwargs else {}
     form = form_class(request.POST, prefix=prefix, **extra) if form_class else None
-    return _submit(request, form, lambda data: action(inspection, data), success_message,
+    return submit(request, form, lambda data: action(inspection, data), success_message,
                    reverse("inspections:detail", args=[inspection.pk]))
 
 
@@ -312,7 +280,7 @@ def _recommendation(request, pk):
 @require_POST
 def recommendation_verify(request, pk):
     recommendation = _recommendation(request, pk)
-    return _submit(request, VerifyForm(request.POST, prefix="verify"), lambda d: services.recommendation_verify(
+    return submit(request, VerifyForm(request.POST, prefix="verify"), lambda d: services.recommendation_verify(
         actor=request.user, recommendation=recommendation, accepted=d["accepted"], note=d["note"]),
         _("Verification recorded."), reverse("inspections:detail", args=[recommendation.inspection_id]))
 
@@ -321,7 +289,7 @@ def recommendation_verify(request, pk):
 @require_POST
 def recommendation_withdraw(request, pk):
     recommendation = _recommendation(request, pk)
-    return _submit(request, ReasonForm(request.POST, prefix="reason"), lambda d: services.recommendation_withdraw(
+    return submit(request, ReasonForm(request.POST, prefix="reason"), lambda d: services.recommendation_withdraw(
         actor=request.user, recommendation=recommendation, reason=d["reason"]),
         _("Recommendation withdrawn."), reverse("inspections:detail", args=[recommendation.inspection_id]))
 
@@ -445,7 +413,7 @@ def finding_detail(request, pk):
 
 def _finding_act(request, pk, form_class, prefix, action, success_message):
     finding = get_finding_for_user(request.user, pk)
-    return _submit(request, form_class(request.POST, prefix=prefix),
+    return submit(request, form_class(request.POST, prefix=prefix),
                    lambda data: action(finding, data, request.FILES.getlist("files")), success_message,
                    reverse("inspections:finding", args=[finding.pk]))
 
@@ -616,7 +584,7 @@ def decision_detail(request, pk):
 
 def _decision_act(request, pk, form_class, prefix, action, success_message):
     decision = get_decision_for_user(request.user, pk)
-    return _submit(request, form_class(request.POST, prefix=prefix), lambda data: action(decision, data),
+    return submit(request, form_class(request.POST, prefix=prefix), lambda data: action(decision, data),
                    success_message, reverse("inspections:decision", args=[decision.pk]))
 
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.text import fold
 from tasks.access import tasks_visible_to
-from tasks.models import ExtensionStatus, Participant, Task, TaskStatus
-from tasks.status import OFFICIAL_ORDER, OPEN_OVERDUE, official_status_expression
+from tasks.models import ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus
+from tasks.status import (
+    DONE_LATE,
+    DONE_ON_TIME,
+    DONE_ON_TIME_EXTENDED,
+    OFFICIAL_ORDER,
+    OPEN_OVERDUE,
+    official_status_expression,
+)
+
+NOT_COUNTED = (TaskStatus.DRAFT, TaskStatus.RETURNED, TaskStatus.CANCELLED)
 
 
 def _day_start(day: date) -> datetime:
@@ -103,3 +112,61 @@ def my_task_counts(user) -> dict[str, int]:
         to_judge=Count("id", distinct=True, filter=Q(assigner=user, status=TaskStatus.SUBMITTED)),
         extensions=Count("id", distinct=True, filter=Q(assigner=user, extension_requests__status=ExtensionStatus.PENDING)),
     )
+
+
+# -- read by the emulation module ----------------------------------------------------------------
+
+RESULT_COUNTS = ("assigned", "completed", "to_standard", "excellent", "on_time", "late", "open_overdue")
+
+
+def _due_in(start: datetime, end: datetime, unit_path: str) -> QuerySet[Task]:
+    """Tasks whose deadline falls in [start, end) and that count (not drafts, returns or cancellations)."""
+    return Task.objects.filter(deadline__gte=start, deadline__lt=end, lead_unit__path__startswith=unit_path,
+                               lead__isnull=False).exclude(status__in=NOT_COUNTED)
+
+
+def results_by_lead(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> dict[int, dict]:
+    """Per lead, the tasks due in the window: how many assigned, completed, completed to standard,
+    excellent, on time (an approved extension counts as on time), late, and still open past the
+    deadline. One GROUP BY query."""
+    official = official_status_expression(now)
+    on_time = Q(official__in=(DONE_ON_TIME, DONE_ON_TIME_EXTENDED))
+    rows = (_due_in(start, end, unit_path).annotate(official=official).values("lead_id").order_by()
+            .annotate(assigned=Count("id"), completed=Count("id", filter=Q(status=TaskStatus.COMPLETED)),
+                      to_standard=Count("id", filter=Q(status=TaskStatus.COMPLETED) & ~Q(quality=Quality.FAIL)),
+                      excellent=Count("id", filter=Q(status=TaskStatus.COMPLETED, quality=Quality.EXCELLENT)),
+                      on_time=Count("id", filter=on_time), late=Count("id", filter=Q(official=DONE_LATE)),
+                      open_overdue=Count("id", filter=Q(official=OPEN_OVERDUE))))
+    return {row.pop("lead_id"): row for row in rows}
+
+
+def problem_tasks(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> list[dict]:
+    """The tasks due in the window that cost their lead points — done late, still open past the
+    deadline, or sent back for rework — with how late and how many failed reviews: the evidence
+    behind every deduction."""
+    now = now or timezone.now()
+    sent_back = TaskEvent.objects.filter(task=OuterRef("pk"), action="send_back")
+    rows = (_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
+            .filter(Q(official__in=(DONE_LATE, OPEN_OVERDUE)) | Exists(sent_back))
+            .annotate(failed_reviews=Coalesce(Subquery(sent_back.order_by().values("task").annotate(n=Count("id"))
+                                                       .values("n")[:1]), 0))
+            .values("id", "code", "title", "lead_id", "lead_unit_id", "deadline", "submitted_at", "completed_at",
+                    "official", "failed_reviews").order_by("deadline", "id"))
+    result = []
+    for row in rows:
+        finished = row["submitted_at"] or row["completed_at"]
+        late_by = (finished if row["official"] == DONE_LATE else now) - row["deadline"]
+        row["days_late"] = max(late_by.days + (1 if late_by.seconds else 0), 0) \
+            if row["official"] in (DONE_LATE, OPEN_OVERDUE) else 0
+        result.append(row)
+    return result
+
+
+def results_by_unit(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> dict[int, dict]:
+    """Per lead unit, the tasks due in the window: tracked, on time, open past the deadline."""
+    official = official_status_expression(now)
+    rows = (_due_in(start, end, unit_path).annotate(official=official).values("lead_unit_id").order_by()
+            .annotate(assigned=Count("id"),
+                      on_time=Count("id", filter=Q(official__in=(DONE_ON_TIME, DONE_ON_TIME_EXTENDED))),
+                      open_overdue=Count("id", filter=Q(official=OPEN_OVERDUE))))
+    return {row.pop("lead_unit_id"): row for row in rows}

@@ -1,0 +1,45 @@
+"""The shape every action view shares: a valid form → the service → a message (and the warnings
+the service kept) → back to the page. Service errors become messages that say what and where."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+
+from config.errors import ConflictError
+
+
+def report_error(request, error) -> None:
+    if isinstance(error, ConflictError):
+        messages.error(request, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for _field, errors in error.message_dict.items():
+            for message in errors:
+                messages.error(request, message)
+        return
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def submit(request, form, run, success_message, next_url):
+    if form is not None and not form.is_valid():
+        form_errors(request, form)
+        return redirect(next_url)
+    try:
+        result = run(form.cleaned_data if form is not None else {})
+    except (ValidationError, ConflictError) as error:
+        report_error(request, error)
+    else:
+        messages.success(request, success_message)
+        for warning in getattr(result, "warnings", None) or []:
+            messages.warning(request, warning)
+    return redirect(next_url)

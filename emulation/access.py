@@ -1,0 +1,119 @@
+"""Who sees and does what in emulation.
+
+A period is seen by those who read its scope (heads, deputies, council members, inspectors of the
+subtree, administrators of the organisation) and by every official inside it — who sees only their
+own rating. Running a period (recompute, move it on, open and close council sessions) is for the
+council's secretary at or above the scope, the head of the scope (the council's chair) and the
+organisation's administrators. Scores of general criteria are entered by the head of the
+official's unit, never by the official. Outsiders get 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.access import scope_for
+from accounts.models import Role, RoleAssignment, Unit
+from emulation.models import CouncilSession, Period, Rating, SessionMember, UnitScore
+
+RUNNING_ROLES = (Role.COUNCIL_SECRETARY, Role.HEAD)
+
+
+def _reading_q(user, prefix: str) -> Q:
+    """Units readable through roles, grants or administration — not merely one's own unit."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    q = Q(**{f"{prefix}pk__in": []})
+    if scope.admin_org_ids:
+        q |= Q(**{f"{prefix}organisation_id__in": sorted(scope.admin_org_ids)})
+    for path in scope.read_paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def periods_visible_to(user) -> QuerySet[Period]:
+    if not user.is_authenticated:
+        return Period.objects.none()
+    q = _reading_q(user, "unit__")
+    if user.unit_id:
+        q |= Q(unit__path__in=user.unit.ancestor_paths())
+    return Period.objects.filter(q)
+
+
+def get_period_for_user(user, pk) -> Period:
+    try:
+        return periods_visible_to(user).select_related("unit", "organisation").get(pk=pk)
+    except (Period.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_read_results(user, period: Period) -> bool:
+    """Everyone's results in the period, not only one's own."""
+    scope = scope_for(user)
+    return (scope.is_superuser or period.organisation_id in scope.admin_org_ids
+            or any(period.unit.path.startswith(p) or p.startswith(period.unit.path) for p in scope.read_paths))
+
+
+def ratings_visible_to(user) -> QuerySet[Rating]:
+    if not user.is_authenticated:
+        return Rating.objects.none()
+    return Rating.objects.filter(_reading_q(user, "unit__") | Q(person_id=user.pk))
+
+
+def get_rating_for_user(user, period: Period, person_id) -> Rating:
+    try:
+        return ratings_visible_to(user).select_related("person", "unit", "rule_set", "period__unit") \
+            .get(period=period, person_id=person_id)
+    except (Rating.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unit_scores_visible_to(user) -> QuerySet[UnitScore]:
+    if not user.is_authenticated:
+        return UnitScore.objects.none()
+    return UnitScore.objects.filter(_reading_q(user, "unit__"))
+
+
+def can_run(user, period: Period) -> bool:
+    scope = scope_for(user)
+    if scope.is_superuser or period.organisation_id in scope.admin_org_ids:
+        return True
+    return RoleAssignment.objects.current().filter(
+        user_id=user.pk, role__in=RUNNING_ROLES, unit__path__in=period.unit.ancestor_paths()).exists()
+
+
+def can_open_period(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    if scope.is_superuser or unit.organisation_id in scope.admin_org_ids:
+        return True
+    return RoleAssignment.objects.current().filter(
+        user_id=user.pk, role__in=RUNNING_ROLES, unit__path__in=unit.ancestor_paths()).exists()
+
+
+def can_score(user, person) -> bool:
+    """The head (or deputy) over the official's unit — never the official themself."""
+    return user.pk != person.pk and person.unit_id is not None and scope_for(user).can_manage_unit(person.unit)
+
+
+def can_nominate(user, period: Period, unit: Unit) -> bool:
+    return unit.path.startswith(period.unit.path) and (scope_for(user).can_manage_unit(unit) or can_run(user, period))
+
+
+def sessions_visible_to(user) -> QuerySet[CouncilSession]:
+    if not user.is_authenticated:
+        return CouncilSession.objects.none()
+    seats = SessionMember.objects.filter(user_id=user.pk).values("session_id")
+    return CouncilSession.objects.filter(_reading_q(user, "period__unit__") | Q(pk__in=seats))
+
+
+def get_session_for_user(user, pk) -> CouncilSession:
+    try:
+        return sessions_visible_to(user).select_related("period__unit", "period__organisation").get(pk=pk)
+    except (CouncilSession.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def seat_of(user, session: CouncilSession) -> SessionMember | None:
+    return SessionMember.objects.filter(session=session, user_id=user.pk).first()

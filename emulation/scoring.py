@@ -1,0 +1,665 @@
+"""Computing a period: officials' ratings, unit scores and rankings, and the eligibility verdicts.
+
+Everything is read through the selectors of tasks and inspections (set-based, a fixed number of
+queries whatever the size of the period) and written back in bulk. Every figure keeps what it was
+made of — counts, deductions with their task, disqualifying decisions, conditions with their
+evidence — so a council member can follow any verdict to the record behind it (DESIGN.md).
+
+Reasons are written in the organisation's language at compute time: they are part of the record
+the council votes on.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import RoleAssignment, Role, Unit, User
+from config.errors import ConflictError
+from emulation import rules
+from emulation.models import (
+    Award,
+    Cluster,
+    CriterionKind,
+    Initiative,
+    ManualScore,
+    Metric,
+    ObjectiveCause,
+    Period,
+    Rating,
+    RatingLevel,
+    RatingMode,
+    Title,
+    UnitCriterion,
+    UnitScore,
+    Verdict,
+)
+from inspections.rules import add_months
+from inspections.selectors import discipline_effects, findings_in_period, overdue_recommendations_in
+from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
+from tasks.status import DONE_LATE, OPEN_OVERDUE
+
+LEVEL_RANK = {RatingLevel.HTXS: 4, RatingLevel.HTT: 3, RatingLevel.HT: 2, RatingLevel.KHT: 1, "": 0}
+QUALITY_DEDUCTION = 0.25  # of the product's quality points, per failed review (Decree 335/2025)
+PROGRESS_DEDUCTION = 0.25  # of the product's progress points, per delay
+TASK_POINTS = 70
+SHIFTING_RESPONSIBILITY = "DUN_DAY"  # the catalogue's "avoiding or shifting assigned work"
+WITHHOLDING_BASIS = "Luật Thi đua, khen thưởng 06/2022; quy định không xét khen thưởng tập thể, cá nhân " \
+                    "không hoàn thành nhiệm vụ, né tránh, đùn đẩy trách nhiệm"
+SERVICE_BASIS = "Thông tư 01/2024/TT-BNV"
+
+
+def window(period: Period) -> tuple[datetime, datetime]:
+    """[first day 00:00, day after the last 00:00) in local time."""
+    start = timezone.make_aware(datetime.combine(period.starts_on, time.min))
+    end = timezone.make_aware(datetime.combine(period.ends_on + timedelta(days=1), time.min))
+    return start, end
+
+
+def dmy(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _points(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _evidence(label: str, url: str) -> dict:
+    return {"label": label, "url": url}
+
+
+def _task_evidence(task: dict) -> dict:
+    if task["official"] == OPEN_OVERDUE:
+        label = _("Task %(code)s “%(title)s” overdue %(days)d days, not done") % {
+            "code": task["code"], "title": task["title"][:80], "days": task["days_late"]}
+    elif task["official"] == DONE_LATE:
+        label = _("Task %(code)s “%(title)s” done %(days)d days late") % {
+            "code": task["code"], "title": task["title"][:80], "days": task["days_late"]}
+    else:
+        label = _("Task %(code)s “%(title)s” sent back %(n)d times") % {
+            "code": task["code"], "title": task["title"][:80], "n": task["failed_reviews"]}
+    return _evidence(label, reverse("tasks:detail", args=[task["id"]]))
+
+
+def _decision_evidence(decision: dict) -> dict:
+    return _evidence(_("Decision %(number)s, %(form)s, %(day)s") % {
+        "number": decision["number"] or decision["code"], "form": decision["form_label"].lower(),
+        "day": dmy(decision["decision_date"])}, reverse("inspections:decision", args=[decision["id"]]))
+
+
+def _finding_evidence(finding: dict) -> dict:
+    return _evidence(_("Finding %(code)s: %(violation)s, %(day)s") % {
+        "code": finding["code"], "violation": finding["violation_type__name"],
+        "day": dmy(timezone.localtime(finding["occurred_at"]))}, reverse("inspections:finding", args=[finding["id"]]))
+
+
+def _condition(code: str, passed: bool, reason: str, basis: str = "", evidence: list[dict] | None = None) -> dict:
+    return {"code": code, "passed": passed, "reason": reason, "basis": basis, "evidence": evidence or []}
+
+
+# -- inputs, read once per computation -----------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    period: Period
+    now: datetime
+    people: list[User]
+    results: dict[int, dict]
+    problems: dict[int, list[dict]]
+    exempt: set[int]
+    discipline: dict
+    findings: list[dict]
+    ratings: dict[int, Rating]
+    led_units: dict[int, list[str]] = field(default_factory=dict)
+    initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
+
+
+def _read_inputs(period: Period, now: datetime) -> Inputs:
+    start, end = window(period)
+    path = period.unit.path
+    people = list(User.objects.filter(is_active=True, unit__path__startswith=path, unit__active=True)
+                  .exclude(staff_group="").select_related("unit").order_by("unit__path", "full_name", "id"))
+    problems: dict[int, list[dict]] = defaultdict(list)
+    for task in problem_tasks(start, end, path, now):
+        problems[task["lead_id"]].append(task)
+    led_units: dict[int, list[str]] = defaultdict(list)
+    for user_id, unit_path in RoleAssignment.objects.current(timezone.localdate(now)).filter(
+            role__in=(Role.HEAD, Role.DEPUTY), unit__path__startswith=path).values_list("user_id", "unit__path"):
+        led_units[user_id].append(unit_path)
+    initiatives: dict[int, list[Initiative]] = defaultdict(list)
+    for initiative in Initiative.objects.filter(period=period).order_by("id"):
+        initiatives[initiative.person_id].append(initiative)
+    return Inputs(
+        period=period, now=now, people=people,
+        results=results_by_lead(start, end, path, now), problems=problems,
+        exempt=set(ObjectiveCause.objects.filter(period=period).values_list("task_id", flat=True)),
+        discipline=discipline_effects([p.pk for p in people], period.year),
+        findings=findings_in_period(start, end, path),
+        ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
+        led_units=dict(led_units), initiatives=dict(initiatives),
+    )
+
+
+# -- ratings of officials -------------------------------------------------------------------------------
+
+
+def _task_part(counts: dict, problems: list[dict], exempt: set[int]) -> dict:
+    """Decree 335/2025: quantity, quality and progress as shares of the tasks assigned, with the
+    −25% deductions per failed review and per delay, none where an objective cause is confirmed."""
+    assigned = counts["assigned"]
+    deductions = []
+    quality_points = float(counts["to_standard"])
+    progress_points = float(counts["on_time"] + counts["late"])
+    for task in problems:
+        is_exempt = task["id"] in exempt
+        if task["official"] == DONE_LATE:
+            deductions.append({"task": task["id"], "code": task["code"], "title": task["title"][:120],
+                               "kind": "delay", "days_late": task["days_late"], "exempt": is_exempt,
+                               "points": 0 if is_exempt else -PROGRESS_DEDUCTION})
+            if not is_exempt:
+                progress_points -= PROGRESS_DEDUCTION
+        if task["failed_reviews"] and task["official"] != OPEN_OVERDUE:
+            cut = min(QUALITY_DEDUCTION * task["failed_reviews"], 1.0)
+            deductions.append({"task": task["id"], "code": task["code"], "title": task["title"][:120],
+                               "kind": "rework", "failed_reviews": task["failed_reviews"], "exempt": is_exempt,
+                               "points": 0 if is_exempt else -cut})
+            if not is_exempt:
+                quality_points -= cut
+    quantity = counts["completed"] / assigned
+    quality = max(quality_points, 0) / assigned
+    progress = max(progress_points, 0) / assigned
+    return {"quantity": round(100 * quantity, 2), "quality": round(100 * quality, 2),
+            "progress": round(100 * progress, 2), "deductions": deductions,
+            "points": round((quantity + quality + progress) / 3 * TASK_POINTS, 2)}
+
+
+def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tuple[str, str]:
+    """Decree 90/2020 for a non-leader: HTXS = every task on time and to quality with ≥ 50%
+    exceeding; HTT = every task on time and to quality; HT = all done, ≤ 20% below quality or late."""
+    n = counts["assigned"]
+    excused_late = sum(1 for t in problems if t["official"] == DONE_LATE and t["id"] in exempt)
+    on_time = counts["on_time"] + excused_late
+    if counts["completed"] == n and counts["to_standard"] == n and on_time == n:
+        if counts["excellent"] * 2 >= n:
+            return RatingLevel.HTXS, _("All %(n)d tasks on time and to quality, %(x)d exceeding it.") % {
+                "n": n, "x": counts["excellent"]}
+        return RatingLevel.HTT, _("All %(n)d tasks on time and to quality.") % {"n": n}
+    short = (n - counts["to_standard"]) + (n - on_time)
+    if counts["completed"] == n and short * 5 <= n:
+        return RatingLevel.HT, _("All tasks done; %(short)d of %(n)d below quality or late.") % {"short": short, "n": n}
+    return RatingLevel.KHT, _("%(done)d of %(n)d tasks done; %(short)d below quality or late.") % {
+        "done": counts["completed"], "n": n, "short": short}
+
+
+EMPTY_COUNTS = {"assigned": 0, "completed": 0, "to_standard": 0, "excellent": 0, "on_time": 0, "late": 0,
+                "open_overdue": 0}
+
+
+def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) -> None:
+    """Fill one rating's computed fields from the inputs (no query)."""
+    period = data.period
+    counts = data.results.get(person.pk, EMPTY_COUNTS)
+    problems = data.problems.get(person.pk, [])
+    rating.unit = person.unit
+    rating.staff_group = person.staff_group
+    rating.computed_at = data.now
+    rating.pending_reason = ""
+    rating.disqualified = False
+    rating.task_points = rating.score = None
+    rating.computed_level = ""
+    breakdown = {"counts": counts, "problems": [_task_evidence(t) | {"exempt": t["id"] in data.exempt}
+                                                  for t in problems], "disqualifiers": []}
+    rating.breakdown = breakdown
+    try:
+        rule_set = rules.rating_rule_set(person.staff_group, period.year)
+    except ValidationError as error:
+        rating.rule_set, rating.mode = None, ""
+        rating.pending_reason = error.messages[0]
+        return
+    rating.rule_set, rating.mode = rule_set, rule_set.mode
+    breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis,
+                         "bands": [rule_set.htxs_min_points, rule_set.htt_min_points, rule_set.ht_min_points]}
+    six_months_before_end = add_months(period.ends_on, -6)
+    if person.service_start_date and person.service_start_date > six_months_before_end:
+        rating.pending_reason = _("Fewer than 6 months worked in the period (since %(day)s): not rated.") % {
+            "day": dmy(person.service_start_date)}
+        return
+    effects = data.discipline.get(person.pk)
+    if rule_set.mode == RatingMode.POINTS:
+        if counts["assigned"]:
+            part = _task_part(counts, problems, data.exempt)
+            own = part["points"]
+        else:
+            part, own = None, None
+        breakdown["tasks"] = part
+        if unit_result is not None:
+            breakdown["unit_result"] = unit_result
+            carried = unit_result["percent"] / 100 * TASK_POINTS
+            own = carried if own is None else (own + carried) / 2
+        if own is None:
+            rating.pending_reason = _("No task fell due in the period: the task results cannot be measured.")
+        else:
+            rating.task_points = _points(own)
+            if rating.general_points is None:
+                rating.pending_reason = _("Waiting for the head of unit's general-criteria points.")
+            else:
+                rating.score = _points(float(rating.general_points) + own)
+                rating.computed_level = rules.band(float(rating.score), rule_set)
+    else:
+        if not counts["assigned"]:
+            rating.pending_reason = _("No task fell due in the period: the task results cannot be measured.")
+        elif rating.general_met is None:
+            rating.pending_reason = _("Waiting for the head of unit's assessment of the general criteria.")
+        else:
+            level, reason = _criteria_level(counts, problems, data.exempt)
+            if not rating.general_met:
+                level, reason = RatingLevel.KHT, _("The general criteria are not met.")
+            if unit_result is not None and unit_result["percent"] < 100 and LEVEL_RANK[level] > LEVEL_RANK["ht"]:
+                level, reason = RatingLevel.HT, _("A subordinate did not complete their duties.")
+            breakdown["criteria"] = reason
+            rating.computed_level = level
+            rating.task_points = _points(100 * counts["on_time"] / counts["assigned"])
+    if effects and effects.forces_kht:
+        # Any discipline counted in the year means KHT, whatever the score — and it is counted in
+        # that one year only (inspections decides the year), so never twice.
+        rating.disqualified = True
+        rating.computed_level = RatingLevel.KHT
+        rating.pending_reason = ""
+        breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"]} for d in effects.decisions]
+    if rating.level and LEVEL_RANK[rating.level] > LEVEL_RANK[rating.computed_level]:
+        # A decided level may lower the computed one (quota), never raise it: a new computation
+        # that lowers the computed level takes the decision back.
+        rating.level, rating.level_note = "", ""
+
+
+def _unit_result(leader_id: int, leader_paths: list[str], by_path: dict[str, list[Rating]],
+                 sorted_paths: list[str]) -> dict:
+    """Leaders carry their unit's result: 100% if every subordinate is at least HT, 50% if any is KHT."""
+    rated = failing = 0
+    for prefix in leader_paths:
+        for index in range(bisect_left(sorted_paths, prefix), len(sorted_paths)):
+            path = sorted_paths[index]
+            if not path.startswith(prefix):
+                break
+            for rating in by_path[path]:
+                if rating.person_id != leader_id and rating.final_level:
+                    rated += 1
+                    failing += rating.final_level == RatingLevel.KHT
+    return {"percent": 50 if failing else 100, "subordinates": rated, "kht": failing}
+
+
+def _rank(items: list, key: Callable) -> None:
+    """Competition ranking (1, 2, 2, 4): equal scores share a rank and are marked tied."""
+    scored = [item for item in items if key(item) is not None]
+    scored.sort(key=key, reverse=True)
+    counts = defaultdict(int)
+    for item in scored:
+        counts[key(item)] += 1
+    previous, rank = None, 0
+    for position, item in enumerate(scored, start=1):
+        if key(item) != previous:
+            rank, previous = position, key(item)
+        item._rank, item._tied = rank, counts[key(item)] > 1
+    for item in items:
+        if key(item) is None:
+            item._rank, item._tied = None, False
+
+
+def compute_ratings(data: Inputs, progress: Callable[[int], None] | None = None) -> list[Rating]:
+    period = data.period
+    ratings = []
+    for person in data.people:
+        rating = data.ratings.get(person.pk) or Rating(period=period, person=person, unit=person.unit)
+        rating.person, rating.unit = person, person.unit
+        ratings.append(rating)
+    by_person = {r.person_id: r for r in ratings}
+    leaders = [p for p in data.people if p.pk in data.led_units]
+    others = [p for p in data.people if p.pk not in data.led_units]
+    for done, person in enumerate(others, start=1):
+        _rate(person, by_person[person.pk], data, None)
+        if progress and done % 500 == 0:
+            progress(done)
+    by_path = defaultdict(list)
+    for rating in ratings:
+        by_path[rating.unit.path].append(rating)
+    sorted_paths = sorted(by_path)
+    # Deeper leaders first: a director's result depends on the division heads' levels.
+    leaders.sort(key=lambda p: -max(len(path) for path in data.led_units[p.pk]))
+    for person in leaders:
+        unit_result = _unit_result(person.pk, data.led_units[person.pk], by_path, sorted_paths)
+        _rate(person, by_person[person.pk], data, unit_result)
+    by_unit = defaultdict(list)
+    for rating in ratings:
+        by_unit[rating.unit_id].append(rating)
+    for unit_ratings in by_unit.values():
+        _rank(unit_ratings, key=lambda r: r.score)
+        for rating in unit_ratings:
+            rating.rank_in_unit, rating.rank_tied = rating._rank, rating._tied
+    return ratings
+
+
+# -- units -------------------------------------------------------------------------------------------------
+
+
+def _roll_up(units: dict[str, Unit], rows: dict[int, dict] | list, *, unit_key=None, id_to_path=None):
+    """Add each row to its unit and every unit above it inside the scope."""
+    totals: dict[int, list] = defaultdict(list)
+    for row in rows:
+        path = id_to_path.get(row[unit_key]) if id_to_path else None
+        if path is None:
+            continue
+        for end in range(4, len(path) + 1, 4):
+            unit = units.get(path[:end])
+            if unit is not None:
+                totals[unit.pk].append(row)
+    return totals
+
+
+def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
+    period = data.period
+    start, end = window(period)
+    root = period.unit
+    units = {u.path: u for u in Unit.objects.filter(path__startswith=root.path, active=True, depth__gt=root.depth)}
+    if not units:
+        return []
+    id_to_path = {u.pk: u.path for u in Unit.objects.filter(path__startswith=root.path)}
+    criteria = list(UnitCriterion.objects.filter(period=period))
+    manual = {(m.unit_id, m.criterion_id): m for m in ManualScore.objects.filter(period=period)}
+    task_rows = [{"unit": unit_id, **row} for unit_id, row in results_by_unit(start, end, root.path, data.now).items()]
+    tasks = _roll_up(units, task_rows, unit_key="unit", id_to_path=id_to_path)
+    findings = _roll_up(units, data.findings, unit_key="subject_unit_id", id_to_path=id_to_path)
+    recommendations = _roll_up(units, overdue_recommendations_in(root.path, min(period.ends_on,
+                               timezone.localdate(data.now))), unit_key="target_unit_id", id_to_path=id_to_path)
+    disciplined = [{"unit": r.unit_id, "person": r.person_id} for r in ratings if r.disqualified]
+    discipline = _roll_up(units, disciplined, unit_key="unit", id_to_path=id_to_path)
+    clusters = {}
+    for cluster in Cluster.objects.filter(period=period).prefetch_related("units"):
+        for unit in cluster.units.all():
+            clusters[unit.pk] = cluster
+    existing = {s.unit_id: s for s in UnitScore.objects.filter(period=period)}
+    scores = []
+    for unit in units.values():
+        lines, total, max_total = [], 0.0, 0.0
+        for criterion in criteria:
+            weight, top = float(criterion.weight), float(criterion.max_points)
+            line = {"code": criterion.code, "name": criterion.name, "max": top, "weight": weight,
+                    "kind": criterion.kind, "evidence": []}
+            if criterion.kind == CriterionKind.MANUAL:
+                entry = manual.get((unit.pk, criterion.pk))
+                points = float(entry.points) if entry else 0.0
+                line["note"] = entry.evidence if entry else _("Not entered.")
+            elif criterion.metric == Metric.ON_TIME_RATE:
+                assigned = sum(r["assigned"] for r in tasks.get(unit.pk, []))
+                on_time = sum(r["on_time"] for r in tasks.get(unit.pk, []))
+                points = top * on_time / assigned if assigned else top
+                line["note"] = _("%(on_time)d of %(assigned)d tasks on time.") % {"on_time": on_time,
+                                                                                  "assigned": assigned}
+            else:
+                count, evidence = _metric_items(criterion.metric, unit, tasks, findings, recommendations, discipline)
+                points = max(top - float(criterion.deduct_per_item) * count, 0.0)
+                line["note"] = _("%(count)d × −%(each)s points.") % {"count": count, "each": criterion.deduct_per_item}
+                line["evidence"] = evidence[:20]
+            line["points"] = round(points, 2)
+            lines.append(line)
+            total += points * weight
+            max_total += top * weight
+        score = existing.get(unit.pk) or UnitScore(period=period, unit=unit)
+        score.unit = unit
+        score.total, score.max_total = _points(total), _points(max_total)
+        score.cluster = clusters.get(unit.pk)
+        percent = 100 * total / max_total if max_total else 0
+        score.level = (RatingLevel.HTXS if percent >= period.unit_htxs_percent else RatingLevel.HTT
+                       if percent >= period.unit_htt_percent else RatingLevel.HT if percent >= period.unit_ht_percent
+                       else RatingLevel.KHT) if criteria else ""
+        score.breakdown = {"lines": lines, "percent": round(percent, 2)}
+        score.computed_at = data.now
+        scores.append(score)
+    # Ranked within a cluster or block; units in none are ranked among their sibling units.
+    groups = defaultdict(list)
+    for score in scores:
+        groups[("c", score.cluster.pk) if score.cluster else ("p", score.unit.path[:-4])].append(score)
+    for group in groups.values():
+        _rank(group, key=lambda s: s.total if criteria else None)
+        for score in group:
+            score.rank, score.rank_tied = score._rank, score._tied
+    return scores
+
+
+def _metric_items(metric, unit, tasks, findings, recommendations, discipline) -> tuple[int, list[dict]]:
+    if metric == Metric.OVERDUE_TASKS:
+        return sum(r["open_overdue"] for r in tasks.get(unit.pk, [])), []
+    if metric == Metric.VIOLATIONS:
+        rows = findings.get(unit.pk, [])
+        return len(rows), [_finding_evidence(f) for f in rows]
+    if metric == Metric.OVERDUE_RECOMMENDATIONS:
+        rows = recommendations.get(unit.pk, [])
+        return len(rows), [_evidence(_("Recommendation %(n)s of %(code)s, due %(day)s") % {
+            "n": r["number"], "code": r["inspection__code"], "day": dmy(r["deadline"])},
+            reverse("inspections:detail", args=[r["inspection_id"]])) for r in rows]
+    rows = discipline.get(unit.pk, [])
+    return len(rows), []
+
+
+# -- eligibility -------------------------------------------------------------------------------------------
+
+
+def _withholding(person: User, data: Inputs) -> list[dict]:
+    """“Do not consider commendation for officials who fail assigned tasks or shift responsibility.”"""
+    overdue = [t for t in data.problems.get(person.pk, []) if t["official"] == OPEN_OVERDUE]
+    shifting = [f for f in data.findings if f["subject_person_id"] == person.pk
+                and f["violation_type__code"] == SHIFTING_RESPONSIBILITY]
+    conditions = [
+        _condition("assigned_work", not overdue,
+                   _("No assigned task left undone past its deadline.") if not overdue else
+                   _("%(n)d assigned task(s) not done and overdue.") % {"n": len(overdue)},
+                   WITHHOLDING_BASIS, [_task_evidence(t) for t in overdue]),
+        _condition("responsibility", not shifting,
+                   _("No finding of avoiding or shifting assigned work.") if not shifting else
+                   _("Found avoiding or shifting assigned work."), WITHHOLDING_BASIS,
+                   [_finding_evidence(f) for f in shifting]),
+    ]
+    return conditions
+
+
+def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
+    level = rating.final_level
+    url = reverse("emulation:person", args=[rating.period_id, rating.person_id])
+    if not level:
+        return _condition(code, False, _("Not rated: %(why)s") % {"why": rating.pending_reason},
+                          rating.breakdown.get("rule", {}).get("basis", ""), [_evidence(_("Rating"), url)])
+    passed = LEVEL_RANK[level] >= LEVEL_RANK[least]
+    return _condition(code, passed, _("Rated %(level)s (at least %(least)s needed).") % {
+        "level": level.upper(), "least": least.upper()}, rating.breakdown.get("rule", {}).get("basis", ""),
+        [_evidence(_("Rating %(level)s, %(score)s points") % {"level": level.upper(), "score": rating.score or "—"},
+                   url)])
+
+
+def _person_verdicts(rating: Rating, data: Inputs, previous: dict) -> dict[str, list[dict]]:
+    person, period = rating.person, data.period
+    effects = data.discipline.get(person.pk)
+    six_months_before_end = add_months(period.ends_on, -6)
+    served = person.service_start_date is None or person.service_start_date <= six_months_before_end
+    service = _condition("service", served, _("At least 6 months worked in the period.") if served else
+                         _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)},
+                         SERVICE_BASIS)
+    disciplined = bool(effects and effects.excludes_individual_titles)
+    discipline = _condition(
+        "discipline", not disciplined,
+        _("Not disciplined in %(year)d.") % {"year": period.year} if not disciplined else
+        _("Disciplined in %(year)d: no title at reprimand or heavier.") % {"year": period.year},
+        "Luật Thi đua, khen thưởng 06/2022; Thông tư 01/2024/TT-BNV",
+        [_decision_evidence(d) for d in effects.decisions] if effects else [])
+    withholding = _withholding(person, data)
+    ldtt = [_rating_condition(rating, RatingLevel.HTT), service, discipline, *withholding]
+    ldtt_ok = all(c["passed"] for c in ldtt)
+    initiatives = data.initiatives.get(person.pk, [])
+    initiative = _condition("initiative", bool(initiatives), _("Recognised initiative: %(titles)s.") % {
+        "titles": "; ".join(f"{i.title} ({i.recognition})" for i in initiatives)} if initiatives else
+        _("No recognised initiative or applied research in the period."), "Nghị định 98/2023/NĐ-CP")
+    base = _condition("ldtt", ldtt_ok, _("Meets every condition of LĐTT.") if ldtt_ok else
+                      _("Does not meet the conditions of LĐTT."), "Luật Thi đua, khen thưởng 06/2022")
+    cstdcs = [base, initiative]
+    earlier = previous.get(("cstdcs", person.pk), 0)
+    cstd_tinh = [base, initiative, _condition(
+        "consecutive", earlier >= 2, _("CSTĐCS in %(n)d of the 2 previous years (3 consecutive needed).") % {
+            "n": earlier}, "Luật Thi đua, khen thưởng 06/2022, Điều 23")]
+    last_year = previous.get(("level", person.pk), "")
+    bang_khen = [_rating_condition(rating, RatingLevel.HTXS), discipline, *withholding, _condition(
+        "previous_year", last_year == RatingLevel.HTXS,
+        _("Rated HTXS the previous year too.") if last_year == RatingLevel.HTXS else
+        _("Not rated HTXS the previous year (2 consecutive years needed)."), "Nghị định 98/2023/NĐ-CP")]
+    giay_khen = [_rating_condition(rating, RatingLevel.HTT), discipline, *withholding]
+    return {Title.LDTT: ldtt, Title.CSTDCS: cstdcs, Title.CSTD_TINH: cstd_tinh, Title.BANG_KHEN: bang_khen,
+            Title.GIAY_KHEN: giay_khen}
+
+
+def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, data: Inputs) -> dict:
+    n = len(members)
+    ldtt = sum(1 for r in members if person_ok.get((Title.LDTT, r.person_id)))
+    cstdcs = sum(1 for r in members if person_ok.get((Title.CSTDCS, r.person_id)))
+    at_least_ht = sum(1 for r in members if LEVEL_RANK[r.final_level] >= LEVEL_RANK[RatingLevel.HT])
+    heavy = [d for r in members if (e := data.discipline.get(r.person_id)) and e.excludes_collective_titles
+             for d in e.decisions]
+    url = reverse("emulation:unit", args=[score.period_id, score.unit_id])
+    level = score.level
+
+    def unit_level(least):
+        passed = bool(level) and LEVEL_RANK[level] >= LEVEL_RANK[least]
+        return _condition("unit_level", passed, _("Unit rated %(level)s on %(total)s of %(max)s points "
+                                                  "(at least %(least)s needed).") % {
+            "level": (level or "—").upper(), "total": score.total, "max": score.max_total, "least": least.upper()},
+            "Luật Thi đua, khen thưởng 06/2022", [_evidence(_("Unit score"), url)])
+
+    share = (lambda k: round(100 * k / n, 1)) if n else (lambda k: 0)
+    basis = "Luật Thi đua, khen thưởng 06/2022, Điều 26, 27"
+    tt_ldtt = [
+        unit_level(RatingLevel.HTT),
+        _condition("members_ldtt", n > 0 and ldtt * 2 > n, _("%(k)d of %(n)d members (%(p)s%%) meet LĐTT; more "
+                   "than 50%% needed.") % {"k": ldtt, "n": n, "p": share(ldtt)}, basis),
+        _condition("no_warning", not heavy, _("No member disciplined at warning or heavier.") if not heavy else
+                   _("%(n)d decision(s) at warning or heavier.") % {"n": len(heavy)}, basis,
+                   [_decision_evidence(d) for d in heavy]),
+    ]
+    tt_ldxs = [
+        unit_level(RatingLevel.HTXS),
+        _condition("members_ht", n > 0 and at_least_ht == n, _("%(k)d of %(n)d members rated HT or better; all "
+                   "needed.") % {"k": at_least_ht, "n": n}, basis),
+        _condition("members_ldtt", n > 0 and ldtt * 10 >= 7 * n, _("%(k)d of %(n)d members (%(p)s%%) meet LĐTT; "
+                   "at least 70%% needed.") % {"k": ldtt, "n": n, "p": share(ldtt)}, basis),
+        _condition("members_cstdcs", cstdcs >= 1, _("%(k)d member(s) meet CSTĐCS; at least 1 needed.") % {
+            "k": cstdcs}, basis),
+    ]
+    return {Title.TAP_THE_LDTT: tt_ldtt, Title.TAP_THE_LDXS: tt_ldxs}
+
+
+def _previous_results(period: Period, person_ids: list[int]) -> dict:
+    """CSTĐCS awarded in the two previous years and last year's rating, for the titles that need
+    consecutive years."""
+    previous = defaultdict(int)
+    for person_id in Award.objects.filter(title=Title.CSTDCS, person_id__in=person_ids, revoked_at__isnull=True,
+                                          period__year__in=(period.year - 1, period.year - 2)) \
+            .values_list("person_id", flat=True):
+        previous[("cstdcs", person_id)] += 1
+    for rating in Rating.objects.filter(person_id__in=person_ids, period__year=period.year - 1,
+                                        period__quarter__isnull=True).only("person_id", "level", "computed_level"):
+        previous[("level", rating.person_id)] = rating.final_level
+    return previous
+
+
+def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore]) -> list[Verdict]:
+    period = data.period
+    previous = _previous_results(period, [r.person_id for r in ratings])
+    verdicts, person_ok = [], {}
+    for rating in ratings:
+        for title, conditions in _person_verdicts(rating, data, previous).items():
+            eligible = all(c["passed"] for c in conditions)
+            person_ok[(title, rating.person_id)] = eligible
+            verdicts.append(Verdict(period=period, title=title, person=rating.person, unit=rating.unit,
+                                    eligible=eligible, conditions=conditions, computed_at=data.now))
+        rating.withheld = not person_ok[(Title.LDTT, rating.person_id)]
+    members = defaultdict(list)
+    for rating in ratings:
+        for end in range(4, len(rating.unit.path) + 1, 4):
+            members[rating.unit.path[:end]].append(rating)
+    for score in scores:
+        for title, conditions in _unit_verdicts(score, members.get(score.unit.path, []), person_ok, data).items():
+            verdicts.append(Verdict(period=period, title=title, person=None, unit=score.unit,
+                                    eligible=all(c["passed"] for c in conditions), conditions=conditions,
+                                    computed_at=data.now))
+    return verdicts
+
+
+# -- the whole period -----------------------------------------------------------------------------------
+
+
+RATING_FIELDS = ["unit", "staff_group", "rule_set", "mode", "task_points", "score", "computed_level", "level",
+                 "level_note", "pending_reason", "disqualified", "withheld", "rank_in_unit", "rank_tied",
+                 "breakdown", "computed_at"]
+SCORE_FIELDS = ["cluster", "total", "max_total", "level", "rank", "rank_tied", "breakdown", "computed_at"]
+
+
+def compute_period(period: Period, *, now: datetime | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Recompute a period that is not frozen. Returns how many ratings, unit scores and verdicts.
+
+    The reading and computing run outside any transaction (so progress can be seen); the writing
+    runs under the period's lock and only if no manual input changed meanwhile — otherwise the
+    computation starts again from the newer inputs."""
+    now = now or timezone.now()
+    for _attempt in range(3):
+        period = Period.objects.select_related("unit").get(pk=period.pk)
+        if period.is_frozen:
+            raise ValidationError(_("The period is frozen from the vote on: its results no longer change."))
+        with override(settings.LANGUAGE_CODE):
+            data = _read_inputs(period, now)
+            total = len(data.people)
+            ratings = compute_ratings(data, progress=(lambda done: progress(done, total)) if progress else None)
+            scores = compute_unit_scores(data, ratings)
+            verdicts = compute_verdicts(data, ratings, scores)
+        with transaction.atomic():
+            locked = Period.objects.select_for_update().get(pk=period.pk)
+            if locked.is_frozen:
+                raise ValidationError(_("The period is frozen from the vote on: its results no longer change."))
+            if locked.revision != period.revision:
+                continue
+            Rating.objects.bulk_create([r for r in ratings if r.pk is None], batch_size=1000)
+            Rating.objects.bulk_update(ratings, RATING_FIELDS, batch_size=1000)
+            UnitScore.objects.bulk_create([s for s in scores if s.pk is None], batch_size=1000)
+            UnitScore.objects.bulk_update(scores, SCORE_FIELDS, batch_size=1000)
+            # Officials who left the scope keep no stale rating in an open period.
+            Rating.objects.filter(period=period).exclude(person_id__in=[p.pk for p in data.people]) \
+                .filter(level="", general_points__isnull=True, general_met__isnull=True).delete()
+            Verdict.objects.filter(period=period).delete()
+            Verdict.objects.bulk_create(verdicts, batch_size=2000)
+            Period.objects.filter(pk=period.pk).update(computed_at=now)
+        if progress:
+            progress(total, total)
+        return {"ratings": len(ratings), "unit_scores": len(scores), "verdicts": len(verdicts)}
+    raise ConflictError(_("The inputs kept changing during the computation: try again."), code="inputs_changing")
+
+
+def rating_overview(period: Period) -> dict:
+    """Counts by level, for the distribution chart."""
+    counts = {level: 0 for level in RatingLevel.values}
+    pending = 0
+    for computed, decided in Rating.objects.filter(period=period).values_list("computed_level", "level"):
+        level = decided or computed
+        if level:
+            counts[level] += 1
+        else:
+            pending += 1
+    return {"counts": counts, "pending": pending}
+

@@ -1,0 +1,105 @@
+"""Reads of emulation results, always through the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+
+from accounts.text import fold
+from emulation.access import ratings_visible_to, unit_scores_visible_to
+from emulation.models import (
+    Award,
+    Nomination,
+    NominationStatus,
+    Period,
+    Rating,
+    RatingLevel,
+    RecomputeRun,
+    Title,
+    UnitScore,
+    Verdict,
+)
+
+SORTS = {
+    "score": [F("score").desc(nulls_last=True), "person__full_name"],
+    "name": ["person__full_name", "id"],
+    "unit": ["unit__path", "rank_in_unit", "person__full_name"],
+    "level": [F("final").asc(nulls_last=True), F("score").desc(nulls_last=True)],
+}
+LEVEL_ORDER = {RatingLevel.HTXS: 1, RatingLevel.HTT: 2, RatingLevel.HT: 3, RatingLevel.KHT: 4}
+
+
+def ranking(user, period: Period, *, q: str = "", unit=None, level: str = "", staff_group: str = "",
+            withheld: bool = False, sort: str = "score") -> QuerySet[Rating]:
+    """The council's ranking table: the period's ratings the user may read, filtered and sorted."""
+    ratings = ratings_visible_to(user).filter(period=period).select_related("person", "unit")
+    if q:
+        ratings = ratings.filter(person__search_text__contains=fold(q))
+    if unit is not None:
+        ratings = ratings.filter(unit__path__startswith=unit.path)
+    if level == "pending":
+        ratings = ratings.filter(computed_level="", level="")
+    elif level in RatingLevel.values:
+        ratings = ratings.filter(Q(level=level) | Q(level="", computed_level=level))
+    if staff_group:
+        ratings = ratings.filter(staff_group=staff_group)
+    if withheld:
+        ratings = ratings.filter(withheld=True)
+    if sort == "level":
+        final = Case(*[When(Q(level=lv) | Q(level="", computed_level=lv), then=Value(n))
+                       for lv, n in LEVEL_ORDER.items()], default=Value(None), output_field=IntegerField())
+        ratings = ratings.annotate(final=final)
+    return ratings.order_by(*SORTS.get(sort, SORTS["score"]))
+
+
+def distribution(user, period: Period) -> list[dict]:
+    """How many at each level (decided, else computed) among the ratings the user may read."""
+    rows = ratings_visible_to(user).filter(period=period).values("level", "computed_level").annotate(n=Count("id"))
+    counts = {level: 0 for level in [*RatingLevel.values, ""]}
+    for row in rows:
+        counts[row["level"] or row["computed_level"]] += row["n"]
+    labels = dict(RatingLevel.choices)
+    return [{"level": level, "label": labels.get(level, ""), "n": counts[level]} for level in [*RatingLevel.values, ""]]
+
+
+def unit_ranking(user, period: Period) -> QuerySet[UnitScore]:
+    return unit_scores_visible_to(user).filter(period=period).select_related("unit", "cluster") \
+        .order_by(F("cluster__name").asc(nulls_last=True), "unit__path", "rank")
+
+
+def verdicts_for_person(period: Period, person_id: int) -> list[Verdict]:
+    return list(Verdict.objects.filter(period=period, person_id=person_id).order_by("title"))
+
+
+def verdicts_for_unit(period: Period, unit_id: int) -> list[Verdict]:
+    return list(Verdict.objects.filter(period=period, unit_id=unit_id, person__isnull=True).order_by("title"))
+
+
+def nominations(period: Period) -> QuerySet[Nomination]:
+    return period.nominations.select_related("person", "unit", "nominated_by").exclude(
+        status=NominationStatus.WITHDRAWN)
+
+
+def decision_list(period: Period) -> QuerySet[Award]:
+    """Awards of the period in the order of the decision list: title, then unit, then name."""
+    return Award.objects.filter(period=period).select_related("person", "unit", "session") \
+        .annotate(flag_count=Count("flags")).order_by("title", "unit__path", "person__full_name", "id")
+
+
+def latest_run(period: Period) -> RecomputeRun | None:
+    return period.recompute_runs.first()
+
+
+def withheld_reasons(period: Period, person_ids: list[int]) -> dict[int, list[dict]]:
+    """The failed conditions of LĐTT — why each official is withheld from commendation."""
+    verdicts = Verdict.objects.filter(period=period, title=Title.LDTT, person_id__in=person_ids)
+    return {v.person_id: [c for c in v.conditions if not c["passed"]] for v in verdicts}
+
+
+def verdicts_for_nominations(period: Period, nominations: list[Nomination]) -> dict[int, Verdict]:
+    """Each nomination's eligibility verdict (one query)."""
+    titles = {n.title for n in nominations}
+    verdicts = Verdict.objects.filter(period=period, title__in=titles).filter(
+        Q(person_id__in=[n.person_id for n in nominations if n.person_id])
+        | Q(person__isnull=True, unit_id__in=[n.unit_id for n in nominations if not n.person_id]))
+    by_key = {(v.title, v.person_id, None if v.person_id else v.unit_id): v for v in verdicts}
+    return {n.pk: by_key.get((n.title, n.person_id, None if n.person_id else n.unit_id)) for n in nominations}

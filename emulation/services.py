@@ -1,0 +1,556 @@
+"""Emulation actions. Each one checks who may act, locks what it changes, refuses what does not
+fit the period's state with a clear error, and keeps a history row (simple-history or a
+PeriodEvent). Manual inputs bump the period's revision and queue a recompute."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Unit, User
+from config.errors import ConflictError, require, required_text
+from emulation import access, rules, scoring
+from emulation.catalogue import DEFAULT_UNIT_CRITERIA
+from emulation.models import (
+    COMPUTABLE_STATUSES,
+    PERIOD_ORDER,
+    Award,
+    BallotReceipt,
+    Choice,
+    CouncilSession,
+    CriterionKind,
+    Initiative,
+    ManualScore,
+    Nomination,
+    NominationStatus,
+    ObjectiveCause,
+    Period,
+    PeriodEvent,
+    PeriodStatus,
+    Rating,
+    RatingLevel,
+    RatingMode,
+    RecomputeRun,
+    RecomputeStatus,
+    SessionMember,
+    SessionResult,
+    SessionStatus,
+    Title,
+    TitleRule,
+    UnitCriterion,
+    Verdict,
+    Vote,
+)
+from tasks.access import is_assigning_authority
+from tasks.models import Task
+
+# Titles voted on under the body's own regulation when the session sets a threshold.
+BASE_LEVEL_TITLES = (Title.LDTT, Title.CSTDCS, Title.GIAY_KHEN, Title.TAP_THE_LDTT, Title.TAP_THE_LDXS)
+
+
+def _locked_period(period: Period) -> Period:
+    return Period.objects.select_for_update().select_related("unit").get(pk=period.pk)
+
+
+def _event(period: Period, action: str, actor, note: str = "", data: dict | None = None) -> None:
+    PeriodEvent.objects.create(period=period, action=action, actor=actor, note=note, data=data or {})
+
+
+def _require_computable(period: Period) -> None:
+    if period.status not in COMPUTABLE_STATUSES:
+        raise ConflictError(_("The period is frozen from the vote on: its inputs no longer change."),
+                            code="period_frozen")
+
+
+def _input_changed(period: Period, actor) -> None:
+    """A manual input changed: older computations must not write over it, and a new one is due."""
+    Period.objects.filter(pk=period.pk).update(revision=F("revision") + 1)
+    transaction.on_commit(lambda: recompute_request(actor=actor, period=period, check=False))
+
+
+# -- periods ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_open(*, actor, unit: Unit, year: int, quarter: int | None = None, name: str = "") -> Period:
+    require(access.can_open_period(actor, unit))
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise ValidationError({"quarter": _("A quarter is 1 to 4.")})
+    if quarter:
+        starts_on = date(year, 3 * quarter - 2, 1)
+        ends_on = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+        default_name = _("Emulation quarter %(q)d/%(year)d — %(unit)s") % {"q": quarter, "year": year, "unit": unit.name}
+    else:
+        starts_on, ends_on = date(year, 1, 1), date(year, 12, 31)
+        default_name = _("Emulation year %(year)d — %(unit)s") % {"year": year, "unit": unit.name}
+    if Period.objects.filter(unit=unit, year=year, quarter=quarter).exists():
+        raise ValidationError({"year": _("This council already has a period for %(year)d.") % {"year": year}})
+    try:
+        with transaction.atomic():
+            period = Period.objects.create(organisation_id=unit.organisation_id, unit=unit, year=year, quarter=quarter,
+                                           name=name.strip() or default_name, starts_on=starts_on, ends_on=ends_on,
+                                           created_by=actor)
+    except IntegrityError:
+        raise ConflictError(_("This council already has a period for %(year)d.") % {"year": year},
+                            code="duplicate_period") from None
+    UnitCriterion.objects.bulk_create([
+        UnitCriterion(period=period, code=code, name=label, kind=kind, metric=metric, max_points=top,
+                      deduct_per_item=deduct, order=order)
+        for order, (code, label, kind, metric, top, deduct) in enumerate(DEFAULT_UNIT_CRITERIA)])
+    _event(period, "open", actor)
+    return period
+
+
+def quota_errors(period: Period) -> list[str]:
+    """HTXS ≤ 20% of those rated HTT, per unit and staff group (Decree 335/2025; 90/2020): one
+    message per group that is over, naming who is rated HTXS."""
+    groups = defaultdict(list)
+    for rating in Rating.objects.filter(period=period).select_related("person", "unit", "rule_set"):
+        if rating.rule_set_id:
+            groups[(rating.unit_id, rating.staff_group)].append(rating)
+    errors = []
+    for members in groups.values():
+        levels = {r.person.full_name: r.final_level for r in members}
+        try:
+            rules.check_htxs_quota(levels, members[0].rule_set)
+        except ValidationError as error:
+            errors.append(f"{members[0].unit.name} ({members[0].get_staff_group_display()}): {error.messages[0]}")
+    return errors
+
+
+@transaction.atomic
+def period_advance(*, actor, period: Period, to: str, note: str = "") -> Period:
+    """Move the period one step: open → scoring → review → voting → decided → published."""
+    period = _locked_period(period)
+    require(access.can_run(actor, period))
+    if to not in PERIOD_ORDER or PERIOD_ORDER.index(to) != PERIOD_ORDER.index(period.status) + 1:
+        raise ConflictError(_("The period is %(status)s: it cannot move to that step.") % {
+            "status": period.get_status_display().lower()}, code="wrong_state")
+    now = timezone.now()
+    changes = {"status": to}
+    if to == PeriodStatus.REVIEW and period.computed_at is None:
+        raise ConflictError(_("Compute the period before the review."), code="not_computed")
+    if to == PeriodStatus.VOTING:
+        errors = quota_errors(period)
+        if errors:
+            raise ValidationError({"status": errors})
+        changes["frozen_at"] = now
+    if to == PeriodStatus.DECIDED:
+        if not period.sessions.exists():
+            raise ConflictError(_("No council session has voted yet."), code="no_session")
+        if period.sessions.filter(status=SessionStatus.OPEN).exists():
+            raise ConflictError(_("A council session is still open."), code="session_open")
+    updated = Period.objects.filter(pk=period.pk, status=period.status).update(**changes)
+    if updated != 1:
+        raise ConflictError(_("Someone else moved the period first."), code="wrong_state")
+    _event(period, f"to_{to}", actor, note.strip(), {"from": period.status, "to": to})
+    period.refresh_from_db()
+    return period
+
+
+def recompute_request(*, actor, period: Period, check: bool = True) -> RecomputeRun:
+    """Queue a recompute (the scheduler runs it within a minute); asking again joins the queued one."""
+    if check:
+        require(access.can_run(actor, period))
+        _require_computable(period)
+    active = RecomputeRun.objects.filter(period=period, status__in=(RecomputeStatus.QUEUED, RecomputeStatus.RUNNING))
+    run = active.filter(status=RecomputeStatus.QUEUED).first()
+    if run:
+        return run
+    try:
+        with transaction.atomic():
+            return RecomputeRun.objects.create(period=period, requested_by=actor if actor and actor.pk else None)
+    except IntegrityError:
+        # One is running: it may have read the inputs before this change; the next nightly or a
+        # later request picks the change up. Show the running one.
+        return active.first()
+
+
+def recompute_run(run: RecomputeRun) -> RecomputeRun:
+    """Run a queued recompute, reporting progress on the run row as it goes."""
+    claimed = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeStatus.QUEUED).update(
+        status=RecomputeStatus.RUNNING, started_at=timezone.now())
+    if claimed != 1:
+        return run
+
+    def progress(done: int, total: int) -> None:
+        RecomputeRun.objects.filter(pk=run.pk).update(done=done, total=total)
+
+    try:
+        counts = scoring.compute_period(run.period, progress=progress)
+    except (ValidationError, ConflictError) as error:
+        RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeStatus.FAILED, finished_at=timezone.now(),
+                                                      message="; ".join(getattr(error, "messages", [str(error)])))
+    else:
+        RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeStatus.DONE, finished_at=timezone.now(),
+                                                      message=str(counts))
+        _event(run.period, "recompute", run.requested_by, data=counts)
+    run.refresh_from_db()
+    return run
+
+
+# -- ratings -----------------------------------------------------------------------------------------
+
+
+def _locked_rating(rating: Rating) -> tuple[Period, Rating]:
+    period = _locked_period(rating.period)
+    return period, Rating.objects.select_for_update().select_related("person__unit", "rule_set").get(pk=rating.pk)
+
+
+@transaction.atomic
+def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None = None, note: str = "") -> Rating:
+    """The head's general-criteria points (335/2025, ≤ 30) or assessment (90/2020), with a note."""
+    period, rating = _locked_rating(rating)
+    require(access.can_score(actor, rating.person))
+    _require_computable(period)
+    note = required_text(note, "general_note", _("Say what the general-criteria points rest on."))
+    changes = {"general_note": note, "general_by": actor}
+    if rating.mode == RatingMode.CRITERIA:
+        if met is None:
+            raise ValidationError({"general_met": _("Say whether the general criteria are met.")})
+        changes["general_met"] = met
+    else:
+        try:
+            value = Decimal(str(points)).quantize(Decimal("0.1"))
+        except (InvalidOperation, TypeError, ValueError):
+            raise ValidationError({"general_points": _("Enter the points as a number from 0 to 30.")}) from None
+        if not Decimal(0) <= value <= Decimal(30):
+            raise ValidationError({"general_points": _("General-criteria points run from 0 to 30.")})
+        changes["general_points"] = value
+        if rating.task_points is not None:
+            # Shown at once; the queued recompute brings the verdicts and ranks in line.
+            changes["score"] = value + rating.task_points
+            if not rating.disqualified and rating.rule_set_id:
+                changes["computed_level"] = rules.band(float(changes["score"]), rating.rule_set)
+                changes["pending_reason"] = ""
+    for name, value in changes.items():
+        setattr(rating, name, value)
+    rating.save()
+    _input_changed(period, actor)
+    return rating
+
+
+@transaction.atomic
+def rating_decide_level(*, actor, rating: Rating, level: str, note: str) -> Rating:
+    """The council lowers a computed level (e.g. to keep within the HTXS quota) — never raises it."""
+    period, rating = _locked_rating(rating)
+    require(access.can_run(actor, period))
+    if period.status != PeriodStatus.REVIEW:
+        raise ConflictError(_("Levels are decided during the review."), code="wrong_state")
+    note = required_text(note, "level_note", _("Give the reason for the decided level."))
+    if level not in RatingLevel.values:
+        raise ValidationError({"level": _("Choose a level.")})
+    if not rating.computed_level:
+        raise ValidationError({"level": _("The official is not rated yet: %(why)s") % {"why": rating.pending_reason}})
+    if scoring.LEVEL_RANK[level] > scoring.LEVEL_RANK[rating.computed_level]:
+        raise ValidationError({"level": _("The decided level cannot be above the computed level (%(level)s).") % {
+            "level": rating.get_computed_level_display()}})
+    rating.level = "" if level == rating.computed_level else level
+    rating.level_note, rating.level_by = note, actor
+    rating.save()
+    _input_changed(period, actor)
+    return rating
+
+
+@transaction.atomic
+def objective_cause_confirm(*, actor, period: Period, task: Task, reason: str) -> ObjectiveCause:
+    """The assigning authority confirms an objective cause: no deduction for that task's delay or rework."""
+    period = _locked_period(period)
+    require(is_assigning_authority(actor, task))
+    _require_computable(period)
+    reason = required_text(reason, "reason", _("Describe the objective cause."))
+    if not task.lead_unit_id or not task.lead_unit.path.startswith(period.unit.path):
+        raise ValidationError({"task": _("The task is outside the period's scope.")})
+    cause, created = ObjectiveCause.objects.get_or_create(period=period, task=task, defaults={
+        "reason": reason, "confirmed_by": actor})
+    if not created:
+        raise ConflictError(_("An objective cause is already confirmed for this task."), code="duplicate")
+    _input_changed(period, actor)
+    return cause
+
+
+@transaction.atomic
+def initiative_record(*, actor, period: Period, person: User, title: str, recognition: str) -> Initiative:
+    period = _locked_period(period)
+    require(access.can_run(actor, period) or access.can_score(actor, person))
+    _require_computable(period)
+    title = required_text(title, "title", _("Name the initiative."))
+    recognition = required_text(recognition, "recognition", _("Give the decision recognising the initiative."))
+    if not person.unit_id or not person.unit.path.startswith(period.unit.path):
+        raise ValidationError({"person": _("The official is outside the period's scope.")})
+    initiative = Initiative.objects.create(period=period, person=person, title=title, recognition=recognition,
+                                          recorded_by=actor)
+    _input_changed(period, actor)
+    return initiative
+
+
+def check_manual_score(period: Period, unit: Unit | None, criterion: UnitCriterion | None, points, evidence) -> dict:
+    """The errors of one manual score, by field (shared by the form, the API and the Excel import)."""
+    errors = {}
+    if unit is None or not unit.path.startswith(period.unit.path) or unit.pk == period.unit_id:
+        errors["unit"] = _("The unit is not one of the period's units.")
+    if criterion is None or criterion.period_id != period.pk or criterion.kind != CriterionKind.MANUAL:
+        errors["criterion"] = _("Choose a manual criterion of this period.")
+    try:
+        value = Decimal(str(points).replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        errors["points"] = _("Enter the points as a number.")
+    else:
+        if criterion is not None and "criterion" not in errors and not 0 <= value <= criterion.max_points:
+            errors["points"] = _("Points run from 0 to %(max)s.") % {"max": criterion.max_points}
+    if not str(evidence or "").strip():
+        errors["evidence"] = _("Give the evidence for the points (document, number, date).")
+    return errors
+
+
+@transaction.atomic
+def manual_scores_set(*, actor, period: Period, entries: list[dict]) -> int:
+    """Set manual criterion points for units; every entry is checked first, nothing written on any error."""
+    period = _locked_period(period)
+    require(access.can_run(actor, period))
+    _require_computable(period)
+    errors = {}
+    for index, entry in enumerate(entries):
+        problems = check_manual_score(period, entry.get("unit"), entry.get("criterion"), entry.get("points"),
+                                      entry.get("evidence"))
+        if problems:
+            errors[index] = problems
+    if errors:
+        raise ValidationError({f"{index}.{field}": message for index, fields in errors.items()
+                               for field, message in fields.items()})
+    for entry in entries:
+        ManualScore.objects.update_or_create(
+            period=period, unit=entry["unit"], criterion=entry["criterion"],
+            defaults={"points": Decimal(str(entry["points"]).replace(",", ".")), "evidence": str(entry["evidence"]).strip(),
+                      "entered_by": actor, "entered_at": timezone.now()})
+    _input_changed(period, actor)
+    return len(entries)
+
+
+# -- nominations, sessions, ballots --------------------------------------------------------------------
+
+
+def _verdict(period: Period, title: str, person: User | None, unit: Unit) -> Verdict | None:
+    verdicts = Verdict.objects.filter(period=period, title=title)
+    return (verdicts.filter(person=person) if person else verdicts.filter(person__isnull=True, unit=unit)).first()
+
+
+@transaction.atomic
+def nomination_create(*, actor, period: Period, title: str, person: User | None = None, unit: Unit | None = None,
+                      note: str = "") -> Nomination:
+    """A unit proposes a person or itself for a title; the rules must find the subject eligible."""
+    period = _locked_period(period)
+    if title not in Title.values:
+        raise ValidationError({"title": _("Choose a title.")})
+    rule = rules.title_rule(title, period.ends_on)
+    if rule.collective != (person is None):
+        raise ValidationError({"title": _("This title is for a collective.") if rule.collective
+                               else _("This title is for an individual.")})
+    unit = person.unit if person else unit
+    if unit is None:
+        raise ValidationError({"unit": _("Choose the unit.")})
+    require(access.can_nominate(actor, period, unit))
+    if period.status not in (PeriodStatus.REVIEW, PeriodStatus.VOTING):
+        raise ConflictError(_("Nominations are made during the review and the vote."), code="wrong_state")
+    verdict = _verdict(period, title, person, unit)
+    if verdict is None:
+        raise ValidationError({"title": _("No eligibility verdict yet: compute the period first.")})
+    if not verdict.eligible:
+        failed = [c["reason"] for c in verdict.conditions if not c["passed"]]
+        raise ValidationError({"title": _("Not eligible: %(reasons)s") % {"reasons": " ".join(failed)}})
+    try:
+        with transaction.atomic():
+            nomination = Nomination.objects.create(period=period, title=title, person=person, unit=unit,
+                                                   nominated_by=actor, note=note.strip())
+    except IntegrityError:
+        raise ConflictError(_("Already nominated for this title."), code="duplicate") from None
+    return nomination
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
+    nomination = Nomination.objects.select_for_update().select_related("period__unit", "unit").get(pk=nomination.pk)
+    require(access.can_nominate(actor, nomination.period, nomination.unit))
+    reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
+    if nomination.status != NominationStatus.PROPOSED or nomination.sessions.filter(
+            status=SessionStatus.CLOSED).exists():
+        raise ConflictError(_("Only a proposal not yet decided can be withdrawn."), code="wrong_state")
+    nomination.status, nomination.withdrawn_reason = NominationStatus.WITHDRAWN, reason
+    nomination.save()
+    return nomination
+
+
+@transaction.atomic
+def session_open(*, actor, period: Period, name: str, held_on: date, members: list[tuple[User, str]], quorum: int,
+                 base_threshold_percent: int | None = None, nominations=None) -> CouncilSession:
+    period = _locked_period(period)
+    require(access.can_run(actor, period))
+    if period.status != PeriodStatus.VOTING:
+        raise ConflictError(_("Council sessions are held while the period is at the vote."), code="wrong_state")
+    name = required_text(name, "name", _("Name the session."))
+    if not members:
+        raise ValidationError({"members": _("List the council members.")})
+    if len({user.pk for user, _role in members}) != len(members):
+        raise ValidationError({"members": _("A member is listed twice.")})
+    if not 1 <= quorum <= len(members):
+        raise ValidationError({"quorum": _("The quorum is between 1 and the number of members.")})
+    if base_threshold_percent is not None and not 1 <= base_threshold_percent <= 100:
+        raise ValidationError({"base_threshold_percent": _("A percentage from 1 to 100.")})
+    pending = Nomination.objects.filter(period=period, status=NominationStatus.PROPOSED).exclude(
+        sessions__status=SessionStatus.OPEN)
+    chosen = list(pending if nominations is None else pending.filter(pk__in=[n.pk for n in nominations]))
+    if not chosen:
+        raise ValidationError({"nominations": _("No nomination is waiting for a vote.")})
+    session = CouncilSession.objects.create(period=period, name=name, held_on=held_on, quorum=quorum,
+                                            base_threshold_percent=base_threshold_percent, opened_by=actor)
+    SessionMember.objects.bulk_create([SessionMember(session=session, user=user, role=role) for user, role in members])
+    session.nominations.set(chosen)
+    _event(period, "session_open", actor, name, {"session": session.pk, "nominations": len(chosen)})
+    return session
+
+
+def _locked_session(session: CouncilSession) -> CouncilSession:
+    return CouncilSession.objects.select_for_update().select_related("period__unit").get(pk=session.pk)
+
+
+@transaction.atomic
+def session_set_presence(*, actor, session: CouncilSession, present_ids) -> CouncilSession:
+    session = _locked_session(session)
+    require(access.can_run(actor, session.period))
+    if session.status != SessionStatus.OPEN:
+        raise ConflictError(_("The session is closed."), code="wrong_state")
+    present = {int(pk) for pk in present_ids}
+    session.members.update(present=False)
+    session.members.filter(user_id__in=present).update(present=True)
+    return session
+
+
+@transaction.atomic
+def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> BallotReceipt:
+    """A member's secret ballot: one choice per nomination, once. The receipt says that they voted;
+    the votes say what was chosen; nothing joins the two. An absent member's ballot is in writing."""
+    session = CouncilSession.objects.select_related("period").get(pk=session.pk)
+    seat = access.seat_of(actor, session)
+    require(seat is not None)
+    if session.status != SessionStatus.OPEN:
+        raise ConflictError(_("The session is closed: ballots are no longer accepted."), code="session_closed")
+    nomination_ids = set(session.nominations.values_list("pk", flat=True))
+    given = {int(k): v for k, v in choices.items()}
+    if set(given) != nomination_ids:
+        raise ValidationError({"choices": _("Give a choice for every nomination on the ballot.")})
+    if any(choice not in Choice.values for choice in given.values()):
+        raise ValidationError({"choices": _("Each choice is agree or disagree.")})
+    try:
+        with transaction.atomic():
+            receipt = BallotReceipt.objects.create(session=session, member=actor, written=not seat.present)
+    except IntegrityError:
+        raise ConflictError(_("You have already voted in this session."), code="already_voted") from None
+    # Re-checked under the session row's lock so a ballot cannot slip in after the close.
+    if CouncilSession.objects.select_for_update().get(pk=session.pk).status != SessionStatus.OPEN:
+        raise ConflictError(_("The session is closed: ballots are no longer accepted."), code="session_closed")
+    Vote.objects.bulk_create([Vote(session=session, nomination_id=pk, choice=choice)
+                              for pk, choice in sorted(given.items())])
+    return receipt
+
+
+def _threshold(session: CouncilSession, rule: TitleRule, title: str) -> int:
+    if session.base_threshold_percent and title in BASE_LEVEL_TITLES:
+        return session.base_threshold_percent
+    return rule.vote_threshold_percent
+
+
+@transaction.atomic
+def session_close(*, actor, session: CouncilSession, decision_number: str, decision_date: date,
+                  minutes: str = "") -> CouncilSession:
+    """Count the ballots over ALL members, keep within the title quotas, and record the decision."""
+    session = _locked_session(session)
+    period = session.period
+    require(access.can_run(actor, period))
+    if session.status != SessionStatus.OPEN:
+        raise ConflictError(_("The session is already closed."), code="wrong_state")
+    decision_number = required_text(decision_number, "decision_number", _("Give the decision number."))
+    if decision_date is None:
+        raise ValidationError({"decision_date": _("Give the decision date.")})
+    members = session.members.count()
+    present = session.members.filter(present=True).count()
+    if present < session.quorum:
+        raise ValidationError({"quorum": _("%(present)d members present: the quorum is %(quorum)d.") % {
+            "present": present, "quorum": session.quorum}})
+    tally = defaultdict(lambda: defaultdict(int))
+    for row in Vote.objects.filter(session=session).values("nomination_id", "choice").annotate(n=Count("id")):
+        tally[row["nomination_id"]][row["choice"]] = row["n"]
+    voted = session.receipts.count()
+    nominations = list(session.nominations.select_related("person", "unit").filter(status=NominationStatus.PROPOSED))
+    results, passed_by_title = [], defaultdict(list)
+    for nomination in nominations:
+        rule = rules.title_rule(nomination.title, decision_date)
+        threshold = _threshold(session, rule, nomination.title)
+        yes, no = tally[nomination.pk][Choice.YES], tally[nomination.pk][Choice.NO]
+        outcome = rules.VoteResult(yes, members, threshold, rule.legal_basis)
+        results.append(SessionResult(session=session, nomination=nomination, yes=yes, no=no,
+                                     not_voted=members - voted, members=members, threshold_percent=threshold,
+                                     passed=outcome.passed, basis=rule.legal_basis))
+        if outcome.passed:
+            passed_by_title[nomination.title].append((yes, nomination))
+    awarded_before = {row["title"]: row["n"] for row in Award.objects.filter(period=period, revoked_at__isnull=True)
+                      .values("title").annotate(n=Count("id")).order_by()}
+    awarded = {title: awarded_before.get(title, 0) + len(passed_by_title.get(title, []))
+               for title in Title.values}
+    winners = []
+    for title, passed in passed_by_title.items():
+        rule = rules.title_rule(title, decision_date)
+        allowed = rules.title_quota_max(rule, awarded)
+        passed.sort(key=lambda item: -item[0])
+        if allowed is not None:
+            room = max(allowed - awarded_before.get(title, 0), 0)
+            if len(passed) > room and room > 0 and passed[room - 1][0] == passed[room][0]:
+                tied = [n.subject_name for yes, n in passed if yes == passed[room][0]]
+                raise ValidationError({"nominations": _(
+                    "%(title)s: at most %(allowed)d (%(percent)d%% of %(base)d %(of)s); the votes tie between "
+                    "%(names)s — the council must choose.") % {
+                    "title": Title(title).label, "allowed": allowed, "percent": rule.quota_percent,
+                    "base": awarded.get(rule.quota_of, 0), "of": Title(rule.quota_of).label, "names": ", ".join(tied)}})
+            for _yes, nomination in passed[room:]:
+                result = next(r for r in results if r.nomination is nomination)
+                result.passed = False
+                result.basis = _("Over the quota: at most %(allowed)d (%(percent)d%% of %(of)s). %(basis)s") % {
+                    "allowed": allowed, "percent": rule.quota_percent, "of": Title(rule.quota_of).label,
+                    "basis": rule.legal_basis}
+            passed = passed[:room]
+        winners.extend(nomination for _yes, nomination in passed)
+    SessionResult.objects.bulk_create(results)
+    winner_ids = {n.pk for n in winners}
+    Award.objects.bulk_create([Award(period=period, nomination=n, session=session, title=n.title, person=n.person,
+                                     unit=n.unit, decision_number=decision_number, decision_date=decision_date)
+                               for n in winners])
+    for nomination in nominations:  # one by one, so each keeps its history row
+        nomination.status = NominationStatus.AWARDED if nomination.pk in winner_ids else NominationStatus.NOT_AWARDED
+        nomination.save(update_fields=["status"])
+    session.status, session.closed_by, session.closed_at = SessionStatus.CLOSED, actor, timezone.now()
+    session.decision_number, session.decision_date, session.minutes = decision_number, decision_date, minutes.strip()
+    session.save()
+    _event(period, "session_close", actor, decision_number, {"session": session.pk, "awards": len(winners),
+                                                             "ballots": voted, "members": members})
+    return session
+
+
+@transaction.atomic
+def award_revoke(*, actor, award: Award, reason: str) -> Award:
+    """Revoke an award (its money to be recovered) — kept with the reason, never deleted."""
+    award = Award.objects.select_for_update().select_related("period__unit").get(pk=award.pk)
+    require(access.can_run(actor, award.period))
+    reason = required_text(reason, "reason", _("Give the reason for revoking."))
+    if award.revoked_at is not None:
+        raise ConflictError(_("The award is already revoked."), code="already_revoked")
+    award.revoked_at, award.revoked_by, award.revoke_reason = timezone.now(), actor, reason
+    award.save()
+    _event(award.period, "revoke", actor, reason, {"award": award.pk})
+    return award
+
