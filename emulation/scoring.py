@@ -129,6 +129,7 @@ class Inputs:
 
 def _read_inputs(period: Period, now: datetime) -> Inputs:
     start, end = window(period)
+    end = min(end, now)  # tasks fall due "so far": a task due next month is not yet a result
     path = period.unit.path
     people = list(User.objects.filter(is_active=True, unit__path__startswith=path, unit__active=True)
                   .exclude(staff_group="").select_related("unit").order_by("unit__path", "full_name", "id"))
@@ -378,6 +379,7 @@ def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
     id_to_path = {u.pk: u.path for u in Unit.objects.filter(path__startswith=root.path)}
     criteria = list(UnitCriterion.objects.filter(period=period))
     manual = {(m.unit_id, m.criterion_id): m for m in ManualScore.objects.filter(period=period)}
+    end = min(end, data.now)
     task_rows = [{"unit": unit_id, **row} for unit_id, row in results_by_unit(start, end, root.path, data.now).items()]
     tasks = _roll_up(units, task_rows, unit_key="unit", id_to_path=id_to_path)
     findings = _roll_up(units, data.findings, unit_key="subject_unit_id", id_to_path=id_to_path)
