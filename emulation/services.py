@@ -527,9 +527,9 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
         winners.extend(nomination for _yes, nomination in passed)
     SessionResult.objects.bulk_create(results)
     winner_ids = {n.pk for n in winners}
-    Award.objects.bulk_create([Award(period=period, nomination=n, session=session, title=n.title, person=n.person,
-                                     unit=n.unit, decision_number=decision_number, decision_date=decision_date)
-                               for n in winners])
+    for n in winners:  # one by one, so each award's history starts with its creation
+        Award.objects.create(period=period, nomination=n, session=session, title=n.title, person=n.person,
+                             unit=n.unit, decision_number=decision_number, decision_date=decision_date)
     for nomination in nominations:  # one by one, so each keeps its history row
         nomination.status = NominationStatus.AWARDED if nomination.pk in winner_ids else NominationStatus.NOT_AWARDED
         nomination.save(update_fields=["status"])

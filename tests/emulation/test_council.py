@@ -1,0 +1,170 @@
+"""Nominations, council sessions and the secret ballot; awards, revocation flags (DOMAIN.md §4, §7)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+from config.errors import ConflictError
+from emulation import jobs, scoring, services
+from emulation.models import (
+    Award,
+    BallotReceipt,
+    MemberRole,
+    NominationStatus,
+    PeriodStatus,
+    Rating,
+    RevocationFlag,
+    SessionResult,
+    Title,
+    Vote,
+)
+from inspections import services as inspections
+from tests.emulation.conftest import AFTER_THE_YEAR, at, day, task_row
+from tests.factories import UserFactory
+from tests.inspections.conftest import violation
+
+pytestmark = pytest.mark.django_db
+
+
+def rated_people(world, period, n, *, points=15):
+    """n officials of the division rated HTT on one task done on time."""
+    people = [UserFactory(full_name=f"Cán bộ {i:02d}", unit=world.division) for i in range(n)]
+    for person in people:
+        task_row(person, deadline=at(3, 1))
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    for person in people:
+        services.rating_set_general(actor=world.head_dept, rating=Rating.objects.get(period=period, person=person),
+                                    points=points, note="Đạt")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    return people
+
+
+def to_voting(period, secretary):
+    for step in (PeriodStatus.SCORING, PeriodStatus.REVIEW, PeriodStatus.VOTING):
+        period = services.period_advance(actor=secretary, period=period, to=step)
+    return period
+
+
+def members(n):
+    return [UserFactory(full_name=f"Thành viên {i:02d}") for i in range(n)]
+
+
+def open_session(secretary, period, council, **extra):
+    seats = [(council[0], MemberRole.CHAIR), (council[1], MemberRole.SECRETARY)] + [
+        (m, MemberRole.MEMBER) for m in council[2:]]
+    return services.session_open(actor=secretary, period=period, name="Phiên họp Hội đồng TĐKT", held_on=day(12, 20),
+                                 members=seats, quorum=len(council) // 2 + 1, **extra)
+
+
+def test_a_vote_is_counted_over_all_members_absent_ones_included(world, period, secretary):
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    council = members(10)
+    session = open_session(secretary, period, council, base_threshold_percent=90)
+    services.session_set_presence(actor=secretary, session=session, present_ids=[m.pk for m in council[:8]])
+    for member in council[:8]:  # all 8 present agree: 100% of those present, 80% of all members
+        services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
+    services.session_close(actor=secretary, session=session, decision_number="12/QĐ-HĐTĐKT",
+                           decision_date=day(12, 22))
+    result = SessionResult.objects.get(session=session)
+    assert (result.yes, result.members, result.threshold_percent, result.passed) == (8, 10, 90, False)
+    assert not Award.objects.exists()
+
+
+def test_an_absent_member_votes_in_writing_and_the_ninth_vote_carries_it(world, period, secretary):
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    council = members(10)
+    session = open_session(secretary, period, council, base_threshold_percent=90)
+    services.session_set_presence(actor=secretary, session=session, present_ids=[m.pk for m in council[:8]])
+    for member in council[:9]:
+        services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
+    assert BallotReceipt.objects.get(session=session, member=council[8]).written
+    services.session_close(actor=secretary, session=session, decision_number="13/QĐ-HĐTĐKT",
+                           decision_date=day(12, 22))
+    award = Award.objects.get()
+    assert (award.person, award.title, award.decision_number) == (person, Title.LDTT, "13/QĐ-HĐTĐKT")
+    assert award.nomination.status == NominationStatus.AWARDED
+
+
+def test_the_ballot_is_secret_and_cast_once(world, period, secretary):
+    people = rated_people(world, period, 2)
+    period = to_voting(period, secretary)
+    first, second = (services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=p)
+                     for p in people)
+    council = members(3)
+    session = open_session(secretary, period, council)
+    services.ballot_cast(actor=council[0], session=session, choices={first.pk: "yes", second.pk: "no"})
+    services.ballot_cast(actor=council[1], session=session, choices={first.pk: "no", second.pk: "yes"})
+    with pytest.raises(ConflictError):
+        services.ballot_cast(actor=council[0], session=session, choices={first.pk: "no", second.pk: "no"})
+    with pytest.raises(ValidationError):  # every nomination gets a choice
+        services.ballot_cast(actor=council[2], session=session, choices={first.pk: "yes"})
+    with pytest.raises(PermissionDenied):
+        services.ballot_cast(actor=world.staff_division, session=session, choices={first.pk: "yes", second.pk: "no"})
+    # Nothing stored joins a vote to a voter: no user, no time, a random key, no history table.
+    relations = {f.related_model for f in Vote._meta.get_fields() if f.is_relation}
+    assert relations == {type(session), type(first)}
+    assert not any(isinstance(f, (models.DateTimeField, models.DateField, models.AutoField))
+                   for f in Vote._meta.get_fields())
+    assert not hasattr(Vote, "history")
+    assert {f.name for f in BallotReceipt._meta.get_fields()} == {"id", "session", "member", "written"}
+    assert Vote.objects.filter(session=session).count() == 4
+    assert BallotReceipt.objects.filter(session=session).count() == 2
+
+
+def test_cstdcs_is_kept_within_15_percent_of_ldtt_the_council_choosing_by_votes(world, period, secretary):
+    people = rated_people(world, period, 7)
+    for person in people[:2]:
+        services.initiative_record(actor=world.head_dept, period=period, person=person, title="Số hóa hồ sơ",
+                                   recognition="05/QĐ-SNV ngày 10/10/2026")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    period = to_voting(period, secretary)
+    council = members(5)
+    ldtt = [services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=p)
+            for p in people]
+    cstdcs = [services.nomination_create(actor=world.head_dept, period=period, title=Title.CSTDCS, person=p)
+              for p in people[:2]]
+    with pytest.raises(ValidationError):  # no initiative: the rules refuse the nomination
+        services.nomination_create(actor=world.head_dept, period=period, title=Title.CSTDCS, person=people[2])
+    session = open_session(secretary, period, council)
+    for index, member in enumerate(council):
+        choices = {n.pk: "yes" for n in ldtt}
+        choices[cstdcs[0].pk] = "yes"
+        choices[cstdcs[1].pk] = "yes" if index < 4 else "no"
+        services.ballot_cast(actor=member, session=session, choices=choices)
+    services.session_close(actor=secretary, session=session, decision_number="20/QĐ", decision_date=day(12, 22))
+    # 7 LĐTT → at most 1 CSTĐCS (15%): the one with more votes.
+    assert Award.objects.filter(title=Title.LDTT).count() == 7
+    assert list(Award.objects.filter(title=Title.CSTDCS).values_list("person", flat=True)) == [people[0].pk]
+    over = SessionResult.objects.get(nomination=cstdcs[1])
+    assert not over.passed and "1" in over.basis
+
+
+def test_a_finding_recorded_after_the_freeze_flags_the_award_for_revocation(world, period, secretary, inspectorate,
+                                                                           make_inspection):
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    council = members(3)
+    session = open_session(secretary, period, council)
+    for member in council:
+        services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
+    services.session_close(actor=secretary, session=session, decision_number="30/QĐ", decision_date=day(12, 22))
+    award = Award.objects.get()
+    assert jobs.revocation_flags() == 0
+    inspection = make_inspection()
+    inspections.finding_record(actor=inspectorate.leader, inspection=inspection, data={
+        "subject_person": person, "subject_unit": person.unit, "violation_type": violation("VANG_KHONG_LY_DO"),
+        "occurred_at": at(6, 15, 8), "description": "Vắng mặt không lý do", "location": "Phòng Tổ chức"})
+    assert jobs.revocation_flags() == 1
+    assert jobs.revocation_flags() == 0  # raised once
+    flag = RevocationFlag.objects.get()
+    assert flag.award == award
+    services.award_revoke(actor=secretary, award=award, reason="Vi phạm trong kỳ khen thưởng")
+    award.refresh_from_db()
+    assert award.revoked_at and award.history.count() == 2
+    with pytest.raises(ConflictError):
+        services.award_revoke(actor=secretary, award=award, reason="Lần nữa")
