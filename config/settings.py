@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "inspections.models.Severity",
         "HandlingEnum": "inspections.models.Handling",
         "UnitKindEnum": "accounts.models.UnitKind",
+        "RatingLevelEnum": "emulation.models.RatingLevel",
+        "PeriodStatusEnum": "emulation.models.PeriodStatus",
+        "TitleEnum": "emulation.models.Title",
+        "NominationStatusEnum": "emulation.models.NominationStatus",
+        "StaffGroupEnum": "accounts.models.StaffGroup",
     },
 }
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from reports import views as report_views
+from emulation import api as emulation_api
 from inspections import api as inspections_api
 from tasks import api as tasks_api
 
@@ -45,6 +46,31 @@ api_v1 = [
     path("decisions/<int:pk>/", inspections_api.DecisionDetailApi.as_view(), name="decision-detail"),
     *[path(f"decisions/<int:pk>/{name}/", view.as_view(), name=f"decision-{name}")
       for name, view in inspections_api.DECISION_ACTIONS.items()],
+    path("emulation/periods/", emulation_api.PeriodListCreateApi.as_view(), name="emulation-period-list"),
+    path("emulation/periods/<int:pk>/", emulation_api.PeriodDetailApi.as_view(), name="emulation-period-detail"),
+    path("emulation/periods/<int:pk>/advance/", emulation_api.PeriodAdvanceApi.as_view(),
+         name="emulation-period-advance"),
+    path("emulation/periods/<int:pk>/recompute/", emulation_api.PeriodRecomputeApi.as_view(),
+         name="emulation-period-recompute"),
+    path("emulation/periods/<int:pk>/ratings/", emulation_api.RatingListApi.as_view(), name="emulation-rating-list"),
+    path("emulation/periods/<int:pk>/ratings/<int:person_pk>/", emulation_api.RatingDetailApi.as_view(),
+         name="emulation-rating-detail"),
+    path("emulation/periods/<int:pk>/ratings/<int:person_pk>/general/", emulation_api.RatingGeneralApi.as_view(),
+         name="emulation-rating-general"),
+    path("emulation/periods/<int:pk>/ratings/<int:person_pk>/level/", emulation_api.RatingLevelApi.as_view(),
+         name="emulation-rating-level"),
+    path("emulation/periods/<int:pk>/units/", emulation_api.UnitScoreListApi.as_view(), name="emulation-unit-list"),
+    path("emulation/periods/<int:pk>/nominations/", emulation_api.NominationListCreateApi.as_view(),
+         name="emulation-nomination-list"),
+    path("emulation/periods/<int:pk>/nominations/<int:nomination_pk>/withdraw/",
+         emulation_api.NominationWithdrawApi.as_view(), name="emulation-nomination-withdraw"),
+    path("emulation/periods/<int:pk>/awards/", emulation_api.AwardListApi.as_view(), name="emulation-award-list"),
+    path("emulation/periods/<int:pk>/awards/<int:award_pk>/revoke/", emulation_api.AwardRevokeApi.as_view(),
+         name="emulation-award-revoke"),
+    path("emulation/sessions/<int:pk>/", emulation_api.SessionDetailApi.as_view(), name="emulation-session-detail"),
+    path("emulation/sessions/<int:pk>/ballot/", emulation_api.BallotApi.as_view(), name="emulation-session-ballot"),
+    path("emulation/sessions/<int:pk>/close/", emulation_api.SessionCloseApi.as_view(),
+         name="emulation-session-close"),
 ]
 
 urlpatterns = [
