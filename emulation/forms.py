@@ -68,7 +68,7 @@ class SessionForm(forms.Form):
     name = forms.CharField(label=_("Session"), max_length=200)
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     quorum = forms.IntegerField(label=_("Quorum (members present)"), min_value=1)
-    base_threshold_percent = forms.IntegerField(label=_("Votes needed for base-level titles (% of all members)"),
+    base_threshold_percent = forms.IntegerField(label=_("Votes needed for base-level titles (percent of all members)"),
                                                 required=False, min_value=1, max_value=100)
     members = forms.CharField(label=_("Members (one login per line; the first is the chair, the second the "
                                       "secretary)"), widget=forms.Textarea(attrs={"rows": 5}))
