@@ -1,7 +1,8 @@
 """Who may see a task and who may act on it.
 
 See: the people on it (assigner, lead, monitor, co-operating person or unit member), the heads
-and deputies of the lead or assigning unit's subtree, the organisation's administrators.
+and deputies of the lead or assigning unit's subtree, the organisation's administrators, and —
+read-only, as the evidence behind ratings — the emulation council of the lead unit's subtree.
 Drafts: only the assigner and the managers of the assigning unit. Everything else is 404.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.access import scope_for
-from accounts.models import UnitUserObjectPermission
+from accounts.access import COUNCIL_ROLES, scope_for
+from accounts.models import RoleAssignment, UnitUserObjectPermission
 from tasks.models import Participant, Task, TaskStatus
 
 
@@ -30,6 +31,10 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         q |= Q(lead_unit__path__startswith=path) | Q(assigning_unit__path__startswith=path)
     if scope.admin_org_ids:
         q |= Q(assigning_unit__organisation_id__in=sorted(scope.admin_org_ids))
+    if scope.is_council:
+        for path in RoleAssignment.objects.current().filter(user_id=scope.user_id, role__in=COUNCIL_ROLES) \
+                .values_list("unit__path", flat=True):
+            q |= Q(lead_unit__path__startswith=path)
     drafts_of_mine = Q(assigner_id=scope.user_id)
     for path in scope.managed_paths:
         drafts_of_mine |= Q(assigning_unit__path__startswith=path)
