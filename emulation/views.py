@@ -47,7 +47,6 @@ from emulation.models import (
     Rating,
     RecomputeStatus,
     SessionStatus,
-    Title,
     TitleRule,
     UnitScore,
 )
@@ -196,7 +195,7 @@ def person(request, pk, person_pk):
     computable = period.status in (PeriodStatus.OPEN, PeriodStatus.SCORING, PeriodStatus.REVIEW)
     return render(request, "emulation/person.html", {
         **_period_context(request, period), "rating": rating, "verdicts": verdicts,
-        "problems": [(p, tid, tid in causes, tid in can_confirm and computable) for p, tid in zip(problems, task_ids)],
+        "problems": [(p, tid, tid in causes, tid in can_confirm and computable) for p, tid in zip(problems, task_ids, strict=True)],
         "can_score": computable and access.can_score(request.user, rating.person),
         "can_decide": period.status == PeriodStatus.REVIEW and access.can_run(request.user, period),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)

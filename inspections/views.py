@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
 from accounts.text import fold
-from config.actions import form_errors, report_error, submit
-from config.errors import ConflictError
+from config.actions import report_error, submit
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download

@@ -52,7 +52,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     # 3. The member votes by secret ballot.
     page.goto(f"{base}/emulation/sessions/{session.pk}/")
     page.get_by_test_id("go-ballot").click()
-    for radio in page.get_by_role("radio", name="Đồng ý").all():
+    for radio in page.get_by_role("radio", name="Đồng ý", exact=True).all():
         radio.check()
     screenshot(page, "emulation-3-ballot")
     page.get_by_test_id("cast").click()
@@ -63,7 +63,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     # 4. The secretary votes too, then closes the session with the decision.
     log_in(page, base, "thuky")
     page.goto(f"{base}/emulation/sessions/{session.pk}/ballot/")
-    for radio in page.get_by_role("radio", name="Đồng ý").all():
+    for radio in page.get_by_role("radio", name="Đồng ý", exact=True).all():
         radio.check()
     page.get_by_test_id("cast").click()
     page.goto(f"{base}/emulation/sessions/{session.pk}/")

@@ -204,7 +204,7 @@ def test_units_are_ranked_with_ties_shared(world, period):
     units = [UnitFactory(parent=world.dept, code=f"R{i}", name=f"Phòng {i}") for i in range(3)]
     cluster = Cluster.objects.create(period=period, name="Khối các phòng chuyên môn")
     cluster.units.set(units)  # ranked among themselves, not with the other units of the department
-    for unit, late in zip(units, (0, 0, 1)):
+    for unit, late in zip(units, (0, 0, 1), strict=True):
         person = UserFactory(unit=unit)
         task_row(person, deadline=at(3, 1))
         task_row(person, deadline=at(4, 1), submitted=at(4, 5) if late else None)
