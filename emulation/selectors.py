@@ -66,12 +66,16 @@ def unit_ranking(user, period: Period) -> QuerySet[UnitScore]:
         .order_by(F("cluster__name").asc(nulls_last=True), "unit__path", "rank")
 
 
+TITLE_ORDER = {title: index for index, title in enumerate(Title.values)}  # LĐTT first, then the higher titles
+
+
 def verdicts_for_person(period: Period, person_id: int) -> list[Verdict]:
-    return list(Verdict.objects.filter(period=period, person_id=person_id).order_by("title"))
+    return sorted(Verdict.objects.filter(period=period, person_id=person_id), key=lambda v: TITLE_ORDER[v.title])
 
 
 def verdicts_for_unit(period: Period, unit_id: int) -> list[Verdict]:
-    return list(Verdict.objects.filter(period=period, unit_id=unit_id, person__isnull=True).order_by("title"))
+    return sorted(Verdict.objects.filter(period=period, unit_id=unit_id, person__isnull=True),
+                  key=lambda v: TITLE_ORDER[v.title])
 
 
 def nominations(period: Period) -> QuerySet[Nomination]:
