@@ -174,3 +174,18 @@ def open_workbook(data: bytes):
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise ImportRejected(_("The file could not be read as an Excel workbook.")) from None
+
+
+def read_upload(upload, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]] | None:
+    """The rows of one sheet of an uploaded workbook, or None (with the reason in `errors`) when the
+    file as a whole cannot be read."""
+    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    try:
+        workbook = open_workbook(data)
+        try:
+            return read_sheet(workbook, sheet_name, columns, errors)
+        finally:
+            workbook.close()
+    except ImportRejected as rejected:
+        errors.append(RowError(_("File"), None, None, str(rejected)))
+        return None

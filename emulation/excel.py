@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import Unit
 from config.xlsx import register_response
-from config.xlsx_import import Column, ImportRejected, RowError, cell_ref, open_workbook, read_sheet, text
+from config.xlsx_import import Column, RowError, cell_ref, read_upload, text
 from emulation import services
 from emulation.models import CriterionKind, Period, SessionResult, Title, Verdict
 
@@ -113,15 +113,8 @@ def manual_template(period: Period) -> bytes:
 
 def import_manual_scores(upload, *, actor, period: Period) -> ImportResult:
     result = ImportResult()
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    try:
-        workbook = open_workbook(data)
-        try:
-            records = read_sheet(workbook, SHEET, COLUMNS, result.errors)
-        finally:
-            workbook.close()
-    except ImportRejected as rejected:
-        result.errors.append(RowError(_("File"), None, None, str(rejected)))
+    records = read_upload(upload, SHEET, COLUMNS, result.errors)
+    if records is None:
         return result
     units = {u.code: u for u in Unit.objects.filter(organisation_id=period.organisation_id,
                                                     code__in={text(r.get("unit_code")) for _row, r in records})}

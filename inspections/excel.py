@@ -20,13 +20,11 @@ from config.errors import ConflictError
 from config.xlsx import register_response
 from config.xlsx_import import (
     Column,
-    ImportRejected,
     RowError,
     cell_ref,
     choice_lookup,
-    open_workbook,
     parse_datetime,
-    read_sheet,
+    read_upload,
     text,
 )
 from inspections.models import Inspection, Severity, ViolationType
@@ -108,15 +106,8 @@ def import_findings(upload, *, actor, inspection: Inspection) -> FindingImportRe
     """Check every row first (person and unit in the inspected units, violation in the catalogue,
     time not in the future); then record all the findings in one transaction, or none."""
     result = FindingImportResult()
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    try:
-        workbook = open_workbook(data)
-        try:
-            records = read_sheet(workbook, SHEET, COLUMNS, result.errors)
-        finally:
-            workbook.close()
-    except ImportRejected as rejected:
-        result.errors.append(RowError(_("File"), None, None, str(rejected)))
+    records = read_upload(upload, SHEET, COLUMNS, result.errors)
+    if records is None:
         return result
 
     codes = {text(r.get("employee_code")) for _row, r in records} - {""}

@@ -17,14 +17,12 @@ from accounts.access import people_visible_to
 from config.xlsx import register_response as xlsx_register
 from config.xlsx_import import (
     Column,
-    ImportRejected,
     RowError,
     cell_ref,
-    open_workbook,
     parse_bool,
     parse_date,
     parse_datetime,
-    read_sheet,
+    read_upload,
     text,
 )
 from tasks.clarity import clarity_check, missing_dimensions, profile_for
@@ -104,15 +102,8 @@ def import_tasks(upload, *, actor, assigning_unit) -> TaskImportResult:
     """Validate every row (people in scope, dates, and the 5-rõ gate for rows to assign now);
     write all the tasks in one transaction only if no row has an error."""
     result = TaskImportResult()
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    try:
-        workbook = open_workbook(data)
-        try:
-            records = read_sheet(workbook, TASK_SHEET, TASK_COLUMNS, result.errors)
-        finally:
-            workbook.close()
-    except ImportRejected as rejected:
-        result.errors.append(RowError(_("File"), None, None, str(rejected)))
+    records = read_upload(upload, TASK_SHEET, TASK_COLUMNS, result.errors)
+    if records is None:
         return result
 
     codes = set()
