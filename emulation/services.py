@@ -201,7 +201,8 @@ def recompute_run(run: RecomputeRun) -> RecomputeRun:
 
 def _locked_rating(rating: Rating) -> tuple[Period, Rating]:
     period = _locked_period(rating.period)
-    return period, Rating.objects.select_for_update(of=("self",)).select_related("person__unit", "rule_set").get(pk=rating.pk)
+    rating = Rating.objects.select_for_update(of=("self",)).select_related("person__unit", "rule_set").get(pk=rating.pk)
+    return period, rating
 
 
 @transaction.atomic
