@@ -85,7 +85,12 @@ class Unit(MP_Node):
 
     def ancestor_paths(self) -> list[str]:
         """The paths of this unit and of every unit above it, root first."""
-        return [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return self.paths_above(self.path)
+
+    @classmethod
+    def paths_above(cls, path: str) -> list[str]:
+        """The path itself and the path of every unit above it, root first (no query)."""
+        return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
 
     def subtree_q(self, prefix: str = "") -> Q:
         """Q matching this unit and every unit below it, through the relation `prefix`."""

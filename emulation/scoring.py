@@ -46,7 +46,7 @@ from emulation.models import (
     UnitScore,
     Verdict,
 )
-from inspections.rules import add_months
+from inspections.rules import add_months, dmy
 from inspections.selectors import discipline_effects, findings_in_period, overdue_recommendations_in
 from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
@@ -66,10 +66,6 @@ def window(period: Period) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(period.starts_on, time.min))
     end = timezone.make_aware(datetime.combine(period.ends_on + timedelta(days=1), time.min))
     return start, end
-
-
-def dmy(day) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _points(value: float | None) -> Decimal | None:
@@ -122,6 +118,7 @@ class Inputs:
     exempt: set[int]
     discipline: dict
     findings: list[dict]
+    shifting: dict[int, list[dict]]  # findings of avoiding or shifting assigned work, by person
     ratings: dict[int, Rating]
     led_units: dict[int, list[str]] = field(default_factory=dict)
     initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
@@ -143,12 +140,17 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
     initiatives: dict[int, list[Initiative]] = defaultdict(list)
     for initiative in Initiative.objects.filter(period=period).order_by("id"):
         initiatives[initiative.person_id].append(initiative)
+    findings = findings_in_period(start, end, path)
+    shifting: dict[int, list[dict]] = defaultdict(list)
+    for finding in findings:
+        if finding["subject_person_id"] and finding["violation_type__code"] == SHIFTING_RESPONSIBILITY:
+            shifting[finding["subject_person_id"]].append(finding)
     return Inputs(
         period=period, now=now, people=people,
         results=results_by_lead(start, end, path, now), problems=problems,
         exempt=set(ObjectiveCause.objects.filter(period=period).values_list("task_id", flat=True)),
         discipline=discipline_effects([p.pk for p in people], period.year),
-        findings=findings_in_period(start, end, path),
+        findings=findings, shifting=dict(shifting),
         ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
         led_units=dict(led_units), initiatives=dict(initiatives),
     )
@@ -205,6 +207,12 @@ def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tup
         "done": counts["completed"], "n": n, "short": short}
 
 
+def _served_six_months(person: User, period: Period) -> bool:
+    """Fewer than 6 months' work in the period is not rated (no start date recorded: served)."""
+    start = person.service_start_date
+    return start is None or start <= add_months(period.ends_on, -6)
+
+
 EMPTY_COUNTS = {"assigned": 0, "completed": 0, "to_standard": 0, "excellent": 0, "on_time": 0, "late": 0,
                 "open_overdue": 0}
 
@@ -221,8 +229,8 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
     rating.disqualified = False
     rating.task_points = rating.score = None
     rating.computed_level = ""
-    breakdown = {"counts": counts, "problems": [_task_evidence(t) | {"exempt": t["id"] in data.exempt}
-                                                  for t in problems], "disqualifiers": []}
+    evidence = [_task_evidence(t) | {"task": t["id"], "exempt": t["id"] in data.exempt} for t in problems]
+    breakdown = {"counts": counts, "problems": evidence, "disqualifiers": []}
     rating.breakdown = breakdown
     try:
         rule_set = rules.rating_rule_set(person.staff_group, period.year)
@@ -233,8 +241,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
     rating.rule_set, rating.mode = rule_set, rule_set.mode
     breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis,
                          "bands": [rule_set.htxs_min_points, rule_set.htt_min_points, rule_set.ht_min_points]}
-    six_months_before_end = add_months(period.ends_on, -6)
-    if person.service_start_date and person.service_start_date > six_months_before_end:
+    if not _served_six_months(person, period):
         rating.pending_reason = _("Fewer than 6 months worked in the period (since %(day)s): not rated.") % {
             "day": dmy(person.service_start_date)}
         return
@@ -355,17 +362,14 @@ def compute_ratings(data: Inputs, progress: Callable[[int], None] | None = None)
 # -- units -------------------------------------------------------------------------------------------------
 
 
-def _roll_up(units: dict[str, Unit], rows: dict[int, dict] | list, *, unit_key=None, id_to_path=None):
-    """Add each row to its unit and every unit above it inside the scope."""
+def _roll_up(units: dict[str, Unit], path_of: dict[int, str], rows, unit_key: str) -> dict[int, list]:
+    """Each row counted for its unit and every unit above it inside the scope, by unit id."""
     totals: dict[int, list] = defaultdict(list)
     for row in rows:
-        path = id_to_path.get(row[unit_key]) if id_to_path else None
-        if path is None:
-            continue
-        for end in range(4, len(path) + 1, 4):
-            unit = units.get(path[:end])
-            if unit is not None:
-                totals[unit.pk].append(row)
+        path = path_of.get(row[unit_key])
+        for above in Unit.paths_above(path) if path else ():
+            if above in units:
+                totals[units[above].pk].append(row)
     return totals
 
 
@@ -373,20 +377,21 @@ def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
     period = data.period
     start, end = window(period)
     root = period.unit
-    units = {u.path: u for u in Unit.objects.filter(path__startswith=root.path, active=True, depth__gt=root.depth)}
+    subtree = list(Unit.objects.filter(path__startswith=root.path))
+    path_of = {u.pk: u.path for u in subtree}
+    units = {u.path: u for u in subtree if u.active and u.depth > root.depth}  # the root is the council itself
     if not units:
         return []
-    id_to_path = {u.pk: u.path for u in Unit.objects.filter(path__startswith=root.path)}
     criteria = list(UnitCriterion.objects.filter(period=period))
     manual = {(m.unit_id, m.criterion_id): m for m in ManualScore.objects.filter(period=period)}
     end = min(end, data.now)
     task_rows = [{"unit": unit_id, **row} for unit_id, row in results_by_unit(start, end, root.path, data.now).items()]
-    tasks = _roll_up(units, task_rows, unit_key="unit", id_to_path=id_to_path)
-    findings = _roll_up(units, data.findings, unit_key="subject_unit_id", id_to_path=id_to_path)
-    recommendations = _roll_up(units, overdue_recommendations_in(root.path, min(period.ends_on,
-                               timezone.localdate(data.now))), unit_key="target_unit_id", id_to_path=id_to_path)
+    tasks = _roll_up(units, path_of, task_rows, "unit")
+    findings = _roll_up(units, path_of, data.findings, "subject_unit_id")
+    overdue = overdue_recommendations_in(root.path, min(period.ends_on, timezone.localdate(data.now)))
+    recommendations = _roll_up(units, path_of, overdue, "target_unit_id")
     disciplined = [{"unit": r.unit_id, "person": r.person_id} for r in ratings if r.disqualified]
-    discipline = _roll_up(units, disciplined, unit_key="unit", id_to_path=id_to_path)
+    discipline = _roll_up(units, path_of, disciplined, "unit")
     clusters = {}
     for cluster in Cluster.objects.filter(period=period).prefetch_related("units"):
         for unit in cluster.units.all():
@@ -461,8 +466,7 @@ def _metric_items(metric, unit, tasks, findings, recommendations, discipline) ->
 def _withholding(person: User, data: Inputs) -> list[dict]:
     """“Do not consider commendation for officials who fail assigned tasks or shift responsibility.”"""
     overdue = [t for t in data.problems.get(person.pk, []) if t["official"] == OPEN_OVERDUE]
-    shifting = [f for f in data.findings if f["subject_person_id"] == person.pk
-                and f["violation_type__code"] == SHIFTING_RESPONSIBILITY]
+    shifting = data.shifting.get(person.pk, [])
     conditions = [
         _condition("assigned_work", not overdue,
                    _("No assigned task left undone past its deadline.") if not overdue else
@@ -492,8 +496,7 @@ def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
 def _person_verdicts(rating: Rating, data: Inputs, previous: dict) -> dict[str, list[dict]]:
     person, period = rating.person, data.period
     effects = data.discipline.get(person.pk)
-    six_months_before_end = add_months(period.ends_on, -6)
-    served = person.service_start_date is None or person.service_start_date <= six_months_before_end
+    served = _served_six_months(person, period)
     service = _condition("service", served, _("At least 6 months worked in the period.") if served else
                          _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)},
                          SERVICE_BASIS)
@@ -594,8 +597,8 @@ def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore
         rating.withheld = not person_ok[(Title.LDTT, rating.person_id)]
     members = defaultdict(list)
     for rating in ratings:
-        for end in range(4, len(rating.unit.path) + 1, 4):
-            members[rating.unit.path[:end]].append(rating)
+        for path in Unit.paths_above(rating.unit.path):
+            members[path].append(rating)
     for score in scores:
         for title, conditions in _unit_verdicts(score, members.get(score.unit.path, []), person_ok, data).items():
             verdicts.append(Verdict(period=period, title=title, person=None, unit=score.unit,
@@ -651,17 +654,4 @@ def compute_period(period: Period, *, now: datetime | None = None,
             progress(total, total)
         return {"ratings": len(ratings), "unit_scores": len(scores), "verdicts": len(verdicts)}
     raise ConflictError(_("The inputs kept changing during the computation: try again."), code="inputs_changing")
-
-
-def rating_overview(period: Period) -> dict:
-    """Counts by level, for the distribution chart."""
-    counts = {level: 0 for level in RatingLevel.values}
-    pending = 0
-    for computed, decided in Rating.objects.filter(period=period).values_list("computed_level", "level"):
-        level = decided or computed
-        if level:
-            counts[level] += 1
-        else:
-            pending += 1
-    return {"counts": counts, "pending": pending}
 

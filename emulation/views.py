@@ -188,15 +188,15 @@ def person(request, pk, person_pk):
     rating = access.get_rating_for_user(request.user, period, person_pk)
     verdicts = selectors.verdicts_for_person(period, rating.person_id)
     problems = rating.breakdown.get("problems", [])
-    task_ids = [int(p["url"].rstrip("/").rsplit("/", 1)[-1]) for p in problems]
-    tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("assigning_unit")}
+    task_ids = [p["task"] for p in problems]
+    tasks = Task.objects.filter(pk__in=task_ids).select_related("assigning_unit")
     causes = set(period.objective_causes.filter(task_id__in=task_ids).values_list("task_id", flat=True))
-    can_confirm = {pk for pk, task in tasks.items() if is_assigning_authority(request.user, task)}
-    computable = period.status in (PeriodStatus.OPEN, PeriodStatus.SCORING, PeriodStatus.REVIEW)
+    can_confirm = {task.pk for task in tasks if is_assigning_authority(request.user, task)} \
+        if not period.is_frozen else set()
     return render(request, "emulation/person.html", {
         **_period_context(request, period), "rating": rating, "verdicts": verdicts,
-        "problems": [(p, tid, tid in causes, tid in can_confirm and computable) for p, tid in zip(problems, task_ids, strict=True)],
-        "can_score": computable and access.can_score(request.user, rating.person),
+        "problems": [(p, p["task"], p["task"] in causes, p["task"] in can_confirm) for p in problems],
+        "can_score": not period.is_frozen and access.can_score(request.user, rating.person),
         "can_decide": period.status == PeriodStatus.REVIEW and access.can_run(request.user, period),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, rating.unit),
@@ -206,7 +206,7 @@ def person(request, pk, person_pk):
         "initiative_form": InitiativeForm(), "nominate_form": NominateForm(),
         "initiatives": period.initiatives.filter(person_id=rating.person_id),
         "awards": Award.objects.filter(period=period, person_id=rating.person_id),
-        "eligible_titles": [v for v in verdicts if v.eligible], "computable": computable,
+        "eligible_titles": [v for v in verdicts if v.eligible],
     })
 
 
@@ -301,12 +301,11 @@ def unit_detail(request, pk, unit_pk):
     score = _get_score(request, period, unit_pk)
     manual = {m.criterion_id: m for m in ManualScore.objects.filter(period=period, unit=score.unit)}
     criteria = [(c, manual.get(c.pk)) for c in period.criteria.filter(kind=CriterionKind.MANUAL)]
-    computable = period.status in (PeriodStatus.OPEN, PeriodStatus.SCORING, PeriodStatus.REVIEW)
     can_run = access.can_run(request.user, period)
     return render(request, "emulation/unit.html", {
         **_period_context(request, period), "score": score,
         "verdicts": selectors.verdicts_for_unit(period, score.unit_id), "manual_criteria": criteria,
-        "can_enter": computable and can_run, "nominate_form": NominateForm(),
+        "can_enter": not period.is_frozen and can_run, "nominate_form": NominateForm(),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, score.unit),
     })
