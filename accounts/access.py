@@ -51,6 +51,7 @@ class AccessScope:
     admin_org_ids: frozenset[int]
     read_paths: tuple[str, ...]  # unit subtrees readable through roles or grants
     managed_paths: tuple[str, ...]  # unit subtrees the user heads or deputises
+    council_paths: tuple[str, ...] = ()  # unit subtrees whose emulation council the user sits on
 
     # -- queryset filters ----------------------------------------------------------
 
@@ -125,6 +126,7 @@ def scope_for(user) -> AccessScope:
     admin_org_ids: set[int] = set()
     read_paths: set[str] = set()
     managed_paths: set[str] = set()
+    council_paths: set[str] = set()
     for role, path, org_id in RoleAssignment.objects.current().filter(user=user).values_list(
         "role", "unit__path", "unit__organisation_id"
     ):
@@ -135,6 +137,8 @@ def scope_for(user) -> AccessScope:
             read_paths.add(path)
         if role in MANAGING_ROLES:
             managed_paths.add(path)
+        if role in COUNCIL_ROLES:
+            council_paths.add(path)
 
     granted = UnitUserObjectPermission.objects.filter(user=user, permission__codename="view_unit").values_list(
         "content_object__path", flat=True
@@ -153,6 +157,7 @@ def scope_for(user) -> AccessScope:
         admin_org_ids=frozenset(admin_org_ids),
         read_paths=_outermost(read_paths),
         managed_paths=_outermost(managed_paths),
+        council_paths=_outermost(council_paths),
     )
     user._access_scope = scope
     return scope

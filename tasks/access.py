@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.access import COUNCIL_ROLES, scope_for
-from accounts.models import RoleAssignment, UnitUserObjectPermission
+from accounts.access import scope_for
+from accounts.models import UnitUserObjectPermission
 from tasks.models import Participant, Task, TaskStatus
 
 
@@ -31,10 +31,8 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         q |= Q(lead_unit__path__startswith=path) | Q(assigning_unit__path__startswith=path)
     if scope.admin_org_ids:
         q |= Q(assigning_unit__organisation_id__in=sorted(scope.admin_org_ids))
-    if scope.is_council:
-        for path in RoleAssignment.objects.current().filter(user_id=scope.user_id, role__in=COUNCIL_ROLES) \
-                .values_list("unit__path", flat=True):
-            q |= Q(lead_unit__path__startswith=path)
+    for path in scope.council_paths:
+        q |= Q(lead_unit__path__startswith=path)
     drafts_of_mine = Q(assigner_id=scope.user_id)
     for path in scope.managed_paths:
         drafts_of_mine |= Q(assigning_unit__path__startswith=path)

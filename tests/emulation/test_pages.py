@@ -140,3 +140,16 @@ def test_recompute_runs_from_the_page_with_progress(client, world, period, secre
     assert run.status == "done" and run.done == run.total and run.total >= 2
     response = client.get(reverse("emulation:recompute_progress", args=[period.pk, run.pk]))
     assert response["HX-Trigger"] == "recomputed"
+
+
+def test_the_council_reads_the_tasks_of_its_scope_as_evidence_and_no_others(client, world):
+    inside = task_row(world.staff_division, deadline=at(3, 1))
+    draft = task_row(world.staff_division, deadline=at(3, 2), status="draft")
+    outside = task_row(world.member_sibling, deadline=at(3, 1))
+    client.force_login(world.council)  # council member at the department
+    assert client.get(reverse("tasks:detail", args=[inside.pk])).status_code == 200
+    assert client.get(reverse("tasks:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("tasks:detail", args=[outside.pk])).status_code == 404
+    client.post(reverse("tasks:cancel", args=[inside.pk]), {"reason": "x"})
+    inside.refresh_from_db()
+    assert inside.status == "completed"  # read only: the council cannot act on the task
