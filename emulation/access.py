@@ -20,7 +20,7 @@ from emulation.models import CouncilSession, Period, Rating, SessionMember, Unit
 RUNNING_ROLES = (Role.COUNCIL_SECRETARY, Role.HEAD)
 
 
-def _reading_q(user, prefix: str) -> Q:
+def reading_q(user, prefix: str) -> Q:
     """Units readable through roles, grants or administration — not merely one's own unit."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -36,10 +36,12 @@ def _reading_q(user, prefix: str) -> Q:
 def periods_visible_to(user) -> QuerySet[Period]:
     if not user.is_authenticated:
         return Period.objects.none()
-    q = _reading_q(user, "unit__")
+    # A period is seen from inside its scope: by whoever reads a unit at or below it (its results
+    # are then listed within what they read) and by every official of a unit below it.
+    above = {path for read in scope_for(user).read_paths for path in Unit.paths_above(read)}
     if user.unit_id:
-        q |= Q(unit__path__in=user.unit.ancestor_paths())
-    return Period.objects.filter(q)
+        above.update(user.unit.ancestor_paths())
+    return Period.objects.filter(reading_q(user, "unit__") | Q(unit__path__in=sorted(above)))
 
 
 def get_period_for_user(user, pk) -> Period:
@@ -59,7 +61,7 @@ def can_read_results(user, period: Period) -> bool:
 def ratings_visible_to(user) -> QuerySet[Rating]:
     if not user.is_authenticated:
         return Rating.objects.none()
-    return Rating.objects.filter(_reading_q(user, "unit__") | Q(person_id=user.pk))
+    return Rating.objects.filter(reading_q(user, "unit__") | Q(person_id=user.pk))
 
 
 def get_rating_for_user(user, period: Period, person_id) -> Rating:
@@ -73,23 +75,36 @@ def get_rating_for_user(user, period: Period, person_id) -> Rating:
 def unit_scores_visible_to(user) -> QuerySet[UnitScore]:
     if not user.is_authenticated:
         return UnitScore.objects.none()
-    return UnitScore.objects.filter(_reading_q(user, "unit__"))
+    return UnitScore.objects.filter(reading_q(user, "unit__"))
 
 
-def can_run(user, period: Period) -> bool:
-    scope = scope_for(user)
-    if scope.is_superuser or period.organisation_id in scope.admin_org_ids:
-        return True
-    return RoleAssignment.objects.current().filter(
-        user_id=user.pk, role__in=RUNNING_ROLES, unit__path__in=period.unit.ancestor_paths()).exists()
+def _running_paths(user) -> list[str]:
+    """The subtrees where the user is the council's secretary or the head (the council's chair)."""
+    return list(RoleAssignment.objects.current().filter(user_id=user.pk, role__in=RUNNING_ROLES)
+                .values_list("unit__path", flat=True))
 
 
-def can_open_period(user, unit: Unit) -> bool:
+def can_run_in(user, unit: Unit) -> bool:
+    """Open and run emulation periods for this unit's subtree."""
     scope = scope_for(user)
     if scope.is_superuser or unit.organisation_id in scope.admin_org_ids:
         return True
-    return RoleAssignment.objects.current().filter(
-        user_id=user.pk, role__in=RUNNING_ROLES, unit__path__in=unit.ancestor_paths()).exists()
+    return any(unit.path.startswith(path) for path in _running_paths(user))
+
+
+def can_run(user, period: Period) -> bool:
+    return can_run_in(user, period.unit)
+
+
+def units_to_run(user) -> QuerySet[Unit]:
+    """The units whose subtree the user may open a period for (one query for the roles)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Unit.objects.all()
+    q = Q(organisation_id__in=sorted(scope.admin_org_ids))
+    for path in _running_paths(user):
+        q |= Q(path__startswith=path)
+    return Unit.objects.filter(q)
 
 
 def can_score(user, person) -> bool:
@@ -105,7 +120,7 @@ def sessions_visible_to(user) -> QuerySet[CouncilSession]:
     if not user.is_authenticated:
         return CouncilSession.objects.none()
     seats = SessionMember.objects.filter(user_id=user.pk).values("session_id")
-    return CouncilSession.objects.filter(_reading_q(user, "period__unit__") | Q(pk__in=seats))
+    return CouncilSession.objects.filter(reading_q(user, "period__unit__") | Q(pk__in=seats))
 
 
 def get_session_for_user(user, pk) -> CouncilSession:

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.access import get_person_for_user, get_unit_for_user
 from emulation import access, selectors, services
-from emulation.models import Award, Nomination, Period
+from emulation.models import Period
 from emulation.serializers import (
     AdvanceInputSerializer,
     AwardSerializer,
@@ -156,7 +156,7 @@ class NominationListCreateApi(generics.GenericAPIView):
     @extend_schema(responses=NominationSerializer(many=True), operation_id="emulation_nominations_list")
     def get(self, request, pk):
         period = _results_period(request, pk)
-        page = self.paginate_queryset(selectors.nominations(period))
+        page = self.paginate_queryset(selectors.nominations(request.user, period))
         return self.get_paginated_response(NominationSerializer(page, many=True).data)
 
     @extend_schema(request=NominationInputSerializer, responses={201: NominationSerializer, **ERRORS},
@@ -178,7 +178,7 @@ class NominationWithdrawApi(APIView):
                    operation_id="emulation_nominations_withdraw")
     def post(self, request, pk, nomination_pk):
         period = access.get_period_for_user(request.user, pk)
-        nomination = Nomination.objects.filter(period=period, pk=nomination_pk).first()
+        nomination = selectors.nominations(request.user, period).filter(pk=nomination_pk).first()
         if nomination is None:
             raise Http404
         payload = ReasonInputSerializer(data=request.data)
@@ -226,7 +226,7 @@ class AwardListApi(generics.GenericAPIView):
     @extend_schema(responses=AwardSerializer(many=True), operation_id="emulation_awards_list")
     def get(self, request, pk):
         period = _results_period(request, pk)
-        page = self.paginate_queryset(selectors.decision_list(period))
+        page = self.paginate_queryset(selectors.decision_list(request.user, period))
         return self.get_paginated_response(AwardSerializer(page, many=True).data)
 
 
@@ -235,7 +235,7 @@ class AwardRevokeApi(APIView):
                    operation_id="emulation_awards_revoke")
     def post(self, request, pk, award_pk):
         period = access.get_period_for_user(request.user, pk)
-        award = Award.objects.filter(period=period, pk=award_pk).first()
+        award = selectors.decision_list(request.user, period).filter(pk=award_pk).first()
         if award is None:
             raise Http404
         payload = ReasonInputSerializer(data=request.data)

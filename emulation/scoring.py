@@ -631,7 +631,8 @@ def compute_period(period: Period, *, now: datetime | None = None,
         with override(settings.LANGUAGE_CODE):
             data = _read_inputs(period, now)
             total = len(data.people)
-            ratings = compute_ratings(data, progress=(lambda done, total=total: progress(done, total)) if progress else None)
+            report = (lambda done, total=total: progress(done, total)) if progress else None
+            ratings = compute_ratings(data, progress=report)
             scores = compute_unit_scores(data, ratings)
             verdicts = compute_verdicts(data, ratings, scores)
         with transaction.atomic():

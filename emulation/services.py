@@ -80,19 +80,18 @@ def _input_changed(period: Period, actor) -> None:
 
 @transaction.atomic
 def period_open(*, actor, unit: Unit, year: int, quarter: int | None = None, name: str = "") -> Period:
-    require(access.can_open_period(actor, unit))
+    require(access.can_run_in(actor, unit))
     if quarter is not None and not 1 <= quarter <= 4:
         raise ValidationError({"quarter": _("A quarter is 1 to 4.")})
     if quarter:
         starts_on = date(year, 3 * quarter - 2, 1)
         ends_on = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
-        default_name = _("Emulation quarter %(q)d/%(year)d — %(unit)s") % {"q": quarter, "year": year, "unit": unit.name}
+        default_name = _("Emulation quarter %(q)d/%(year)d — %(unit)s") % {
+            "q": quarter, "year": year, "unit": unit.name}
     else:
         starts_on, ends_on = date(year, 1, 1), date(year, 12, 31)
         default_name = _("Emulation year %(year)d — %(unit)s") % {"year": year, "unit": unit.name}
-    if Period.objects.filter(unit=unit, year=year, quarter=quarter).exists():
-        raise ValidationError({"year": _("This council already has a period for %(year)d.") % {"year": year}})
-    try:
+    try:  # the unique constraints decide, so two requests at once cannot both open one
         with transaction.atomic():
             period = Period.objects.create(organisation_id=unit.organisation_id, unit=unit, year=year, quarter=quarter,
                                            name=name.strip() or default_name, starts_on=starts_on, ends_on=ends_on,
@@ -329,7 +328,8 @@ def manual_scores_set(*, actor, period: Period, entries: list[dict]) -> int:
     for entry in entries:
         ManualScore.objects.update_or_create(
             period=period, unit=entry["unit"], criterion=entry["criterion"],
-            defaults={"points": Decimal(str(entry["points"]).replace(",", ".")), "evidence": str(entry["evidence"]).strip(),
+            defaults={"points": Decimal(str(entry["points"]).replace(",", ".")),
+                      "evidence": str(entry["evidence"]).strip(),
                       "entered_by": actor, "entered_at": timezone.now()})
     _input_changed(period, actor)
     return len(entries)
@@ -437,7 +437,7 @@ def session_set_presence(*, actor, session: CouncilSession, present_ids) -> Coun
 def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> BallotReceipt:
     """A member's secret ballot: one choice per nomination, once. The receipt says that they voted;
     the votes say what was chosen; nothing joins the two. An absent member's ballot is in writing."""
-    session = CouncilSession.objects.select_related("period").get(pk=session.pk)
+    session = _locked_session(session)  # ballots and the close are serialised on the session row
     seat = access.seat_of(actor, session)
     require(seat is not None)
     if session.status != SessionStatus.OPEN:
@@ -453,9 +453,6 @@ def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> B
             receipt = BallotReceipt.objects.create(session=session, member=actor, written=not seat.present)
     except IntegrityError:
         raise ConflictError(_("You have already voted in this session."), code="already_voted") from None
-    # Re-checked under the session row's lock so a ballot cannot slip in after the close.
-    if CouncilSession.objects.select_for_update().get(pk=session.pk).status != SessionStatus.OPEN:
-        raise ConflictError(_("The session is closed: ballots are no longer accepted."), code="session_closed")
     Vote.objects.bulk_create([Vote(session=session, nomination_id=pk, choice=choice)
                               for pk, choice in sorted(given.items())])
     return receipt
@@ -489,9 +486,10 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
         tally[row["nomination_id"]][row["choice"]] = row["n"]
     voted = session.receipts.count()
     nominations = list(session.nominations.select_related("person", "unit").filter(status=NominationStatus.PROPOSED))
+    title_rules = {title: rules.title_rule(title, decision_date) for title in {n.title for n in nominations}}
     results, passed_by_title = [], defaultdict(list)
     for nomination in nominations:
-        rule = rules.title_rule(nomination.title, decision_date)
+        rule = title_rules[nomination.title]
         threshold = _threshold(session, rule, nomination.title)
         yes, no = tally[nomination.pk][Choice.YES], tally[nomination.pk][Choice.NO]
         outcome = rules.VoteResult(yes, members, threshold, rule.legal_basis)
@@ -506,7 +504,7 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
                for title in Title.values}
     winners = []
     for title, passed in passed_by_title.items():
-        rule = rules.title_rule(title, decision_date)
+        rule = title_rules[title]
         allowed = rules.title_quota_max(rule, awarded)
         passed.sort(key=lambda item: -item[0])
         if allowed is not None:

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_unit_for_user, scope_for
-from accounts.models import Unit, User
-from config.actions import report_error, submit
+from accounts.access import get_unit_for_user
+from accounts.models import User
+from config.actions import form_errors, report_error, submit
 from config.errors import ConflictError
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
@@ -42,12 +42,10 @@ from emulation.models import (
     CriterionKind,
     ManualScore,
     MemberRole,
-    Nomination,
     PeriodStatus,
     Rating,
     RecomputeStatus,
     SessionStatus,
-    TitleRule,
     UnitScore,
 )
 from tasks.access import is_assigning_authority
@@ -63,10 +61,7 @@ def _period_context(request, period) -> dict:
 @require_GET
 def period_list(request):
     periods = access.periods_visible_to(request.user).select_related("unit")
-    scope = scope_for(request.user)
-    units = [u for u in Unit.objects.filter(scope.units_q(), active=True).order_by("path")[:200]
-             if access.can_open_period(request.user, u)] if (scope.is_admin or scope.is_manager or scope.is_council) \
-        else []
+    units = access.units_to_run(request.user).filter(active=True).order_by("path")[:200]
     return render(request, "emulation/periods.html", {"periods": periods, "units": units, "form": PeriodForm()})
 
 
@@ -75,7 +70,7 @@ def period_list(request):
 def period_create(request):
     form = PeriodForm(request.POST)
     if not form.is_valid():
-        report_error(request, ValidationError(form.errors.as_text()))
+        form_errors(request, form)
         return redirect("emulation:periods")
     unit = get_unit_for_user(request.user, form.cleaned_data["unit"])
     try:
@@ -200,10 +195,10 @@ def person(request, pk, person_pk):
         "can_decide": period.status == PeriodStatus.REVIEW and access.can_run(request.user, period),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, rating.unit),
-        "general_form": GeneralForm(initial={"general_points": rating.general_points, "general_note": rating.general_note,
+        "general_form": GeneralForm(initial={"general_points": rating.general_points,
+                                             "general_note": rating.general_note,
                                              "general_met": {True: "1", False: "0"}.get(rating.general_met, "")}),
-        "level_form": LevelForm(initial={"level": rating.final_level}), "cause_form": CauseForm(),
-        "initiative_form": InitiativeForm(), "nominate_form": NominateForm(),
+        "level_form": LevelForm(initial={"level": rating.final_level}), "initiative_form": InitiativeForm(),
         "initiatives": period.initiatives.filter(person_id=rating.person_id),
         "awards": Award.objects.filter(period=period, person_id=rating.person_id),
         "eligible_titles": [v for v in verdicts if v.eligible],
@@ -305,7 +300,7 @@ def unit_detail(request, pk, unit_pk):
     return render(request, "emulation/unit.html", {
         **_period_context(request, period), "score": score,
         "verdicts": selectors.verdicts_for_unit(period, score.unit_id), "manual_criteria": criteria,
-        "can_enter": not period.is_frozen and can_run, "nominate_form": NominateForm(),
+        "can_enter": not period.is_frozen and can_run,
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, score.unit),
     })
@@ -369,17 +364,16 @@ def nomination_list(request, pk):
     if (own := _results_or_own(request, period)) is not None:
         return own
     return render(request, "emulation/nominations.html", {
-        **_period_context(request, period), "nominations": selectors.nominations(period),
+        **_period_context(request, period), "nominations": selectors.nominations(request.user, period),
         "sessions": period.sessions.all(), "session_form": SessionForm(),
-        "can_open_session": period.status == PeriodStatus.VOTING and access.can_run(request.user, period),
-        "reason_form": ReasonForm()})
+        "can_open_session": period.status == PeriodStatus.VOTING and access.can_run(request.user, period)})
 
 
 @login_required
 @require_POST
 def nomination_withdraw(request, pk, nomination_pk):
     period = access.get_period_for_user(request.user, pk)
-    nomination = Nomination.objects.filter(period=period, pk=nomination_pk).first()
+    nomination = selectors.nominations(request.user, period).filter(pk=nomination_pk).first()
     if nomination is None:
         raise Http404
     return submit(request, ReasonForm(request.POST), lambda d: services.nomination_withdraw(
@@ -414,7 +408,7 @@ def session_create(request, pk):
             messages.success(request, _("Session opened for voting."))
             return redirect("emulation:session", session.pk)
     else:
-        report_error(request, ValidationError(list(form.errors.values())[0]))
+        form_errors(request, form)
     return redirect("emulation:nominations", period.pk)
 
 
@@ -432,7 +426,7 @@ def session_detail(request, pk):
         "voted": set(session.receipts.values_list("member_id", flat=True)),
         "rows": [(n, verdicts.get(n.pk)) for n in nominations],
         "results": session.results.select_related("nomination__person", "nomination__unit"),
-        "close_form": CloseForm(), "rules": {r.title: r for r in TitleRule.objects.all()},
+        "close_form": CloseForm(),
         "is_open": session.status == SessionStatus.OPEN})
 
 
@@ -491,18 +485,17 @@ def award_list(request, pk):
     period = access.get_period_for_user(request.user, pk)
     if (own := _results_or_own(request, period)) is not None:
         return own
-    awards = selectors.decision_list(period)
+    awards = selectors.decision_list(request.user, period)
     if request.GET.get("export") == "xlsx":
         return excel.decision_response(period, awards)
-    return render(request, "emulation/awards.html", {**_period_context(request, period), "awards": awards,
-                                                     "reason_form": ReasonForm()})
+    return render(request, "emulation/awards.html", {**_period_context(request, period), "awards": awards})
 
 
 @login_required
 @require_POST
 def award_revoke(request, pk, award_pk):
     period = access.get_period_for_user(request.user, pk)
-    award = Award.objects.filter(period=period, pk=award_pk).first()
+    award = selectors.decision_list(request.user, period).filter(pk=award_pk).first()
     if award is None:
         raise Http404
     return submit(request, ReasonForm(request.POST), lambda d: services.award_revoke(

@@ -155,3 +155,49 @@ def test_the_council_reads_the_tasks_of_its_scope_as_evidence_and_no_others(clie
     client.post(reverse("tasks:cancel", args=[open_task.pk]), {"reason": "x"})
     open_task.refresh_from_db()
     assert open_task.status == "in_progress"  # read only: the council cannot act on the task
+
+
+def test_nominations_and_awards_are_listed_within_the_readers_scope(client, world, period, secretary):
+    from tests.factories import RoleFactory, UnitFactory
+
+    other = UnitFactory(parent=world.dept, code="D1C", name="Phòng Công chức")
+    head_division = RoleFactory(unit=world.division, role="head").user
+    people = populate(world, period, 1) + [UserFactory(unit=other, full_name="Ở phòng khác")]
+    task_row(people[1], deadline=at(3, 1))
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    for person in people:
+        services.rating_set_general(actor=world.head_dept, rating=Rating.objects.get(period=period, person=person),
+                                    points=15, note="Đạt")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    period = to_voting(period, secretary)
+    nominations = [services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+                   for person in people]
+    client.force_login(head_division)
+    page = client.get(reverse("emulation:nominations", args=[period.pk])).content.decode()
+    assert "Người 00" in page and "Ở phòng khác" not in page
+    client.force_login(secretary)
+    page = client.get(reverse("emulation:nominations", args=[period.pk])).content.decode()
+    assert "Người 00" in page and "Ở phòng khác" in page
+    council = members(2)
+    session = open_session(secretary, period, council)
+    for member in council:
+        services.ballot_cast(actor=member, session=session, choices={n.pk: "yes" for n in nominations})
+    services.session_close(actor=secretary, session=session, decision_number="09/QĐ", decision_date=at(12, 22).date())
+    client.force_login(head_division)
+    page = client.get(reverse("emulation:awards", args=[period.pk])).content.decode()
+    assert "Người 00" in page and "Ở phòng khác" not in page
+
+
+def test_the_period_list_reads_its_units_in_a_fixed_number_of_queries(client, world):
+    from tests.factories import UnitFactory
+
+    client.force_login(world.admin_a)
+    url = reverse("emulation:periods")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(6):
+        UnitFactory(parent=world.dept, code=f"X{i}", name=f"Phòng thêm {i}")
+    with CaptureQueriesContext(connection) as many:
+        content = client.get(url).content.decode()
+    assert "Phòng thêm 5" in content and len(many) == len(few)
