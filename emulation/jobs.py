@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Unit
 from emulation import scoring, services
 from emulation.models import COMPUTABLE_STATUSES, Award, Period, RecomputeRun, RecomputeStatus, RevocationFlag
 from inspections.selectors import findings_in_period
@@ -49,8 +50,7 @@ def revocation_flags() -> int:
         findings = findings_in_period(start, end, period.unit.path, recorded_after=period.frozen_at)
         if not findings:
             continue
-        unit_paths = dict(period.unit.get_descendants().values_list("pk", "path"))
-        unit_paths[period.unit_id] = period.unit.path
+        unit_paths = dict(Unit.objects.filter(path__startswith=period.unit.path).values_list("pk", "path"))
         flags = []
         for award in awards:
             for finding in findings:

@@ -21,6 +21,7 @@ from emulation.models import (
 from inspections import services as inspections
 from tests.emulation.conftest import AFTER_THE_YEAR, at, day, task_row
 from tests.factories import UserFactory
+from tests.tasks.test_concurrency import race
 from tests.inspections.conftest import violation
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,20 @@ def test_a_finding_recorded_after_the_freeze_flags_the_award_for_revocation(worl
     assert award.revoked_at and award.history.count() == 2
     with pytest.raises(ConflictError):
         services.award_revoke(actor=secretary, award=award, reason="Lần nữa")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_member_casting_eight_ballots_at_once_is_counted_once(world, secretary):
+    period = services.period_open(actor=secretary, unit=world.dept, year=2026)
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    council = members(3)
+    session = open_session(secretary, period, council)
+    outcomes = race(8, lambda i: services.ballot_cast(actor=council[0], session=session,
+                                                      choices={nomination.pk: "yes"}))
+    assert outcomes.count("ok") == 1
+    assert all(o == "ok" or o[0] == "conflict" for o in outcomes), outcomes
+    assert BallotReceipt.objects.filter(session=session).count() == 1
+    assert Vote.objects.filter(session=session).count() == 1
