@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import scope_for
 from accounts.models import Unit, User
 from config.errors import ConflictError, require, required_text
 from emulation import access, rules, scoring
@@ -398,6 +399,11 @@ def session_open(*, actor, period: Period, name: str, held_on: date, members: li
     name = required_text(name, "name", _("Name the session."))
     if not members:
         raise ValidationError({"members": _("List the council members.")})
+    scope = scope_for(actor)
+    unseen = [user.full_name for user, _role in members if not scope.can_read_person(user)]
+    if unseen:  # a seat opens the session's nominations to its holder: only people the actor reads
+        raise ValidationError({"members": _("Not among the people you can see: %(names)s") % {
+            "names": ", ".join(unseen)}})
     if len({user.pk for user, _role in members}) != len(members):
         raise ValidationError({"members": _("A member is listed twice.")})
     if not 1 <= quorum <= len(members):

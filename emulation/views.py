@@ -389,7 +389,8 @@ def session_create(request, pk):
 
     def open_session(data):
         logins = [line.strip() for line in data["members"].splitlines() if line.strip()]
-        found = {u.username: u for u in User.objects.filter(username__in=logins, is_active=True)}
+        found = {u.username: u for u in User.objects.filter(username__in=logins, is_active=True)
+                 .select_related("unit")}
         missing = [login for login in logins if login not in found]
         if missing:
             raise ValidationError({"members": _("Unknown logins: %(logins)s") % {"logins": ", ".join(missing)}})

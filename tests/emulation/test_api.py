@@ -46,7 +46,7 @@ def test_ranking_rating_and_ballot_through_the_api(world, period, secretary):
     refused = api(world.head_dept).post(f"/api/v1/emulation/periods/{period.pk}/nominations/", {
         "title": Title.LDTT, "person": world.colleague_division.pk}, format="json")
     assert refused.status_code == 400 and "title" in refused.json()  # withheld: the rules refuse it
-    council = members(3)
+    council = members(3, world.dept)
     session = open_session(secretary, period, council)
     ballot = {"choices": {str(nomination.json()["id"]): "yes"}}
     assert api(council[0]).post(f"/api/v1/emulation/sessions/{session.pk}/ballot/", ballot,

@@ -46,8 +46,9 @@ def to_voting(period, secretary):
     return period
 
 
-def members(n):
-    return [UserFactory(full_name=f"Thành viên {i:02d}") for i in range(n)]
+def members(n, unit):
+    """Council members working in `unit` (a seat goes only to someone the secretary can see)."""
+    return [UserFactory(full_name=f"Thành viên {i:02d}", unit=unit) for i in range(n)]
 
 
 def open_session(secretary, period, council, **extra):
@@ -61,7 +62,7 @@ def test_a_vote_is_counted_over_all_members_absent_ones_included(world, period, 
     person = rated_people(world, period, 1)[0]
     period = to_voting(period, secretary)
     nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
-    council = members(10)
+    council = members(10, world.dept)
     session = open_session(secretary, period, council, base_threshold_percent=90)
     services.session_set_presence(actor=secretary, session=session, present_ids=[m.pk for m in council[:8]])
     for member in council[:8]:  # all 8 present agree: 100% of those present, 80% of all members
@@ -77,7 +78,7 @@ def test_an_absent_member_votes_in_writing_and_the_ninth_vote_carries_it(world, 
     person = rated_people(world, period, 1)[0]
     period = to_voting(period, secretary)
     nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
-    council = members(10)
+    council = members(10, world.dept)
     session = open_session(secretary, period, council, base_threshold_percent=90)
     services.session_set_presence(actor=secretary, session=session, present_ids=[m.pk for m in council[:8]])
     for member in council[:9]:
@@ -95,7 +96,7 @@ def test_the_ballot_is_secret_and_cast_once(world, period, secretary):
     period = to_voting(period, secretary)
     first, second = (services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=p)
                      for p in people)
-    council = members(3)
+    council = members(3, world.dept)
     session = open_session(secretary, period, council)
     services.ballot_cast(actor=council[0], session=session, choices={first.pk: "yes", second.pk: "no"})
     services.ballot_cast(actor=council[1], session=session, choices={first.pk: "no", second.pk: "yes"})
@@ -123,7 +124,7 @@ def test_cstdcs_is_kept_within_15_percent_of_ldtt_the_council_choosing_by_votes(
                                    recognition="05/QĐ-SNV ngày 10/10/2026")
     scoring.compute_period(period, now=AFTER_THE_YEAR)
     period = to_voting(period, secretary)
-    council = members(5)
+    council = members(5, world.dept)
     ldtt = [services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=p)
             for p in people]
     cstdcs = [services.nomination_create(actor=world.head_dept, period=period, title=Title.CSTDCS, person=p)
@@ -149,7 +150,7 @@ def test_a_finding_recorded_after_the_freeze_flags_the_award_for_revocation(worl
     person = rated_people(world, period, 1)[0]
     period = to_voting(period, secretary)
     nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
-    council = members(3)
+    council = members(3, world.dept)
     session = open_session(secretary, period, council)
     for member in council:
         services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
@@ -178,7 +179,7 @@ def test_one_member_casting_eight_ballots_at_once_is_counted_once(world, secreta
     person = rated_people(world, period, 1)[0]
     period = to_voting(period, secretary)
     nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
-    council = members(3)
+    council = members(3, world.dept)
     session = open_session(secretary, period, council)
     outcomes = race(8, lambda i: services.ballot_cast(actor=council[0], session=session,
                                                       choices={nomination.pk: "yes"}))
@@ -186,3 +187,13 @@ def test_one_member_casting_eight_ballots_at_once_is_counted_once(world, secreta
     assert all(o == "ok" or o[0] == "conflict" for o in outcomes), outcomes
     assert BallotReceipt.objects.filter(session=session).count() == 1
     assert Vote.objects.filter(session=session).count() == 1
+
+
+def test_council_seats_go_only_to_people_the_secretary_can_see(world, period, secretary):
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    with pytest.raises(ValidationError) as error:
+        open_session(secretary, period, [world.head_dept, secretary, world.outsider])
+    assert world.outsider.full_name in error.value.messages[0]
+    assert not period.sessions.exists()

@@ -34,7 +34,7 @@ def test_every_page_renders_for_the_secretary_and_the_session_flow(client, world
     scoring.compute_period(period, now=AFTER_THE_YEAR)
     period = to_voting(period, secretary)
     nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=people[1])
-    council = [secretary, *members(2)]
+    council = [secretary, *members(2, world.dept)]
     session = open_session(secretary, period, council)
     client.force_login(secretary)
     urls = [reverse("emulation:periods"), reverse("emulation:period", args=[period.pk]),
@@ -178,7 +178,7 @@ def test_nominations_and_awards_are_listed_within_the_readers_scope(client, worl
     client.force_login(secretary)
     page = client.get(reverse("emulation:nominations", args=[period.pk])).content.decode()
     assert "Người 00" in page and "Ở phòng khác" in page
-    council = members(2)
+    council = members(2, world.dept)
     session = open_session(secretary, period, council)
     for member in council:
         services.ballot_cast(actor=member, session=session, choices={n.pk: "yes" for n in nominations})
