@@ -1,0 +1,163 @@
+"""The benchmark harness: `bin/bench [--size 1m|100k|tiny] [--duration S] [--connections N]`.
+
+1. Builds (once) the dataset of that size in its own PostgreSQL database, `kycuong_bench_<size>`.
+2. Times the offline operations in this process: the emulation recompute of the province period
+   against a bare GROUP BY pass over the tasks table, the Excel export of 100,000 tasks against
+   openpyxl write-only writing the same rows from memory (and the peak memory of both), and the
+   overdue marking over the whole table.
+3. Starts gunicorn on loopback against that database and drives each page and API with wrk at
+   N connections, `/healthz` first as the yardstick of the same run; counts the queries of each
+   request in-process.
+4. Prints one table (and writes it as JSON beside the database name under test-artifacts/bench/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--size", default="1m", choices=["tiny", "100k", "1m"])
+    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", DEFAULT_SERVER),
+                        help="PostgreSQL server URL without a database name (default %(default)s)")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument("--build-only", action="store_true", help="build the dataset and stop")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per operation")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--skip-online", action="store_true", help="offline operations only")
+    return parser.parse_args()
+
+
+def _prepare_database(server: str, name: str, rebuild: bool) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        present = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if present and rebuild:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            present = None
+        if not present:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def main() -> int:
+    args = _arguments()
+    url = _prepare_database(args.server, f"kycuong_bench_{args.size.lower()}", args.rebuild)
+    os.environ.update(
+        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false", SECRET_KEY="bench-not-secret",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver", SECURE_COOKIES="false", CONN_MAX_AGE="60",
+    )
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tests.bench import dataset
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    present = dataset.exists()
+    if present is None:
+        print(f"Building the {args.size} dataset into {url} …", flush=True)
+        dataset.build(dataset.SIZES[args.size], log=lambda line: print(line, flush=True))
+    elif present.name != args.size:
+        raise SystemExit(f"{url} holds the {present.name} dataset; use --rebuild")
+    if args.build_only:
+        return 0
+
+    from tests.bench import operations
+
+    context = operations.Context.load()
+    print(f"Dataset {args.size}: {context.describe()}", flush=True)
+    rows = []
+    print("Offline operations …", flush=True)
+    rows += operations.offline(context, export_rows=args.export_rows, log=lambda line: print(line, flush=True))
+    if not args.skip_online:
+        print(f"Online operations under wrk, {args.connections} connections, {args.duration} s each …", flush=True)
+        rows += _online(context, args)
+    table = operations.format_table(rows)
+    print()
+    print(table)
+    out = BASE_DIR / "test-artifacts" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{args.size}.json").write_text(json.dumps({"size": args.size, "machine": operations.machine(),
+                                                      "args": vars(args), "rows": rows}, indent=2, default=str))
+    (out / f"{args.size}.txt").write_text(table + "\n")
+    return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _online(context, args) -> list[dict]:
+    from tests.bench import operations
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is missing: bin/bench installs Debian's wrk when run as root")
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--access-logfile", "/dev/null", "--log-level", "warning"],
+        cwd=BASE_DIR, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for(port)
+        script = Path(__file__).with_name("report.lua")
+        rows = []
+        healthz_rps = None
+        for operation in operations.online_operations(context):
+            queries = operations.count_queries(operation)
+            cookie = operations.session_cookie(operation.user) if operation.user else None
+            command = [wrk, "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(script),
+                       f"http://127.0.0.1:{port}{operation.url}"]
+            if cookie:
+                command[1:1] = ["-H", f"Cookie: {cookie}"]
+            subprocess.run([*command[:-3], "-d2s", *command[-3:]], capture_output=True, check=True)  # warm up
+            result = operations.parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+            if operation.name == "healthz":
+                healthz_rps = result["rps"]
+            rows.append({"operation": operation.name, "kind": "online", **result, "queries": queries,
+                         "ratio": result["rps"] / healthz_rps if healthz_rps else None, "target": operation.target})
+            print(f"  {operation.name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms", flush=True)
+        return rows
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

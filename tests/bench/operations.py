@@ -1,0 +1,333 @@
+"""What the harness measures, against the dataset of tests/bench/dataset.py.
+
+Every figure that is compared with a target is compared with a yardstick measured in the same
+run on the same machine (DESIGN.md, "Performance targets").
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import platform
+import re
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role, RoleAssignment, Unit, User
+from emulation.models import Period
+from tasks.models import OPEN_STATUSES, Task
+from tests.bench.dataset import ANCHOR, ORG_CODE
+
+
+@dataclass
+class Context:
+    root: Unit
+    commune: Unit
+    province_head: User
+    commune_head: User
+    inspector: User
+    council_member: User
+    commune_task_id: int
+    period: Period
+
+    @classmethod
+    def load(cls) -> Context:
+        root = Unit.objects.get(organisation__code=ORG_CODE, depth=1)
+        commune = Unit.objects.filter(organisation__code=ORG_CODE, kind="commune").order_by("path").first()
+
+        def holder(role, unit):
+            return RoleAssignment.objects.select_related("user").filter(role=role, unit=unit).order_by("user_id")[0].user
+
+        commune_head = holder(Role.HEAD, commune)
+        task_id = (Task.objects.filter(lead_unit__path__startswith=commune.path).exclude(status="draft")
+                   .order_by("-deadline").values_list("id", flat=True)[0])
+        return cls(root=root, commune=commune, province_head=holder(Role.HEAD, root), commune_head=commune_head,
+                   inspector=holder(Role.INSPECTOR, root), council_member=holder(Role.COUNCIL_MEMBER, root),
+                   commune_task_id=task_id, period=Period.objects.get(unit=root, quarter__isnull=True))
+
+    def describe(self) -> str:
+        with connection.cursor() as cursor:
+            counts = {}
+            for label, table in [("units", "accounts_unit"), ("officials", "accounts_user"), ("tasks", "tasks_task"),
+                                 ("task events", "tasks_taskevent"), ("participants", "tasks_participant"),
+                                 ("findings", "inspections_finding"),
+                                 ("decisions", "inspections_disciplinarydecision")]:
+                cursor.execute(f"SELECT count(*) FROM {table}")
+                counts[label] = cursor.fetchone()[0]
+        return ", ".join(f"{n:,} {label}" for label, n in counts.items())
+
+
+# -- offline ------------------------------------------------------------------------------------
+
+
+def _seconds(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _rolled_back(fn):
+    """Run fn in a transaction that is then rolled back; returns (seconds, result)."""
+    box = {}
+    try:
+        with transaction.atomic():
+            box["out"] = _seconds(fn)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return box["out"]
+
+
+def _group_by_pass():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lead_id, status, count(*), count(*) FILTER (WHERE completed_at > deadline), "
+            "count(*) FILTER (WHERE quality = 'fail') FROM tasks_task GROUP BY lead_id, status"
+        )
+        return len(cursor.fetchall())
+
+
+def offline(context: Context, *, export_rows: int, log) -> list[dict]:
+    from emulation.scoring import compute_period
+
+    rows = []
+    _group_by_pass()  # warm the cache once, as the recompute will find it warm too
+    group_s, groups = _seconds(_group_by_pass)
+    recompute_s, counts = _seconds(lambda: compute_period(context.period))
+    log(f"  recompute {recompute_s:.1f} s ({counts}); GROUP BY pass {group_s:.2f} s ({groups:,} groups)")
+    rows.append({"operation": "GROUP BY pass over tasks (yardstick)", "kind": "offline", "seconds": group_s})
+    rows.append({"operation": "Emulation recompute, province period", "kind": "offline", "seconds": recompute_s,
+                 "ratio": recompute_s / group_s, "target": "≤ 10 × GROUP BY", "detail": counts,
+                 "ok": recompute_s <= 10 * group_s})
+
+    rows += _export(context, export_rows, log)
+    rows += _overdue(log)
+    return rows
+
+
+def _export_queryset(context: Context, limit: int):
+    from tasks.selectors import task_list_for_user
+
+    return task_list_for_user(context.province_head)[:limit]
+
+
+def _export_once(context: Context, limit: int) -> tuple[float, bytes]:
+    from tasks.excel import register_response
+
+    def run():
+        response = register_response(_export_queryset(context, limit), title="Bench")
+        return b"".join(response.streaming_content)
+
+    return _seconds(run)
+
+
+def _in_memory(rows) -> list[list]:
+    """The register's rows as plain values Excel takes (local times without a zone)."""
+    from django.utils import timezone
+
+    return [[timezone.localtime(v).replace(tzinfo=None) if isinstance(v, datetime) and v.tzinfo else v for v in row]
+            for row in rows]
+
+
+def _plain_write(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sổ theo dõi nhiệm vụ")
+    for row in rows:
+        sheet.append(row)
+    with tempfile.TemporaryFile() as handle:
+        book.save(handle)
+        handle.seek(0)
+        return handle.read()
+
+
+def _peak_mib(fn) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _export(context: Context, limit: int, log) -> list[dict]:
+    import openpyxl
+
+    from tasks.excel import register_rows
+
+    export_s, content = _export_once(context, limit)
+    in_memory = _in_memory(register_rows(_export_queryset(context, limit)))
+    plain_s, _ = _seconds(lambda: _plain_write(in_memory))
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    written = sum(1 for _ in sheet.iter_rows(min_row=4))
+    if written != len(in_memory):
+        raise AssertionError(f"the export holds {written} rows, expected {len(in_memory)}")
+    # Memory: the export streams, so its peak should not grow with the rows; the yardstick holds
+    # every row in memory before writing.
+    small = max(limit // 5, 1)
+    peak_small = _peak_mib(lambda: _export_once(context, small))
+    peak_full = _peak_mib(lambda: _export_once(context, limit))
+    peak_plain = _peak_mib(lambda: _plain_write(_in_memory(register_rows(_export_queryset(context, limit)))))
+    del in_memory
+    log(f"  export {written:,} rows {export_s:.1f} s (plain write {plain_s:.1f} s); peak {peak_small:.0f} MiB at "
+        f"{small:,} rows, {peak_full:.0f} MiB at {limit:,}; in-memory yardstick {peak_plain:.0f} MiB")
+    return [
+        {"operation": f"openpyxl write-only, {written:,} rows from memory (yardstick)", "kind": "offline",
+         "seconds": plain_s, "peak_mib": peak_plain},
+        {"operation": f"Excel export, {written:,} tasks", "kind": "offline", "seconds": export_s,
+         "ratio": plain_s / export_s, "target": "≥ 0.7 × speed, flat memory", "peak_mib": peak_full,
+         "detail": {"peak_mib_at_fifth": round(peak_small, 1), "bytes": len(content)},
+         "ok": plain_s / export_s >= 0.7 and peak_full <= 1.5 * peak_small + 5},
+    ]
+
+
+def _overdue(log) -> list[dict]:
+    from tasks.jobs import _overdue_q, mark_overdue
+
+    now = ANCHOR
+    total = Task.objects.count()
+
+    def whole_table():
+        Task.objects.filter(status__in=OPEN_STATUSES).update(overdue_marked_at=None)
+        return _seconds(lambda: Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True)
+                        .update(overdue_marked_at=now))
+
+    _, (statement_s, marked) = _rolled_back(whole_table)
+
+    def one_day():
+        Task.objects.filter(status__in=OPEN_STATUSES, deadline__gte=now - timedelta(days=1),
+                            deadline__lt=now).update(overdue_marked_at=None)
+        return _seconds(lambda: mark_overdue(now=now))
+
+    _, (job_s, day_marked) = _rolled_back(one_day)
+    log(f"  overdue statement over {total:,} tasks: {statement_s:.2f} s ({marked:,} marked); "
+        f"job for a day's deadlines {job_s:.2f} s ({day_marked:,} marked, with notifications)")
+    return [
+        {"operation": f"Overdue marking, one statement over {total:,} tasks", "kind": "offline",
+         "seconds": statement_s, "target": "≤ 2 s", "detail": {"marked": marked}, "ok": statement_s <= 2},
+        {"operation": "Overdue job, a day of deadlines (with notifications)", "kind": "offline", "seconds": job_s,
+         "detail": {"marked": day_marked}},
+    ]
+
+
+# -- online -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Operation:
+    name: str
+    url: str
+    user: User | None
+    target: str = ""
+
+
+TARGET = "≥ 0.20 × healthz, p95 ≤ 50 ms"
+
+
+def online_operations(context: Context) -> list[Operation]:
+    task_list = reverse("tasks:list") + "?tab=unit"
+    api = reverse("api:task-list")
+    return [
+        Operation("healthz", "/healthz", None),
+        Operation("Task list API — commune head", api, context.commune_head, TARGET),
+        Operation("Task list API — province head", api, context.province_head, TARGET),
+        Operation("Task list page — commune head", task_list, context.commune_head, TARGET),
+        Operation("Task list page — province head", task_list, context.province_head, TARGET),
+        Operation("Task detail — commune head", reverse("tasks:detail", args=[context.commune_task_id]),
+                  context.commune_head),
+        Operation("Unit overview — commune head", reverse("tasks:overview"), context.commune_head),
+        Operation("Unit overview — province head", reverse("tasks:overview"), context.province_head),
+        Operation("Inspector dashboard", reverse("inspections:dashboard"), context.inspector),
+        Operation("Council ranking page", reverse("emulation:period", args=[context.period.pk]),
+                  context.council_member),
+    ]
+
+
+def _client(user: User | None) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def count_queries(operation: Operation) -> int:
+    """The queries of one request, made in-process after a first request has warmed caches."""
+    client = _client(operation.user)
+    first = client.get(operation.url)
+    if first.status_code != 200:
+        raise AssertionError(f"{operation.name}: {operation.url} answered {first.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(operation.url)
+    return len(queries)
+
+
+def session_cookie(user: User) -> str:
+    client = _client(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def parse_wrk(output: str) -> dict:
+    match = re.search(r"RESULT (.*)", output)
+    if not match:
+        raise AssertionError(f"wrk printed no result:\n{output}")
+    values = {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
+    if values["non2xx"] or values["socket_errors"]:
+        raise AssertionError(f"wrk saw failures: {values}")
+    seconds = values["duration_us"] / 1e6
+    return {"requests": values["requests"], "rps": values["requests"] / seconds, "p50_ms": values["p50_us"] / 1000,
+            "p95_ms": values["p95_us"] / 1000, "p99_ms": values["p99_us"] / 1000}
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version(),
+            "postgres": postgres, "os": platform.platform()}
+
+
+def format_table(rows: list[dict]) -> str:
+    lines = [
+        "| Operation | req/s | p50 ms | p95 ms | × healthz | queries/request | seconds | ratio | peak MiB | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        online = row["kind"] == "online"
+        met = row.get("ok")
+        if online and row.get("target"):
+            met = row["ratio"] >= 0.20 and row["p95_ms"] <= 50
+        lines.append("| " + " | ".join([
+            row["operation"],
+            f"{row['rps']:.0f}" if online else "",
+            f"{row['p50_ms']:.1f}" if online else "",
+            f"{row['p95_ms']:.1f}" if online else "",
+            f"{row['ratio']:.2f}" if online and row.get("ratio") is not None else "",
+            str(row["queries"]) if online else "",
+            f"{row['seconds']:.2f}" if not online else "",
+            f"{row['ratio']:.2f}" if not online and row.get("ratio") is not None else "",
+            f"{row['peak_mib']:.0f}" if row.get("peak_mib") is not None else "",
+            row.get("target", ""),
+            "" if met is None else ("yes" if met else "**no**"),
+        ]) + " |")
+    return "\n".join(lines)
