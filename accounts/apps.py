@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Units, people and roles")
+
+    def ready(self):
+        from config import lookups  # noqa: F401 - registers the `in_array` lookup

@@ -42,6 +42,16 @@ def cell(sheet, value, *, bold: bool = False):
     return result
 
 
+def _row_value(sheet, value):
+    """Plain numbers and ordinary text go to openpyxl as they are (a cell object per value would
+    double the export's time); text that could be a formula, dates and times get a cell."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str) and not value.startswith((*FORMULA_TRIGGERS, "#")):  # "#N/A" would become an error
+        return value
+    return cell(sheet, value)
+
+
 def workbook_response(filename: str, sheet_title: str, headers: list[str], rows: Iterable[Iterable],
                       *, title_line: str = "", widths: list[int] | None = None) -> FileResponse:
     """Write the rows with openpyxl write-only into a temporary file and stream it back."""
@@ -54,7 +64,7 @@ def workbook_response(filename: str, sheet_title: str, headers: list[str], rows:
         sheet.append([])
     sheet.append([cell(sheet, h, bold=True) for h in headers])
     for row in rows:
-        sheet.append([cell(sheet, value) for value in row])
+        sheet.append([_row_value(sheet, value) for value in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     book.save(handle)
     handle.seek(0)

@@ -21,12 +21,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import RoleAssignment, Role, Unit, User
+from config.bulk import copy_insert
 from config.errors import ConflictError
 from emulation import rules
 from emulation.models import (
@@ -40,6 +42,7 @@ from emulation.models import (
     Period,
     Rating,
     RatingLevel,
+    RatingRuleSet,
     RatingMode,
     Title,
     UnitCriterion,
@@ -122,14 +125,29 @@ class Inputs:
     ratings: dict[int, Rating]
     led_units: dict[int, list[str]] = field(default_factory=dict)
     initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
+    rule_sets: dict[str, RatingRuleSet | ValidationError] = field(default_factory=dict)
+    # The rated officials as a query, for filters (a subquery, never a list of 15,000 ids).
+    rated: QuerySet[User] | None = None
+
+    def rule_set_for(self, staff_group: str) -> RatingRuleSet:
+        """The rule set of the staff group, read once per computation (not once per official)."""
+        if staff_group not in self.rule_sets:
+            try:
+                self.rule_sets[staff_group] = rules.rating_rule_set(staff_group, self.period.year)
+            except ValidationError as error:
+                self.rule_sets[staff_group] = error
+        found = self.rule_sets[staff_group]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
 
 
 def _read_inputs(period: Period, now: datetime) -> Inputs:
     start, end = window(period)
     end = min(end, now)  # tasks fall due "so far": a task due next month is not yet a result
     path = period.unit.path
-    people = list(User.objects.filter(is_active=True, unit__path__startswith=path, unit__active=True)
-                  .exclude(staff_group="").select_related("unit").order_by("unit__path", "full_name", "id"))
+    rated = User.objects.filter(is_active=True, unit__path__startswith=path, unit__active=True).exclude(staff_group="")
+    people = list(rated.select_related("unit").order_by("unit__path", "full_name", "id"))
     problems: dict[int, list[dict]] = defaultdict(list)
     for task in problem_tasks(start, end, path, now):
         problems[task["lead_id"]].append(task)
@@ -149,10 +167,10 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
         period=period, now=now, people=people,
         results=results_by_lead(start, end, path, now), problems=problems,
         exempt=set(ObjectiveCause.objects.filter(period=period).values_list("task_id", flat=True)),
-        discipline=discipline_effects([p.pk for p in people], period.year),
+        discipline=discipline_effects(rated.values("id"), period.year),
         findings=findings, shifting=dict(shifting),
         ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
-        led_units=dict(led_units), initiatives=dict(initiatives),
+        led_units=dict(led_units), initiatives=dict(initiatives), rated=rated,
     )
 
 
@@ -233,7 +251,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
     breakdown = {"counts": counts, "problems": evidence, "disqualifiers": []}
     rating.breakdown = breakdown
     try:
-        rule_set = rules.rating_rule_set(person.staff_group, period.year)
+        rule_set = data.rule_set_for(person.staff_group)
     except ValidationError as error:
         rating.rule_set, rating.mode = None, ""
         rating.pending_reason = error.messages[0]
@@ -570,7 +588,7 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
     return {Title.TAP_THE_LDTT: tt_ldtt, Title.TAP_THE_LDXS: tt_ldxs}
 
 
-def _previous_results(period: Period, person_ids: list[int]) -> dict:
+def _previous_results(period: Period, person_ids) -> dict:
     """CSTĐCS awarded in the two previous years and last year's rating, for the titles that need
     consecutive years."""
     previous = defaultdict(int)
@@ -586,7 +604,8 @@ def _previous_results(period: Period, person_ids: list[int]) -> dict:
 
 def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore]) -> list[Verdict]:
     period = data.period
-    previous = _previous_results(period, [r.person_id for r in ratings])
+    rated = data.rated.values("id") if data.rated is not None else [r.person_id for r in ratings]
+    previous = _previous_results(period, rated)
     verdicts, person_ok = [], {}
     for rating in ratings:
         for title, conditions in _person_verdicts(rating, data, previous).items():
@@ -641,15 +660,17 @@ def compute_period(period: Period, *, now: datetime | None = None,
                 raise ValidationError(_("The period is frozen from the vote on: its results no longer change."))
             if locked.revision != period.revision:
                 continue
-            Rating.objects.bulk_create([r for r in ratings if r.pk is None], batch_size=1000)
-            Rating.objects.bulk_update(ratings, RATING_FIELDS, batch_size=1000)
-            UnitScore.objects.bulk_create([s for s in scores if s.pk is None], batch_size=1000)
-            UnitScore.objects.bulk_update(scores, SCORE_FIELDS, batch_size=1000)
+            # One upsert per table (INSERT … ON CONFLICT DO UPDATE): bulk_update's CASE per row and
+            # field costs seconds at province size.
+            Rating.objects.bulk_create(ratings, batch_size=1000, update_conflicts=True,
+                                       unique_fields=["period", "person"], update_fields=RATING_FIELDS)
+            UnitScore.objects.bulk_create(scores, batch_size=1000, update_conflicts=True,
+                                          unique_fields=["period", "unit"], update_fields=SCORE_FIELDS)
             # Officials who left the scope keep no stale rating in an open period.
-            Rating.objects.filter(period=period).exclude(person_id__in=[p.pk for p in data.people]) \
+            Rating.objects.filter(period=period).exclude(person_id__in=data.rated.values("id")) \
                 .filter(level="", general_points__isnull=True, general_met__isnull=True).delete()
             Verdict.objects.filter(period=period).delete()
-            Verdict.objects.bulk_create(verdicts, batch_size=2000)
+            copy_insert(Verdict, verdicts)
             Period.objects.filter(pk=period.pk).update(computed_at=now)
         if progress:
             progress(total, total)

@@ -183,10 +183,11 @@ class DisciplineEffects:
 
 
 def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
-    """Issued decisions counted in `year`'s rating, per person (one query)."""
+    """Issued decisions counted in `year`'s rating, per person (one query). `person_ids` may be a
+    subquery (`….values("id")`), which a province-wide computation should pass rather than a list."""
     effects: dict[int, DisciplineEffects] = defaultdict(DisciplineEffects)
     decisions = DisciplinaryDecision.objects.filter(
-        subject_id__in=list(person_ids), status=DecisionStatus.ISSUED, counted_in_year=year
+        subject_id__in=person_ids, status=DecisionStatus.ISSUED, counted_in_year=year
     ).order_by("decision_date", "id")
     for d in decisions:
         effect = effects[d.subject_id]
