@@ -8,12 +8,36 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ConflictError
+from config.pagination import WindowPaginator, page_number
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers with a bounded count (config.pagination.WindowPaginator): `count` is exact
+    while `count_exact` is true, otherwise a lower bound that reaches past the page."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def django_paginator_class(self, object_list, per_page):
+        return WindowPaginator(object_list, per_page, number=page_number(self._number))
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._number = request.query_params.get(self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.count_exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {
+            "type": "boolean", "description": "False when `count` is a lower bound (more than 10,000 rows past the page).",
+        }
+        schema["required"].append("count_exact")
+        return schema
 
 
 def exception_handler(exc, context):

@@ -1,6 +1,38 @@
-from django.core.paginator import Paginator
+from functools import cached_property
+
+from django.core.paginator import InvalidPage, Paginator
 
 PAGE_SIZES = (20, 50, 100)
+# Rows counted beyond the requested page. A count stops there: counting a million tasks exactly
+# costs a scan of the table on every page, while the reader needs only "how far can I go".
+COUNT_AHEAD = 10_000
+
+
+class WindowPaginator(Paginator):
+    """Counts exactly while the list ends within COUNT_AHEAD rows after the requested page;
+    beyond that `count` is a lower bound (`count_exact` False) that still reaches past the page,
+    so "next" always works and the last pages are reached by going on."""
+
+    def __init__(self, object_list, per_page, *, number=1, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.window = max(number, 1) * per_page + COUNT_AHEAD
+
+    @cached_property
+    def count(self):
+        counted = self.object_list.order_by()[: self.window + 1].count()
+        self.count_exact = counted <= self.window
+        return counted
+
+    @cached_property
+    def count_exact(self):
+        return self.count <= self.window
+
+
+def page_number(value) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def paginate(request, queryset, default_size: int = 20):
@@ -11,7 +43,12 @@ def paginate(request, queryset, default_size: int = 20):
         size = default_size
     if size not in PAGE_SIZES:
         size = default_size
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    paginator = WindowPaginator(queryset, size, number=number)
+    try:
+        return paginator.page(number)
+    except InvalidPage:
+        return paginator.page(paginator.num_pages)
 
 
 def query_without_page(request) -> str:

@@ -160,6 +160,8 @@ class Task(models.Model):
             models.Index(fields=["lead", "status"], name="task_lead_status_idx"),
             models.Index(fields=["assigner", "status"], name="task_assigner_status_idx"),
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
+            # The lists' order: a list covering most tasks (a province) reads it in order and stops at the page.
+            models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="task_progress_at_most_100"),

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -68,6 +69,9 @@ def main() -> int:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # the harness's own sign-ins are not news
     from django.core.management import call_command
 
     from tests.bench import dataset
@@ -111,41 +115,52 @@ def _free_port() -> int:
 
 
 def _online(context, args) -> list[dict]:
+    """Each operation against a fresh gunicorn, so a slow one cannot leave work queued behind it."""
     from tests.bench import operations
 
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is missing: bin/bench installs Debian's wrk when run as root")
+    script = Path(__file__).with_name("report.lua")
+    rows = []
+    healthz_rps = None
+    for operation in operations.online_operations(context):
+        queries = operations.count_queries(operation)
+        cookie = operations.session_cookie(operation.user) if operation.user else None
+        with _server(args.workers) as port:
+            command = [wrk, "-t2", f"-c{args.connections}", "--timeout", "5s", "-s", str(script)]
+            if cookie:
+                command += ["-H", f"Cookie: {cookie}"]
+            url = f"http://127.0.0.1:{port}{operation.url}"
+            subprocess.run([*command, "-d2s", url], capture_output=True, check=True)  # warm up
+            output = subprocess.run([*command, f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
+        result = operations.parse_wrk(output.stdout)
+        if operation.name == "healthz":
+            healthz_rps = result["rps"]
+        rows.append({"operation": operation.name, "kind": "online", **result, "queries": queries,
+                     "ratio": result["rps"] / healthz_rps if healthz_rps else None, "target": operation.target})
+        print(f"  {operation.name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms", flush=True)
+    return rows
+
+
+@contextlib.contextmanager
+def _server(workers: int):
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--access-logfile", "/dev/null", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--access-logfile", "/dev/null", "--log-level", "warning", "--timeout", "60"],
         cwd=BASE_DIR, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         _wait_for(port)
-        script = Path(__file__).with_name("report.lua")
-        rows = []
-        healthz_rps = None
-        for operation in operations.online_operations(context):
-            queries = operations.count_queries(operation)
-            cookie = operations.session_cookie(operation.user) if operation.user else None
-            command = [wrk, "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(script),
-                       f"http://127.0.0.1:{port}{operation.url}"]
-            if cookie:
-                command[1:1] = ["-H", f"Cookie: {cookie}"]
-            subprocess.run([*command[:-3], "-d2s", *command[-3:]], capture_output=True, check=True)  # warm up
-            result = operations.parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-            if operation.name == "healthz":
-                healthz_rps = result["rps"]
-            rows.append({"operation": operation.name, "kind": "online", **result, "queries": queries,
-                         "ratio": result["rps"] / healthz_rps if healthz_rps else None, "target": operation.target})
-            print(f"  {operation.name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms", flush=True)
-        return rows
+        yield port
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def _wait_for(port: int, timeout: float = 30) -> None:

@@ -124,12 +124,16 @@ def _export_queryset(context: Context, limit: int):
     return task_list_for_user(context.province_head)[:limit]
 
 
-def _export_once(context: Context, limit: int) -> tuple[float, bytes]:
+def _export_once(context: Context, limit: int, *, keep: bool = True) -> tuple[float, bytes | int]:
+    """Export; returns the seconds and the file (or only its size: the memory figure must not
+    count the downloaded file, which a browser, not the server, holds)."""
     from tasks.excel import register_response
 
     def run():
         response = register_response(_export_queryset(context, limit), title="Bench")
-        return b"".join(response.streaming_content)
+        if keep:
+            return b"".join(response.streaming_content)
+        return sum(len(chunk) for chunk in response.streaming_content)
 
     return _seconds(run)
 
@@ -179,8 +183,8 @@ def _export(context: Context, limit: int, log) -> list[dict]:
     # Memory: the export streams, so its peak should not grow with the rows; the yardstick holds
     # every row in memory before writing.
     small = max(limit // 5, 1)
-    peak_small = _peak_mib(lambda: _export_once(context, small))
-    peak_full = _peak_mib(lambda: _export_once(context, limit))
+    peak_small = _peak_mib(lambda: _export_once(context, small, keep=False))
+    peak_full = _peak_mib(lambda: _export_once(context, limit, keep=False))
     peak_plain = _peak_mib(lambda: _plain_write(_in_memory(register_rows(_export_queryset(context, limit)))))
     del in_memory
     log(f"  export {written:,} rows {export_s:.1f} s (plain write {plain_s:.1f} s); peak {peak_small:.0f} MiB at "
@@ -196,17 +200,19 @@ def _export(context: Context, limit: int, log) -> list[dict]:
 
 
 def _overdue(log) -> list[dict]:
+    """The overdue statement as the job runs it, over the whole table: every open task past its
+    deadline unmarked first (committed and vacuumed, as after a long outage of the scheduler), so
+    the one UPDATE finds and marks all of them; then the job for one day of deadlines, with its
+    notifications, rolled back."""
     from tasks.jobs import _overdue_q, mark_overdue
 
     now = ANCHOR
     total = Task.objects.count()
-
-    def whole_table():
-        Task.objects.filter(status__in=OPEN_STATUSES).update(overdue_marked_at=None)
-        return _seconds(lambda: Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True)
-                        .update(overdue_marked_at=now))
-
-    _, (statement_s, marked) = _rolled_back(whole_table)
+    Task.objects.filter(status__in=OPEN_STATUSES, overdue_marked_at__isnull=False).update(overdue_marked_at=None)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tasks_task")
+    statement_s, marked = _seconds(lambda: Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True)
+                                   .update(overdue_marked_at=now))
 
     def one_day():
         Task.objects.filter(status__in=OPEN_STATUSES, deadline__gte=now - timedelta(days=1),
@@ -285,11 +291,12 @@ def parse_wrk(output: str) -> dict:
     if not match:
         raise AssertionError(f"wrk printed no result:\n{output}")
     values = {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
-    if values["non2xx"] or values["socket_errors"]:
-        raise AssertionError(f"wrk saw failures: {values}")
+    if values["non2xx"]:
+        raise AssertionError(f"wrk saw error responses: {values}")
     seconds = values["duration_us"] / 1e6
+    # Requests unanswered within wrk's --timeout count as timeouts.
     return {"requests": values["requests"], "rps": values["requests"] / seconds, "p50_ms": values["p50_us"] / 1000,
-            "p95_ms": values["p95_us"] / 1000, "p99_ms": values["p99_us"] / 1000}
+            "p95_ms": values["p95_us"] / 1000, "p99_ms": values["p99_us"] / 1000, "timeouts": values["socket_errors"]}
 
 
 def machine() -> dict:
@@ -316,12 +323,12 @@ def format_table(rows: list[dict]) -> str:
         online = row["kind"] == "online"
         met = row.get("ok")
         if online and row.get("target"):
-            met = row["ratio"] >= 0.20 and row["p95_ms"] <= 50
+            met = row["ratio"] >= 0.20 and row["p95_ms"] <= 50 and not row.get("timeouts")
         lines.append("| " + " | ".join([
             row["operation"],
             f"{row['rps']:.0f}" if online else "",
             f"{row['p50_ms']:.1f}" if online else "",
-            f"{row['p95_ms']:.1f}" if online else "",
+            (f"{row['p95_ms']:.1f}" + (f" ({row['timeouts']} timeouts)" if row.get("timeouts") else "")) if online else "",
             f"{row['ratio']:.2f}" if online and row.get("ratio") is not None else "",
             str(row["queries"]) if online else "",
             f"{row['seconds']:.2f}" if not online else "",
