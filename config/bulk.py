@@ -26,3 +26,32 @@ def copy_insert(model: type[Model], objs: Iterable[Model], batch_size: int = 200
         for obj in objs:
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
     return len(objs)
+
+
+def copy_upsert(model: type[Model], objs: Iterable[Model], *, unique_fields: list[str], update_fields: list[str],
+                batch_size: int = 1000) -> int:
+    """Insert or update `objs` on their unique fields. PostgreSQL: COPY into a temporary table,
+    then one INSERT … ON CONFLICT DO UPDATE from it; SQLite: `bulk_create(update_conflicts=True)`."""
+    objs = list(objs)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=batch_size, update_conflicts=True, unique_fields=unique_fields,
+                                  update_fields=update_fields)
+        return len(objs)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique_fields)
+    updates = ", ".join(f"{quote(meta.get_field(name).column)} = EXCLUDED.{quote(meta.get_field(name).column)}"
+                        for name in update_fields)
+    staging = quote(f"staging_{meta.db_table}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                       f"SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=obj.pk is None), connection) for f in fields])
+        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {columns} FROM {staging} "
+                       f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}")
+        cursor.execute(f"DROP TABLE {staging}")
+    return len(objs)

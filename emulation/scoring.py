@@ -22,14 +22,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import RoleAssignment, Role, Unit, User
-from config.bulk import copy_insert
+from config.bulk import copy_insert, copy_upsert
 from config.errors import ConflictError
+from config.links import link
 from emulation import rules
 from emulation.models import (
     Award,
@@ -89,19 +89,19 @@ def _task_evidence(task: dict) -> dict:
     else:
         label = _("Task %(code)s “%(title)s” sent back %(n)d times") % {
             "code": task["code"], "title": task["title"][:80], "n": task["failed_reviews"]}
-    return _evidence(label, reverse("tasks:detail", args=[task["id"]]))
+    return _evidence(label, link("tasks:detail", task["id"]))
 
 
 def _decision_evidence(decision: dict) -> dict:
     return _evidence(_("Decision %(number)s, %(form)s, %(day)s") % {
         "number": decision["number"] or decision["code"], "form": decision["form_label"].lower(),
-        "day": dmy(decision["decision_date"])}, reverse("inspections:decision", args=[decision["id"]]))
+        "day": dmy(decision["decision_date"])}, link("inspections:decision", decision["id"]))
 
 
 def _finding_evidence(finding: dict) -> dict:
     return _evidence(_("Finding %(code)s: %(violation)s, %(day)s") % {
         "code": finding["code"], "violation": finding["violation_type__name"],
-        "day": dmy(timezone.localtime(finding["occurred_at"]))}, reverse("inspections:finding", args=[finding["id"]]))
+        "day": dmy(timezone.localtime(finding["occurred_at"]))}, link("inspections:finding", finding["id"]))
 
 
 def _condition(code: str, passed: bool, reason: str, basis: str = "", evidence: list[dict] | None = None) -> dict:
@@ -473,7 +473,7 @@ def _metric_items(metric, unit, tasks, findings, recommendations, discipline) ->
         rows = recommendations.get(unit.pk, [])
         return len(rows), [_evidence(_("Recommendation %(n)s of %(code)s, due %(day)s") % {
             "n": r["number"], "code": r["inspection__code"], "day": dmy(r["deadline"])},
-            reverse("inspections:detail", args=[r["inspection_id"]])) for r in rows]
+            link("inspections:detail", r["inspection_id"])) for r in rows]
     rows = discipline.get(unit.pk, [])
     return len(rows), []
 
@@ -500,7 +500,7 @@ def _withholding(person: User, data: Inputs) -> list[dict]:
 
 def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
     level = rating.final_level
-    url = reverse("emulation:person", args=[rating.period_id, rating.person_id])
+    url = link("emulation:person", rating.period_id, rating.person_id)
     if not level:
         return _condition(code, False, _("Not rated: %(why)s") % {"why": rating.pending_reason},
                           rating.breakdown.get("rule", {}).get("basis", ""), [_evidence(_("Rating"), url)])
@@ -556,7 +556,7 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
     at_least_ht = sum(1 for r in members if LEVEL_RANK[r.final_level] >= LEVEL_RANK[RatingLevel.HT])
     heavy = [d for r in members if (e := data.discipline.get(r.person_id)) and e.excludes_collective_titles
              for d in e.decisions]
-    url = reverse("emulation:unit", args=[score.period_id, score.unit_id])
+    url = link("emulation:unit", score.period_id, score.unit_id)
     level = score.level
 
     def unit_level(least):
@@ -662,10 +662,8 @@ def compute_period(period: Period, *, now: datetime | None = None,
                 continue
             # One upsert per table (INSERT … ON CONFLICT DO UPDATE): bulk_update's CASE per row and
             # field costs seconds at province size.
-            Rating.objects.bulk_create(ratings, batch_size=1000, update_conflicts=True,
-                                       unique_fields=["period", "person"], update_fields=RATING_FIELDS)
-            UnitScore.objects.bulk_create(scores, batch_size=1000, update_conflicts=True,
-                                          unique_fields=["period", "unit"], update_fields=SCORE_FIELDS)
+            copy_upsert(Rating, ratings, unique_fields=["period", "person"], update_fields=RATING_FIELDS)
+            copy_upsert(UnitScore, scores, unique_fields=["period", "unit"], update_fields=SCORE_FIELDS)
             # Officials who left the scope keep no stale rating in an open period.
             Rating.objects.filter(period=period).exclude(person_id__in=data.rated.values("id")) \
                 .filter(level="", general_points__isnull=True, general_met__isnull=True).delete()
