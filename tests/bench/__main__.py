@@ -42,6 +42,7 @@ def _arguments():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--skip-online", action="store_true", help="offline operations only")
+    parser.add_argument("--skip-memory", action="store_true", help="no peak-memory passes (they run under tracemalloc, slowly)")
     return parser.parse_args()
 
 
@@ -93,7 +94,7 @@ def main() -> int:
     print(f"Dataset {args.size}: {context.describe()}", flush=True)
     rows = []
     print("Offline operations …", flush=True)
-    rows += operations.offline(context, export_rows=args.export_rows, log=lambda line: print(line, flush=True))
+    rows += operations.offline(context, export_rows=args.export_rows, memory=not args.skip_memory, log=lambda line: print(line, flush=True))
     if not args.skip_online:
         print(f"Online operations under wrk, {args.connections} connections, {args.duration} s each …", flush=True)
         rows += _online(context, args)
