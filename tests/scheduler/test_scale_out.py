@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
@@ -123,8 +124,9 @@ def test_two_app_servers_and_two_schedulers_on_one_database(tmp_path):
         # A logout on the second ends the session on the first too.
         browser.get(f"{second}/")  # a fresh CSRF token from the second server
         assert browser.post(f"{second}/accounts/logout/", {}).status == 302
-        after = browser.get(f"{first}/api/v1/me/")
-        assert after.status in (401, 403)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            browser.get(f"{first}/api/v1/me/")
+        assert refused.value.code in (401, 403)
 
         time.sleep(8)
         leader, standby = schedulers
