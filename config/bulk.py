@@ -19,13 +19,22 @@ def copy_insert(model: type[Model], objs: Iterable[Model], batch_size: int = 200
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=batch_size)
         return len(objs)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
+    fields, columns = _columns(model)
+    with connection.cursor() as cursor:
+        _copy(cursor, connection.ops.quote_name(model._meta.db_table), fields, columns, objs)
     return len(objs)
+
+
+def _columns(model: type[Model]):
+    """Every stored field but the primary key, and their quoted column list."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+
+def _copy(cursor, table: str, fields, columns: str, objs: list[Model]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=obj.pk is None), connection) for f in fields])
 
 
 def copy_upsert(model: type[Model], objs: Iterable[Model], *, unique_fields: list[str], update_fields: list[str],
@@ -39,8 +48,7 @@ def copy_upsert(model: type[Model], objs: Iterable[Model], *, unique_fields: lis
         return len(objs)
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(f.column) for f in fields)
+    fields, columns = _columns(model)
     conflict = ", ".join(quote(meta.get_field(name).column) for name in unique_fields)
     updates = ", ".join(f"{quote(meta.get_field(name).column)} = EXCLUDED.{quote(meta.get_field(name).column)}"
                         for name in update_fields)
@@ -48,9 +56,7 @@ def copy_upsert(model: type[Model], objs: Iterable[Model], *, unique_fields: lis
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
                        f"SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=obj.pk is None), connection) for f in fields])
+        _copy(cursor, staging, fields, columns, objs)
         cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {columns} FROM {staging} "
                        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}")
         cursor.execute(f"DROP TABLE {staging}")

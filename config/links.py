@@ -23,6 +23,6 @@ def _pattern(name: str, arity: int, prefix: str) -> tuple[str, ...]:
 def link(name: str, *ids: int) -> str:
     parts = _pattern(name, len(ids), get_script_prefix())
     out = [parts[0]]
-    for value, part in zip(ids, parts[1:]):
+    for value, part in zip(ids, parts[1:], strict=True):
         out += [str(int(value)), part]
     return "".join(out)

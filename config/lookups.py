@@ -14,19 +14,18 @@ class InArray(Lookup):
     lookup_name = "in_array"
     prepare_rhs = False
 
-    def as_sql(self, compiler, connection):
+    def _sides(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        if not rhs.startswith("("):
-            rhs = f"({rhs})"
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+        return lhs, rhs if rhs.startswith("(") else f"({rhs})", [*lhs_params, *rhs_params]
+
+    def as_sql(self, compiler, connection):
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} IN {rhs}", params
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        if not rhs.startswith("("):
-            rhs = f"({rhs})"
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        lhs, rhs, params = self._sides(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", params
 
 
 Field.register_lookup(InArray)

@@ -19,9 +19,7 @@ class WindowPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = self.object_list.order_by()[: self.window + 1].count()
-        self.count_exact = counted <= self.window
-        return counted
+        return self.object_list.order_by()[: self.window + 1].count()
 
     @cached_property
     def count_exact(self):

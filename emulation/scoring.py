@@ -123,11 +123,11 @@ class Inputs:
     findings: list[dict]
     shifting: dict[int, list[dict]]  # findings of avoiding or shifting assigned work, by person
     ratings: dict[int, Rating]
+    # The rated officials as a query, for filters (a subquery, never a list of 15,000 ids).
+    rated: QuerySet[User]
     led_units: dict[int, list[str]] = field(default_factory=dict)
     initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
     rule_sets: dict[str, RatingRuleSet | ValidationError] = field(default_factory=dict)
-    # The rated officials as a query, for filters (a subquery, never a list of 15,000 ids).
-    rated: QuerySet[User] | None = None
 
     def rule_set_for(self, staff_group: str) -> RatingRuleSet:
         """The rule set of the staff group, read once per computation (not once per official)."""
@@ -604,8 +604,7 @@ def _previous_results(period: Period, person_ids) -> dict:
 
 def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore]) -> list[Verdict]:
     period = data.period
-    rated = data.rated.values("id") if data.rated is not None else [r.person_id for r in ratings]
-    previous = _previous_results(period, rated)
+    previous = _previous_results(period, data.rated.values("id"))
     verdicts, person_ok = [], {}
     for rating in ratings:
         for title, conditions in _person_verdicts(rating, data, previous).items():

@@ -19,14 +19,16 @@ from accounts.models import Unit, UnitUserObjectPermission
 from tasks.models import Participant, Task, TaskStatus
 
 
-def _unit_ids_under(paths) -> list[int] | None:
-    """The ids of the units in these subtrees (None when there are none). A literal list, read
-    once: with it PostgreSQL knows how many tasks the condition covers and picks the right plan
-    (a bitmap for a commune, the deadline index for a whole province)."""
-    if not paths:
-        return None
-    return list(Unit.objects.filter(reduce(operator.or_, (Q(path__startswith=path) for path in paths)))
-                .order_by("id").values_list("id", flat=True))
+def _unit_ids_under(*path_groups) -> list[list[int] | None]:
+    """For each group of subtree paths, the ids of the units in it (None for an empty group), all
+    read in one query. Literal lists: with them PostgreSQL knows how many tasks a condition covers
+    and picks the right plan (a bitmap for a commune, the deadline index for a whole province)."""
+    every = {path for group in path_groups for path in group}
+    if not every:
+        return [None] * len(path_groups)
+    units = list(Unit.objects.filter(reduce(operator.or_, (Q(path__startswith=path) for path in every)))
+                 .order_by("id").values_list("id", "path"))
+    return [[pk for pk, path in units if path.startswith(tuple(group))] if group else None for group in path_groups]
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -43,13 +45,12 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         Q(lead_id=scope.user_id) | Q(assigner_id=scope.user_id) | Q(monitor_id=scope.user_id)
         | Q(pk__in_array=mine.values("task_id"))
     )
-    managed = _unit_ids_under(scope.managed_paths)
+    managed, council = _unit_ids_under(scope.managed_paths, scope.council_paths)
     if managed is not None:
         q |= Q(lead_unit_id__in=managed) | Q(assigning_unit_id__in=managed)
     if scope.admin_org_ids:
         org_units = Unit.objects.filter(organisation_id__in=sorted(scope.admin_org_ids)).order_by().values("id")
         q |= Q(assigning_unit_id__in_array=org_units)
-    council = _unit_ids_under(scope.council_paths)
     if council is not None:
         q |= Q(lead_unit_id__in=council)
     drafts_of_mine = Q(assigner_id=scope.user_id)

@@ -18,13 +18,12 @@ import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from tests.processes import free_port, stop, wait_for_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -109,12 +108,6 @@ def main() -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _online(context, args) -> list[dict]:
     """Each operation against a fresh gunicorn, so a slow one cannot leave work queued behind it."""
     from tests.bench import operations
@@ -146,7 +139,7 @@ def _online(context, args) -> list[dict]:
 
 @contextlib.contextmanager
 def _server(workers: int):
-    port = _free_port()
+    port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -154,25 +147,10 @@ def _server(workers: int):
         cwd=BASE_DIR, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        _wait_for(port)
+        wait_for_port(port)
         yield port
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def _wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+        stop([server], timeout=30)
 
 
 if __name__ == "__main__":

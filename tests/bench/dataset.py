@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +24,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, RoleAssignment, StaffGroup, Unit, UnitKind, User
+from accounts.models import (
+    Organisation,
+    Role,
+    RoleAssignment,
+    StaffGroup,
+    Unit,
+    UnitKind,
+    User,
+)
 from accounts.text import fold
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -72,16 +81,11 @@ def _path(index: int) -> str:
     return out
 
 
+@contextmanager
 def _timed(label: str, log):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-
-        def __exit__(self, *exc):
-            if not exc[0]:
-                log(f"  {label}: {time.perf_counter() - self.start:.1f} s")
-
-    return Timer()
+    start = time.perf_counter()
+    yield
+    log(f"  {label}: {time.perf_counter() - start:.1f} s")
 
 
 def exists() -> Size | None:
@@ -215,12 +219,9 @@ def _roles(units, people):
 
 # -- the big tables (set-based SQL) -----------------------------------------------------------
 
-# h(n, salt) in [0, 1): a deterministic hash of the row number, independent per salt.
-HASH = "(('x' || substr(md5(%s::text || '-' || {n}::text), 1, 8))::bit(32)::bigint / 4294967296.0)"
-
-
 def _h(salt: str, n: str = "g") -> str:
-    return HASH.replace("%s", f"'{salt}'").format(n=n)
+    """SQL for a deterministic value in [0, 1) from the row number `n`, independent per salt."""
+    return f"(('x' || substr(md5('{salt}-' || {n}::text), 1, 8))::bit(32)::bigint / 4294967296.0)"
 
 
 def _people_table(cursor):

@@ -15,6 +15,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -175,11 +176,13 @@ def _export(context: Context, limit: int, memory: bool, log) -> list[dict]:
 
     export_s, content = _export_once(context, limit)
     in_memory = _in_memory(register_rows(_export_queryset(context, limit)))
-    plain_s, _ = _seconds(lambda: _plain_write(in_memory))
+    plain_s, _ = _seconds(partial(_plain_write, in_memory))
+    expected = len(in_memory)
+    del in_memory
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
     written = sum(1 for _ in sheet.iter_rows(min_row=4))
-    if written != len(in_memory):
-        raise AssertionError(f"the export holds {written} rows, expected {len(in_memory)}")
+    if written != expected:
+        raise AssertionError(f"the export holds {written} rows, expected {expected}")
     # Memory: the export streams, so its peak should not grow with the rows; the yardstick holds
     # every row in memory before writing.
     small = max(limit // 5, 1)
@@ -188,7 +191,6 @@ def _export(context: Context, limit: int, memory: bool, log) -> list[dict]:
         peak_small = _peak_mib(lambda: _export_once(context, small, keep=False))
         peak_full = _peak_mib(lambda: _export_once(context, limit, keep=False))
         peak_plain = _peak_mib(lambda: _plain_write(_in_memory(register_rows(_export_queryset(context, limit)))))
-    del in_memory
     log(f"  export {written:,} rows {export_s:.1f} s (plain write {plain_s:.1f} s)" + (
         f"; peak {peak_small:.0f} MiB at {small:,} rows, {peak_full:.0f} MiB at {limit:,}; in-memory yardstick "
         f"{peak_plain:.0f} MiB" if memory else ""))

@@ -6,8 +6,6 @@ and the standby takes over when the active one is killed."""
 import http.cookiejar
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,20 +13,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
 
 from accounts.models import User
 from scheduler.models import JobRun
+from tests.processes import free_port, kill_and_wait_for_takeover, stop, wait_for_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _environment() -> dict:
@@ -45,28 +39,6 @@ def _environment() -> dict:
 def _start(command, env, log_path):
     return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log_path.open("w"),
                             stderr=subprocess.STDOUT)
-
-
-def _wait_for_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on {port}")
-
-
-def _stop(processes):
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 class Browser:
@@ -97,7 +69,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_two_app_servers_and_two_schedulers_on_one_database(tmp_path):
     User.objects.create_user("phan.tan", "Mot-mat-khau-2026", full_name="Phan Văn Tán")
     env = _environment()
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [
         _start([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                env, tmp_path / f"app-{port}.log")
@@ -109,7 +81,7 @@ def test_two_app_servers_and_two_schedulers_on_one_database(tmp_path):
         time.sleep(1.5)
         schedulers.append(_start([sys.executable, "manage.py", "runscheduler"], env, tmp_path / "scheduler-2.log"))
         for port in ports:
-            _wait_for_port(port)
+            wait_for_port(port)
         first, second = (f"http://127.0.0.1:{port}" for port in ports)
 
         # Sign in on the first server …
@@ -135,22 +107,17 @@ def test_two_app_servers_and_two_schedulers_on_one_database(tmp_path):
         slots = [slot for slot, _pid in runs]
         assert len(slots) >= 3
         assert len(slots) == len(set(slots))  # each slot once …
-        assert all(b - a == timedelta(seconds=2) for a, b in zip(slots, slots[1:]))  # … and none missed
+        assert all(b - a == timedelta(seconds=2) for a, b in pairwise(slots))  # … and none missed
         assert {pid for _slot, pid in runs} == {leader.pid}  # only the active scheduler runs jobs
         assert "standby" in (tmp_path / "scheduler-2.log").read_text()
 
         # The active scheduler dies without warning: the standby takes over, still once per slot.
-        leader.send_signal(signal.SIGKILL)
-        leader.wait(timeout=10)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not JobRun.objects.filter(pid=standby.pid).exists():
-            time.sleep(0.5)
-        assert JobRun.objects.filter(pid=standby.pid).exists()
+        assert kill_and_wait_for_takeover(leader, standby)
         every = list(JobRun.objects.values_list("job_id", "scheduled_for"))
         assert len(every) == len(set(every))
         # Jobs ran in the schedulers only, never in an app server.
         assert set(JobRun.objects.values_list("pid", flat=True)) <= {leader.pid, standby.pid}
     finally:
-        _stop([*schedulers, *servers])
+        stop([*schedulers, *servers])
     logs = "".join(path.read_text() for path in tmp_path.glob("app-*.log"))
     assert not re.search(r"Traceback|\[ERROR\]", logs), logs

@@ -17,6 +17,7 @@ from scheduler.leader import FileLeaderLock, PostgresLeaderLock
 from scheduler.models import JobRun
 from scheduler.registry import JobDefinition, collect_jobs
 from scheduler.runner import job_run_slot
+from tests.processes import kill_and_wait_for_takeover, stop
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -123,22 +124,11 @@ def test_two_scheduler_processes_run_each_slot_once(tmp_path):
         assert "standby" in (tmp_path / "second.log").read_text()
 
         # The leader dies without warning: the standby takes over.
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not JobRun.objects.filter(pid=second.pid).exists():
-            time.sleep(0.5)
-        assert JobRun.objects.filter(pid=second.pid).exists()
+        assert kill_and_wait_for_takeover(first, second)
         slots = list(JobRun.objects.filter(job_id="scheduler.heartbeat").values_list("scheduled_for", flat=True))
         assert len(slots) == len(set(slots))
     finally:
-        for process in (first, second):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop((first, second), timeout=10)
     assert second.returncode == 0  # SIGTERM stops it cleanly
 
 
@@ -163,10 +153,7 @@ def test_two_scheduler_processes_on_an_sqlite_file_run_each_slot_once(tmp_path):
         first.wait(timeout=10)
         time.sleep(3)
     finally:
-        for process in (first, second):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=10)
+        stop((first, second), timeout=10)
     with sqlite3.connect(database) as db:
         runs = db.execute("SELECT scheduled_for, pid FROM scheduler_jobrun WHERE job_id = 'scheduler.heartbeat'").fetchall()
     slots = [slot for slot, _pid in runs]
