@@ -93,17 +93,20 @@ def seed(org: Organisation) -> int:
               "scope": "Tiếp nhận, giải quyết hồ sơ tại bộ phận một cửa"})
     services.inspection_start(actor=leader, inspection=commune)
     staff_x01 = _staff(units["X01"], 2)
+    commune_findings = []
     for person in staff_x01:
-        services.finding_record(actor=leader, inspection=commune, data={
+        commune_findings.append(services.finding_record(actor=leader, inspection=commune, data={
             "subject_person": person, "violation_type": kind["TRE_HEN"], "location": "Bộ phận một cửa",
             "description": "Hồ sơ đất đai trễ hẹn 12 ngày, không có văn bản xin lỗi",
-            "occurred_at": timezone.now() - timedelta(days=45)})
+            "occurred_at": timezone.now() - timedelta(days=45)}))
     services.inspection_report(actor=leader, inspection=commune, note="Báo cáo kết quả thanh tra")
     services.inspection_draft_conclusion(actor=leader, inspection=commune,
                                          text="Bộ phận một cửa còn để hồ sơ trễ hẹn, chưa xin lỗi người dân.")
     for text, result, days in [
         ("Rà soát toàn bộ hồ sơ trễ hẹn, gửi văn bản xin lỗi và hẹn lại", "100% hồ sơ trễ hẹn có phiếu xin lỗi", 20),
         ("Tổ chức kiểm điểm các cá nhân để hồ sơ trễ hẹn", "Biên bản kiểm điểm", 45),
+        ("Niêm yết công khai quy trình, thời hạn giải quyết hồ sơ đất đai tại bộ phận một cửa",
+         "Bảng niêm yết và ảnh chụp tại bộ phận một cửa", 30),
     ]:
         services.recommendation_add(actor=leader, inspection=commune, content=text, target_unit=units["X01"],
                                     deadline=today + timedelta(days=days), expected_result=result)
@@ -116,7 +119,15 @@ def seed(org: Organisation) -> int:
     Recommendation.objects.filter(pk=first.pk).update(deadline=today - timedelta(days=5))
     Task.objects.filter(pk=first.task_id).update(deadline=timezone.now() - timedelta(days=5))
 
-    # 3. Discipline: one decision issued this year, one case under consideration with a pause.
+    # 3. An unannounced check of another commune, decided and not yet started.
+    if "X02" in units:
+        services.inspection_create(
+            actor=leader, issuing_unit=units["TT"], targets=[units["X02"]], leader=leader, members=[],
+            data={"kind": InspectionKind.UNANNOUNCED, "title": "Kiểm tra đột xuất việc chấp hành kỷ luật, kỷ cương",
+                  "decision_number": "31/QĐ-TTr", "decision_date": today,
+                  "scope": "Chấp hành thời giờ làm việc, thái độ tiếp công dân"})
+
+    # 4. Discipline: one decision issued this year, one case under consideration with a pause.
     late = findings[0]
     if late.subject_person and late.subject_person.unit and late.subject_person.unit.path.startswith(units["SNV"].path):
         services.decision_record(
@@ -130,6 +141,13 @@ def seed(org: Organisation) -> int:
                                       discovered_on=timezone.localtime(other.occurred_at).date())
         services.decision_add_pause(actor=head_snv, decision=case, kind=PauseKind.MATERNITY,
                                     starts_on=today - timedelta(days=30), note="Nghỉ thai sản")
+    head_x01 = User.objects.filter(username="chutich.bmt").first()
+    if head_x01 and commune_findings and commune_findings[0].subject_person_id:
+        services.decision_record(
+            actor=head_x01, subject=commune_findings[0].subject_person, findings=[commune_findings[0]],
+            summary="Để hồ sơ đất đai trễ hẹn, không xin lỗi người dân", form=DisciplineForm.REPRIMAND,
+            discovered_on=timezone.localtime(commune_findings[0].occurred_at).date(), number="12/QĐ-UBND",
+            decision_date=today - timedelta(days=3), signer="Chủ tịch UBND phường Buôn Ma Thuột")
     # Demo notifications stay in the bell; nobody is e-mailed about made-up findings.
     Notification.objects.filter(created_at__gte=started, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return Inspection.objects.filter(organisation=org).count()

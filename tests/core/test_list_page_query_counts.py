@@ -1,0 +1,102 @@
+"""Every paginated list page — found by walking the URL configuration, so a new one cannot escape —
+makes the same number of queries for a page of two rows and a page of two hundred."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.paginator import Page
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, ContextList
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+from config import pagination
+from emulation.models import Period
+
+pytestmark = pytest.mark.django_db
+
+
+def _routes(patterns, prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def _page_routes() -> list[str]:
+    """GET pages (not the API, the admin or the language switch) whose only argument, if any, is
+    the emulation period: the shape of every list page."""
+    routes = []
+    for route in _routes(get_resolver().url_patterns):
+        if route.startswith(("api/", "admin/", "i18n/")) or route.endswith(".xlsx"):
+            continue
+        if "<" in route and not (route.startswith("emulation/<int:pk>/") and route.count("<") == 1):
+            continue
+        routes.append("/" + route.replace("<int:pk>", "{period}"))
+    return sorted(set(routes))
+
+
+PAGE_ROUTES = _page_routes()
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    return Period.objects.get()
+
+
+def _page_in(response) -> Page | None:
+    if response.context is None:  # no template rendered (a redirect, a file)
+        return None
+    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
+    for context in contexts:
+        for value in context.flatten().values():
+            if isinstance(value, Page):
+                return value
+    return None
+
+
+@pytest.fixture
+def list_pages(client, demo, monkeypatch):
+    """The list pages and their rows for the readers who see most of them; page sizes 2 and 200
+    are allowed for the measurement only (the product offers 20, 50 and 100)."""
+    monkeypatch.setattr(pagination, "PAGE_SIZES", (2, 200))
+    found = {}
+    for route in PAGE_ROUTES:
+        for reader in ("chutich", "thuky", "thanhtra", "admin", "canbo"):
+            client.force_login(User.objects.get(username=reader))
+            url = route.format(period=demo.pk)
+            response = client.get(url, {"size": 2})
+            page = _page_in(response) if response.status_code == 200 else None
+            if page is not None and len(page.object_list) == 2:
+                found[url] = reader
+                break
+    return found
+
+
+def test_the_walk_finds_the_list_pages(list_pages):
+    expected = {"/tasks/", "/people/", "/units/", "/inspections/findings/", "/notifications/"}
+    assert expected <= set(list_pages), sorted(list_pages)
+    assert any(url.startswith("/emulation/") for url in list_pages), sorted(list_pages)
+
+
+def test_list_page_queries_do_not_depend_on_the_page_size(client, list_pages):
+    short = []
+    for url, reader in sorted(list_pages.items()):
+        client.force_login(User.objects.get(username=reader))
+        counts, rows = [], []
+        for size in (2, 200):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"size": size})
+            assert response.status_code == 200, url
+            counts.append(len(queries))
+            rows.append(len(_page_in(response).object_list))
+        if rows[1] < 3:
+            short.append(url)
+            continue
+        assert counts[0] == counts[1], f"{url} as {reader}: {counts[0]} queries for 2 rows, {counts[1]} for {rows[1]}"
+    assert not short, f"the demo gives these pages fewer than three rows: {short}"
