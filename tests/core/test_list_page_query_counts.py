@@ -26,16 +26,21 @@ def _routes(patterns, prefix=""):
             yield route
 
 
+# Pages that list the rows of one object, and the object the demo gives them.
+LIST_OWNERS = {"emulation/<int:pk>/": "{period}", "units/<int:pk>/": "{unit}"}
+
+
 def _page_routes() -> list[str]:
-    """GET pages (not the API, the admin or the language switch) whose only argument, if any, is
-    the emulation period: the shape of every list page."""
+    """GET pages (not the API, the admin or the language switch) with no argument, or whose only
+    argument is the owner of a list (an emulation period, a unit): the shape of every list page."""
     routes = []
     for route in _routes(get_resolver().url_patterns):
         if route.startswith(("api/", "admin/", "i18n/")) or route.endswith(".xlsx"):
             continue
-        if "<" in route and not (route.startswith("emulation/<int:pk>/") and route.count("<") == 1):
+        owner = next((prefix for prefix in LIST_OWNERS if route.startswith(prefix)), None)
+        if "<" in route and not (owner and route.count("<") == 1):
             continue
-        routes.append("/" + route.replace("<int:pk>", "{period}"))
+        routes.append("/" + (route.replace("<int:pk>", LIST_OWNERS[owner]) if owner else route))
     return sorted(set(routes))
 
 
@@ -69,7 +74,7 @@ def list_pages(client, demo, monkeypatch):
     for route in PAGE_ROUTES:
         for reader in ("chutich", "thuky", "thanhtra", "admin", "canbo"):
             client.force_login(User.objects.get(username=reader))
-            url = route.format(period=demo.pk)
+            url = route.format(period=demo.pk, unit=demo.organisation.units.get(code="UBND").pk)
             response = client.get(url, {"size": 2})
             page = _page_in(response) if response.status_code == 200 else None
             if page is not None and len(page.object_list) == 2:
@@ -79,7 +84,8 @@ def list_pages(client, demo, monkeypatch):
 
 
 def test_the_walk_finds_the_list_pages(list_pages):
-    expected = {"/tasks/", "/people/", "/units/", "/inspections/findings/", "/notifications/"}
+    expected = {"/tasks/", "/people/", "/units/", "/inspections/findings/", "/inspections/discipline/",
+                "/notifications/"}
     assert expected <= set(list_pages), sorted(list_pages)
     assert any(url.startswith("/emulation/") for url in list_pages), sorted(list_pages)
 
