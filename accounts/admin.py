@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Organisation, RoleAssignment, Unit, User
 from accounts.text import fold
+from config.history_admin import ScopedHistoryAdmin
 
 
 class ScopedAdminMixin:
@@ -25,13 +25,18 @@ class ScopedAdminMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
+    def get_queryset(self, request):
+        scope = scope_for(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if scope.is_superuser else queryset.filter(pk__in=scope.admin_org_ids)
+
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, GuardedModelAdminMixin, SimpleHistoryAdmin, TreeAdmin):
+class UnitAdmin(ScopedAdminMixin, GuardedModelAdminMixin, ScopedHistoryAdmin, TreeAdmin):
     form = movenodeform_factory(Unit, exclude=["search_text"])
     list_display = ["name", "code", "kind", "organisation", "active"]
     list_filter = ["organisation", "kind", "active"]
@@ -43,6 +48,13 @@ class UnitAdmin(ScopedAdminMixin, GuardedModelAdminMixin, SimpleHistoryAdmin, Tr
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, fold(search_term))
 
+    def changelist_view(self, request, extra_context=None):
+        # TreeAdmin starts at the root level only on GET; a POST (an action with nothing selected)
+        # re-renders the list without it and fails. Start every request at the root level.
+        if not hasattr(request, "_treebeard_parent_id"):
+            request._treebeard_parent_id = None
+        return super().changelist_view(request, extra_context)
+
 
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
@@ -51,7 +63,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, ScopedHistoryAdmin, DjangoUserAdmin):
     list_display = ["full_name", "username", "employee_code", "unit", "position", "staff_group", "is_active"]
     list_filter = ["staff_group", "is_leader", "is_party_member", "is_active", "is_staff"]
     search_fields = ["search_text", "username", "employee_code"]
@@ -83,7 +95,7 @@ class UserAdmin(ScopedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["user", "role", "unit", "valid_from", "valid_to"]
     list_filter = ["role"]
     search_fields = ["user__search_text", "unit__search_text"]

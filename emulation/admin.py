@@ -2,21 +2,21 @@
 them here (with history); nothing is deleted, a rule is ended by its validity date."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import ScopedHistoryAdmin
 from emulation.models import RatingRuleSet, TitleRule
 from inspections.admin import AdministratorsOnly, NoDelete
 
 
 @admin.register(RatingRuleSet)
-class RatingRuleSetAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+class RatingRuleSetAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["name", "staff_group", "mode", "valid_from", "valid_to", "htxs_min_points", "htt_min_points",
                     "ht_min_points", "htxs_quota_percent"]
     list_filter = ["staff_group", "mode"]
 
 
 @admin.register(TitleRule)
-class TitleRuleAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+class TitleRuleAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["title", "valid_from", "valid_to", "quota_percent", "quota_of", "vote_threshold_percent",
                     "collective", "legal_basis"]
     list_filter = ["title", "collective"]

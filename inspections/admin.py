@@ -2,9 +2,9 @@
 of the records. Legal records — findings, decisions — cannot be deleted here (withdraw instead)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.access import scope_for
+from config.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to
 from inspections.models import (
     DisciplinaryDecision,
@@ -39,7 +39,7 @@ class AdministratorsOnly:
 
 
 @admin.register(ViolationType)
-class ViolationTypeAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+class ViolationTypeAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["order", "code", "name", "group", "default_severity", "suggested_handling", "no_limitation", "active"]
     list_display_links = ["code", "name"]
     list_filter = ["group", "active", "no_limitation"]
@@ -47,14 +47,14 @@ class ViolationTypeAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
 
 
 @admin.register(DisciplineFormRule)
-class DisciplineFormRuleAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+class DisciplineFormRuleAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["system", "staff_group", "leader_scope", "level", "form", "salary_delay_months", "valid_from",
                     "valid_to", "legal_basis"]
     list_filter = ["system", "staff_group", "leader_scope", "form"]
 
 
 @admin.register(DisciplineRuleSet)
-class DisciplineRuleSetAdmin(AdministratorsOnly, NoDelete, SimpleHistoryAdmin):
+class DisciplineRuleSetAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["name", "valid_from", "valid_to", "limitation_light_years", "limitation_heavy_years",
                     "processing_days", "processing_days_complex"]
 
@@ -82,7 +82,7 @@ class ScopedReadOnly(NoDelete):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+class InspectionAdmin(ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "title", "kind", "status", "issuing_unit", "year"]
     list_filter = ["status", "kind", "year"]
     search_fields = ["code", "title", "decision_number"]
@@ -92,7 +92,7 @@ class InspectionAdmin(ScopedReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+class FindingAdmin(ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "violation_type", "subject_person", "subject_unit", "occurred_at", "status"]
     list_filter = ["status", "severity", "violation_type"]
     search_fields = ["code", "description"]
@@ -102,7 +102,7 @@ class FindingAdmin(ScopedReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(DisciplinaryDecision)
-class DisciplinaryDecisionAdmin(ScopedReadOnly, SimpleHistoryAdmin):
+class DisciplinaryDecisionAdmin(ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "number", "subject", "form", "decision_date", "status"]
     list_filter = ["status", "system", "form"]
     search_fields = ["code", "number"]

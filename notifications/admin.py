@@ -10,3 +10,13 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["message", "recipient__search_text"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
+
+    # Notifications are each person's own messages: only superusers (who operate the delivery) see them here.
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser

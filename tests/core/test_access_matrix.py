@@ -1,0 +1,258 @@
+"""The access matrix: every page, API and admin route — walked from the URL configuration, so a new
+route cannot escape — called by every outsider persona with every method on the demo province's
+records. None of them may get a 2xx on a record, read a record's text in a list, a search or an
+export, or change anything.
+
+The outsiders: the head, staff, inspector, council member and secretary of another organisation and
+that organisation's administrator (a staff user of the admin site with every model permission); in
+the demo province itself the head, staff, inspector (on no team) and council member of a sibling
+unit (Sở Tài chính) that none of the records concern; and anonymous visitors."""
+
+import io
+import re
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.models import Role, Unit, User
+from emulation.models import Award, CouncilSession, Nomination, Period, RecomputeRun
+from inspections.models import DisciplinaryDecision, Finding, FindingEvidence, Inspection, InspectionPlan, Recommendation
+from notifications.models import Notification
+from tasks import services as task_services
+from tasks.models import Evidence, ExtensionRequest, Task, TaskStatus
+from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("accounts", "tasks", "inspections", "emulation", "notifications", "scheduler")
+
+
+def _routes(patterns, prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+ROUTES = sorted({route for route in _routes(get_resolver().url_patterns) if not route.startswith("admin/")})
+
+# Which record each route argument names, by the route's prefix (first match wins). A route with an
+# argument none of these explains fails the test: a new kind of record must be added here.
+ARGUMENTS = [
+    (r"^(api/v1/)?tasks/<int:pk>/extensions?/<int:request_pk>/", {"pk": "task_of_extension", "request_pk": "extension"}),
+    (r"^tasks/evidence/<int:pk>/", {"pk": "task_evidence"}),
+    (r"^(api/v1/)?tasks/<int:pk>/", {"pk": "task"}),
+    (r"^inspections/plans/<int:pk>/", {"pk": "plan"}),
+    (r"^inspections/findings/<int:pk>/|^api/v1/findings/<int:pk>/", {"pk": "finding"}),
+    (r"^inspections/evidence/<int:pk>/", {"pk": "finding_evidence"}),
+    (r"^(inspections|api/v1)/recommendations/<int:pk>/", {"pk": "recommendation"}),
+    (r"^inspections/discipline/<int:pk>/|^api/v1/decisions/<int:pk>/", {"pk": "decision"}),
+    (r"^(api/v1/)?inspections/<int:pk>/", {"pk": "inspection", "action": "action"}),
+    (r"^(api/v1/)?emulation/sessions/<int:pk>/", {"pk": "session"}),
+    (r"^emulation/<int:pk>/|^api/v1/emulation/periods/<int:pk>/",
+     {"pk": "period", "person_pk": "rated_person", "unit_pk": "scored_unit", "nomination_pk": "nomination",
+      "award_pk": "award", "run_pk": "run"}),
+    (r"^(api/v1/)?units/<int:pk>/", {"pk": "unit"}),
+    (r"^(api/v1/)?people/<int:pk>/", {"pk": "person"}),
+    (r"^notifications/<int:pk>/", {"pk": "notification"}),
+]
+ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _arguments(route: str) -> dict[str, str]:
+    names = ARGUMENT.findall(route)
+    if not names:
+        return {}
+    for prefix, kinds in ARGUMENTS:
+        if re.match(prefix, route):
+            missing = [name for name in names if name not in kinds]
+            assert not missing, f"{route}: say which record {missing} names in ARGUMENTS"
+            return {name: kinds[name] for name in names}
+    raise AssertionError(f"{route}: say which record its arguments name in ARGUMENTS")
+
+
+def test_every_api_path_of_the_schema_is_a_walked_route():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    walked = {ARGUMENT.sub("{}", "/" + route) for route in ROUTES}
+    documented = {re.sub(r"\{\w+\}", "{}", path) for path in schema["paths"]}
+    assert documented <= walked, documented - walked
+
+
+def test_every_route_argument_is_explained():
+    for route in ROUTES:
+        if not route.startswith("^media"):
+            _arguments(route)
+    assert not [route for route in ROUTES if route.startswith("^media")], "uploads are served only after an access check"
+
+
+@pytest.fixture
+def province(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    return Period.objects.get()
+
+
+def _records(period) -> dict[str, int]:
+    """One record of each kind, none of which concerns the sibling unit (checked below)."""
+    snv = Unit.objects.get(code="SNV")
+    running = Task.objects.filter(status=TaskStatus.IN_PROGRESS, assigning_unit__code="SNV").order_by("pk").first()
+    extension = task_services.task_request_extension(
+        actor=running.lead, task=running, new_deadline=running.deadline + timedelta(days=7),
+        reason="Chờ số liệu của các phòng")
+    nomination = Nomination.objects.filter(period=period, person__unit__path__startswith=snv.path).first()
+    session = CouncilSession.objects.get(period=period)
+    award = Award.objects.create(period=period, nomination=nomination, session=session, title=nomination.title,
+                                 person=nomination.person, unit=nomination.unit, decision_number="99/QĐ-UBND",
+                                 decision_date=timezone.localdate())
+    finding = Finding.objects.filter(evidence__isnull=False).order_by("pk").first()
+    records = {
+        "task": running.pk, "task_of_extension": running.pk, "extension": extension.pk,
+        "task_evidence": Evidence.objects.order_by("pk").first().pk,
+        "plan": InspectionPlan.objects.get().pk, "inspection": finding.inspection_id, "action": "start",
+        "finding": finding.pk, "finding_evidence": FindingEvidence.objects.filter(finding=finding).first().pk,
+        "recommendation": Recommendation.objects.order_by("pk").first().pk,
+        "decision": DisciplinaryDecision.objects.order_by("pk").first().pk,
+        "session": session.pk, "period": period.pk, "rated_person": nomination.person_id, "scored_unit": snv.pk,
+        "nomination": nomination.pk, "award": award.pk, "run": RecomputeRun.objects.filter(period=period).first().pk,
+        "unit": snv.pk, "person": nomination.person_id,
+        "notification": Notification.objects.filter(recipient__username="giamdoc.snv").first().pk,
+    }
+    assert all(records.values()), records
+    return records
+
+
+def _markers() -> list[str]:
+    """Texts that only someone entitled to the records may read."""
+    texts = [*Task.objects.values_list("title", flat=True), *Finding.objects.values_list("description", flat=True),
+             *DisciplinaryDecision.objects.values_list("summary", flat=True),
+             *Inspection.objects.values_list("title", flat=True), "Chờ số liệu của các phòng"]
+    return sorted({text for text in texts if len(text) >= 12})
+
+
+@pytest.fixture
+def outsiders(province) -> dict[str, User | None]:
+    other = OrganisationFactory(code="KHAC", name="Tỉnh Khác")
+    root = UnitFactory(organisation=other, code="KHAC", name="UBND tỉnh Khác")
+
+    def person(username, unit, role, **extra):
+        user = UserFactory(username=username, unit=unit, **extra)
+        RoleFactory(user=user, unit=unit, role=role)
+        return user
+
+    sibling = Unit.objects.get(code="STC")
+    administrator = person("quantri.khac", root, Role.ADMIN, is_staff=True)
+    administrator.user_permissions.set(Permission.objects.filter(content_type__app_label__in=OUR_APPS))
+    return {
+        "head of another organisation": person("lanhdao.khac", root, Role.HEAD, is_leader=True),
+        "staff of another organisation": person("canbo.khac", root, Role.STAFF),
+        "inspector of another organisation": person("thanhtra.khac", root, Role.INSPECTOR),
+        "council member of another organisation": person("hoidong.khac", root, Role.COUNCIL_MEMBER),
+        "council secretary of another organisation": person("thuky.khac", root, Role.COUNCIL_SECRETARY),
+        "administrator of another organisation": administrator,
+        "head of a sibling unit": person("giamdoc.stc", sibling, Role.HEAD, is_leader=True),
+        "staff of a sibling unit": person("canbo.stc", sibling, Role.STAFF),
+        "inspector on no team": person("thanhtra.stc", sibling, Role.INSPECTOR),
+        "council member of a sibling scope": person("hoidong.stc", sibling, Role.COUNCIL_MEMBER),
+        "anonymous": None,
+    }
+
+
+def _snapshot() -> dict[str, int]:
+    """Row counts of every model of the product, their history tables included."""
+    return {model._meta.label: model.objects.count() for app in OUR_APPS
+            for model in apps.get_app_config(app).get_models()}
+
+
+def _text_of(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":  # an Excel workbook: its shared strings and sheets
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xml"))
+    return body.decode(errors="replace")
+
+
+def _admin_urls(records: dict[str, int]) -> list[tuple[str, bool]]:
+    """(url, names a record) for every model of the product registered in the admin site."""
+    urls = []
+    instances = {Task: records["task"], Inspection: records["inspection"], Finding: records["finding"],
+                 DisciplinaryDecision: records["decision"], Recommendation: records["recommendation"],
+                 Unit: records["unit"], User: records["person"], Period: records["period"],
+                 Nomination: records["nomination"], Award: records["award"], ExtensionRequest: records["extension"]}
+    for model in admin.site._registry:
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        urls.append((base, False))
+        if model in instances:
+            pk = instances[model]
+            urls += [(f"{base}{pk}/change/", True), (f"{base}{pk}/history/", True), (f"{base}{pk}/delete/", True)]
+    return urls
+
+
+def test_the_records_are_there_for_those_entitled(province):
+    """The control: the head of the records' unit reads each of them through the same URLs."""
+    records = _records(province)
+    client = Client()
+    client.force_login(User.objects.get(username="giamdoc.snv"))
+    for url in [f"/tasks/{records['task']}/", f"/api/v1/tasks/{records['task']}/",
+                f"/inspections/discipline/{records['decision']}/", f"/api/v1/people/{records['person']}/",
+                f"/emulation/{records['period']}/people/{records['rated_person']}/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_outsiders_get_nothing(province, outsiders):
+    records = _records(province)
+    markers = _markers()
+    clients = {}
+    for persona, user in outsiders.items():
+        clients[persona] = Client()
+        if user:
+            clients[persona].force_login(user)  # before the snapshot: a login records its time
+    before = _snapshot()
+    failures, calls = [], 0
+
+    def check(persona, method, url, names_record):
+        nonlocal calls
+        client = clients[persona]
+        response = client.get(url) if method == "get" else getattr(client, method)(url, content_type="application/json")
+        calls += 1
+        status = response.status_code
+        if status >= 500:
+            failures.append(f"{persona} {method.upper()} {url}: server error {status}")
+        elif names_record and 200 <= status < 300:
+            failures.append(f"{persona} {method.upper()} {url}: {status} on a record outside their scope")
+        elif 200 <= status < 300 and method == "get":
+            leaked = [marker for marker in markers if marker in _text_of(response)]
+            if leaked:
+                failures.append(f"{persona} GET {url}: shows {leaked[:2]}")
+
+    for persona in outsiders:
+        for route in ROUTES:
+            if route == "accounts/logout/":
+                continue  # last, below: it ends the persona's session and every call after it would be anonymous
+            kinds = _arguments(route)
+            url = "/" + ARGUMENT.sub(lambda match, kinds=kinds: str(records[kinds[match.group(1)]]), route)
+            methods = ("get", "post", "put", "patch", "delete") if route.startswith("api/") else ("get", "post")
+            for method in methods:
+                check(persona, method, url, bool(kinds))
+        for url, names_record in _admin_urls(records):
+            for method in ("get", "post"):
+                check(persona, method, url, names_record)
+        if outsiders[persona]:  # still signed in after every route but the logout: none ran anonymously
+            assert clients[persona].get("/api/v1/me/").status_code == 200, persona
+        check(persona, "post", "/accounts/logout/", False)
+    assert not failures, f"{len(failures)} of {calls} calls:\n" + "\n".join(failures)
+    assert _snapshot() == before, "an outsider's call changed something"
+    print(f"{len(outsiders)} personas, {calls} calls, no leak")
+    assert calls > 2000
