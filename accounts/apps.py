@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Units, people and roles")
 
     def ready(self):
+        from accounts import security  # noqa: F401 - connects the sign-in and lockout log receivers
         from config import lookups  # noqa: F401 - registers the `in_array` lookup

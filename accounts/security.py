@@ -1,0 +1,113 @@
+"""Who signed in, failed, was locked out or refused — and when a session ends by itself.
+
+Every event goes to the `kycuong.security` logger as one line with who, when (the log record's
+time) and where (client address, method and path), for the log collector to keep (ASVS V16)."""
+
+import logging
+import time
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("kycuong.security")
+
+LOGIN_AT = "_login_at"
+SEEN_AT = "_seen_at"
+# The last-activity stamp is rewritten at most this often, so that reading pages does not write
+# the session on every request; the idle timeout is precise to within this many seconds.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def client_address(request) -> str:
+    if request is None:
+        return "-"
+    if settings.SECURE_PROXY_SSL_HEADER:  # behind our proxy: it appends the client it saw last
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+def where(request) -> str:
+    if request is None:
+        return "from=-"
+    return f"from={client_address(request)} {request.method} {request.path}"
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+    log.info("login user=%s id=%s %s", user.get_username(), user.pk, where(request))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    log.info("logout user=%s %s", user.get_username() if user else "-", where(request))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    log.warning("login failed user=%s %s", credentials.get("username", "-"), where(request))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    log.warning("lockout user=%s from=%s", username or "-", ip_address)
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_SECONDS without a request, and in any case
+    SESSION_ABSOLUTE_SECONDS after the login. API tokens are not sessions and are not affected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and LOGIN_AT in request.session:
+            now = int(time.time())
+            idle = now - request.session.get(SEEN_AT, now)
+            age = now - request.session[LOGIN_AT]
+            if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:
+                reason = "idle" if idle > settings.SESSION_IDLE_SECONDS else "absolute"
+                log.info("session expired (%s) user=%s %s", reason, request.user.get_username(), where(request))
+                logout(request)
+                return self._expired(request)
+            if idle >= SEEN_RESOLUTION_SECONDS:
+                request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(request):
+        message = _("Your session has ended. Please sign in again.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        response = redirect_to_login(request.get_full_path())
+        if getattr(request, "htmx", False):
+            response["HX-Redirect"] = response["Location"]
+        return response
+
+
+class DenialLogMiddleware:
+    """Logs every refusal (401, 403, and the 404 a signed-in user gets for a record outside their
+    scope) with who and where: repeated refusals are how probing shows up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (401, 403) or (response.status_code == 404 and request.user.is_authenticated):
+            user = request.user.get_username() if request.user.is_authenticated else "-"
+            log.warning("denied %s user=%s %s", response.status_code, user, where(request))
+        return response
