@@ -8,7 +8,6 @@ Limits on size, archive content and row count are checked before the workbook is
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -24,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Organisation, StaffGroup, Unit, UnitKind, User
 from accounts.text import fold
+from config.xlsx import workbook_bytes
 from config.xlsx_import import (
     Column,
     ImportRejected,
@@ -334,6 +334,4 @@ def template_workbook_bytes() -> bytes:
     validation = DataValidation(type="list", formula1='"CB,CC,VC,NLĐ"', allow_blank=True)
     workbook[PEOPLE_SHEET].add_data_validation(validation)
     validation.add("E2:E5000")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

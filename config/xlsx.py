@@ -7,6 +7,7 @@ shows exactly as typed and is never evaluated (CWE-1236).
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -77,6 +78,21 @@ def register_response(*, slug: str, sheet_title: str, heading: str, title: str, 
     now = timezone.localtime()
     return workbook_response(f"{slug}-{now:%Y%m%d-%H%M}.xlsx", sheet_title, headers, rows,
                              title_line=f"{heading} — {title} — lập lúc {now:%H:%M %d/%m/%Y}", widths=widths)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """A workbook built in memory (an import template) as bytes. Its cells were set with plain
+    values, so openpyxl took text starting with "=" for a formula and "#N/A" for an error: every
+    such cell becomes text again, with the quote prefix, before the file is written."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for value_cell in row:
+                if isinstance(value_cell.value, str) and value_cell.value.startswith((*FORMULA_TRIGGERS, "#")):
+                    value_cell.data_type = "s"
+                    value_cell.quotePrefix = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:

@@ -4,7 +4,6 @@ row and column; nothing written on any error)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Unit
-from config.xlsx import register_response
+from config.xlsx import register_response, workbook_bytes
 from config.xlsx_import import Column, RowError, cell_ref, read_upload, text
 from emulation import services
 from emulation.models import CriterionKind, Period, SessionResult, Title, Verdict
@@ -106,9 +105,7 @@ def manual_template(period: Period) -> bytes:
     guide.append(["Mã tiêu chí", "Tiêu chí", "Điểm tối đa"])
     for criterion in criteria:
         guide.append([criterion.code, criterion.name, float(criterion.max_points)])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def import_manual_scores(upload, *, actor, period: Period) -> ImportResult:

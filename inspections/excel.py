@@ -3,7 +3,6 @@ the import of findings from a check sheet (all rows valid, or nothing written)."
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from accounts.access import people_visible_to
 from accounts.models import Unit, User
 from accounts.text import fold
 from config.errors import ConflictError
-from config.xlsx import register_response
+from config.xlsx import register_response, workbook_bytes
 from config.xlsx_import import (
     Column,
     RowError,
@@ -204,6 +203,4 @@ def check_sheet_template(inspection: Inspection) -> bytes:
     guide.append(["Mã", "Hành vi vi phạm", "Mức độ mặc định"])
     for v in ViolationType.objects.filter(active=True):
         guide.append([v.code, v.name, v.get_default_severity_display()])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

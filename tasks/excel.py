@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -15,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.access import people_visible_to
 from config.xlsx import register_response as xlsx_register
+from config.xlsx import workbook_bytes
 from config.xlsx_import import (
     Column,
     RowError,
@@ -205,6 +205,4 @@ def task_template_bytes() -> bytes:
                   "Lãnh đạo thông qua", "Chủ tịch UBND tỉnh", "Phân công trong phòng", "CB0002, CB0003", "Cung cấp số liệu", "có"])
     for index, column in enumerate(TASK_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
