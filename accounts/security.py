@@ -73,8 +73,10 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and LOGIN_AT in request.session:
+        if request.user.is_authenticated:
             now = int(time.time())
+            if LOGIN_AT not in request.session:  # a session from before the timeouts: its clock starts now
+                request.session[LOGIN_AT] = request.session[SEEN_AT] = now
             idle = now - request.session.get(SEEN_AT, now)
             age = now - request.session[LOGIN_AT]
             if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:

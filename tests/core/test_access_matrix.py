@@ -18,6 +18,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -105,8 +106,10 @@ def province(django_capture_on_commit_callbacks):
 
 
 def _records(period) -> dict[str, int]:
-    """One record of each kind, none of which concerns the sibling unit (checked below)."""
-    snv = Unit.objects.get(code="SNV")
+    """One record of each kind, none of which concerns the sibling unit."""
+    snv, sibling = Unit.objects.get(code="SNV"), Unit.objects.get(code="STC")
+    assert not Task.objects.filter(Q(assigning_unit__path__startswith=sibling.path)
+                                   | Q(lead__unit__path__startswith=sibling.path)).exists()
     running = Task.objects.filter(status=TaskStatus.IN_PROGRESS, assigning_unit__code="SNV").order_by("pk").first()
     extension = task_services.task_request_extension(
         actor=running.lead, task=running, new_deadline=running.deadline + timedelta(days=7),
