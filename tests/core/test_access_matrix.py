@@ -20,7 +20,6 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
@@ -31,22 +30,14 @@ from notifications.models import Notification
 from tasks import services as task_services
 from tasks.models import Evidence, ExtensionRequest, Task, TaskStatus
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = ("accounts", "tasks", "inspections", "emulation", "notifications", "scheduler")
 
 
-def _routes(patterns, prefix=""):
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route
-
-
-ROUTES = sorted({route for route in _routes(get_resolver().url_patterns) if not route.startswith("admin/")})
+ROUTES = sorted({route for route in all_routes() if not route.startswith("admin/")})
 
 # Which record each route argument names, by the route's prefix (first match wins). A route with an
 # argument none of these explains fails the test: a new kind of record must be added here.

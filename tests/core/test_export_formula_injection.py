@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from accounts.models import Unit, User
@@ -18,6 +17,7 @@ from config.xlsx import FORMULA_TRIGGERS, XLSX
 from emulation.models import Period
 from inspections.models import DisciplinaryDecision, Finding, Inspection
 from tasks.models import Task
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +25,6 @@ pytestmark = pytest.mark.django_db
 CORPUS = ['=1+2 ', '+SUM(A1:A9) ', '-2+3 ', '@SUM(1) ', '\tTAB=1 ', '\rCR=1 ', '＝1+1 ', '＋1 ', '－1 ', '＠A1 ',
           '=HYPERLINK("http://x.invalid","bấm") ', '#N/A ']
 OWNERS = {"emulation/<int:pk>/": "period", "inspections/<int:pk>/": "inspection", "units/<int:pk>/": "unit"}
-
-
-def _routes(patterns, prefix=""):
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route
 
 
 def _poison():
@@ -49,7 +40,7 @@ def _poison():
 def _exports(owners):
     """(reader, url) → workbook bytes, for every page that answers with a workbook."""
     found = {}
-    for route in sorted(set(_routes(get_resolver().url_patterns))):
+    for route in sorted(set(all_routes())):
         if route.startswith(("api/", "admin/", "i18n/")) or route == "accounts/logout/":
             continue
         owner = next((prefix for prefix in OWNERS if route.startswith(prefix)), None)

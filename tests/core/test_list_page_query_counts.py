@@ -8,22 +8,13 @@ from django.core.management import call_command
 from django.core.paginator import Page
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, ContextList
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
 from config import pagination
 from emulation.models import Period
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
-
-
-def _routes(patterns, prefix=""):
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route
 
 
 # Pages that list the rows of one object, and the object the demo gives them.
@@ -34,7 +25,7 @@ def _page_routes() -> list[str]:
     """GET pages (not the API, the admin or the language switch) with no argument, or whose only
     argument is the owner of a list (an emulation period, a unit): the shape of every list page."""
     routes = []
-    for route in _routes(get_resolver().url_patterns):
+    for route in all_routes():
         if route.startswith(("api/", "admin/", "i18n/")) or route.endswith(".xlsx"):
             continue
         owner = next((prefix for prefix in LIST_OWNERS if route.startswith(prefix)), None)
