@@ -5,6 +5,7 @@ service errors map once (config.api): 400 with the field, 403, 404, 409."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -178,9 +179,7 @@ class NominationWithdrawApi(APIView):
                    operation_id="emulation_nominations_withdraw")
     def post(self, request, pk, nomination_pk):
         period = access.get_period_for_user(request.user, pk)
-        nomination = selectors.nominations(request.user, period).filter(pk=nomination_pk).first()
-        if nomination is None:
-            raise Http404
+        nomination = get_object_or_404(selectors.nominations(request.user, period), pk=nomination_pk)
         payload = ReasonInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         nomination = services.nomination_withdraw(actor=request.user, nomination=nomination,
@@ -235,9 +234,7 @@ class AwardRevokeApi(APIView):
                    operation_id="emulation_awards_revoke")
     def post(self, request, pk, award_pk):
         period = access.get_period_for_user(request.user, pk)
-        award = selectors.decision_list(request.user, period).filter(pk=award_pk).first()
-        if award is None:
-            raise Http404
+        award = get_object_or_404(selectors.decision_list(request.user, period), pk=award_pk)
         payload = ReasonInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         award = services.award_revoke(actor=request.user, award=award, reason=payload.validated_data["reason"])

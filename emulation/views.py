@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -151,9 +151,7 @@ def recompute(request, pk):
 @require_GET
 def recompute_progress(request, pk, run_pk):
     period = access.get_period_for_user(request.user, pk)
-    run = period.recompute_runs.filter(pk=run_pk).first()
-    if run is None:
-        raise Http404
+    run = get_object_or_404(period.recompute_runs, pk=run_pk)
     response = render(request, "emulation/_progress.html", {"run": run, "period": period})
     if run.status in (RecomputeStatus.DONE, RecomputeStatus.FAILED):
         response["HX-Trigger"] = "recomputed"
@@ -236,9 +234,7 @@ def person_cause(request, pk, person_pk):
     rating = access.get_rating_for_user(request.user, period, person_pk)
 
     def confirm(data):
-        task = Task.objects.filter(pk=data["task"], lead_id=rating.person_id).select_related("lead_unit").first()
-        if task is None:
-            raise Http404
+        task = get_object_or_404(Task.objects.select_related("lead_unit"), pk=data["task"], lead_id=rating.person_id)
         return services.objective_cause_confirm(actor=request.user, period=period, task=task, reason=data["reason"])
 
     return submit(request, CauseForm(request.POST), confirm,
@@ -373,9 +369,7 @@ def nomination_list(request, pk):
 @require_POST
 def nomination_withdraw(request, pk, nomination_pk):
     period = access.get_period_for_user(request.user, pk)
-    nomination = selectors.nominations(request.user, period).filter(pk=nomination_pk).first()
-    if nomination is None:
-        raise Http404
+    nomination = get_object_or_404(selectors.nominations(request.user, period), pk=nomination_pk)
     return submit(request, ReasonForm(request.POST), lambda d: services.nomination_withdraw(
         actor=request.user, nomination=nomination, reason=d["reason"]), _("Nomination withdrawn."),
         reverse("emulation:nominations", args=[period.pk]))
@@ -496,9 +490,7 @@ def award_list(request, pk):
 @require_POST
 def award_revoke(request, pk, award_pk):
     period = access.get_period_for_user(request.user, pk)
-    award = selectors.decision_list(request.user, period).filter(pk=award_pk).first()
-    if award is None:
-        raise Http404
+    award = get_object_or_404(selectors.decision_list(request.user, period), pk=award_pk)
     return submit(request, ReasonForm(request.POST), lambda d: services.award_revoke(
         actor=request.user, award=award, reason=d["reason"]), _("Award revoked."),
         reverse("emulation:awards", args=[period.pk]))
