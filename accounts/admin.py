@@ -25,14 +25,12 @@ class ScopedAdminMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
-    def get_queryset(self, request):
-        scope = scope_for(request.user)
-        queryset = super().get_queryset(request)
-        return queryset if scope.is_superuser else queryset.filter(pk__in=scope.admin_org_ids)
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=scope_for(request.user).admin_org_ids)
 
 
 @admin.register(Unit)

@@ -77,7 +77,7 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             if LOGIN_AT not in request.session:  # a session from before the timeouts: its clock starts now
                 request.session[LOGIN_AT] = request.session[SEEN_AT] = now
-            idle = now - request.session.get(SEEN_AT, now)
+            idle = now - request.session[SEEN_AT]
             age = now - request.session[LOGIN_AT]
             if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_ABSOLUTE_SECONDS:
                 reason = "idle" if idle > settings.SESSION_IDLE_SECONDS else "absolute"

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 
 _HEALTHZ_BODY = json.dumps({"status": "ok"}).encode()
@@ -27,8 +28,6 @@ class ContentSecurityPolicyMiddleware:
     attributes (bar widths) are allowed, since they cannot run code."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.policy = settings.CONTENT_SECURITY_POLICY
         self.get_response = get_response
 

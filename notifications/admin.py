@@ -11,12 +11,19 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
 
-    # Notifications are each person's own messages: only superusers (who operate the delivery) see them here.
+    # Notifications are each person's own messages: only superusers (who operate the delivery)
+    # see them here, whatever model permissions a staff user holds.
     def has_module_permission(self, request):
         return request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
     def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
