@@ -17,7 +17,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
@@ -89,13 +88,6 @@ def test_every_route_argument_is_explained():
     assert not [route for route in ROUTES if route.startswith("^media")], "uploads are served only after an access check"
 
 
-@pytest.fixture
-def province(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    return Period.objects.get()
-
-
 def _records(period) -> dict[str, int]:
     """One record of each kind, none of which concerns the sibling unit."""
     snv, sibling = Unit.objects.get(code="SNV"), Unit.objects.get(code="STC")
@@ -137,7 +129,7 @@ def _markers() -> list[str]:
 
 
 @pytest.fixture
-def outsiders(province) -> dict[str, User | None]:
+def outsiders(demo) -> dict[str, User | None]:
     other = OrganisationFactory(code="KHAC", name="Tỉnh Khác")
     root = UnitFactory(organisation=other, code="KHAC", name="UBND tỉnh Khác")
 
@@ -196,9 +188,9 @@ def _admin_urls(records: dict[str, int]) -> list[tuple[str, bool]]:
     return urls
 
 
-def test_the_records_are_there_for_those_entitled(province):
+def test_the_records_are_there_for_those_entitled(demo):
     """The control: the head of the records' unit reads each of them through the same URLs."""
-    records = _records(province)
+    records = _records(demo)
     client = Client()
     client.force_login(User.objects.get(username="giamdoc.snv"))
     for url in [f"/tasks/{records['task']}/", f"/api/v1/tasks/{records['task']}/",
@@ -207,8 +199,8 @@ def test_the_records_are_there_for_those_entitled(province):
         assert client.get(url).status_code == 200, url
 
 
-def test_outsiders_get_nothing(province, outsiders):
-    records = _records(province)
+def test_outsiders_get_nothing(demo, outsiders):
+    records = _records(demo)
     markers = _markers()
     clients = {}
     for persona, user in outsiders.items():

@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test import Client
@@ -14,7 +13,6 @@ from openpyxl import load_workbook
 
 from accounts.models import Unit, User
 from config.xlsx import FORMULA_TRIGGERS, XLSX
-from emulation.models import Period
 from inspections.models import DisciplinaryDecision, Finding, Inspection
 from tasks.models import Task
 from tests.routes import all_routes
@@ -58,11 +56,9 @@ def _exports(owners):
     return found
 
 
-def test_every_export_keeps_hostile_text_as_text(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
+def test_every_export_keeps_hostile_text_as_text(demo):
     _poison()
-    period = Period.objects.get()
+    period = demo
     owners = {"period": period.pk, "inspection": Inspection.objects.order_by("pk").first().pk,
               "unit": Unit.objects.get(code="UBND").pk}
     exports = _exports(owners)

@@ -2,11 +2,9 @@
 council results and awards — cannot be hard-deleted through any page, API or admin action, and
 what changes them leaves a history."""
 
-import io
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.db.models import ProtectedError
 from django.test import Client
 
@@ -19,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 LEGAL_RECORDS = [Inspection, Finding, Recommendation, DisciplinaryDecision, BallotReceipt, Vote, SessionResult, Award,
                  Nomination, CouncilSession]
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_no_api_route_accepts_delete(demo):

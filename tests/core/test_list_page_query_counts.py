@@ -1,17 +1,14 @@
 """Every paginated list page — found by walking the URL configuration, so a new one cannot escape —
 makes the same number of queries for a page of two rows and a page of two hundred."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.core.paginator import Page
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, ContextList
 
 from accounts.models import User
 from config import pagination
-from emulation.models import Period
 from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +33,6 @@ def _page_routes() -> list[str]:
 
 
 PAGE_ROUTES = _page_routes()
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    return Period.objects.get()
 
 
 def _page_in(response) -> Page | None:

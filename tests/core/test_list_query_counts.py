@@ -1,16 +1,13 @@
 """Every list API — taken from the OpenAPI schema, so a new one cannot escape — makes the same
 number of queries for a page of two rows and a page of two hundred: no query per row."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import User
-from emulation.models import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +35,6 @@ SHORT_IN_THE_DEMO = {"/api/v1/emulation/periods/", "/api/v1/emulation/periods/{i
 def test_the_schema_lists_the_list_apis():
     assert {"/api/v1/tasks/", "/api/v1/people/", "/api/v1/findings/", "/api/v1/decisions/"} <= set(LIST_PATHS)
     assert any("/emulation/" in path for path in LIST_PATHS)
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    return Period.objects.get()
 
 
 @pytest.mark.parametrize("path", [path for path in LIST_PATHS if path not in SHORT_IN_THE_DEMO])
