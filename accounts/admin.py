@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdminMixin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from accounts import two_factor
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Organisation, RoleAssignment, Unit, User
 from accounts.text import fold
 from config.history_admin import ScopedHistoryAdmin
+
+# Devices are managed from the user list (reset) and by their owners, within the access policy;
+# the library's own device admin would list every organisation's devices.
+admin.site.unregister(TOTPDevice)
 
 
 class ScopedAdminMixin:
@@ -79,11 +85,23 @@ class UserAdmin(ScopedAdminMixin, ScopedHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "password1", "password2")}),
     )
 
+    actions = ["reset_two_step_sign_in"]
+
     def scope_queryset(self, request, queryset):
         return queryset.filter(pk__in=people_visible_to(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, fold(search_term))
+
+    @admin.action(description=_("Reset two-step sign-in (lost phone)"), permissions=["change"])
+    def reset_two_step_sign_in(self, request, queryset):
+        scope = scope_for(request.user)
+        if not scope.is_superuser:  # reading someone is not enough: only their organisation's administrators
+            queryset = queryset.filter(unit__organisation_id__in=scope.admin_org_ids)
+        users = list(queryset)
+        two_factor.reset_for(users, by=request.user, request=request)
+        self.message_user(request, _("Two-step sign-in reset for %(count)d people: they set it up again at their next sign-in.")
+                          % {"count": len(users)})
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out superuser or admin-site rights.

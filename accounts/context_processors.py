@@ -1,4 +1,5 @@
 from accounts.access import scope_for
+from accounts.two_factor import REQUIRED_KEY
 
 
 def navigation(request):
@@ -6,6 +7,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if _owes_second_step(request, user):
+        return {"second_step_pending": True}  # no navigation until the second step is done
     scope = scope_for(user)
     return {
         "nav": {
@@ -16,3 +19,8 @@ def navigation(request):
             "can_use_admin_site": user.is_staff,
         }
     }
+
+
+def _owes_second_step(request, user) -> bool:
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is not None and not is_verified() and request.session.get(REQUIRED_KEY, False)

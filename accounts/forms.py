@@ -23,3 +23,17 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())  # apps show "123 456"
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("Enter the six digits your authenticator app shows."))
+        return code

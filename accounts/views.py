@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import excel
+from accounts import excel, two_factor
 from accounts.access import get_person_for_user, get_unit_for_user, scope_for
-from accounts.forms import ImportForm
+from accounts.forms import ImportForm, OneTimeCodeForm
 from accounts.models import Organisation, Unit
 from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
 from config.pagination import paginate, query_without_page
@@ -108,3 +110,95 @@ def import_template(request):
 @login_required
 def profile_redirect(request):
     return redirect("accounts:person_detail", pk=request.user.pk)
+
+
+# -- two-step sign-in -------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = OneTimeCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            two_factor.check_code(request, device, form.cleaned_data["code"])
+        except two_factor.CodeRejected as rejected:
+            form.add_error("code", str(rejected))
+        else:
+            return redirect(_next_url(request))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    user = request.user
+    if two_factor.confirmed_device(user) is not None:
+        # Replacing a device needs the old one (or an administrator's reset): a stolen password
+        # alone must not be enough to enrol the thief's phone.
+        return redirect("accounts:two_factor" if user.is_verified() else "accounts:two_factor_verify")
+    device = two_factor.pending_device(user)
+    form = OneTimeCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            two_factor.check_code(request, device, form.cleaned_data["code"])
+        except two_factor.CodeRejected as rejected:
+            form.add_error("code", str(rejected))
+        else:
+            messages.success(request, _("Two-step sign-in is on. From now on you will be asked for a code at each sign-in."))
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "enrolment": two_factor.enrolment(device),
+        "required": two_factor.second_factor_required(user),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_GET
+def two_factor_settings(request):
+    user = request.user
+    context = {
+        "device": two_factor.confirmed_device(user),
+        "required": two_factor.second_factor_required(user),
+        "form": OneTimeCodeForm(),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+@require_POST
+def two_factor_off(request):
+    user = request.user
+    device = two_factor.confirmed_device(user)
+    if device is None:
+        return redirect("accounts:two_factor")
+    if two_factor.second_factor_required(user):
+        messages.error(request, _("Your roles require two-step sign-in; it cannot be turned off."))
+        return redirect("accounts:two_factor")
+    form = OneTimeCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            two_factor.check_code(request, device, form.cleaned_data["code"])  # proves the phone is at hand
+        except two_factor.CodeRejected as rejected:
+            form.add_error("code", str(rejected))
+        else:
+            two_factor.turn_off(request)
+            messages.success(request, _("Two-step sign-in is off."))
+            return redirect("accounts:two_factor")
+    context = {"device": device, "required": False, "form": form}
+    return render(request, "accounts/two_factor.html", context, status=400)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "template_partials",
     # ours
@@ -69,9 +71,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.security.DenialLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.security.SessionTimeoutMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -154,6 +158,12 @@ AXES_VERBOSE = False
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Two-step sign-in (TOTP, RFC 6238): required of administrators, inspectors and council members
+# (accounts.two_factor.second_factor_required), optional for everyone else. After each wrong code
+# the next try waits OTP_TOTP_THROTTLE_FACTOR * 2^(failures-1) seconds; a code is accepted once.
+OTP_TOTP_ISSUER = "Kỷ Cương"
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -6,6 +6,7 @@ from django.db import connection
 from accounts.models import Role, Unit, UnitKind, User
 from emulation import catalogue as emulation_catalogue
 from inspections import catalogue as inspections_catalogue
+from tests.clients import Client
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
 
 
@@ -62,6 +63,18 @@ def world(db) -> World:
         admin_b=person("Admin Khác", other_root, Role.ADMIN),
         outsider=person("Người Ngoài", other_root),
     )
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture(autouse=True)

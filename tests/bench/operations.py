@@ -19,7 +19,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client
+from tests.clients import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db.models import Q
-from django.test import Client
+from tests.clients import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 

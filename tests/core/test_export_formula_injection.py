@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django.db.models import F, Value
 from django.db.models.functions import Concat
-from django.test import Client
+from tests.clients import Client
 from openpyxl import load_workbook
 
 from accounts.models import Unit, User

@@ -6,7 +6,7 @@ what changes them leaves a history."""
 import pytest
 from django.contrib import admin
 from django.db.models import ProtectedError
-from django.test import Client
+from tests.clients import Client
 
 from accounts.models import User
 from emulation.models import Award, BallotReceipt, CouncilSession, Nomination, SessionResult, Vote

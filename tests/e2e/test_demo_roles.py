@@ -1,9 +1,18 @@
 """Each demo role logs in through the real form in Chromium and lands on its own home page."""
 
+import time
+from base64 import b32decode
+
 import pytest
 from django.core.management import call_command
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import Role, User
+from accounts.two_factor import confirmed_device
+from tests.clients import current_code
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,10 +34,16 @@ def demo(transactional_db):
 
 
 def log_in(page, base_url, username):
+    """Password, then — for those with an authenticator — the code it shows now."""
     page.goto(f"{base_url}/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    device = confirmed_device(User.objects.get(username=username))
+    if device is not None:
+        page.wait_for_url(f"{base_url}/accounts/two-step/verify/**")
+        page.get_by_label("Mã 6 chữ số").fill(current_code(device))
+        page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url(f"{base_url}/")
 
 
@@ -67,3 +82,32 @@ def test_logout(live_server, demo, page):
     log_in(page, live_server.url, "canbo")
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("heading", name="Đăng nhập Kỷ Cương").wait_for()
+
+
+def test_an_inspector_sets_up_two_step_sign_in_at_first_login(live_server, demo, page):
+    """An inspector without an authenticator yet: the QR code and key, then a code from the key
+    as read off the page, and only then the application."""
+    inspector = User.objects.filter(role_assignments__role=Role.INSPECTOR).exclude(username="thanhtra").first()
+    base = live_server.url
+    page.goto(f"{base}/tasks/")
+    page.get_by_label("Tên đăng nhập").fill(inspector.username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/accounts/two-step/setup/**")
+    expect(page.locator(".qr svg")).to_be_visible()
+    expect(page.locator(".mainnav")).to_have_count(0)
+    screenshot(page, "two-step-setup")
+
+    right_now = int(current_code(TOTPDevice.objects.get(user=inspector, confirmed=False)))
+    page.get_by_label("Mã 6 chữ số").fill(f"{(right_now + 1) % 1_000_000:06d}")
+    page.get_by_role("button", name="Bật").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mã không đúng")
+
+    secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    time.sleep(1.1)  # the wrong code above makes the next try wait a second
+    page.get_by_label("Mã 6 chữ số").fill(f"{TOTP(key).token():06d}")
+    page.get_by_role("button", name="Bật").click()
+    page.wait_for_url(f"{base}/tasks/")
+    expect(page.locator(".messages")).to_contain_text("Đã bật xác thực hai bước")
+    assert confirmed_device(inspector).bin_key == key

@@ -3,6 +3,7 @@ province and communes). Deterministic and idempotent: re-running it adds nothing
 """
 
 import random
+from base64 import b32encode
 from datetime import date
 from importlib import import_module
 
@@ -11,11 +12,16 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Organisation, Role, RoleAssignment, StaffGroup, Unit, UnitKind, User
+from accounts.two_factor import DEVICE_NAME, second_factor_required
 
 DEMO_PASSWORD = "KyCuong@2026"
+# The demo logins whose roles require two-step sign-in share this authenticator key, printed
+# below, so that a visitor can add it to any authenticator app once. Demo only.
+DEMO_TOTP_KEY = b"KyCuong-demo-2026-2f".hex()
 
 DEPARTMENTS = [
     ("SNV", "Sở Nội vụ", ["Văn phòng Sở", "Phòng Tổ chức – Biên chế", "Ban Thi đua – Khen thưởng"]),
@@ -184,6 +190,10 @@ class Command(BaseCommand):
                 new_roles.append(RoleAssignment(user_id=key[0], role=role, unit_id=key[2], valid_from=date(2025, 7, 1)))
         bulk_create_with_history(new_roles, RoleAssignment)
 
+        for user in User.objects.filter(username__in=DEMO_LOGINS):
+            if second_factor_required(user):
+                TOTPDevice.objects.get_or_create(user=user, defaults={"name": DEVICE_NAME, "key": DEMO_TOTP_KEY, "confirmed": True})
+
         # Apps built on accounts add their own demo data through `<app>/demo.py: seed(org) -> int`;
         # accounts never imports them (data flows accounts ← tasks ← …).
         extra = {}
@@ -200,3 +210,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, (full_name, _unit, position, role, _role_unit, _s) in DEMO_LOGINS.items():
             self.stdout.write(f"  {username:14} {full_name} — {position} [{Role(role).label}]")
+        secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            f"Two-step sign-in (admin, thanhtra, hoidong, thuky): add the key {secret} to an authenticator "
+            f"app, or print the current code with: oathtool --totp -b {secret}"
+        )
