@@ -22,6 +22,9 @@ class Pagination(PageNumberPagination):
     def django_paginator_class(self, object_list, per_page):
         return WindowPaginator(object_list, per_page, number=page_number(self._number))
 
+    def get_page_number(self, request, paginator):
+        return page_number(super().get_page_number(request, paginator))
+
     def paginate_queryset(self, queryset, request, view=None):
         self._number = request.query_params.get(self.page_query_param)
         return super().paginate_queryset(queryset, request, view)
@@ -51,3 +54,4 @@ def exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+

@@ -26,9 +26,13 @@ class WindowPaginator(Paginator):
         return self.count <= self.window
 
 
+# Past any real list, and small enough that page x size stays a 64-bit OFFSET for the database.
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def page_number(value) -> int:
     try:
-        return max(int(value), 1)
+        return min(max(int(value), 1), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import StaffGroup
 from accounts.serializers import UnitRefSerializer
+from config.api_schema import BOOLEAN, INTEGER, STRING, list_of
 from emulation.models import (
     PERIOD_ORDER,
     Award,
@@ -96,7 +97,7 @@ class LevelInputSerializer(serializers.Serializer):
 
 class UnitScoreSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
-    cluster = serializers.CharField(source="cluster.name", read_only=True, default=None)
+    cluster = serializers.CharField(source="cluster.name", read_only=True, allow_null=True, default=None)
     breakdown = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -140,7 +141,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "period", "name", "held_on", "status", "quorum", "base_threshold_percent", "members",
                   "ballots_cast", "nominations", "results", "decision_number", "decision_date", "minutes"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(list_of({"id": INTEGER, "full_name": STRING, "role": STRING, "present": BOOLEAN}))
     def get_members(self, session):
         return [{"id": m.user_id, "full_name": m.user.full_name, "role": m.role, "present": m.present}
                 for m in session.members.select_related("user")]

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UnitRefSerializer
+from config.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
 from inspections.access import findings_visible_to, inspecting_units
 from inspections.models import (
     DisciplinaryDecision,
@@ -68,8 +69,8 @@ class PlanInputSerializer(serializers.Serializer):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     target_unit = UnitRefSerializer(read_only=True)
-    task_code = serializers.CharField(source="task.code", read_only=True, default=None)
-    task_status = serializers.CharField(source="task.status", read_only=True, default=None)
+    task_code = serializers.CharField(source="task.code", read_only=True, allow_null=True, default=None)
+    task_status = serializers.CharField(source="task.status", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Recommendation
@@ -102,7 +103,8 @@ class InspectionDetailSerializer(InspectionSerializer):
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "conclusion_text", "recommendations", "time_limits"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(list_of({"label": STRING, "due": DATE, "done": {**DATE, "nullable": True}, "state": STRING,
+                                  "basis": STRING}))
     def get_time_limits(self, inspection):
         return [{**limit, "label": str(limit["label"])} for limit in time_limits(inspection)]
 
@@ -179,7 +181,8 @@ class FindingSerializer(serializers.ModelSerializer):
                   "explanation_due", "explanation", "explained_at", "proposed_handling", "handling_note",
                   "withdrawn_reason", "evidence"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field({**list_of({"id": INTEGER, "name": STRING, "size": INTEGER, "for_explanation": BOOLEAN}),
+                          "nullable": True, "description": "On the detail only; null in lists."})
     def get_evidence(self, finding):
         if not self.context.get("detail"):
             return None
@@ -212,7 +215,7 @@ class ProposeInputSerializer(serializers.Serializer):
 class DecisionSerializer(serializers.ModelSerializer):
     subject = PersonRefSerializer(read_only=True)
     subject_unit = UnitRefSerializer(read_only=True)
-    legal_basis = serializers.CharField(source="form_rule.legal_basis", read_only=True, default=None)
+    legal_basis = serializers.CharField(source="form_rule.legal_basis", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = DisciplinaryDecision
