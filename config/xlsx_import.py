@@ -82,7 +82,15 @@ def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[Ro
     if sheet_name not in workbook.sheetnames:
         errors.append(RowError(sheet_name, None, None, _("The sheet is missing.")))
         return []
-    rows = workbook[sheet_name].iter_rows(values_only=True)
+    sheet = workbook[sheet_name]
+    # The size the sheet declares (its <dimension>), read before any row: a sheet that says it is
+    # larger than the limit is refused without streaming a million rows first. A sheet that
+    # declares nothing, or less than it holds, is still stopped by the count below.
+    declared_rows = sheet.max_row if sheet.max_row is not None else 0
+    if declared_rows - 1 > settings.IMPORT_MAX_ROWS:
+        raise ImportRejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
+                             % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
+    rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     position: dict[str, int] = {}
     folded_header = [fold(str(cell)) if cell is not None else "" for cell in header]
