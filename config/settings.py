@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "inspections",
     "emulation",
     "reports",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,8 @@ SPECTACULAR_SETTINGS = {
 SCHEDULER_MISFIRE_GRACE_SECONDS = env.int("SCHEDULER_MISFIRE_GRACE_SECONDS", default=15 * 60)
 # How often the scheduler records it is alive (and how often a standby retries the lock).
 SCHEDULER_HEARTBEAT_SECONDS = env.int("SCHEDULER_HEARTBEAT_SECONDS", default=60)
+# How often overdue tasks are looked for and marked (the mark records the deadline, not this time).
+TASKS_OVERDUE_CHECK_SECONDS = env.int("TASKS_OVERDUE_CHECK_SECONDS", default=300)
 SCHEDULER_STANDBY_POLL_SECONDS = env.float("SCHEDULER_STANDBY_POLL_SECONDS", default=5.0)
 
 # --- Logging --------------------------------------------------------------------------

@@ -41,22 +41,52 @@ def job_run_slot(job: JobDefinition, now: datetime | None = None) -> JobRun | No
             logger.info("Job %s slot %s already claimed; skipped", job.id, slot.isoformat())
             return None
 
-        try:
-            items = job.func()
-        except Exception:
-            logger.exception("Job %s failed", job.id)
-            run.outcome = JobRun.Outcome.FAILURE
-            run.error = traceback.format_exc()[-10_000:]
-        else:
-            run.outcome = JobRun.Outcome.SUCCESS
-            run.items_processed = max(int(items or 0), 0)
-        run.finished_at = timezone.now()
-        JobRun.objects.filter(pk=run.pk).update(
-            outcome=run.outcome, error=run.error, items_processed=run.items_processed, finished_at=run.finished_at
-        )
+        _execute(job, run)
         return run
     finally:
         _close_stale_connections()
+
+
+def _execute(job: JobDefinition, run: JobRun) -> None:
+    try:
+        items = job.func()
+    except Exception:
+        logger.exception("Job %s failed", job.id)
+        run.outcome = JobRun.Outcome.FAILURE
+        run.error = (run.error + traceback.format_exc())[-10_000:]
+    else:
+        run.outcome = JobRun.Outcome.SUCCESS
+        run.items_processed = max(int(items or 0), 0)
+    run.finished_at = timezone.now()
+    JobRun.objects.filter(pk=run.pk).update(
+        outcome=run.outcome, error=run.error, items_processed=run.items_processed, finished_at=run.finished_at
+    )
+
+
+def rerun_interrupted(jobs: dict[str, JobDefinition]) -> list[JobRun]:
+    """Runs again, in their own slots, the runs a scheduler process claimed but never finished.
+
+    Only the leader calls this, before it starts its jobs, so no live process owns such a run:
+    its process died (killed, or its machine lost) in the middle. Every job does its work in one
+    transaction, which died with it, and sends notifications only on commit; running it again is
+    therefore neither a duplicate nor a gap."""
+    _close_stale_connections()
+    rerun = []
+    for run in JobRun.objects.filter(outcome=JobRun.Outcome.RUNNING).order_by("scheduled_for"):
+        note = f"Interrupted: process {run.pid} on {run.hostname} stopped during the run; run again.\n"
+        job = jobs.get(run.job_id)
+        if job is None:
+            JobRun.objects.filter(pk=run.pk).update(outcome=JobRun.Outcome.FAILURE, error=note + "No such job now.",
+                                                    finished_at=timezone.now())
+            continue
+        logger.warning("Job %s slot %s was interrupted; running it again", job.id, run.scheduled_for.isoformat())
+        run.error, run.started_at, run.pid, run.hostname = note, timezone.now(), os.getpid(), socket.gethostname()[:255]
+        JobRun.objects.filter(pk=run.pk).update(error=run.error, started_at=run.started_at, pid=run.pid,
+                                                hostname=run.hostname)
+        _execute(job, run)
+        rerun.append(run)
+    _close_stale_connections()
+    return rerun
 
 
 def _close_stale_connections():

@@ -39,7 +39,7 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
 
 
-@scheduled_job("tasks.mark_overdue", cron="*/5 * * * *")
+@scheduled_job("tasks.mark_overdue", interval_seconds=lambda: settings.TASKS_OVERDUE_CHECK_SECONDS)
 def mark_overdue(now=None) -> int:
     """Mark newly overdue tasks in one UPDATE; tell each lead and escalate to the lead unit's head."""
     now = now or timezone.now()

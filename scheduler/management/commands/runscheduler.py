@@ -18,7 +18,7 @@ from django.db import close_old_connections
 
 from scheduler.leader import leader_lock
 from scheduler.registry import collect_jobs
-from scheduler.runner import job_run_slot
+from scheduler.runner import job_run_slot, rerun_interrupted
 
 logger = logging.getLogger("scheduler")
 
@@ -62,6 +62,8 @@ class Command(BaseCommand):
             lock.release()
             return
         self.stdout.write(self.style.SUCCESS(f"Scheduler active with {len(jobs)} jobs."))
+        for run in rerun_interrupted(jobs):
+            self.stdout.write(f"Ran again the interrupted {run.job_id} of {run.scheduled_for.isoformat()}: {run.outcome}.")
         sys.stdout.flush()
 
         scheduler = BlockingScheduler(
