@@ -122,6 +122,19 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
+def _code_accepted(request, form, device) -> bool:
+    """A well-formed code the device accepts (the session is then verified); otherwise the
+    reason is on the form's code field."""
+    if not form.is_valid():
+        return False
+    try:
+        two_factor.check_code(request, device, form.cleaned_data["code"])
+    except two_factor.CodeRejected as rejected:
+        form.add_error("code", str(rejected))
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
@@ -131,13 +144,8 @@ def two_factor_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     form = OneTimeCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            two_factor.check_code(request, device, form.cleaned_data["code"])
-        except two_factor.CodeRejected as rejected:
-            form.add_error("code", str(rejected))
-        else:
-            return redirect(_next_url(request))
+    if _code_accepted(request, form, device):
+        return redirect(_next_url(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -151,14 +159,9 @@ def two_factor_setup(request):
         return redirect("accounts:two_factor" if user.is_verified() else "accounts:two_factor_verify")
     device = two_factor.pending_device(user)
     form = OneTimeCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            two_factor.check_code(request, device, form.cleaned_data["code"])
-        except two_factor.CodeRejected as rejected:
-            form.add_error("code", str(rejected))
-        else:
-            messages.success(request, _("Two-step sign-in is on. From now on you will be asked for a code at each sign-in."))
-            return redirect(_next_url(request))
+    if _code_accepted(request, form, device):
+        messages.success(request, _("Two-step sign-in is on. From now on you will be asked for a code at each sign-in."))
+        return redirect(_next_url(request))
     context = {
         "form": form,
         "next": _next_url(request),
@@ -191,14 +194,9 @@ def two_factor_off(request):
         messages.error(request, _("Your roles require two-step sign-in; it cannot be turned off."))
         return redirect("accounts:two_factor")
     form = OneTimeCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            two_factor.check_code(request, device, form.cleaned_data["code"])  # proves the phone is at hand
-        except two_factor.CodeRejected as rejected:
-            form.add_error("code", str(rejected))
-        else:
-            two_factor.turn_off(request)
-            messages.success(request, _("Two-step sign-in is off."))
-            return redirect("accounts:two_factor")
+    if _code_accepted(request, form, device):  # proves the phone is at hand
+        two_factor.turn_off(request)
+        messages.success(request, _("Two-step sign-in is off."))
+        return redirect("accounts:two_factor")
     context = {"device": device, "required": False, "form": form}
     return render(request, "accounts/two_factor.html", context, status=400)

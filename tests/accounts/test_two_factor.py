@@ -39,6 +39,15 @@ def turn_on(client, user):
     return device
 
 
+def returning_with_device(client, user):
+    """The user turned two-step sign-in on earlier and now signs in again with the password."""
+    sign_in(client, user)
+    device = turn_on(client, user)
+    client.post(reverse("accounts:logout"))
+    sign_in(client, user)
+    return device
+
+
 def test_an_inspector_must_set_up_the_second_step_before_anything_else(client, world):
     answer = sign_in(client, world.inspector)
     assert answer.status_code == 302
@@ -90,10 +99,7 @@ def test_a_code_is_good_once_and_each_sign_in_asks_for_one(client, world):
 
 
 def test_the_verify_page_throttles_guessing(client, world):
-    sign_in(client, world.admin_a)
-    device = turn_on(client, world.admin_a)
-    client.post(reverse("accounts:logout"))
-    sign_in(client, world.admin_a)
+    device = returning_with_device(client, world.admin_a)
     enter_code(client, reverse("accounts:two_factor_verify"), wrong(current_code(device)))
     answer = enter_code(client, reverse("accounts:two_factor_verify"), current_code(device))
     body = answer.content.decode()
@@ -102,10 +108,7 @@ def test_the_verify_page_throttles_guessing(client, world):
 
 
 def test_a_next_address_off_the_site_is_not_followed(client, world):
-    sign_in(client, world.inspector)
-    device = turn_on(client, world.inspector)
-    client.post(reverse("accounts:logout"))
-    sign_in(client, world.inspector)
+    device = returning_with_device(client, world.inspector)
     answer = enter_code(client, reverse("accounts:two_factor_verify"), current_code(device), "https://evil.example/")
     assert answer.status_code == 302 and answer["Location"] == reverse("home")
 
