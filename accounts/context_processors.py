@@ -1,5 +1,5 @@
 from accounts.access import scope_for
-from accounts.two_factor import REQUIRED_KEY
+from accounts.two_factor import owes_second_step
 
 
 def navigation(request):
@@ -7,7 +7,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if _owes_second_step(request, user):
+    if owes_second_step(request):
         return {"second_step_pending": True}  # no navigation until the second step is done
     scope = scope_for(user)
     return {
@@ -20,7 +20,3 @@ def navigation(request):
         }
     }
 
-
-def _owes_second_step(request, user) -> bool:
-    is_verified = getattr(user, "is_verified", None)
-    return is_verified is not None and not is_verified() and request.session.get(REQUIRED_KEY, False)

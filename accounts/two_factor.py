@@ -62,12 +62,19 @@ def pending_device(user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-def needs_second_factor(user) -> bool:
-    return second_factor_required(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 def mark_session(request, user) -> None:
-    request.session[REQUIRED_KEY] = needs_second_factor(user)
+    request.session[REQUIRED_KEY] = second_factor_required(user) or confirmed_device(user) is not None
+
+
+def owes_second_step(request) -> bool:
+    """A signed-in session that has not done a second step it must do (OTPMiddleware tells
+    whether it is verified; the need was decided at sign-in)."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    if REQUIRED_KEY not in request.session:  # a session from before two-step sign-in existed
+        mark_session(request, user)
+    return request.session[REQUIRED_KEY]
 
 
 @dataclass(frozen=True)
@@ -152,18 +159,11 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or user.is_verified():
-            return None
-        if request.resolver_match.view_name in OPEN_VIEWS:
-            return None
-        if REQUIRED_KEY not in request.session:  # a session from before two-step sign-in existed
-            mark_session(request, user)
-        if not request.session[REQUIRED_KEY]:
+        if request.resolver_match.view_name in OPEN_VIEWS or not owes_second_step(request):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Finish the two-step sign-in first.")}, status=403)
-        target = "accounts:two_factor_verify" if confirmed_device(user) else "accounts:two_factor_setup"
+        target = "accounts:two_factor_verify" if confirmed_device(request.user) else "accounts:two_factor_setup"
         url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         response = redirect(url)
         if getattr(request, "htmx", False):
