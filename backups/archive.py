@@ -127,7 +127,10 @@ def restore(archive_path: Path) -> dict:
         media_root = Path(settings.MEDIA_ROOT)
         staged = media_root.with_name(media_root.name + ".restoring")
         shutil.rmtree(staged, ignore_errors=True)
-        shutil.copytree(work / "media", staged) if (work / "media").exists() else staged.mkdir(parents=True)
+        if (work / "media").exists():
+            shutil.copytree(work / "media", staged)
+        else:
+            staged.mkdir(parents=True)
         shutil.rmtree(media_root, ignore_errors=True)
         staged.rename(media_root)
     return manifest
@@ -149,6 +152,11 @@ def _check(manifest: dict, work: Path) -> None:
     unknown = sorted(set(manifest["migrations"]) - known)
     if unknown:
         raise BackupError(f"The archive was made by a newer version (unknown migrations: {', '.join(unknown[:5])}).")
+
+
+def migrations_to_apply(manifest: dict) -> list[str]:
+    """Migrations the code has that the restored database had not applied (an older backup)."""
+    return sorted({f"{m.app_label}.{m.name}" for m in _known_migrations()} - set(manifest["migrations"]))
 
 
 def _known_migrations():

@@ -23,6 +23,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _needs_text_cell(value: str) -> bool:
+    """Text openpyxl would take for a formula, or for an error value ("#N/A")."""
+    return value.startswith((*FORMULA_TRIGGERS, "#"))
+
+
 def cell(sheet, value, *, bold: bool = False):
     """A write-only cell; strings that look like formulas stay text."""
     if isinstance(value, datetime):
@@ -48,7 +53,7 @@ def _row_value(sheet, value):
     double the export's time); text that could be a formula, dates and times get a cell."""
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    if isinstance(value, str) and not value.startswith((*FORMULA_TRIGGERS, "#")):  # "#N/A" would become an error
+    if isinstance(value, str) and not _needs_text_cell(value):
         return value
     return cell(sheet, value)
 
@@ -87,7 +92,7 @@ def workbook_bytes(book: Workbook) -> bytes:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for value_cell in row:
-                if isinstance(value_cell.value, str) and value_cell.value.startswith((*FORMULA_TRIGGERS, "#")):
+                if isinstance(value_cell.value, str) and _needs_text_cell(value_cell.value):
                     value_cell.data_type = "s"
                     value_cell.quotePrefix = True
     buffer = io.BytesIO()

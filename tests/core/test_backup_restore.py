@@ -83,7 +83,8 @@ def test_a_backup_restored_on_a_copy_has_everything_as_it_was(two_systems, tmp_p
     assert row_counts(original)["authtoken.Token"] == at_backup["authtoken.Token"] + 1
     (media / "evidence" / "2026" / "11" / "bien-ban.pdf").unlink()
 
-    manage(copy, "restore", "--yes", str(archive))
+    restored = manage(copy, "restore", "--yes", str(archive)).stdout
+    assert "manage.py migrate" not in restored  # same code version: nothing to apply
     assert row_counts(copy) == at_backup
     assert files(Path(copy["MEDIA_ROOT"])) == files_at_backup
     # The copy is a working system: its migrations are complete and the demo logins are there.
@@ -117,3 +118,11 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(two_systems, tmp_path)
     assert answer.returncode != 0
     assert "quyet-dinh.pdf in the archive is missing or damaged. Nothing was changed." in answer.stderr
     assert row_counts(copy) == before and not Path(copy["MEDIA_ROOT"]).exists()
+
+
+def test_an_older_backup_is_told_to_migrate():
+    from backups.archive import _known_migrations, migrations_to_apply
+
+    known = sorted(f"{m.app_label}.{m.name}" for m in _known_migrations())
+    assert migrations_to_apply({"migrations": known}) == []
+    assert migrations_to_apply({"migrations": known[1:]}) == known[:1]

@@ -25,4 +25,8 @@ class Command(BaseCommand):
             raise CommandError(f"{refused} Nothing was changed.") from None
         self.stdout.write(self.style.SUCCESS(
             f"Restored the backup of {manifest['created_at']}: database and {len(manifest['media'])} media files."))
+        pending = archive.migrations_to_apply(manifest)
+        if pending:
+            self.stdout.write(self.style.WARNING(
+                f"The backup is older than this code: run `manage.py migrate` ({len(pending)} migrations) before starting."))
 
