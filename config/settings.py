@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Tasks by 5 rõ, inspections, discipline and emulation for public bodies.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -141,6 +141,16 @@ def test_openapi_schema_and_offline_docs(client, db):
     assert "drf_spectacular_sidecar" in docs and "cdn" not in docs.lower()
 
 
+def test_api_schema_and_docs_are_for_signed_in_users_only(client, db):
+    """The map of a government system's API is not published to the world."""
+    schema = client.get("/api/schema/")
+    assert schema.status_code in (401, 403) and b"/api/v1/" not in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("accounts:login"))
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 302 and b"api-schema" not in script.content
+
+
 def test_htmx_is_served_from_static_files(client, db):
     from django.contrib.staticfiles import finders
 
