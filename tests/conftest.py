@@ -90,8 +90,25 @@ def _rules_survive_flushes(request):
         emulation_catalogue.ensure_seeded()
 
 
+# Whole-system tests: real processes, real browsers, fuzzing, backups. The README's test command
+# runs them; `pytest -m "not slow"` leaves them out while developing.
+SLOW_MODULES = {
+    "tests/e2e/",
+    "tests/core/test_api_fuzzing.py",
+    "tests/core/test_backup_restore.py",
+    "tests/core/test_sqlite_writers.py",
+    "tests/scheduler/test_scale_out.py",
+    "tests/tasks/test_overdue_job_killed.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need PostgreSQL; on SQLite they are skipped with the reason."""
+    """Whole-system tests are marked `slow`. Tests marked `postgres` need PostgreSQL; on SQLite
+    they are skipped with the reason."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if any(path.startswith(module) for module in SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="PostgreSQL only; the suite's second run (bin/test) covers it")
