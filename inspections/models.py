@@ -256,7 +256,8 @@ class Finding(models.Model):
     handling_note = models.TextField(_("handling note"), blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Sent by the recording form: a retried submission (a phone on a weak network) is not recorded twice.
-    client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Unique per recorder: another inspector's token neither collides with nor reveals theirs.
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
     search_text = models.CharField(max_length=600, editable=False, default="")
     history = HistoricalRecords(excluded_fields=["search_text"])
 
@@ -268,6 +269,10 @@ class Finding(models.Model):
             models.Index(fields=["subject_person", "occurred_at"], name="finding_person_when_idx"),
             models.Index(fields=["subject_unit", "occurred_at"], name="finding_unit_when_idx"),
             models.Index(fields=["status", "explanation_due"], name="finding_status_due_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["recorded_by", "client_token"], condition=Q(client_token__isnull=False),
+                                    name="finding_client_token_per_recorder"),
         ]
 
     def __str__(self):

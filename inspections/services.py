@@ -520,13 +520,24 @@ def finding_warnings(finding: Finding) -> list[str]:
     ]
 
 
+def _retried_finding(actor, inspection: Inspection, client_token: str) -> Finding | None:
+    """The finding `actor` recorded under `client_token`, only ever among their own findings."""
+    existing = Finding.objects.filter(recorded_by=actor, client_token=client_token).first()
+    if existing is not None and existing.inspection_id != inspection.pk:
+        raise ValidationError({"client_token": _(
+            "This submission token was already used for finding %(code)s in another inspection; reload the form "
+            "and submit again.") % {"code": existing.code}})
+    return existing
+
+
 @transaction.atomic
 def finding_record(*, actor, inspection: Inspection, data: dict, files=(), client_token: str = "") -> Finding:
     """Record a violation with its evidence; the subject is told and may explain before the deadline.
-    A retried submission with the same client token returns the finding already recorded."""
+    A retried submission with the same client token returns the finding this recorder already recorded
+    (tokens are unique per recorder: another inspector's token is just another token)."""
     client_token = (client_token or "").strip()[:64] or None
     if client_token:
-        existing = Finding.objects.filter(client_token=client_token, recorded_by=actor).first()
+        existing = _retried_finding(actor, inspection, client_token)
         if existing is not None:
             return existing
     validate_evidence_files(files)
@@ -552,8 +563,11 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
                 description=description, severity=severity, recorded_by=actor, client_token=client_token,
                 explanation_due=_today() + timedelta(days=days))
     except IntegrityError:
-        # The same submission arrived twice at once: the first one recorded it.
-        return Finding.objects.get(client_token=client_token)
+        # The same submission from the same recorder arrived twice at once: the first one recorded it.
+        existing = _retried_finding(actor, inspection, client_token) if client_token else None
+        if existing is None:
+            raise
+        return existing
     finding.code = _code("VP", finding.pk)
     finding.save(update_fields=["code"])
     _attach(finding, files, actor)
