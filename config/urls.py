@@ -30,6 +30,7 @@ api_v1 = [
          name="task-decide-extension"),
     path("violation-types/", inspections_api.ViolationTypeListApi.as_view(), name="violation-type-list"),
     path("inspection-plans/", inspections_api.PlanListCreateApi.as_view(), name="inspection-plan-list"),
+    path("inspection-plans/<int:pk>/", inspections_api.PlanDetailApi.as_view(), name="inspection-plan-detail"),
     path("inspections/", inspections_api.InspectionListCreateApi.as_view(), name="inspection-list"),
     path("inspections/<int:pk>/", inspections_api.InspectionDetailApi.as_view(), name="inspection-detail"),
     *[path(f"inspections/<int:pk>/{name}/", view.as_view(), name=f"inspection-{name}")

@@ -24,6 +24,7 @@ from inspections.models import (
     DisciplinaryDecision,
     Finding,
     Inspection,
+    InspectionPlan,
     InspectionStatus,
     Recommendation,
     RecommendationStatus,
@@ -59,6 +60,32 @@ def get_inspection_for_user(user, pk) -> Inspection:
     try:
         return inspections_visible_to(user).select_related("issuing_unit", "leader", "plan").get(pk=pk)
     except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def plans_visible_to(user) -> QuerySet[InspectionPlan]:
+    """Plans: their creator, whoever reads the inspecting body's subtree (its inspectors and heads,
+    and those above it — the people who plan and file inspections under it), whoever sees one of
+    the plan's inspections, the organisation's administrators. The pages, the API (the writable
+    `plan` of an inspection included) and the admin all use this one rule."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return InspectionPlan.objects.none()
+    if scope.is_superuser:
+        return InspectionPlan.objects.all()
+    filed = inspections_visible_to(user).filter(plan__isnull=False).order_by().values("plan_id")
+    q = Q(created_by_id=scope.user_id) | Q(pk__in=filed)
+    for path in scope.read_paths:
+        q |= Q(issuing_unit__path__startswith=path)
+    if scope.admin_org_ids:
+        q |= Q(organisation_id__in=sorted(scope.admin_org_ids))
+    return InspectionPlan.objects.filter(q)
+
+
+def get_plan_for_user(user, pk) -> InspectionPlan:
+    try:
+        return plans_visible_to(user).select_related("issuing_unit").get(pk=pk)
+    except (InspectionPlan.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from accounts.access import scope_for
 from config.history_admin import ScopedHistoryAdmin
-from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to
+from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
     DisciplinaryDecision,
     DisciplineFormRule,
@@ -66,9 +66,7 @@ class InspectionPlanAdmin(NoDelete, admin.ModelAdmin):
     raw_id_fields = ["issuing_unit", "created_by"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = scope_for(request.user)
-        return queryset if scope.is_superuser else queryset.filter(organisation_id__in=scope.admin_org_ids)
+        return plans_visible_to(request.user).select_related("issuing_unit")
 
 
 class ScopedReadOnly(NoDelete):

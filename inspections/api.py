@@ -20,7 +20,8 @@ from inspections.access import (
     get_decision_for_user,
     get_finding_for_user,
     get_inspection_for_user,
-    inspecting_units,
+    get_plan_for_user,
+    plans_visible_to,
     recommendations_visible_to,
 )
 from inspections.models import (
@@ -28,7 +29,6 @@ from inspections.models import (
     Finding,
     FindingStatus,
     InspectionKind,
-    InspectionPlan,
     InspectionStatus,
     Recommendation,
     ViolationType,
@@ -80,8 +80,7 @@ class PlanListCreateApi(generics.GenericAPIView):
 
     @extend_schema(responses=PlanSerializer(many=True), operation_id="inspection_plans_list")
     def get(self, request):
-        plans = InspectionPlan.objects.filter(issuing_unit__in=inspecting_units(request.user)).select_related(
-            "issuing_unit").order_by("-year", "title")
+        plans = plans_visible_to(request.user).select_related("issuing_unit").order_by("-year", "title", "id")
         page = self.paginate_queryset(plans)
         return self.get_paginated_response(PlanSerializer(page, many=True).data)
 
@@ -92,6 +91,12 @@ class PlanListCreateApi(generics.GenericAPIView):
         payload.is_valid(raise_exception=True)
         plan = services.plan_create(actor=request.user, **payload.validated_data)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(APIView):
+    @extend_schema(responses={200: PlanSerializer, 404: ERRORS[404]}, operation_id="inspection_plans_retrieve")
+    def get(self, request, pk: int):
+        return Response(PlanSerializer(get_plan_for_user(request.user, pk)).data)
 
 
 class _InspectionFilters(serializers.Serializer):

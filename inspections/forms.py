@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import Role, RoleAssignment, Unit, User
+from inspections.access import plans_visible_to
 from inspections.models import (
     DecisionStatus,
     DisciplineForm,
@@ -83,7 +84,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit_ids = [u.pk for u in units]
         self.fields["issuing_unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
-        self.fields["plan"].queryset = InspectionPlan.objects.filter(issuing_unit_id__in=unit_ids).order_by("-year")
+        self.fields["plan"].queryset = plans_visible_to(user).select_related("issuing_unit").order_by("-year", "title")
         self.fields["targets"].queryset = units_visible_to(user).filter(active=True).order_by("path")
         people = inspectors_visible_to(user)
         self.fields["leader"].queryset = people

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.serializers import UnitRefSerializer
 from config.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
-from inspections.access import findings_visible_to, inspecting_units
+from inspections.access import findings_visible_to, plans_visible_to
 from inspections.models import (
     DisciplinaryDecision,
     DisciplineForm,
@@ -34,7 +34,7 @@ class ActiveViolationTypes(serializers.PrimaryKeyRelatedField):
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPlans(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return InspectionPlan.objects.filter(issuing_unit__in=inspecting_units(self.context["request"].user))
+        return plans_visible_to(self.context["request"].user)
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -30,8 +30,10 @@ from inspections.access import (
     get_decision_for_user,
     get_finding_for_user,
     get_inspection_for_user,
+    get_plan_for_user,
     inspecting_units,
     is_team_member,
+    plans_visible_to,
     recommendations_visible_to,
 )
 from inspections.forms import (
@@ -60,7 +62,6 @@ from inspections.models import (
     DecisionStatus,
     FindingEvidence,
     FindingStatus,
-    InspectionPlan,
     InspectionStatus,
 )
 from inspections.selectors import (
@@ -117,19 +118,15 @@ def plan_list(request):
             else:
                 messages.success(request, _("Plan created."))
                 return redirect("inspections:plan", pk=plan.pk)
-    plans = InspectionPlan.objects.filter(
-        Q(issuing_unit__in=units) | Q(inspections__in=inspection_list_for_user(request.user))
-    ).distinct().select_related("issuing_unit").order_by("-year", "title")
+    plans = plans_visible_to(request.user).select_related("issuing_unit").order_by("-year", "title", "id")
     return render(request, "inspections/plans.html", {"plans": plans, "form": form if units else None})
 
 
 @login_required
 @require_GET
 def plan_detail(request, pk):
-    plan = get_object_or_404(InspectionPlan.objects.select_related("issuing_unit"), pk=pk)
+    plan = get_plan_for_user(request.user, pk)
     visible = inspection_list_for_user(request.user).filter(plan=plan)
-    if not (plan.issuing_unit in inspecting_units(request.user) or visible.exists()):
-        raise Http404
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "inspections": visible.prefetch_related("targets"),
         "overlaps": planned_overlaps_in_plan(plan),

@@ -45,7 +45,7 @@ ARGUMENTS = [
     (r"^(api/v1/)?tasks/<int:pk>/extensions?/<int:request_pk>/", {"pk": "task_of_extension", "request_pk": "extension"}),
     (r"^tasks/evidence/<int:pk>/", {"pk": "task_evidence"}),
     (r"^(api/v1/)?tasks/<int:pk>/", {"pk": "task"}),
-    (r"^inspections/plans/<int:pk>/", {"pk": "plan"}),
+    (r"^inspections/plans/<int:pk>/|^api/v1/inspection-plans/<int:pk>/", {"pk": "plan"}),
     (r"^inspections/findings/<int:pk>/|^api/v1/findings/<int:pk>/", {"pk": "finding"}),
     (r"^inspections/evidence/<int:pk>/", {"pk": "finding_evidence"}),
     (r"^(inspections|api/v1)/recommendations/<int:pk>/", {"pk": "recommendation"}),
@@ -175,6 +175,7 @@ def _admin_urls(records: dict[str, int]) -> list[tuple[str, bool]]:
     urls = []
     instances = {Task: records["task"], Inspection: records["inspection"], Finding: records["finding"],
                  DisciplinaryDecision: records["decision"], Recommendation: records["recommendation"],
+                 InspectionPlan: records["plan"],
                  Unit: records["unit"], User: records["person"], Period: records["period"],
                  Nomination: records["nomination"], Award: records["award"], ExtensionRequest: records["extension"]}
     for model in admin.site._registry:
