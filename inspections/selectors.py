@@ -22,6 +22,7 @@ from inspections.models import (
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
+    Event,
     Finding,
     FindingStatus,
     Inspection,
@@ -53,6 +54,17 @@ def inspection_list_for_user(user, *, q: str = "", status: str = "", kind: str =
     if year:
         inspections = inspections.filter(year=year)
     return inspections.order_by("-created_at", "-id")
+
+
+def inspection_timeline_for_user(user, inspection: Inspection) -> QuerySet[Event]:
+    """The inspection's history as `user` may read it: its own steps, and the events of its findings,
+    recommendations and decisions only where the user may see that record (one query, no check per row)."""
+    return (inspection.events
+            .filter(Q(finding__isnull=True) | Q(finding__in=findings_visible_to(user).values("pk")))
+            .filter(Q(recommendation__isnull=True)
+                    | Q(recommendation__in=recommendations_visible_to(user).values("pk")))
+            .filter(Q(decision__isnull=True) | Q(decision__in=decisions_visible_to(user).values("pk")))
+            .select_related("actor").order_by("at", "id"))
 
 
 def finding_list_for_user(user, *, q: str = "", status: str = "", violation_type: int | None = None, unit=None,

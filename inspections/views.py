@@ -68,6 +68,7 @@ from inspections.selectors import (
     decision_register_for_user,
     finding_list_for_user,
     inspection_list_for_user,
+    inspection_timeline_for_user,
     inspector_dashboard,
     overdue_recommendations_by_unit,
     planned_overlaps_in_plan,
@@ -174,7 +175,7 @@ def _inspection_context(request, inspection) -> dict:
         "team": team,
         "findings": finding_list_for_user(user, inspection=inspection)[:200],
         "recommendations": recommendations,
-        "events": inspection.events.select_related("actor").order_by("at", "id"),
+        "events": inspection_timeline_for_user(user, inspection),
         "limits": services.time_limits(inspection),
         "can": {
             "record": can_record(user, inspection),
