@@ -19,12 +19,19 @@ from emulation.models import CouncilSession, Period, Rating, SessionMember, Unit
 
 RUNNING_ROLES = (Role.COUNCIL_SECRETARY, Role.HEAD)
 
+# True of every row, and it stays true in an OR (a negated empty IN compiles to no condition).
+EVERY_ROW = ~Q(pk__in=[])
+
 
 def reading_q(user, prefix: str) -> Q:
-    """Units readable through roles, grants or administration — not merely one's own unit."""
+    """Units readable through roles, grants or administration — not merely one's own unit.
+
+    Never empty: for a superuser it is a condition every row meets. The empty Q() would read as
+    "everything" on its own but vanish from an OR (Q() | Q(x) is Q(x)), leaving a superuser only
+    what the other branch lets in."""
     scope = scope_for(user)
     if scope.is_superuser:
-        return Q()
+        return EVERY_ROW
     q = Q(**{f"{prefix}pk__in": []})
     if scope.admin_org_ids:
         q |= Q(**{f"{prefix}organisation_id__in": sorted(scope.admin_org_ids)})
@@ -33,15 +40,29 @@ def reading_q(user, prefix: str) -> Q:
     return q
 
 
+def readable(queryset: QuerySet, user, prefix: str, *also: Q) -> QuerySet:
+    """The rows of `queryset` the user reads: those whose unit (through `prefix`) is readable, or
+    that one of `also` lets in; every row for a superuser; none for an anonymous or inactive user.
+    The one reading filter of this module."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return queryset.none()
+    if scope.is_superuser:
+        return queryset.all()
+    q = reading_q(user, prefix)
+    for extra in also:
+        q |= extra
+    return queryset.filter(q)
+
+
 def periods_visible_to(user) -> QuerySet[Period]:
-    if not user.is_authenticated:
-        return Period.objects.none()
     # A period is seen from inside its scope: by whoever reads a unit at or below it (its results
     # are then listed within what they read) and by every official of a unit below it.
-    above = {path for read in scope_for(user).read_paths for path in Unit.paths_above(read)}
-    if user.unit_id:
+    scope = scope_for(user)
+    above = {path for read in scope.read_paths for path in Unit.paths_above(read)}
+    if scope.user_id is not None and user.unit_id:
         above.update(user.unit.ancestor_paths())
-    return Period.objects.filter(reading_q(user, "unit__") | Q(unit__path__in=sorted(above)))
+    return readable(Period.objects.all(), user, "unit__", Q(unit__path__in=sorted(above)))
 
 
 def get_period_for_user(user, pk) -> Period:
@@ -59,9 +80,7 @@ def can_read_results(user, period: Period) -> bool:
 
 
 def ratings_visible_to(user) -> QuerySet[Rating]:
-    if not user.is_authenticated:
-        return Rating.objects.none()
-    return Rating.objects.filter(reading_q(user, "unit__") | Q(person_id=user.pk))
+    return readable(Rating.objects.all(), user, "unit__", Q(person_id=user.pk))
 
 
 def get_rating_for_user(user, period: Period, person_id) -> Rating:
@@ -73,9 +92,7 @@ def get_rating_for_user(user, period: Period, person_id) -> Rating:
 
 
 def unit_scores_visible_to(user) -> QuerySet[UnitScore]:
-    if not user.is_authenticated:
-        return UnitScore.objects.none()
-    return UnitScore.objects.filter(reading_q(user, "unit__"))
+    return readable(UnitScore.objects.all(), user, "unit__")
 
 
 def _running_paths(user) -> list[str]:
@@ -117,10 +134,8 @@ def can_nominate(user, period: Period, unit: Unit) -> bool:
 
 
 def sessions_visible_to(user) -> QuerySet[CouncilSession]:
-    if not user.is_authenticated:
-        return CouncilSession.objects.none()
     seats = SessionMember.objects.filter(user_id=user.pk).values("session_id")
-    return CouncilSession.objects.filter(reading_q(user, "period__unit__") | Q(pk__in=seats))
+    return readable(CouncilSession.objects.all(), user, "period__unit__", Q(pk__in=seats))
 
 
 def get_session_for_user(user, pk) -> CouncilSession:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from accounts.text import fold
-from emulation.access import ratings_visible_to, reading_q, unit_scores_visible_to
+from emulation.access import ratings_visible_to, readable, unit_scores_visible_to
 from emulation.models import (
     Award,
     Nomination,
@@ -80,13 +80,13 @@ def verdicts_for_unit(period: Period, unit_id: int) -> list[Verdict]:
 
 def nominations(user, period: Period) -> QuerySet[Nomination]:
     """The period's live nominations of people and units the user reads."""
-    return period.nominations.filter(reading_q(user, "unit__")).select_related("person", "unit", "nominated_by") \
+    return readable(period.nominations.all(), user, "unit__").select_related("person", "unit", "nominated_by") \
         .exclude(status=NominationStatus.WITHDRAWN)
 
 
 def decision_list(user, period: Period) -> QuerySet[Award]:
     """The period's awards the user reads, in the order of the decision list: title, unit, name."""
-    return Award.objects.filter(reading_q(user, "unit__"), period=period).select_related("person", "unit", "session") \
+    return readable(Award.objects.filter(period=period), user, "unit__").select_related("person", "unit", "session") \
         .annotate(flag_count=Count("flags")).order_by("title", "unit__path", "person__full_name", "id")
 
 
