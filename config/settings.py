@@ -214,6 +214,13 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kỷ Cương <no-reply@localhost>")
+# Seconds to wait on the mail server before a try counts as failed (Django's default waits forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A notification e-mail that fails in a way that may pass is tried again after this many seconds,
+# the pause doubling after each failure up to the ceiling, and given up after this many tries.
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", default=10)
+NOTIFICATIONS_EMAIL_RETRY_SECONDS = env.int("NOTIFICATIONS_EMAIL_RETRY_SECONDS", default=60)
+NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS", default=6 * 3600)
 
 # --- Security (production values are on by default when DEBUG is off) ----------------
 

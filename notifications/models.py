@@ -7,8 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("could not be sent")
+    SKIPPED = "skipped", _("not needed")
+
+
 class Notification(models.Model):
-    """One message to one person about one object, read in the app and sent by e-mail."""
+    """One message to one person about one object, read in the app and sent by e-mail.
+
+    Each e-mail is tried on its own: a failure that may pass (the server away, a deferral)
+    is retried after a growing pause, up to NOTIFICATIONS_EMAIL_MAX_ATTEMPTS tries; one that
+    cannot pass (a refused or malformed address) or the last try marks it failed, for good.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -24,6 +36,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_status = models.CharField(_("e-mail"), max_length=10, choices=EmailStatus.choices,
+                                    default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    # While pending: not tried again before this time (a back-off after a failure, or the
+    # lease of a sender that has claimed it and may have died).
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -32,6 +51,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notif_recipient_unread_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent_idx"),
+            models.Index(fields=["email_next_attempt_at", "id"], condition=Q(email_status=EmailStatus.PENDING),
+                         name="notif_email_pending_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

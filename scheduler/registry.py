@@ -7,6 +7,8 @@
         ...                      # returns how many items it processed
 
 A job is a plain function, so tests call it directly; `runscheduler` runs it on time.
+A job that does several kinds of thing returns a `JobReport` (an int, the total, that also
+names its parts): the run records the total and logs the parts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,31 @@ from django.utils.module_loading import autodiscover_modules
 # Interval jobs are aligned on a fixed epoch, so every scheduler process computes the same
 # slots whenever it started; that is what makes the slot claim meaningful.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class JobReport(int):
+    """What a run did: the total items (an int, recorded on the JobRun) and its named parts.
+
+        JobReport(sent=5, failed=1, given_up=0)            # == 6; report.sent == 5
+        JobReport(removed=2, details=["tasks/7/a.pdf", ...])
+    """
+
+    def __new__(cls, *, details: list[str] | tuple[str, ...] = (), **parts: int):
+        report = super().__new__(cls, sum(parts.values()))
+        report.parts = parts
+        report.details = list(details)
+        return report
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["parts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def summary(self) -> str:
+        text = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in self.parts.items())
+        shown = ", ".join(self.details[:50]) + (f" and {len(self.details) - 50} more" if len(self.details) > 50 else "")
+        return text + (": " + shown if self.details else "")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.utils import timezone
 
 from scheduler.models import JobRun
-from scheduler.registry import JobDefinition
+from scheduler.registry import JobDefinition, JobReport
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ def _execute(job: JobDefinition, run: JobRun) -> None:
     else:
         run.outcome = JobRun.Outcome.SUCCESS
         run.items_processed = max(int(items or 0), 0)
+        if isinstance(items, JobReport):
+            logger.info("Job %s: %s", job.id, items.summary())
     run.finished_at = timezone.now()
     JobRun.objects.filter(pk=run.pk).update(
         outcome=run.outcome, error=run.error, items_processed=run.items_processed, finished_at=run.finished_at
