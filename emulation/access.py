@@ -10,6 +10,8 @@ official's unit, never by the official. Outsiders get 404.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -147,3 +149,22 @@ def get_session_for_user(user, pk) -> CouncilSession:
 
 def seat_of(user, session: CouncilSession) -> SessionMember | None:
     return SessionMember.objects.filter(session=session, user_id=user.pk).first()
+
+
+def recusals(session: CouncilSession) -> dict[int, set[int]]:
+    """Nobody judges their own work (DESIGN.md): per nomination on the session's ballot, the members
+    who do not vote on it — the nominee, and for a unit's nomination the head of that unit."""
+    seated = set(session.members.values_list("user_id", flat=True))
+    nominations = list(session.nominations.values_list("pk", "person_id", "unit_id"))
+    out = {pk: {person_id} & seated for pk, person_id, _unit in nominations if person_id}
+    collective = defaultdict(list)
+    for pk, person_id, unit_id in nominations:
+        if not person_id:
+            collective[unit_id].append(pk)
+    if collective:
+        heads = RoleAssignment.objects.current().filter(role=Role.HEAD, unit_id__in=list(collective),
+                                                        user_id__in=seated).values_list("unit_id", "user_id")
+        for unit_id, user_id in heads:
+            for pk in collective[unit_id]:
+                out.setdefault(pk, set()).add(user_id)
+    return {pk: users for pk, users in out.items() if users}

@@ -4,7 +4,7 @@ them here (with history); nothing is deleted, a rule is ended by its validity da
 from django.contrib import admin
 
 from config.history_admin import ScopedHistoryAdmin
-from emulation.models import RatingRuleSet, TitleRule
+from emulation.models import CouncilRule, RatingRuleSet, TitleRule
 from inspections.admin import AdministratorsOnly, NoDelete
 
 
@@ -20,3 +20,8 @@ class TitleRuleAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["title", "valid_from", "valid_to", "quota_percent", "quota_of", "vote_threshold_percent",
                     "collective", "legal_basis"]
     list_filter = ["title", "collective"]
+
+
+@admin.register(CouncilRule)
+class CouncilRuleAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+    list_display = ["legal_basis", "valid_from", "valid_to", "quorum_numerator", "quorum_denominator", "min_ballots"]

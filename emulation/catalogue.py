@@ -36,6 +36,15 @@ TITLE_RULES = [
 ]
 
 
+# The fewest ballots a council session is counted on (emulation.CouncilRule): each body sets it in the
+# regulation of its council — this default is no national article, and the administrator replaces
+# it with the body's figure. Two thirds of ALL members, and never fewer than three ballots: with one,
+# the count is that member's choice; with two, each voter reads the other's off the count.
+COUNCIL_RULE = dict(quorum_numerator=2, quorum_denominator=3, min_ballots=3, legal_basis=(
+    "Quy chế hoạt động của Hội đồng Thi đua – Khen thưởng do cơ quan ban hành (mặc định: ít nhất 2/3 tổng số "
+    "thành viên và không dưới 3 phiếu, để giữ bí mật lá phiếu)"))
+
+
 def ensure_seeded(get_model=None) -> None:
     get_model = get_model or app_registry.get_model
     RatingRuleSet = get_model("emulation", "RatingRuleSet")
@@ -47,6 +56,12 @@ def ensure_seeded(get_model=None) -> None:
         for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
             TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,
                                      vote_threshold_percent=votes, collective=collective, legal_basis=basis)
+    try:
+        CouncilRule = get_model("emulation", "CouncilRule")
+    except LookupError:  # the migration seeding the first rules runs before council rules exist
+        return
+    if not CouncilRule.objects.exists():
+        CouncilRule.objects.create(**COUNCIL_RULE)
 
 
 # The criteria every new period starts with (the council edits them before scoring):

@@ -4,8 +4,6 @@ seeded by a data migration and edited by the administrator."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,6 +101,41 @@ class TitleRule(models.Model):
 
     def __str__(self):
         return self.get_title_display()
+
+
+class CouncilRule(models.Model):
+    """The fewest ballots a council session is counted on, during one window: a share of ALL the
+    council's members (present, or absent and voting in writing) and a floor whatever the council's
+    size, so that a count never reveals how a lone member — or each of two — voted. Set by the
+    body's regulation of its council (DOMAIN.md §4), which the legal basis names."""
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    quorum_numerator = models.PositiveSmallIntegerField(_("ballots needed: numerator of the share of all members"),
+                                                        default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(
+        _("ballots needed: denominator of the share of all members"), default=3)
+    min_ballots = models.PositiveSmallIntegerField(_("fewest ballots counted, whatever the council's size"),
+                                                   default=3)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    history = HistoricalRecords()
+
+    objects = EffectiveWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("council rule")
+        verbose_name_plural = _("council rules")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum_denominator__gte=1)
+                                   & Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                                   name="council_quorum_is_a_share"),
+            # One ballot counted alone is that member's choice, published.
+            models.CheckConstraint(condition=Q(min_ballots__gte=2), name="council_never_counts_a_lone_ballot"),
+        ]
+
+    def __str__(self):
+        return self.legal_basis
 
 
 # -- periods -------------------------------------------------------------------------------------
@@ -561,17 +594,27 @@ class Choice(models.TextChoices):
     NO = "no", _("Disagree")
 
 
-class Vote(models.Model):
-    """One choice on one nomination. Deliberately without voter, time or sequence: a random key,
-    no history, so nothing stored links a vote back to the member who cast it."""
+class BallotTally(models.Model):
+    """How many ballots of a session chose one answer on one nomination. There is no row per ballot
+    and no voter, time or sequence: the rows are made when the session opens, before anyone votes,
+    and every ballot rewrites all of the session's rows in one UPDATE (+1 where chosen, +0
+    elsewhere), so neither their ids, their physical order (SQLite rowid, PostgreSQL ctid) nor
+    which rows a transaction touched tell one ballot from another. No history table: a history row
+    would carry the time of the ballot beside the count it changed (DESIGN.md "Secret means
+    untraceable")."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="votes")
-    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="votes")
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="tallies")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="tallies")
     choice = models.CharField(max_length=3, choices=Choice.choices)
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["session", "nomination", "choice"]
+        constraints = [models.UniqueConstraint(fields=["session", "nomination", "choice"],
+                                               name="one_tally_per_nomination_choice")]
+
+    def __str__(self):
+        return f"{self.session_id} {self.nomination_id} {self.choice}: {self.count}"
 
 
 class SessionResult(models.Model):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from emulation.models import RatingLevel, RatingRuleSet, TitleRule
+from emulation.models import CouncilRule, RatingLevel, RatingRuleSet, TitleRule
 
 
 def rating_rule_set(staff_group: str, year: int) -> RatingRuleSet:
@@ -83,3 +84,17 @@ class VoteResult:
 def vote_result(*, yes: int, members: int, rule: TitleRule) -> VoteResult:
     return VoteResult(yes, members, rule.vote_threshold_percent, rule.legal_basis)
 
+
+def council_rule(on: date) -> CouncilRule:
+    """The council rule in force on the day (the latest to take effect)."""
+    rule = CouncilRule.objects.in_force(on).order_by(F("valid_from").desc(nulls_last=True)).first()
+    if rule is None:
+        raise ValidationError(_("No council rule (ballots needed to count a vote) is defined on %(day)s.") % {
+            "day": on.strftime("%d/%m/%Y")})
+    return rule
+
+
+def ballots_needed(rule: CouncilRule, members: int) -> int:
+    """At least the rule's share of ALL members (rounded up: two thirds of 10 is 7), and never fewer
+    than its floor."""
+    return max(rule.min_ballots, -(-members * rule.quorum_numerator // rule.quorum_denominator))

@@ -4,13 +4,15 @@ PeriodEvent). Manual inputs bump the period's revision and queue a recompute."""
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from emulation.models import (
     PERIOD_ORDER,
     Award,
     BallotReceipt,
+    BallotTally,
     Choice,
     CouncilSession,
     CriterionKind,
@@ -47,7 +50,6 @@ from emulation.models import (
     TitleRule,
     UnitCriterion,
     Verdict,
-    Vote,
 )
 from tasks.access import is_assigning_authority
 from tasks.models import Task
@@ -408,6 +410,11 @@ def session_open(*, actor, period: Period, name: str, held_on: date, members: li
         raise ValidationError({"members": _("A member is listed twice.")})
     if not 1 <= quorum <= len(members):
         raise ValidationError({"quorum": _("The quorum is between 1 and the number of members.")})
+    council_rule = rules.council_rule(held_on)
+    if len(members) < council_rule.min_ballots:
+        raise ValidationError({"members": _(
+            "A session is counted on at least %(needed)d ballots (%(basis)s): list at least %(needed)d members.") % {
+            "needed": council_rule.min_ballots, "basis": council_rule.legal_basis}})
     if base_threshold_percent is not None and not 1 <= base_threshold_percent <= 100:
         raise ValidationError({"base_threshold_percent": _("A percentage from 1 to 100.")})
     pending = Nomination.objects.filter(period=period, status=NominationStatus.PROPOSED).exclude(
@@ -419,6 +426,9 @@ def session_open(*, actor, period: Period, name: str, held_on: date, members: li
                                             base_threshold_percent=base_threshold_percent, opened_by=actor)
     SessionMember.objects.bulk_create([SessionMember(session=session, user=user, role=role) for user, role in members])
     session.nominations.set(chosen)
+    # Every count exists, at zero, before the first ballot: no ballot ever adds a row.
+    BallotTally.objects.bulk_create([BallotTally(session=session, nomination=nomination, choice=choice)
+                                     for nomination in sorted(chosen, key=lambda n: n.pk) for choice in Choice.values])
     _event(period, "session_open", actor, name, {"session": session.pk, "nominations": len(chosen)})
     return session
 
@@ -442,15 +452,22 @@ def session_set_presence(*, actor, session: CouncilSession, present_ids) -> Coun
 @transaction.atomic
 def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> BallotReceipt:
     """A member's secret ballot: one choice per nomination, once. The receipt says that they voted;
-    the votes say what was chosen; nothing joins the two. An absent member's ballot is in writing."""
+    the tallies say how many chose what; nothing joins the two. An absent member's ballot is in
+    writing. A member does not vote on their own nomination, nor on the unit they head."""
     session = _locked_session(session)  # ballots and the close are serialised on the session row
     seat = access.seat_of(actor, session)
     require(seat is not None)
     if session.status != SessionStatus.OPEN:
         raise ConflictError(_("The session is closed: ballots are no longer accepted."), code="session_closed")
     nomination_ids = set(session.nominations.values_list("pk", flat=True))
+    recused = {pk for pk, users in access.recusals(session).items() if actor.pk in users}
     given = {int(k): v for k, v in choices.items()}
-    if set(given) != nomination_ids:
+    if set(given) & recused:
+        names = Nomination.objects.filter(pk__in=set(given) & recused).select_related("person", "unit")
+        raise ValidationError({"choices": _(
+            "You do not vote on a nomination of yourself or of the unit you head: %(names)s.") % {
+            "names": ", ".join(sorted(n.subject_name for n in names))}})
+    if set(given) != nomination_ids - recused:
         raise ValidationError({"choices": _("Give a choice for every nomination on the ballot.")})
     if any(choice not in Choice.values for choice in given.values()):
         raise ValidationError({"choices": _("Each choice is agree or disagree.")})
@@ -459,9 +476,17 @@ def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> B
             receipt = BallotReceipt.objects.create(session=session, member=actor, written=not seat.present)
     except IntegrityError:
         raise ConflictError(_("You have already voted in this session."), code="already_voted") from None
-    Vote.objects.bulk_create([Vote(session=session, nomination_id=pk, choice=choice)
-                              for pk, choice in sorted(given.items())])
+    _count_ballot(session, given)
     return receipt
+
+
+def _count_ballot(session: CouncilSession, given: dict[int, str]) -> None:
+    """Add one ballot to the session's tallies: ALL of its rows are rewritten, +1 where chosen and +0
+    elsewhere, so which rows changed (and, on PostgreSQL, where their new versions lie and which
+    transaction wrote them) is the same for every ballot."""
+    chosen = [Q(nomination_id=pk, choice=choice) for pk, choice in sorted(given.items())]
+    add = Case(When(reduce(operator.or_, chosen), then=Value(1)), default=Value(0)) if chosen else Value(0)
+    BallotTally.objects.filter(session=session).update(count=F("count") + add)
 
 
 def _threshold(session: CouncilSession, rule: TitleRule, title: str) -> int:
@@ -487,10 +512,18 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     if present < session.quorum:
         raise ValidationError({"quorum": _("%(present)d members present: the quorum is %(quorum)d.") % {
             "present": present, "quorum": session.quorum}})
-    tally = defaultdict(lambda: defaultdict(int))
-    for row in Vote.objects.filter(session=session).values("nomination_id", "choice").annotate(n=Count("id")):
-        tally[row["nomination_id"]][row["choice"]] = row["n"]
     voted = session.receipts.count()
+    council_rule = rules.council_rule(session.held_on)
+    needed = rules.ballots_needed(council_rule, members)
+    if voted < needed:  # a count of too few ballots would show how each of them voted
+        raise ValidationError({"ballots": _(
+            "Too few ballots to count: %(voted)d/%(members)d members have voted, at least %(needed)d are needed "
+            "(%(basis)s). Counting fewer could reveal how each member voted.") % {
+            "voted": voted, "members": members, "needed": needed, "basis": council_rule.legal_basis}})
+    tally = defaultdict(lambda: defaultdict(int))
+    for row in BallotTally.objects.filter(session=session).values("nomination_id", "choice", "count"):
+        tally[row["nomination_id"]][row["choice"]] = row["count"]
+    recused = access.recusals(session)
     nominations = list(session.nominations.select_related("person", "unit").filter(status=NominationStatus.PROPOSED))
     title_rules = {title: rules.title_rule(title, decision_date) for title in {n.title for n in nominations}}
     results, passed_by_title = [], defaultdict(list)
@@ -498,9 +531,13 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
         rule = title_rules[nomination.title]
         threshold = _threshold(session, rule, nomination.title)
         yes, no = tally[nomination.pk][Choice.YES], tally[nomination.pk][Choice.NO]
-        outcome = rules.VoteResult(yes, members, threshold, rule.legal_basis)
+        # Counted over ALL members entitled to vote on the nomination (DOMAIN.md §4), absent ones
+        # included. A member who is the nominee, or heads the nominated unit, does not vote on it and
+        # is not among its members: counting them would turn their standing aside into a "no".
+        entitled = members - len(recused.get(nomination.pk, ()))
+        outcome = rules.VoteResult(yes, entitled, threshold, rule.legal_basis)
         results.append(SessionResult(session=session, nomination=nomination, yes=yes, no=no,
-                                     not_voted=members - voted, members=members, threshold_percent=threshold,
+                                     not_voted=entitled - yes - no, members=entitled, threshold_percent=threshold,
                                      passed=outcome.passed, basis=rule.legal_basis))
         if outcome.passed:
             passed_by_title[nomination.title].append((yes, nomination))
@@ -542,7 +579,9 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     session.decision_number, session.decision_date, session.minutes = decision_number, decision_date, minutes.strip()
     session.save()
     _event(period, "session_close", actor, decision_number, {"session": session.pk, "awards": len(winners),
-                                                             "ballots": voted, "members": members})
+                                                             "ballots": voted, "members": members,
+                                                             "ballots_needed": needed,
+                                                             "quorum_basis": council_rule.legal_basis})
     return session
 
 

@@ -433,8 +433,10 @@ def ballot(request, pk):
     if seat is None:
         raise PermissionDenied
     nominations = list(session.nominations.select_related("person", "unit").order_by("title", "id"))
+    # Not offered: the member's own nomination, or their unit's (nobody judges their own work).
+    recused = {pk for pk, users in access.recusals(session).items() if request.user.pk in users}
     if request.method == "POST":
-        choices = {n.pk: request.POST.get(f"n{n.pk}", "") for n in nominations}
+        choices = {n.pk: request.POST.get(f"n{n.pk}", "") for n in nominations if n.pk not in recused}
         try:
             services.ballot_cast(actor=request.user, session=session, choices=choices)
         except (ValidationError, ConflictError) as error:
@@ -446,7 +448,7 @@ def ballot(request, pk):
     verdicts = selectors.verdicts_for_nominations(session.period, nominations)
     return render(request, "emulation/ballot.html", {
         "session": session, "period": session.period, "seat": seat, "already": already,
-        "rows": [(n, verdicts.get(n.pk)) for n in nominations], "choices": Choice.choices,
+        "rows": [(n, verdicts.get(n.pk), n.pk in recused) for n in nominations], "choices": Choice.choices,
         "is_open": session.status == SessionStatus.OPEN})
 
 

@@ -57,6 +57,7 @@ from inspections.serializers import (
     PublishInputSerializer,
     RecommendationInputSerializer,
     RecommendationSerializer,
+    ReplaceTaskInputSerializer,
     StepNoteInputSerializer,
     TeamInputSerializer,
     VerifyInputSerializer,
@@ -295,6 +296,26 @@ RecommendationVerifyApi = _action_view(
         actor=r.user, recommendation=rec, accepted=d["accepted"], note=d["note"])).data,
     output=RecommendationSerializer, summary="The team leader verifies the remedy (accept or send back)",
     operation_prefix="recommendations")
+
+
+def _recommendation_out(user, recommendation):
+    return RecommendationSerializer(_get_recommendation(user, recommendation.pk)).data
+
+
+RecommendationWithdrawApi = _action_view(
+    "withdraw", loader=_get_recommendation, input_serializer=WithdrawReasonInputSerializer,
+    call=lambda r, rec, d: _recommendation_out(r.user, services.recommendation_withdraw(
+        actor=r.user, recommendation=rec, reason=d["reason"])),
+    output=RecommendationSerializer, operation_prefix="recommendations",
+    summary="Withdraw (a draft one, or a signed one being remedied: its remediation task is cancelled with it)")
+
+RecommendationReplaceTaskApi = _action_view(
+    "replace_task", loader=_get_recommendation, input_serializer=ReplaceTaskInputSerializer,
+    call=lambda r, rec, d: _recommendation_out(r.user, services.recommendation_replace_task(
+        actor=r.user, recommendation=rec, **d)),
+    output=RecommendationSerializer, operation_prefix="recommendations",
+    summary="Cancel the remediation task and assign a new one to the head of the unit to act")
+
 
 
 class _DecisionFilters(serializers.Serializer):

@@ -243,3 +243,9 @@ class PauseForm(forms.Form):
 
 class FindingImportForm(forms.Form):
     file = forms.FileField(label=_("Check sheet (.xlsx)"))
+
+
+class ReplaceTaskForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("New deadline"), required=False, widget=DATE,
+                               help_text=_("Leave empty to keep the recommendation's deadline."))

@@ -13,10 +13,11 @@ from functools import reduce
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Unit, UnitUserObjectPermission
-from tasks.models import Participant, Task, TaskStatus
+from tasks.models import Participant, Task, TaskOwner, TaskStatus
 
 
 def _unit_ids_under(*path_groups) -> list[list[int] | None]:
@@ -83,4 +84,19 @@ def can_assign_in(user, unit) -> bool:
 def is_assigning_authority(user, task: Task) -> bool:
     """The assigner, or a head/deputy above the assigning unit: decides extensions and results."""
     return task.assigner_id == user.pk or scope_for(user).can_manage_unit(task.assigning_unit)
+
+
+
+# What the record that owns a task (Task.managed_by) keeps to itself: it cancels, returns or
+# replaces the task through its own services, so the record never outlives its task unseen.
+OWNER_ACTIONS = frozenset({"cancel", "return"})
+
+
+def owner_refusal(task: Task, action: str, *, owner: str = "") -> str | None:
+    """Why the task engine refuses `action` on a task another record manages, or None. Only that
+    record's services pass their `owner` and take the action."""
+    if action not in OWNER_ACTIONS or not task.managed_by or owner == task.managed_by:
+        return None
+    label = TaskOwner(task.managed_by).label
+    return _("This task is managed by its %(owner)s; act on the %(owner)s.") % {"owner": label}
 

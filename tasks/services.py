@@ -22,7 +22,7 @@ from accounts.access import scope_for
 from accounts.models import Unit, User
 from config.errors import ConflictError, require, required_text
 from notifications.services import notification_send
-from tasks.access import can_assign_in, is_assigning_authority
+from tasks.access import can_assign_in, is_assigning_authority, owner_refusal
 from tasks.clarity import clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
@@ -85,6 +85,12 @@ def _transition(task: Task, *, action: str, allowed: Iterable[str], to: str, act
     for name, value in fields.items():
         setattr(task, name, value)
     return event
+
+
+def _refuse_if_owned(task: Task, action: str, *, owner: str = "") -> None:
+    refusal = owner_refusal(task, action, owner=owner)
+    if refusal:
+        raise ConflictError(refusal, code="managed")
 
 
 def _action_label(action: str) -> str:
@@ -182,17 +188,18 @@ def task_create_draft(*, actor, assigning_unit: Unit, data: dict, participants: 
 
 @transaction.atomic
 def task_issue(*, assigner, assigning_unit: Unit, data: dict, participants: list[dict] | None = None,
-               note: str = "") -> Task:
+               note: str = "", managed_by: str = "") -> Task:
     """Create and assign at once a task that a signed act requires (a recommendation of an inspection
     conclusion, the follow-up of a Party discipline). The act is the authority, so the assigner need
-    not head the assigning unit; the 5-rõ gate and the scoping of the lead still apply."""
+    not head the assigning unit; the 5-rõ gate and the scoping of the lead still apply. With
+    `managed_by` (a TaskOwner), the act's record owns the task: only its services cancel or return it."""
     task = _create(actor=assigner, assigning_unit=assigning_unit, data=data, participants=participants, steps=None,
-                   parent=None, authorised=True, note=note)
+                   parent=None, authorised=True, note=note, managed_by=managed_by)
     return task_assign(actor=assigner, task=task)
 
 
 def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False,
-            note: str = "") -> Task:
+            note: str = "", managed_by: str = "") -> Task:
     fields = {name: data.get(name) for name in EDITABLE_FIELDS if name in data}
     lead = fields.get("lead")
     if lead is not None and fields.get("lead_unit") is None:
@@ -208,7 +215,7 @@ def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, par
         fields[text_field] = (fields.get(text_field) or "").strip()
     # The readable code needs the id, so the row is written with a placeholder first.
     task = Task.objects.create(code=f"tmp-{uuid.uuid4().hex[:20]}", assigner=actor, assigning_unit=assigning_unit,
-                               parent=parent, **fields)
+                               parent=parent, managed_by=managed_by, **fields)
     task.code = f"NV{timezone.localdate():%Y}-{task.pk:06d}"
     task.save(update_fields=["code"])
     if steps is None and task.process_template_id:
@@ -295,6 +302,7 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
     reason = required_text(reason, "reason", _("Give the reason for returning the task."))
     task = _locked(task)
     require(task.lead_id == actor.pk)
+    _refuse_if_owned(task, "return")
     _transition(task, action="return", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.RETURNED, actor=actor, note=reason)
     _notify(task, [task.assigner], "task.returned", _("%(lead)s returned the task %(title)s: %(reason)s")
             % {"lead": actor, "title": task.title, "reason": reason[:200]})
@@ -455,10 +463,14 @@ def task_send_back(*, actor, task: Task, reason: str) -> Task:
 
 
 @transaction.atomic
-def task_cancel(*, actor, task: Task, reason: str) -> Task:
+def task_cancel(*, actor, task: Task, reason: str, owner: str = "") -> Task:
+    """`owner` is passed only by the services of the record that manages the task (Task.managed_by):
+    they have checked the actor's authority over that record, which governs its task."""
     reason = required_text(reason, "reason", _("Give the reason for cancelling."))
     task = _locked(task)
-    require(is_assigning_authority(actor, task))
+    if not (owner and owner == task.managed_by):
+        require(is_assigning_authority(actor, task))
+        _refuse_if_owned(task, "cancel", owner=owner)
     _transition(task, action="cancel", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
                 to=TaskStatus.CANCELLED, actor=actor, note=reason)
     _notify(task, [task.lead, task.monitor], "task.cancelled", _("Task cancelled: %(title)s") % {"title": task.title})

@@ -1,4 +1,4 @@
-"""Legal records — inspections, findings, recommendations, disciplinary decisions, ballots, votes,
+"""Legal records — inspections, findings, recommendations, disciplinary decisions, ballots, tallies,
 council results and awards — cannot be hard-deleted through any page, API or admin action, and
 what changes them leaves a history."""
 
@@ -9,14 +9,14 @@ from django.db.models import ProtectedError
 from tests.clients import Client
 
 from accounts.models import User
-from emulation.models import Award, BallotReceipt, CouncilSession, Nomination, SessionResult, Vote
+from emulation.models import Award, BallotReceipt, BallotTally, CouncilSession, Nomination, SessionResult
 from inspections.models import DisciplinaryDecision, Finding, Inspection, Recommendation
 from tests.core.test_access_matrix import ROUTES
 
 pytestmark = pytest.mark.django_db
 
-LEGAL_RECORDS = [Inspection, Finding, Recommendation, DisciplinaryDecision, BallotReceipt, Vote, SessionResult, Award,
-                 Nomination, CouncilSession]
+LEGAL_RECORDS = [Inspection, Finding, Recommendation, DisciplinaryDecision, BallotReceipt, BallotTally, SessionResult,
+                 Award, Nomination, CouncilSession]
 
 
 def test_no_api_route_accepts_delete(demo):

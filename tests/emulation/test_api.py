@@ -57,7 +57,12 @@ def test_ranking_rating_and_ballot_through_the_api(world, period, secretary):
                                     format="json").status_code == 404
     assert api(world.head_dept).post(f"/api/v1/emulation/sessions/{session.pk}/ballot/", ballot,
                                      format="json").status_code == 403
-    closed = api(secretary).post(f"/api/v1/emulation/sessions/{session.pk}/close/", {
-        "decision_number": "07/QĐ", "decision_date": "2026-12-22"}, format="json")
-    assert closed.status_code == 200 and closed.json()["results"][0]["yes"] == 1
+    close = {"decision_number": "07/QĐ", "decision_date": "2026-12-22"}
+    early = api(secretary).post(f"/api/v1/emulation/sessions/{session.pk}/close/", close, format="json")
+    assert early.status_code == 400 and "ballots" in early.json()  # one ballot alone is never counted
+    for member in council[1:]:
+        assert api(member).post(f"/api/v1/emulation/sessions/{session.pk}/ballot/", ballot,
+                                format="json").status_code == 201
+    closed = api(secretary).post(f"/api/v1/emulation/sessions/{session.pk}/close/", close, format="json")
+    assert closed.status_code == 200 and closed.json()["results"][0]["yes"] == 3
     assert Rating.objects.filter(period=period).count() >= 2

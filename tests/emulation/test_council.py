@@ -9,6 +9,7 @@ from emulation import jobs, scoring, services
 from emulation.models import (
     Award,
     BallotReceipt,
+    BallotTally,
     MemberRole,
     NominationStatus,
     PeriodStatus,
@@ -16,7 +17,6 @@ from emulation.models import (
     RevocationFlag,
     SessionResult,
     Title,
-    Vote,
 )
 from inspections import services as inspections
 from tests.emulation.conftest import AFTER_THE_YEAR, at, day, task_row
@@ -106,14 +106,15 @@ def test_the_ballot_is_secret_and_cast_once(world, period, secretary):
         services.ballot_cast(actor=council[2], session=session, choices={first.pk: "yes"})
     with pytest.raises(PermissionDenied):
         services.ballot_cast(actor=world.staff_division, session=session, choices={first.pk: "yes", second.pk: "no"})
-    # Nothing stored joins a vote to a voter: no user, no time, a random key, no history table.
-    relations = {f.related_model for f in Vote._meta.get_fields() if f.is_relation}
+    # Nothing stored joins a choice to a voter: counts without user, time or history; no row per
+    # ballot (the whole database and a backup are read in tests/emulation/test_ballot_secrecy.py).
+    relations = {f.related_model for f in BallotTally._meta.get_fields() if f.is_relation}
     assert relations == {type(session), type(first)}
-    assert not any(isinstance(f, (models.DateTimeField, models.DateField, models.AutoField))
-                   for f in Vote._meta.get_fields())
-    assert not hasattr(Vote, "history")
+    assert not any(isinstance(f, (models.DateTimeField, models.DateField)) for f in BallotTally._meta.get_fields())
+    assert not hasattr(BallotTally, "history")
     assert {f.name for f in BallotReceipt._meta.get_fields()} == {"id", "session", "member", "written"}
-    assert Vote.objects.filter(session=session).count() == 4
+    counts = {(t.nomination_id, t.choice): t.count for t in BallotTally.objects.filter(session=session)}
+    assert counts == {(first.pk, "yes"): 1, (first.pk, "no"): 1, (second.pk, "yes"): 1, (second.pk, "no"): 1}
     assert BallotReceipt.objects.filter(session=session).count() == 2
 
 
@@ -186,7 +187,8 @@ def test_one_member_casting_fifty_ballots_at_once_is_counted_once(world, secreta
     assert outcomes.count("ok") == 1
     assert all(o == "ok" or o[0] == "conflict" for o in outcomes), outcomes
     assert BallotReceipt.objects.filter(session=session).count() == 1
-    assert Vote.objects.filter(session=session).count() == 1
+    assert sorted(BallotTally.objects.filter(session=session).values_list("choice", "count")) == [("no", 0),
+                                                                                                 ("yes", 1)]
 
 
 def test_council_seats_go_only_to_people_the_secretary_can_see(world, period, secretary):
@@ -197,3 +199,120 @@ def test_council_seats_go_only_to_people_the_secretary_can_see(world, period, se
         open_session(secretary, period, [world.head_dept, secretary, world.outsider])
     assert world.outsider.full_name in error.value.messages[0]
     assert not period.sessions.exists()
+
+
+# -- the quorum of ballots ----------------------------------------------------------------------------
+
+
+def test_a_session_is_not_counted_below_the_quorum_of_ballots(world, period, secretary):
+    """A lone ballot would be read off the count: the rules' quorum of ballots comes first."""
+    from django.utils import translation
+
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    council = members(5, world.dept)
+    session = open_session(secretary, period, council)
+    for voted, member in enumerate(council[:4], start=1):
+        if voted < 4:  # 1, 2, 3 of 5: below two thirds of all members
+            services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
+            with translation.override("vi"), pytest.raises(ValidationError) as error:
+                services.session_close(actor=secretary, session=session, decision_number="50/QĐ",
+                                       decision_date=day(12, 22))
+            message = error.value.message_dict["ballots"][0]
+            assert f"{voted}/5" in message and "cần ít nhất 4" in message, message
+            assert not SessionResult.objects.exists() and not Award.objects.exists()
+            session.refresh_from_db()
+            assert session.status == "open"
+    services.ballot_cast(actor=council[3], session=session, choices={nomination.pk: "yes"})
+    services.session_close(actor=secretary, session=session, decision_number="50/QĐ", decision_date=day(12, 22))
+    assert SessionResult.objects.get().yes == 4
+
+
+def test_the_quorum_of_ballots_is_the_rule_in_force_and_a_council_too_small_is_not_opened(world, period,
+                                                                                          secretary):
+    from emulation.models import CouncilRule
+
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    nomination = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    rule = CouncilRule.objects.in_force(day(12, 20)).get()
+    assert rule.legal_basis
+    with pytest.raises(ValidationError) as error:  # fewer seats than the fewest ballots ever counted
+        open_session(secretary, period, members(rule.min_ballots - 1, world.dept))
+    assert "members" in error.value.message_dict
+    # The body's regulation asks every member's ballot: four of five no longer carry the count.
+    CouncilRule.objects.filter(pk=rule.pk).update(quorum_numerator=1, quorum_denominator=1,
+                                                  legal_basis="Quy chế số 7/QC-HĐTĐKT")
+    council = members(5, world.dept)
+    session = open_session(secretary, period, council)
+    for member in council[:4]:
+        services.ballot_cast(actor=member, session=session, choices={nomination.pk: "yes"})
+    with pytest.raises(ValidationError) as error:
+        services.session_close(actor=secretary, session=session, decision_number="51/QĐ", decision_date=day(12, 22))
+    assert "Quy chế số 7/QC-HĐTĐKT" in error.value.message_dict["ballots"][0]
+
+
+# -- nobody votes on their own nomination ----------------------------------------------------------------
+
+
+def test_a_member_does_not_vote_on_their_own_nomination(client, world, period, secretary):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    people = rated_people(world, period, 2)
+    period = to_voting(period, secretary)
+    own, other = (services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=p)
+                  for p in people)
+    nominee = people[0]
+    council = [secretary, *members(3, world.dept), nominee]
+    session = open_session(secretary, period, council)
+    # The ballot page does not offer the nominee their own nomination.
+    client.force_login(nominee)
+    page = client.get(reverse("emulation:ballot", args=[session.pk])).content.decode()
+    assert f'name="n{other.pk}"' in page and f'name="n{own.pk}"' not in page
+    # The API refuses a choice on it, naming it; the ballot without it is cast.
+    api = APIClient()
+    api.force_authenticate(nominee)
+    url = f"/api/v1/emulation/sessions/{session.pk}/ballot/"
+    refused = api.post(url, {"choices": {str(own.pk): "yes", str(other.pk): "yes"}}, format="json",
+                       HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 400, refused.content
+    assert nominee.full_name in refused.json()["choices"][0] and "chính mình" in refused.json()["choices"][0]
+    assert not BallotReceipt.objects.filter(member=nominee).exists()
+    assert api.post(url, {"choices": {str(other.pk): "no"}}, format="json").status_code == 201
+    with pytest.raises(ValidationError):  # the others still choose on every nomination
+        services.ballot_cast(actor=council[1], session=session, choices={other.pk: "yes"})
+    for member in council[:4]:
+        services.ballot_cast(actor=member, session=session, choices={own.pk: "yes", other.pk: "yes"})
+    services.session_close(actor=secretary, session=session, decision_number="60/QĐ", decision_date=day(12, 22))
+    results = {r.nomination_id: (r.yes, r.no, r.not_voted, r.members) for r in SessionResult.objects.all()}
+    # The nominee is not among the members counted for their own nomination: 4 of 4, not 4 of 5.
+    assert results == {own.pk: (4, 0, 0, 4), other.pk: (4, 1, 0, 5)}
+
+
+def test_the_head_of_a_nominated_unit_does_not_vote_on_it(world, period, secretary):
+    from accounts.models import Role
+    from emulation.models import Nomination
+    from tests.factories import RoleFactory
+
+    head_division = UserFactory(full_name="Trưởng phòng Tổ chức", unit=world.division)
+    RoleFactory(user=head_division, unit=world.division, role=Role.HEAD)
+    person = rated_people(world, period, 1)[0]
+    period = to_voting(period, secretary)
+    individual = services.nomination_create(actor=world.head_dept, period=period, title=Title.LDTT, person=person)
+    # The collective's eligibility is the rules' business (tests/emulation/test_rules.py); here only the seat.
+    collective = Nomination.objects.create(period=period, title=Title.TAP_THE_LDTT, unit=world.division,
+                                           nominated_by=world.head_dept)
+    council = [secretary, *members(2, world.dept), head_division]
+    session = open_session(secretary, period, council)
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(actor=head_division, session=session,
+                             choices={individual.pk: "yes", collective.pk: "yes"})
+    assert world.division.name in error.value.messages[0]
+    services.ballot_cast(actor=head_division, session=session, choices={individual.pk: "yes"})
+    for member in council[:3]:
+        services.ballot_cast(actor=member, session=session, choices={individual.pk: "yes", collective.pk: "no"})
+    services.session_close(actor=secretary, session=session, decision_number="61/QĐ", decision_date=day(12, 22))
+    result = SessionResult.objects.get(nomination=collective)
+    assert (result.yes, result.no, result.members) == (0, 3, 3)
