@@ -42,6 +42,10 @@ api_v1 = [
       for name, view in inspections_api.FINDING_ACTIONS.items()],
     path("recommendations/<int:pk>/verify/", inspections_api.RecommendationVerifyApi.as_view(),
          name="recommendation-verify"),
+    path("recommendations/<int:pk>/withdraw/", inspections_api.RecommendationWithdrawApi.as_view(),
+         name="recommendation-withdraw"),
+    path("recommendations/<int:pk>/replace-task/", inspections_api.RecommendationReplaceTaskApi.as_view(),
+         name="recommendation-replace-task"),
     path("decisions/", inspections_api.DecisionListCreateApi.as_view(), name="decision-list"),
     path("decisions/<int:pk>/", inspections_api.DecisionDetailApi.as_view(), name="decision-detail"),
     *[path(f"decisions/<int:pk>/{name}/", view.as_view(), name=f"decision-{name}")

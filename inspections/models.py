@@ -522,6 +522,7 @@ ACTION_LABELS = {
     "team": _("changed the team"), "record": _("recorded a finding"), "explain": _("explained"),
     "propose": _("proposed handling"), "withdraw": _("withdrew"), "no_explanation": _("noted no explanation"),
     "recommend": _("added a recommendation"), "remediation_task": _("created the remediation task"),
+    "replace_task": _("replaced the remediation task"),
     "verify": _("verified the remediation"), "reject": _("sent the remediation back"),
     "open_proceeding": _("opened a disciplinary proceeding"), "issue": _("issued the decision"),
     "pause": _("recorded a pause"), "lapse": _("the decision lapsed"), "import": _("imported findings"),

@@ -162,6 +162,11 @@ class RecommendationInputSerializer(serializers.Serializer):
     expected_result = serializers.CharField()
 
 
+class ReplaceTaskInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class VerifyInputSerializer(serializers.Serializer):
     accepted = serializers.BooleanField()
     note = serializers.CharField(required=False, default="", allow_blank=True)

@@ -57,8 +57,8 @@ from inspections.models import (
 )
 from notifications.services import notification_send
 from tasks.evidence import validate_evidence_files
-from tasks.models import TaskStatus
-from tasks.services import task_approve, task_issue, task_send_back
+from tasks.models import OPEN_STATUSES, TaskOwner, TaskStatus
+from tasks.services import task_approve, task_cancel, task_issue, task_send_back
 
 PERMISSION = f"inspections.{RECORD_PERMISSION}"
 GRANTED_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
@@ -377,6 +377,16 @@ def _remediation_data(inspection: Inspection, recommendation: Recommendation, le
     }
 
 
+def _issue_remediation_task(inspection: Inspection, recommendation: Recommendation, lead: User):
+    """The remediation task, owned by the recommendation: the task engine's own cancel and return
+    refuse it, so it is cancelled or replaced only here, with the recommendation kept consistent."""
+    return task_issue(assigner=inspection.leader,
+                      assigning_unit=common_ancestor(inspection.issuing_unit, recommendation.target_unit),
+                      data=_remediation_data(inspection, recommendation, lead),
+                      note=_("Recommendation %(n)d of %(code)s") % {"n": recommendation.number, "code": inspection.code},
+                      managed_by=TaskOwner.RECOMMENDATION)
+
+
 @transaction.atomic
 def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusion_date: date, signer: str,
                         text: str = "") -> Inspection:
@@ -409,10 +419,7 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
           conclusion_date=conclusion_date, conclusion_signer=signer,
           conclusion_text=(text or "").strip() or inspection.conclusion_text)
     for rec in recommendations:
-        task = task_issue(assigner=inspection.leader, assigning_unit=common_ancestor(inspection.issuing_unit,
-                                                                                     rec.target_unit),
-                          data=_remediation_data(inspection, rec, leads[rec.pk]),
-                          note=_("Recommendation %(n)d of %(code)s") % {"n": rec.number, "code": inspection.code})
+        task = _issue_remediation_task(inspection, rec, leads[rec.pk])
         changed = Recommendation.objects.filter(pk=rec.pk, status=RecommendationStatus.DRAFT).update(
             task=task, status=RecommendationStatus.IN_REMEDIATION)
         if changed != 1:
@@ -677,18 +684,94 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
     return recommendation
 
 
+# The inspection's steps during which a signed recommendation is followed (and may be withdrawn or re-tasked).
+FOLLOWING_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+
+
+def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
+    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
+    return recommendation
+
+
+def _cancel_remediation_task(actor, recommendation: Recommendation, reason: str) -> dict:
+    """Cancel the recommendation's task if it is still alive (the recommendation owns it); returns the
+    event data naming it. A task already cancelled — by the task engine, before tasks were owned —
+    is left as it is: that is how a stranded recommendation is repaired."""
+    task = recommendation.task
+    if task is None:
+        return {}
+    if task.status == TaskStatus.COMPLETED:
+        raise ConflictError(_("The remediation task %(code)s is completed: verify the recommendation instead.")
+                            % {"code": task.code}, code="task_completed")
+    if task.status != TaskStatus.CANCELLED:
+        task_cancel(actor=actor, task=task, reason=reason, owner=TaskOwner.RECOMMENDATION)
+    return {"task": task.pk, "code": task.code}
+
+
 @transaction.atomic
 def recommendation_withdraw(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
-    """Only a draft recommendation is withdrawn; a signed one is followed to the end."""
+    """A draft recommendation is withdrawn before signing; a signed one — while it is being remedied
+    and not yet verified — is withdrawn with its reason, and its remediation task is cancelled in the
+    same transaction. The recommendation is never deleted."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
-    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
-    require(can_direct(actor, recommendation.inspection))
-    if Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.DRAFT).update(
+    recommendation = _locked_recommendation(recommendation)
+    inspection = recommendation.inspection
+    require(can_direct(actor, inspection))
+    previous = recommendation.status
+    data = {}
+    if previous == RecommendationStatus.IN_REMEDIATION:
+        if inspection.status not in FOLLOWING_STATUSES:
+            raise ConflictError(_("This inspection is “%(status)s”; its recommendations no longer change.")
+                                % {"status": inspection.get_status_display()}, code="wrong_state")
+        data = _cancel_remediation_task(actor, recommendation, reason)
+    elif previous != RecommendationStatus.DRAFT:
+        raise ConflictError(_("This recommendation is “%(status)s”; it cannot be withdrawn.")
+                            % {"status": recommendation.get_status_display()}, code="wrong_state")
+    if Recommendation.objects.filter(pk=recommendation.pk, status=previous).update(
             status=RecommendationStatus.WITHDRAWN) != 1:
-        raise ConflictError(_("A recommendation of a signed conclusion cannot be withdrawn."), code="wrong_state")
-    _event(inspection=recommendation.inspection, recommendation=recommendation, action="withdraw", actor=actor,
-           note=reason, from_status=RecommendationStatus.DRAFT, to_status=RecommendationStatus.WITHDRAWN)
+        raise ConflictError(_("Someone else changed this recommendation at the same moment. Reload it and try again."))
+    _event(inspection=inspection, recommendation=recommendation, action="withdraw", actor=actor,
+           note=reason, from_status=previous, to_status=RecommendationStatus.WITHDRAWN, data=data)
     recommendation.status = RecommendationStatus.WITHDRAWN
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_replace_task(*, actor, recommendation: Recommendation, reason: str,
+                                deadline: date | None = None) -> Recommendation:
+    """Give a recommendation being remedied a new remediation task — its task was returned as not the
+    unit's, its head changed, or it was cancelled — cancelling the old one in the same transaction.
+    The new task goes to the current head of the unit to act; a new deadline may be set."""
+    reason = required_text(reason, "reason", _("Give the reason for replacing the task."))
+    recommendation = _locked_recommendation(recommendation)
+    inspection = recommendation.inspection
+    require(can_direct(actor, inspection))
+    if recommendation.status != RecommendationStatus.IN_REMEDIATION:
+        raise ConflictError(_("This recommendation is “%(status)s”; only one being remedied gets a new task.")
+                            % {"status": recommendation.get_status_display()}, code="wrong_state")
+    if inspection.status not in FOLLOWING_STATUSES:
+        raise ConflictError(_("This inspection is “%(status)s”; its recommendations no longer change.")
+                            % {"status": inspection.get_status_display()}, code="wrong_state")
+    new_deadline = deadline or recommendation.deadline
+    if new_deadline <= _today():
+        raise ValidationError({"deadline": _("The deadline %(day)s has passed: set a new deadline in the future.")
+                               % {"day": rules.dmy(new_deadline)}})
+    heads = heads_of(recommendation.target_unit)
+    if not heads:
+        raise ValidationError({"recommendation": _("%(unit)s has no head to lead the remedy.")
+                               % {"unit": recommendation.target_unit}})
+    old = _cancel_remediation_task(actor, recommendation, reason)
+    data = {"old_task": old.get("task"), "old_code": old.get("code")}
+    if new_deadline != recommendation.deadline:
+        data["deadline"] = {"from": recommendation.deadline.isoformat(), "to": new_deadline.isoformat()}
+        recommendation.deadline = new_deadline
+    task = _issue_remediation_task(inspection, recommendation, heads[0])
+    if Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.IN_REMEDIATION).update(
+            task=task, deadline=new_deadline) != 1:
+        raise ConflictError(_("Someone else changed this recommendation at the same moment. Reload it and try again."))
+    recommendation.task = task
+    _event(inspection=inspection, recommendation=recommendation, action="replace_task", actor=actor, note=reason,
+           data={**data, "task": task.pk, "code": task.code})
     return recommendation
 
 

@@ -28,6 +28,8 @@ urlpatterns = [
     path("recommendations/", views.recommendation_list, name="recommendations"),
     path("recommendations/<int:pk>/verify/", views.recommendation_verify, name="recommendation_verify"),
     path("recommendations/<int:pk>/withdraw/", views.recommendation_withdraw, name="recommendation_withdraw"),
+    path("recommendations/<int:pk>/replace-task/", views.recommendation_replace_task,
+         name="recommendation_replace_task"),
     path("discipline/", views.decision_register, name="decisions"),
     path("discipline/new/", views.decision_create, name="decision_create"),
     path("discipline/people/", views.discipline_person_search, name="discipline_person_search"),

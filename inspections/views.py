@@ -55,6 +55,7 @@ from inspections.forms import (
     PublishForm,
     ReasonForm,
     RecommendationForm,
+    ReplaceTaskForm,
     TeamForm,
     VerifyForm,
 )
@@ -190,6 +191,8 @@ def _inspection_context(request, inspection) -> dict:
             "close": directs and status in (InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
             "cancel": directs and status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
             "verify": inspection.leader_id == user.pk,
+            # A signed recommendation being remedied: withdrawn, or its task replaced (services.FOLLOWING_STATUSES).
+            "follow": directs and status in services.FOLLOWING_STATUSES,
             "export": True,
         },
         "forms": {
@@ -202,6 +205,7 @@ def _inspection_context(request, inspection) -> dict:
             "recommend": RecommendationForm(prefix="rec", inspection=inspection,
                                             initial={"target_unit": targets[0].pk} if len(targets) == 1 else None),
             "verify": VerifyForm(prefix="verify"),
+            "replace": ReplaceTaskForm(prefix="replace"),
             "reason": ReasonForm(prefix="reason"),
             "note": NoteForm(prefix="note"),
         },
@@ -289,6 +293,15 @@ def recommendation_withdraw(request, pk):
     return submit(request, ReasonForm(request.POST, prefix="reason"), lambda d: services.recommendation_withdraw(
         actor=request.user, recommendation=recommendation, reason=d["reason"]),
         _("Recommendation withdrawn."), reverse("inspections:detail", args=[recommendation.inspection_id]))
+
+
+@login_required
+@require_POST
+def recommendation_replace_task(request, pk):
+    recommendation = _recommendation(request, pk)
+    return submit(request, ReplaceTaskForm(request.POST, prefix="replace"), lambda d: services.recommendation_replace_task(
+        actor=request.user, recommendation=recommendation, reason=d["reason"], deadline=d["deadline"]),
+        _("A new remediation task was assigned."), reverse("inspections:detail", args=[recommendation.inspection_id]))
 
 
 @login_required

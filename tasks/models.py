@@ -81,6 +81,14 @@ class TaskStatus(models.TextChoices):
 OPEN_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
 
 
+class TaskOwner(models.TextChoices):
+    """The record whose lifecycle governs a task made for it. Such a task is cancelled or returned only
+    through that record's own services, which keep the record consistent with its task; the task
+    engine's own cancel and return refuse it (tasks.access.owner_refusal)."""
+
+    RECOMMENDATION = "recommendation", _("recommendation")
+
+
 class Quality(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
     GOOD = "good", _("Good")
@@ -150,6 +158,8 @@ class Task(models.Model):
     recurrence = models.ForeignKey("Recurrence", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="occurrences", verbose_name=_("recurrence"))
     period = models.CharField(_("period"), max_length=10, blank=True)
+    managed_by = models.CharField(_("lifecycle managed by"), max_length=20, choices=TaskOwner.choices, blank=True,
+                                  editable=False, default="")
 
     class Meta:
         verbose_name = _("task")
