@@ -10,7 +10,7 @@ from django.utils import timezone
 from config.errors import ConflictError
 from notifications.models import Notification
 from tasks import services
-from tasks.models import ExtensionStatus, TaskEvent, TaskStatus
+from tasks.models import ExtensionStatus, Task, TaskEvent, TaskOwner, TaskStatus
 from tests.tasks.conftest import clear_data, pdf
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,31 @@ def test_participants_outside_the_remit_are_refused(world):
     with pytest.raises(ValidationError):
         services.task_create_draft(actor=world.head_dept, assigning_unit=world.dept, data=clear_data(world),
                                    participants=[{"user": world.outsider, "part": "Phối hợp"}])
+
+
+def test_a_task_owned_by_a_record_is_cancelled_and_returned_only_through_its_owner(world, make_task):
+    """A task another app's record manages (Task.managed_by): the task engine's own cancel and
+    return refuse it with a clear message; the owner's services cancel it."""
+    task = make_task(status="assigned")
+    Task.objects.filter(pk=task.pk).update(managed_by=TaskOwner.RECOMMENDATION)
+    task.refresh_from_db()
+    with pytest.raises(ConflictError) as refused:
+        services.task_cancel(actor=world.head_dept, task=task, reason="Không cần nữa")
+    assert refused.value.code == "managed"
+    assert refused.value.message == "Nhiệm vụ này do kiến nghị tương ứng quản lý; hãy thao tác trên kiến nghị."
+    with pytest.raises(ConflictError):
+        services.task_return(actor=task.lead, task=task, reason="Không đúng chức năng")
+    with pytest.raises(ConflictError):  # another owner's key is no key
+        services.task_cancel(actor=world.head_dept, task=task, reason="x", owner="someone_else")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ASSIGNED
+    services.task_cancel(actor=world.head_dept, task=task, reason="Kiến nghị đã thu hồi", owner=TaskOwner.RECOMMENDATION)
+    assert task.status == TaskStatus.CANCELLED and actions(task)[-1] == "cancel"
+
+
+def test_a_task_owned_by_no_record_is_cancelled_and_returned_as_before(world, make_task):
+    returned = make_task(status="assigned")
+    services.task_return(actor=returned.lead, task=returned, reason="Không đúng chức năng")
+    cancelled = make_task(status="assigned")
+    services.task_cancel(actor=world.head_dept, task=cancelled, reason="Không cần nữa")
+    assert (returned.status, cancelled.status) == (TaskStatus.RETURNED, TaskStatus.CANCELLED)
