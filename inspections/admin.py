@@ -2,8 +2,10 @@
 of the records. Legal records — findings, decisions — cannot be deleted here (withdraw instead)."""
 
 from django.contrib import admin
+from django.db.models import Q
 
 from accounts.access import scope_for
+from accounts.admin import ScopedAdminMixin, administered_rows, shared
 from config.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
@@ -15,6 +17,13 @@ from inspections.models import (
     InspectionPlan,
     ViolationType,
 )
+
+
+# InspectionPlan and Inspection carry their organisation (the default rule of ScopedAdminMixin).
+administered_rows(Finding, lambda org_ids: Q(inspection__organisation_id__in=org_ids))
+administered_rows(DisciplinaryDecision, lambda org_ids: Q(subject_unit__organisation_id__in=org_ids))
+for _shared in (ViolationType, DisciplineFormRule, DisciplineRuleSet):
+    administered_rows(_shared, shared)
 
 
 class NoDelete:
@@ -39,7 +48,7 @@ class AdministratorsOnly:
 
 
 @admin.register(ViolationType)
-class ViolationTypeAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+class ViolationTypeAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["order", "code", "name", "group", "default_severity", "suggested_handling", "no_limitation", "active"]
     list_display_links = ["code", "name"]
     list_filter = ["group", "active", "no_limitation"]
@@ -47,23 +56,29 @@ class ViolationTypeAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
 
 
 @admin.register(DisciplineFormRule)
-class DisciplineFormRuleAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+class DisciplineFormRuleAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["system", "staff_group", "leader_scope", "level", "form", "salary_delay_months", "valid_from",
                     "valid_to", "legal_basis"]
     list_filter = ["system", "staff_group", "leader_scope", "form"]
 
 
 @admin.register(DisciplineRuleSet)
-class DisciplineRuleSetAdmin(AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+class DisciplineRuleSetAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["name", "valid_from", "valid_to", "limitation_light_years", "limitation_heavy_years",
                     "processing_days", "processing_days_complex"]
 
 
 @admin.register(InspectionPlan)
-class InspectionPlanAdmin(NoDelete, admin.ModelAdmin):
+class InspectionPlanAdmin(ScopedAdminMixin, NoDelete, admin.ModelAdmin):
     list_display = ["year", "title", "issuing_unit", "number"]
     list_filter = ["year"]
-    raw_id_fields = ["issuing_unit", "created_by"]
+    raw_id_fields = ["issuing_unit"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return plans_visible_to(request.user).select_related("issuing_unit")
@@ -80,7 +95,7 @@ class ScopedReadOnly(NoDelete):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedReadOnly, ScopedHistoryAdmin):
+class InspectionAdmin(ScopedAdminMixin, ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "title", "kind", "status", "issuing_unit", "year"]
     list_filter = ["status", "kind", "year"]
     search_fields = ["code", "title", "decision_number"]
@@ -90,7 +105,7 @@ class InspectionAdmin(ScopedReadOnly, ScopedHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedReadOnly, ScopedHistoryAdmin):
+class FindingAdmin(ScopedAdminMixin, ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "violation_type", "subject_person", "subject_unit", "occurred_at", "status"]
     list_filter = ["status", "severity", "violation_type"]
     search_fields = ["code", "description"]
@@ -100,7 +115,7 @@ class FindingAdmin(ScopedReadOnly, ScopedHistoryAdmin):
 
 
 @admin.register(DisciplinaryDecision)
-class DisciplinaryDecisionAdmin(ScopedReadOnly, ScopedHistoryAdmin):
+class DisciplinaryDecisionAdmin(ScopedAdminMixin, ScopedReadOnly, ScopedHistoryAdmin):
     list_display = ["code", "number", "subject", "form", "decision_date", "status"]
     list_filter = ["status", "system", "form"]
     search_fields = ["code", "number"]

@@ -3,11 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import ScopedAdminMixin
 from notifications.models import EmailStatus, Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "verb", "message", "read_at", "email_status", "email_attempts",
                     "emailed_at", "email_error"]
     list_filter = ["email_status", "verb"]

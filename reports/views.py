@@ -41,6 +41,7 @@ def home(request):
             }
             for org in organisations
         ]
+    if scope.is_superuser:  # job runs belong to no organisation: the system's operators see them
         context["job_runs"] = job_run_recent()
         context["last_heartbeat"] = scheduler_last_heartbeat()
     if user.unit_id:
