@@ -8,5 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import security  # noqa: F401 - connects the sign-in and lockout log receivers
-        from accounts import two_factor  # noqa: F401 - decides at sign-in whether the second step is owed
         from config import lookups  # noqa: F401 - registers the `in_array` lookup

@@ -153,11 +153,11 @@ def two_factor_verify(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     user = request.user
-    if two_factor.confirmed_device(user) is not None:
+    if two_factor.has_device(user):
         # Replacing a device needs the old one (or an administrator's reset): a stolen password
         # alone must not be enough to enrol the thief's phone.
         return redirect("accounts:two_factor" if user.is_verified() else "accounts:two_factor_verify")
-    device = two_factor.pending_device(user)
+    device = two_factor.pending_device(request)  # this session's own key, not written until confirmed
     form = OneTimeCodeForm(request.POST or None)
     if _code_accepted(request, form, device):
         messages.success(request, _("Two-step sign-in is on. From now on you will be asked for a code at each sign-in."))

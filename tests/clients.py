@@ -18,10 +18,10 @@ class Client(django.test.Client):
 
     def force_login(self, user, backend=None):
         super().force_login(user, backend)
-        session = self.session
-        if session.get(two_factor.REQUIRED_KEY):
+        if two_factor.second_factor_required(user) or two_factor.has_device(user):
             device = two_factor.confirmed_device(user) or TOTPDevice.objects.create(
                 user=user, name=two_factor.DEVICE_NAME, confirmed=True)
+            session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
 

@@ -2,7 +2,9 @@
 device's key exactly as an authenticator app computes it."""
 
 import logging
+import re
 import time
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -30,13 +32,22 @@ def wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
+def key_on_page(response) -> bytes:
+    """The key as the official types it into the app, read off the set-up page."""
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', response.content.decode()).group(1).replace(" ", "")
+    return b32decode(secret + "=" * (-len(secret) % 8))
+
+
+def code_for(key: bytes) -> str:
+    return f"{TOTP(key).token():06d}"
+
+
 def turn_on(client, user):
     """The user (signed in) sets up an authenticator on the set-up page."""
-    client.get(reverse("accounts:two_factor_setup"))
-    device = TOTPDevice.objects.get(user=user)
-    answer = enter_code(client, reverse("accounts:two_factor_setup"), current_code(device))
+    key = key_on_page(client.get(reverse("accounts:two_factor_setup")))
+    answer = enter_code(client, reverse("accounts:two_factor_setup"), code_for(key))
     assert answer.status_code == 302
-    return device
+    return TOTPDevice.objects.get(user=user, confirmed=True)
 
 
 def returning_with_device(client, user):
@@ -60,24 +71,24 @@ def test_an_inspector_must_set_up_the_second_step_before_anything_else(client, w
     api = client.get("/api/v1/me/")
     assert api.status_code == 403 and "xác thực hai bước" in api.json()["detail"]
 
-    page = client.get(reverse("accounts:two_factor_setup"), {"next": "/tasks/"}).content.decode()
-    device = TOTPDevice.objects.get(user=world.inspector, confirmed=False)
+    answer = client.get(reverse("accounts:two_factor_setup"), {"next": "/tasks/"})
+    page, key = answer.content.decode(), key_on_page(answer)
     assert "<svg" in page and 'data-testid="totp-secret"' in page
     assert 'class="mainnav"' not in page  # no navigation before the second step
 
     # A wrong code: a Vietnamese message on the field, nothing confirmed.
     answer = enter_code(client, reverse("accounts:two_factor_setup"), "12 34", "/tasks/")
     assert answer.status_code == 200 and "Nhập đủ sáu chữ số" in answer.content.decode()
-    answer = enter_code(client, reverse("accounts:two_factor_setup"), wrong(current_code(device)), "/tasks/")
+    answer = enter_code(client, reverse("accounts:two_factor_setup"), wrong(code_for(key)), "/tasks/")
     assert "Mã không đúng hoặc đã được dùng" in answer.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed and device.throttling_failure_count == 1
+    assert not TOTPDevice.objects.filter(user=world.inspector).exists()
+    answer = enter_code(client, reverse("accounts:two_factor_setup"), code_for(key), "/tasks/")
+    assert "Nhập sai quá nhiều lần" in answer.content.decode()  # one failure: even the right code waits
 
-    time.sleep(1.1)  # one failure: the next try waits a second
-    answer = enter_code(client, reverse("accounts:two_factor_setup"), current_code(device), "/tasks/")
+    time.sleep(1.1)  # ... a second
+    answer = enter_code(client, reverse("accounts:two_factor_setup"), code_for(key), "/tasks/")
     assert answer.status_code == 302 and answer["Location"] == "/tasks/"
-    device.refresh_from_db()
-    assert device.confirmed
+    assert TOTPDevice.objects.get(user=world.inspector).bin_key == key
     assert client.get(reverse("tasks:list")).status_code == 200
     assert client.get("/api/v1/me/").status_code == 200
 
@@ -194,12 +205,13 @@ def test_api_tokens_are_separate_credentials(client, world):
 def test_every_step_is_logged(client, world, caplog):
     caplog.set_level(logging.INFO, logger="kycuong.security")
     sign_in(client, world.inspector)
-    client.get(reverse("accounts:two_factor_setup"))
-    device = TOTPDevice.objects.get(user=world.inspector)
-    enter_code(client, reverse("accounts:two_factor_setup"), wrong(current_code(device)))
+    key = key_on_page(client.get(reverse("accounts:two_factor_setup")))
+    enter_code(client, reverse("accounts:two_factor_setup"), wrong(code_for(key)))
     time.sleep(1.1)
-    enter_code(client, reverse("accounts:two_factor_setup"), current_code(device))
+    enter_code(client, reverse("accounts:two_factor_setup"), code_for(key))
     lines = [r.getMessage() for r in caplog.records if r.name == "kycuong.security"]
     user = world.inspector.username
     assert any(line.startswith(f"second factor failed user={user} from=127.0.0.1 POST") for line in lines)
     assert any(line.startswith(f"second factor passed user={user} id={world.inspector.pk}") for line in lines)
+    assert any(line.startswith(f"second factor turned on user={user} id={world.inspector.pk} from=127.0.0.1 POST")
+               for line in lines)
