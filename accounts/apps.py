@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import security  # noqa: F401 - connects the sign-in and lockout log receivers
+        from accounts import checks  # noqa: F401 - registers the deployment check of the proxy settings
         from config import lookups  # noqa: F401 - registers the `in_array` lookup

@@ -3,6 +3,8 @@
 Every event goes to the `kycuong.security` logger as one line with who, when (the log record's
 time) and where (client address, method and path), for the log collector to keep (ASVS V16)."""
 
+import functools
+import ipaddress
 import logging
 import time
 
@@ -25,20 +27,50 @@ SEEN_AT = "_seen_at"
 SEEN_RESOLUTION_SECONDS = 60
 
 
-def client_address(request) -> str:
+@functools.lru_cache(maxsize=4)
+def _networks(trusted: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The one rule for where a request comes from, used by the login lockout (django-axes, through
+    AXES_CLIENT_IP_CALLABLE) and by every line of the security log.
+
+    X-Forwarded-For is believed only when the direct peer (REMOTE_ADDR) is one of our proxies
+    (TRUSTED_PROXIES); then the address is its right-most entry that is not one of our proxies —
+    what our outermost proxy saw. Entries to the left of it were written by the client and can say
+    anything. Whoever reaches the app servers directly is known by their own address, whatever
+    header they send."""
     if request is None:
-        return "-"
-    if settings.SECURE_PROXY_SSL_HEADER:  # behind our proxy: it appends the client it saw last
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "-")
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+    peer = _address(remote or "")
+    if peer is None or not any(peer in network for network in trusted):
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    client = peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:  # not what our proxy writes: believe nothing of the header
+            return remote
+        client = address
+        if not any(address in network for network in trusted):
+            break
+    return str(client)
 
 
 def where(request) -> str:
     if request is None:
         return "from=-"
-    return f"from={client_address(request)} {request.method} {request.path}"
+    return f"from={client_address(request) or '-'} {request.method} {request.path}"
 
 
 @receiver(user_logged_in)

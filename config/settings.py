@@ -6,6 +6,7 @@ is required whenever DEBUG is off: the web entry points refuse to start without 
 Bad values fail loudly at start-up.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -146,10 +147,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
 
-# django-axes: lock a username+IP pair after repeated failures.
+# django-axes: lock a username+address pair after repeated failures. Not the username alone: then
+# anyone could lock any official out by typing wrong passwords under their name. Not the address
+# alone: a whole office behind one NAT address would be locked out by one person's typos. The
+# address is the client's as accounts.security.client_address sees it (X-Forwarded-For only from
+# TRUSTED_PROXIES): without it, behind a proxy every client would share the proxy's address, and
+# the pair would be the username alone again.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -225,6 +232,14 @@ NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_EMAIL_RETRY_MAX_S
 # --- Security (production values are on by default when DEBUG is off) ----------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+# Addresses or networks of our own reverse proxies: only a request from one of them has its
+# X-Forwarded-For believed (accounts.security.client_address). Empty: the header is never believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: “{_proxy}” is not an IP address or network.") from None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
