@@ -203,6 +203,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# An uploaded file that no record refers to is removed by the nightly sweep once it is this old
+# (younger ones may belong to an upload still being committed).
+MEDIA_ORPHAN_MIN_AGE_SECONDS = env.int("MEDIA_ORPHAN_MIN_AGE_SECONDS", default=24 * 3600)
 
 # Uploads: refuse anything larger before it reaches a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from scheduler.media import media_orphans_remove
 from scheduler.models import JobRun
-from scheduler.registry import scheduled_job
+from scheduler.registry import JobReport, scheduled_job
 
 
 @scheduled_job("scheduler.heartbeat", interval_seconds=lambda: settings.SCHEDULER_HEARTBEAT_SECONDS)
@@ -32,3 +33,10 @@ def prune_job_runs() -> int:
     ).delete()
     old_runs, _ = JobRun.objects.filter(started_at__lt=now - timedelta(days=90)).delete()
     return old_heartbeats + old_runs
+
+
+@scheduled_job("scheduler.remove_orphan_files", cron="45 2 * * *")
+def remove_orphan_files(now=None) -> JobReport:
+    """Remove uploaded files that no record refers to, older than a day (uploads that died midway)."""
+    removed = media_orphans_remove(now)
+    return JobReport(removed=len(removed), details=removed)
