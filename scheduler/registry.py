@@ -41,6 +41,9 @@ class JobReport(int):
         report.details = list(details)
         return report
 
+    def __getnewargs_ex__(self):  # copy and pickle rebuild it from its parts
+        return (), {"details": self.details, **self.parts}
+
     def __getattr__(self, name):
         try:
             return self.__dict__["parts"][name]
