@@ -164,3 +164,14 @@ def test_withdraw_and_replace_over_the_api(world, inspectorate, followed):
     assert withdrawn.json()["task_status"] == TaskStatus.CANCELLED
     again = as_user(inspectorate.leader).post(f"{url}withdraw/", {"reason": "Lần nữa"}, format="json")
     assert again.status_code == 409
+
+
+def test_the_head_of_the_inspecting_body_withdraws_though_the_task_is_not_theirs(inspectorate, followed):
+    """The recommendation's authority governs its task: the head of the inspecting body is no
+    authority of the task (assigned from the province), yet withdrawing cancels it."""
+    _inspection, recommendation, task = followed
+    with pytest.raises(PermissionDenied):
+        task_services.task_cancel(actor=inspectorate.chief, task=task, reason="x")
+    services.recommendation_withdraw(actor=inspectorate.chief, recommendation=recommendation, reason="Theo chỉ đạo")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
