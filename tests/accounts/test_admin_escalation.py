@@ -297,3 +297,28 @@ def test_every_admin_and_inline_of_the_product_is_scoped():
         assert isinstance(model_admin, ScopedAdminMixin), model
         for inline in model_admin.inlines:
             assert issubclass(inline, ScopedAdminMixin), inline
+
+
+def test_a_history_revert_is_a_change(world, attacker, superuser):
+    """simple_history saves a revert for whoever may view the history: not for a privileged account."""
+    version = superuser.history.latest()
+    url = f"/admin/accounts/user/{superuser.pk}/history/{version.history_id}/"
+    assert attacker.get(url).status_code == 200  # looking is allowed
+    response = attacker.post(url, {
+        "username": superuser.username, "full_name": superuser.full_name, "email": "ke.gian@example.com",
+        "unit": world.province.pk, "staff_group": superuser.staff_group, "is_active": "on",
+        "date_joined_0": "01/01/2025", "date_joined_1": "08:00:00",
+    })
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.email == "root@example.gov.vn"
+    member = world.colleague_division  # the control: a member of their organisation is reverted
+    url = f"/admin/accounts/user/{member.pk}/history/{member.history.latest().history_id}/"
+    response = attacker.post(url, {
+        "username": member.username, "full_name": member.full_name, "email": "moi@example.gov.vn",
+        "unit": member.unit_id, "staff_group": member.staff_group, "is_active": "on",
+        "date_joined_0": "01/01/2025", "date_joined_1": "08:00:00",
+    })
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "moi@example.gov.vn"
