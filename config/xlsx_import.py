@@ -7,6 +7,7 @@ parsed (openpyxl with defusedxml, read-only). Errors name the sheet, row, column
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.text import fold
+from config.filters import date_range_message, in_date_range
 
 
 @dataclass(frozen=True)
@@ -77,23 +79,56 @@ def check_archive(data: bytes) -> None:
                             % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20})
 
 
+def _damaged(sheet_name: str, row: int) -> ImportRejected:
+    return ImportRejected(_("The sheet “%(sheet)s” is damaged near row %(row)d and cannot be read.")
+                          % {"sheet": sheet_name, "row": row})
+
+
+def _sheet_rows(sheet, sheet_name: str):
+    """(row number, values) as openpyxl parses them. The sheet is parsed while it is read, so a
+    part cut short, a cell naming a shared string or a style that is not there, or a value that
+    is not what its type says fails here, in the middle of the sheet, with whatever openpyxl, the
+    XML parser or the zip reader raises: every such failure is the file's error, naming the row."""
+    rows = sheet.iter_rows(values_only=True)
+    number = 1
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:
+            raise _damaged(sheet_name, number) from None
+        yield number, values
+        number += 1
+
+
+def _header_key(cell) -> str:
+    # The templates mark a required column with " *" after its name.
+    return fold(str(cell)).rstrip(" *") if cell is not None else ""
+
+
 def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]]:
-    """Rows of the sheet as (row number, {key: value}), headers matched by name."""
+    """Rows of the sheet as (row number, {key: value}), headers matched by name. A number cell
+    holding NaN or infinity is an error of its row and column; a sheet that cannot be parsed is
+    refused as a whole (ImportRejected), so an importer never works from part of it."""
     if sheet_name not in workbook.sheetnames:
         errors.append(RowError(sheet_name, None, None, _("The sheet is missing.")))
         return []
-    sheet = workbook[sheet_name]
-    # The size the sheet declares (its <dimension>), read before any row: a sheet that says it is
-    # larger than the limit is refused without streaming a million rows first. A sheet that
-    # declares nothing, or less than it holds, is still stopped by the count below.
-    declared_rows = sheet.max_row if sheet.max_row is not None else 0
+    try:
+        sheet = workbook[sheet_name]
+        # The size the sheet declares (its <dimension>), read before any row: a sheet that says it is
+        # larger than the limit is refused without streaming a million rows first. A sheet that
+        # declares nothing, or less than it holds, is still stopped by the count below.
+        declared_rows = sheet.max_row if sheet.max_row is not None else 0
+    except Exception:
+        raise _damaged(sheet_name, 1) from None
     if declared_rows - 1 > settings.IMPORT_MAX_ROWS:
         raise ImportRejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
                              % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    rows = _sheet_rows(sheet, sheet_name)
+    header = next(rows, (1, ()))[1] or ()
     position: dict[str, int] = {}
-    folded_header = [fold(str(cell)) if cell is not None else "" for cell in header]
+    folded_header = [_header_key(cell) for cell in header]
     for column in columns:
         if fold(column.header) in folded_header:
             position[column.key] = folded_header.index(fold(column.header))
@@ -103,17 +138,27 @@ def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[Ro
         return []
 
     records = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         if number - 1 > settings.IMPORT_MAX_ROWS:
             raise ImportRejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
                             % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        record = {}
-        for key, index in position.items():
+        record, refused = {}, False
+        for column in columns:
+            if column.key not in position:
+                continue
+            index = position[column.key]
             value = values[index] if index < len(values) else None
-            record[key] = value.strip() if isinstance(value, str) else value
-        records.append((number, record))
+            if isinstance(value, float) and not math.isfinite(value):
+                # The row is reported here and left out, so no importer reads the value; the
+                # error stops the import before anything is written.
+                errors.append(RowError(sheet_name, number, f"{get_column_letter(index + 1)} ({column.header})",
+                                       _("“%(value)s” is not a number.") % {"value": value}))
+                refused = True
+            record[column.key] = value.strip() if isinstance(value, str) else value
+        if not refused:
+            records.append((number, record))
     return records
 
 
@@ -145,30 +190,45 @@ def parse_bool(value, sheet, row, column, errors) -> bool:
 def parse_date(value, sheet, row, column, errors) -> date | None:
     if value in (None, ""):
         return None
+    day = None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text(value), fmt).date()
-        except ValueError:
-            continue
-    errors.append(RowError(sheet, row, column, _("“%(value)s” is not a date (use dd/mm/yyyy).") % {"value": value}))
-    return None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                day = datetime.strptime(text(value), fmt).date()
+                break
+            except ValueError:
+                continue
+    if day is None:
+        errors.append(RowError(sheet, row, column, _("“%(value)s” is not a date (use dd/mm/yyyy).") % {"value": value}))
+    elif not in_date_range(day):
+        errors.append(RowError(sheet, row, column, date_range_message()))
+        day = None
+    return day
 
 
 def parse_datetime(value, sheet, row, column, errors, *, default_time=(17, 0)) -> datetime | None:
     """A date-time (dd/mm/yyyy HH:MM), or a date that means that day at `default_time`, aware."""
     if value in (None, ""):
         return None
+    moment = None
     if isinstance(value, datetime):
-        return timezone.make_aware(value) if timezone.is_naive(value) else value
-    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"):
-        try:
-            return timezone.make_aware(datetime.strptime(text(value), fmt))
-        except ValueError:
-            continue
+        moment = value
+    else:
+        for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"):
+            try:
+                moment = datetime.strptime(text(value), fmt)
+                break
+            except ValueError:
+                continue
+    if moment is not None:
+        if not in_date_range(moment.date()):
+            errors.append(RowError(sheet, row, column, date_range_message()))
+            return None
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
     day = parse_date(value, sheet, row, column, errors)
     if day is None:
         return None

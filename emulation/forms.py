@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffGroup
+from config.filters import IdFilterField
 from emulation.models import PERIOD_ORDER, RatingLevel, Title
 
 
@@ -22,7 +23,7 @@ class RankingFilterForm(forms.Form):
     withheld = forms.BooleanField(label=_("Withheld only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("score", _("Score")), ("level", _("Level")), ("unit", _("Unit, then rank")), ("name", _("Name"))])
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unit = IdFilterField(required=False, widget=forms.HiddenInput)
 
 
 class AdvanceForm(forms.Form):

@@ -302,7 +302,10 @@ def check_manual_score(period: Period, unit: Unit | None, criterion: UnitCriteri
     if criterion is None or criterion.period_id != period.pk or criterion.kind != CriterionKind.MANUAL:
         errors["criterion"] = _("Choose a manual criterion of this period.")
     try:
-        value = Decimal(str(points).replace(",", ".")).quantize(Decimal("0.01"))
+        value = Decimal(str(points).replace(",", "."))
+        if not value.is_finite():  # NaN compares with nothing; infinity is no score
+            raise InvalidOperation
+        value = value.quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
         errors["points"] = _("Enter the points as a number.")
     else:

@@ -10,11 +10,13 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
+from config.filters import DateFilter, IdFilter, YearFilter
+from config.parsers import JSONParser
 from inspections import services
 from inspections.access import (
     get_decision_for_user,
@@ -104,7 +106,7 @@ class _InspectionFilters(serializers.Serializer):
     q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
     status = serializers.ChoiceField(choices=[*InspectionStatus.values, ""], required=False, default="")
     kind = serializers.ChoiceField(choices=[*InspectionKind.values, ""], required=False, default="")
-    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    year = YearFilter(required=False, allow_null=True, default=None)
     mine = serializers.BooleanField(required=False, default=False)
 
 
@@ -234,11 +236,11 @@ class FindingCreateApi(APIView):
 class _FindingFilters(serializers.Serializer):
     q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
     status = serializers.ChoiceField(choices=[*FindingStatus.values, ""], required=False, default="")
-    violation_type = serializers.IntegerField(required=False, allow_null=True, default=None)
-    unit = serializers.IntegerField(required=False)
-    date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    date_to = serializers.DateField(required=False, allow_null=True, default=None)
-    inspection = serializers.IntegerField(required=False)
+    violation_type = IdFilter(required=False, allow_null=True, default=None)
+    unit = IdFilter(required=False)
+    date_from = DateFilter(required=False, allow_null=True, default=None)
+    date_to = DateFilter(required=False, allow_null=True, default=None)
+    inspection = IdFilter(required=False)
 
 
 class FindingListApi(generics.GenericAPIView):
@@ -323,8 +325,8 @@ class _DecisionFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=[*DecisionStatus.values, ""], required=False, default="")
     form = serializers.CharField(required=False, default="", allow_blank=True, max_length=30)
     system = serializers.CharField(required=False, default="", allow_blank=True, max_length=10)
-    year = serializers.IntegerField(required=False, allow_null=True, default=None)
-    unit = serializers.IntegerField(required=False)
+    year = YearFilter(required=False, allow_null=True, default=None)
+    unit = IdFilter(required=False)
 
 
 class DecisionListCreateApi(generics.GenericAPIView):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import Role, RoleAssignment, Unit, User
+from config.filters import DateFilterField, IdFilterField, YearFilterField
 from inspections.access import plans_visible_to
 from inspections.models import (
     DecisionStatus,
@@ -187,16 +188,16 @@ class FindingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *FindingStatus.choices], required=False)
     violation_type = forms.ModelChoiceField(label=_("Violation"), queryset=ViolationType.objects.all(), required=False)
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    unit = IdFilterField(required=False, widget=forms.HiddenInput)
+    date_from = DateFilterField(label=_("From"), required=False, widget=DATE)
+    date_to = DateFilterField(label=_("To"), required=False, widget=DATE)
 
 
 class InspectionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *InspectionStatus.choices], required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *InspectionKind.choices], required=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    year = YearFilterField(label=_("Year"), required=False)
     mine = forms.BooleanField(label=_("Only my teams"), required=False)
 
 
@@ -205,8 +206,8 @@ class DecisionFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *DecisionStatus.choices], required=False)
     form = forms.ChoiceField(label=_("Form"), choices=[("", _("All")), *DisciplineForm.choices], required=False)
     system = forms.ChoiceField(label=_("System"), choices=[("", _("All")), *DisciplineSystem.choices], required=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    year = YearFilterField(label=_("Year"), required=False)
+    unit = IdFilterField(required=False, widget=forms.HiddenInput)
 
 
 class DecisionOpenForm(forms.Form):

@@ -11,11 +11,13 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
+from config.filters import DateFilter, IdFilter
+from config.parsers import JSONParser
 from tasks import services
 from tasks.access import get_task_for_user
 from tasks.clarity import checklist_data
@@ -58,9 +60,9 @@ class _ListFilters(serializers.Serializer):
     tab = serializers.ChoiceField(choices=["lead", "cooperate", "monitor", "assigned", ""], required=False, default="")
     q = serializers.CharField(required=False, default="", max_length=100, allow_blank=True)
     official = serializers.ChoiceField(choices=[*OFFICIAL_ORDER, ""], required=False, default="")
-    unit = serializers.IntegerField(required=False)
-    deadline_from = serializers.DateField(required=False)
-    deadline_to = serializers.DateField(required=False)
+    unit = IdFilter(required=False)
+    deadline_from = DateFilter(required=False)
+    deadline_to = DateFilter(required=False)
     directive = serializers.CharField(required=False, default="", max_length=100, allow_blank=True)
 
 

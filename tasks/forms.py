@@ -4,6 +4,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
+from config.filters import DateFilterField, IdFilterField
 from tasks.models import ProcessTemplate, Quality, Task
 from tasks.status import LABELS, OFFICIAL_ORDER
 
@@ -149,9 +150,9 @@ class TaskFilterForm(forms.Form):
     tab = forms.ChoiceField(choices=TABS, required=False)
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
     official = forms.ChoiceField(required=False, label=_("Official status"))
-    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    deadline_from = forms.DateField(required=False, label=_("Deadline from"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_to = forms.DateField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit = IdFilterField(required=False, widget=forms.HiddenInput)
+    deadline_from = DateFilterField(required=False, label=_("Deadline from"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_to = DateFilterField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
     directive = forms.CharField(required=False, max_length=100, label=_("Directive number"))
 
     def __init__(self, *args, **kwargs):

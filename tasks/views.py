@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -404,7 +404,12 @@ def task_import_template(request):
 @require_GET
 def export(request):
     form = TaskFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # A register that silently ignored a filter would not be the one asked for: say which.
+        return HttpResponseBadRequest("\n".join(f"{form[name].label}: {' '.join(errors)}"
+                                                 for name, errors in form.errors.items()),
+                                      content_type="text/plain; charset=utf-8")
+    filters = form.cleaned_data if form.is_bound else {}
     unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
     tasks = task_list_for_user(request.user, tab="" if filters.get("tab") in (None, "", "unit") else filters["tab"],
                                q=filters.get("q", ""), official=filters.get("official", ""), unit=unit,
