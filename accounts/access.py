@@ -194,3 +194,26 @@ def get_person_for_user(user, pk) -> User:
         return people_visible_to(user).select_related("unit").get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def manages_from_above(user, person) -> bool:
+    """Whether `user` stands above `person` in the line of management: head or deputy of a unit
+    whose subtree holds the person's unit, a unit the person does not head or deputise themselves
+    (nor one above it). So the head of a unit is above its plain officials, and above the head and
+    deputies of a unit below; nobody is above themselves, and the head and deputies of one unit are
+    not above one another — the leaders of a unit are judged from the unit above. A superuser is
+    above everyone else. Who judges someone's work or enters their points asks this."""
+    if user is None or person is None or user.pk == person.pk:
+        return False
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if scope.is_superuser:
+        return True
+    if person.unit_id is None:
+        return False
+    theirs = scope_for(person).managed_paths
+    return any(
+        person.unit.path.startswith(mine) and not any(mine.startswith(path) for path in theirs)
+        for mine in scope.managed_paths
+    )

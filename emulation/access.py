@@ -4,8 +4,8 @@ A period is seen by those who read its scope (heads, deputies, council members, 
 subtree, administrators of the organisation) and by every official inside it — who sees only their
 own rating. Running a period (recompute, move it on, open and close council sessions) is for the
 council's secretary at or above the scope, the head of the scope (the council's chair) and the
-organisation's administrators. Scores of general criteria are entered by the head of the
-official's unit, never by the official. Outsiders get 404.
+organisation's administrators. Scores of general criteria are entered from above the official —
+never by the official, a peer or a subordinate (can_score). Outsiders get 404.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.access import scope_for
+from accounts.access import manages_from_above, scope_for
 from accounts.models import Role, RoleAssignment, Unit
 from emulation.models import CouncilSession, Period, Rating, SessionMember, UnitScore
 
@@ -127,8 +127,23 @@ def units_to_run(user) -> QuerySet[Unit]:
 
 
 def can_score(user, person) -> bool:
-    """The head (or deputy) over the official's unit — never the official themself."""
-    return user.pk != person.pk and person.unit_id is not None and scope_for(user).can_manage_unit(person.unit)
+    """General-criteria points come from above the official (accounts.access.manages_from_above):
+    the head or a deputy over a plain official's unit, and for the head or a deputy of a unit the
+    leaders of the unit above. Never the official themself, nor a peer or a subordinate: a deputy
+    does not score their head, nor the head their deputy (DOMAIN.md §3)."""
+    return manages_from_above(user, person)
+
+
+def can_score_unit(user, unit: Unit) -> bool:
+    """Manual criterion points for a unit come from outside it, from above: never from someone who
+    works in it or in a unit below it, or who heads or deputises it or a unit below it. (Who runs
+    the period is asked separately, by can_run.)"""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    if user.unit_id is not None and user.unit.path.startswith(unit.path):
+        return False
+    return not any(path.startswith(unit.path) for path in scope.managed_paths)
 
 
 def can_nominate(user, period: Period, unit: Unit) -> bool:

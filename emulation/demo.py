@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Organisation, Unit, User
-from emulation import services
+from emulation import access, services
 from emulation.models import MemberRole, Period, PeriodStatus, Rating, Title, Verdict
 from emulation.scoring import compute_period
 from inspections.models import DecisionStatus, DisciplinaryDecision
@@ -59,15 +59,17 @@ def seed(org: Organisation) -> int:
     period = services.period_open(actor=secretary, unit=snv, year=year)
     compute_period(period)
     for index, rating in enumerate(Rating.objects.filter(period=period).select_related("person__unit")):
+        # Points come from above: the director scores her officials; her own points and her
+        # deputies' come from the province's head (access.can_score).
+        scorer = head if access.can_score(head, rating.person) else province_head
+        if scorer is None or not access.can_score(scorer, rating.person):
+            continue
         if rating.mode == "criteria":
-            services.rating_set_general(actor=head, rating=rating, met=True, note="Chấp hành tốt chủ trương, "
+            services.rating_set_general(actor=scorer, rating=rating, met=True, note="Chấp hành tốt chủ trương, "
                                         "chính sách; đạo đức, lối sống tốt")
         else:
-            # The director's own points come from the province's head, never from herself.
-            scorer = province_head if rating.person_id == head.pk else head
-            if scorer:
-                services.rating_set_general(actor=scorer, rating=rating, points=15 + index % 5,
-                                            note="Chấp hành tốt kỷ luật, kỷ cương; tác phong chuẩn mực")
+            services.rating_set_general(actor=scorer, rating=rating, points=15 + index % 5,
+                                        note="Chấp hành tốt kỷ luật, kỷ cương; tác phong chuẩn mực")
     compute_period(period)
     services.period_advance(actor=secretary, period=period, to=PeriodStatus.SCORING)
     services.period_advance(actor=secretary, period=period, to=PeriodStatus.REVIEW)

@@ -120,7 +120,7 @@ def import_manual_scores(upload, *, actor, period: Period) -> ImportResult:
     for row, record in records:
         unit, criterion = units.get(text(record.get("unit_code"))), criteria.get(text(record.get("criterion")))
         problems = services.check_manual_score(period, unit, criterion, text(record.get("points")),
-                                               text(record.get("evidence")))
+                                               text(record.get("evidence")), actor=actor)
         if text(record.get("unit_code")) and unit is None:
             problems["unit"] = _("Unit %(code)s does not exist.") % {"code": text(record.get("unit_code"))}
         key = (unit.pk if unit else None, criterion.pk if criterion else None)

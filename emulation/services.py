@@ -51,7 +51,7 @@ from emulation.models import (
     UnitCriterion,
     Verdict,
 )
-from tasks.access import is_assigning_authority
+from tasks import access as task_access
 from tasks.models import Task
 
 # Titles voted on under the body's own regulation when the session sets a threshold.
@@ -264,9 +264,10 @@ def rating_decide_level(*, actor, rating: Rating, level: str, note: str) -> Rati
 
 @transaction.atomic
 def objective_cause_confirm(*, actor, period: Period, task: Task, reason: str) -> ObjectiveCause:
-    """The assigning authority confirms an objective cause: no deduction for that task's delay or rework."""
+    """The task's judge confirms an objective cause: no deduction for that task's delay or rework.
+    Never its lead; a self-led task's cause is confirmed from above (tasks.access.may_judge)."""
     period = _locked_period(period)
-    require(is_assigning_authority(actor, task))
+    require(task_access.can(actor, task, "confirm_objective_cause"))
     _require_computable(period)
     reason = required_text(reason, "reason", _("Describe the objective cause."))
     if not task.lead_unit_id or not task.lead_unit.path.startswith(period.unit.path):
@@ -294,11 +295,16 @@ def initiative_record(*, actor, period: Period, person: User, title: str, recogn
     return initiative
 
 
-def check_manual_score(period: Period, unit: Unit | None, criterion: UnitCriterion | None, points, evidence) -> dict:
-    """The errors of one manual score, by field (shared by the form, the API and the Excel import)."""
+def check_manual_score(period: Period, unit: Unit | None, criterion: UnitCriterion | None, points, evidence,
+                       *, actor=None) -> dict:
+    """The errors of one manual score, by field (shared by the form, the API and the Excel import).
+    With `actor`, also whether they may score that unit: only from above it (access.can_score_unit)."""
     errors = {}
     if unit is None or not unit.path.startswith(period.unit.path) or unit.pk == period.unit_id:
         errors["unit"] = _("The unit is not one of the period's units.")
+    elif actor is not None and not access.can_score_unit(actor, unit):
+        errors["unit"] = _("You may not enter points for %(unit)s: you work in it or lead it, and its points "
+                           "come from above it.") % {"unit": unit.name}
     if criterion is None or criterion.period_id != period.pk or criterion.kind != CriterionKind.MANUAL:
         errors["criterion"] = _("Choose a manual criterion of this period.")
     try:
@@ -325,7 +331,7 @@ def manual_scores_set(*, actor, period: Period, entries: list[dict]) -> int:
     errors = {}
     for index, entry in enumerate(entries):
         problems = check_manual_score(period, entry.get("unit"), entry.get("criterion"), entry.get("points"),
-                                      entry.get("evidence"))
+                                      entry.get("evidence"), actor=actor)
         if problems:
             errors[index] = problems
     if errors:

@@ -48,7 +48,7 @@ from emulation.models import (
     SessionStatus,
     UnitScore,
 )
-from tasks.access import is_assigning_authority
+from tasks import access as task_access
 from tasks.models import Task
 
 
@@ -182,10 +182,15 @@ def person(request, pk, person_pk):
     verdicts = selectors.verdicts_for_person(period, rating.person_id)
     problems = rating.breakdown.get("problems", [])
     task_ids = [p["task"] for p in problems]
-    tasks = Task.objects.filter(pk__in=task_ids).select_related("assigning_unit")
+    # The problem tasks are the official's own (they lead them): one lead, whose roles are read once.
+    tasks = Task.objects.filter(pk__in=task_ids, lead_id=rating.person_id).select_related("assigning_unit")
     causes = set(period.objective_causes.filter(task_id__in=task_ids).values_list("task_id", flat=True))
-    can_confirm = {task.pk for task in tasks if is_assigning_authority(request.user, task)} \
-        if not period.is_frozen else set()
+    can_confirm = set()
+    if not period.is_frozen:
+        for task in tasks:
+            task.lead = rating.person
+            if task_access.can(request.user, task, "confirm_objective_cause"):
+                can_confirm.add(task.pk)
     return render(request, "emulation/person.html", {
         **_period_context(request, period), "rating": rating, "verdicts": verdicts,
         "problems": [(p, p["task"], p["task"] in causes, p["task"] in can_confirm) for p in problems],
@@ -296,7 +301,7 @@ def unit_detail(request, pk, unit_pk):
     return render(request, "emulation/unit.html", {
         **_period_context(request, period), "score": score,
         "verdicts": selectors.verdicts_for_unit(period, score.unit_id), "manual_criteria": criteria,
-        "can_enter": not period.is_frozen and can_run,
+        "can_enter": not period.is_frozen and can_run and access.can_score_unit(request.user, score.unit),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, score.unit),
     })

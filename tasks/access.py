@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import scope_for
+from accounts.access import manages_from_above, scope_for
 from accounts.models import Unit, UnitUserObjectPermission
-from tasks.models import Participant, Task, TaskOwner, TaskStatus
+from tasks.models import OPEN_STATUSES, Participant, Task, TaskOwner, TaskStatus
 
 
 def _unit_ids_under(*path_groups) -> list[list[int] | None]:
@@ -87,6 +87,73 @@ def is_assigning_authority(user, task: Task) -> bool:
 
 
 
+def _lead_holds_authority(task: Task) -> bool:
+    """The lead is themselves an assigning authority of the task: they assigned it, or they head
+    or deputise the assigning unit (or one above it) — a self-led task."""
+    if task.lead_id is None:
+        return False
+    return task.lead_id == task.assigner_id or scope_for(task.lead).can_manage_unit(task.assigning_unit)
+
+
+def may_judge(user, task: Task) -> bool:
+    """Approve or send back the result, decide an extension, confirm an objective cause.
+
+    Nobody judges their own work (DOMAIN.md §3): the lead never does. The assigning authority
+    judges; but when the lead is one of the task's authorities (a self-led task), only someone
+    above the lead does — the manager of a unit above (accounts.access.manages_from_above), not a
+    deputy of the lead's own unit — or an assigner who is no manager in the lead's line at all
+    (the inspection leader of a remedy, whose authority is the signed act)."""
+    if task.lead_id is not None and user.pk == task.lead_id:
+        return False
+    if not _lead_holds_authority(task):
+        return is_assigning_authority(user, task)
+    if manages_from_above(user, task.lead):
+        return True
+    return (task.assigner_id == user.pk and task.lead.unit_id is not None
+            and not scope_for(user).can_manage_unit(task.lead.unit))
+
+
+LEAD_ACTIONS = frozenset({"accept", "return", "report_progress", "delegate", "request_extension", "submit"})
+AUTHORITY_ACTIONS = frozenset({"edit", "assign", "cancel"})
+JUDGING_ACTIONS = frozenset({"approve", "send_back", "decide_extension", "confirm_objective_cause"})
+
+# The states in which each action can be taken (the service checks the state again under the lock).
+ACTION_STATES = {
+    "edit": (TaskStatus.DRAFT, TaskStatus.RETURNED),
+    "assign": (TaskStatus.DRAFT, TaskStatus.RETURNED),
+    "accept": (TaskStatus.ASSIGNED,),
+    "return": (TaskStatus.ASSIGNED,),
+    "report_progress": (TaskStatus.IN_PROGRESS,),
+    "delegate": (TaskStatus.IN_PROGRESS,),
+    "request_extension": (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
+    "submit": (TaskStatus.IN_PROGRESS,),
+    "decide_extension": OPEN_STATUSES,
+    "approve": (TaskStatus.SUBMITTED,),
+    "send_back": (TaskStatus.SUBMITTED,),
+    "cancel": (TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
+}
+
+
+def can(user, task: Task, action: str) -> bool:
+    """Whether the user's place on the task lets them take `action`, whatever its state: what every
+    service checks before acting (403 when not). The lead acts on the work, the assigning authority
+    on the assignment, and the judging actions follow may_judge."""
+    if action in LEAD_ACTIONS:
+        return task.lead_id is not None and task.lead_id == user.pk
+    if action in AUTHORITY_ACTIONS:
+        return is_assigning_authority(user, task)
+    if action in JUDGING_ACTIONS:
+        return may_judge(user, task)
+    raise ValueError(f"unknown task action {action!r}")
+
+
+def available_actions(user, task: Task) -> frozenset[str]:
+    """What the user may do on the task now: permitted (`can`) and fitting its state. The page's
+    buttons and the API's `actions` are this set, so both offer exactly what the services accept."""
+    return frozenset(action for action, states in ACTION_STATES.items()
+                     if task.status in states and can(user, task, action) and owner_refusal(task, action) is None)
+
+
 # What the record that owns a task (Task.managed_by) keeps to itself: it cancels, returns or
 # replaces the task through its own services, so the record never outlives its task unseen.
 OWNER_ACTIONS = frozenset({"cancel", "return"})
@@ -99,4 +166,3 @@ def owner_refusal(task: Task, action: str, *, owner: str = "") -> str | None:
         return None
     label = TaskOwner(task.managed_by).label
     return _("This task is managed by its %(owner)s; act on the %(owner)s.") % {"owner": label}
-

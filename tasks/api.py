@@ -93,13 +93,15 @@ class TaskListCreateApi(generics.GenericAPIView):
             raise serializers.ValidationError({"assigning_unit": ["This field is required."]})
         task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, data=data, parent=parent,
                                           participants=data.pop("participants", None), steps=data.pop("steps", None))
-        return Response(TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(TaskDetailOutputSerializer(task, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class TaskDetailApi(APIView):
     @extend_schema(responses=TaskDetailOutputSerializer, operation_id="tasks_retrieve")
     def get(self, request, pk: int):
-        return Response(TaskDetailOutputSerializer(get_task_for_user(request.user, pk)).data)
+        task = get_task_for_user(request.user, pk)
+        return Response(TaskDetailOutputSerializer(task, context={"request": request}).data)
 
     @extend_schema(request=TaskInputSerializer, responses=TaskDetailOutputSerializer, operation_id="tasks_update_draft")
     def patch(self, request, pk: int):
@@ -111,7 +113,7 @@ class TaskDetailApi(APIView):
         data.pop("parent", None)
         task = services.task_update_draft(actor=request.user, task=task, data=data,
                                           participants=data.pop("participants", None), steps=data.pop("steps", None))
-        return Response(TaskDetailOutputSerializer(task).data)
+        return Response(TaskDetailOutputSerializer(task, context={"request": request}).data)
 
 
 class TaskChecklistApi(APIView):
@@ -140,7 +142,7 @@ class _ActionApi(APIView):
                 data["files"] = request.FILES.getlist("files")
         self.perform(request, task, data, **kwargs)
         task.refresh_from_db()
-        return Response(TaskDetailOutputSerializer(task).data)
+        return Response(TaskDetailOutputSerializer(task, context={"request": request}).data)
 
 
 def _action(name, input_serializer, call, summary):

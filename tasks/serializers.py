@@ -5,7 +5,7 @@ from rest_framework import serializers
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import User
 from accounts.serializers import UnitRefSerializer
-from tasks.access import tasks_visible_to
+from tasks.access import available_actions, tasks_visible_to
 from tasks.clarity import checklist_data
 from tasks.models import ProcessTemplate, Quality, Task
 from tasks.status import official_status
@@ -112,6 +112,8 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
     checklist = serializers.SerializerMethodField()
     participants = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="What the requesting user may do on the task now: the action endpoints that accept it.")
 
     class Meta:
         model = Task
@@ -121,7 +123,7 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
             "process_description", "reporting_regime", "deadline", "original_deadline", "extended", "responsibility",
             "product_type", "product_description", "expected_result", "acceptance_criterion", "authority_basis",
             "lead_may_decide", "progress_percent", "assigned_at", "submitted_at", "completed_at", "quality",
-            "evaluation_note", "checklist", "participants", "events",
+            "evaluation_note", "checklist", "participants", "events", "actions",
         ]
 
     def get_official_status(self, task) -> str:
@@ -136,6 +138,10 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
              "unit_name": str(p.unit) if p.unit else None, "part": p.part, "deadline": p.deadline}
             for p in task.participants.select_related("user", "unit")
         ]
+
+    def get_actions(self, task) -> list[str]:
+        request = self.context.get("request")
+        return sorted(available_actions(request.user, task)) if request is not None else []
 
     def get_events(self, task) -> list[dict]:
         return [

@@ -22,7 +22,7 @@ from accounts.access import scope_for
 from accounts.models import Unit, User
 from config.errors import ConflictError, require, required_text
 from notifications.services import notification_send
-from tasks.access import can_assign_in, is_assigning_authority, owner_refusal
+from tasks.access import can, can_assign_in, owner_refusal
 from tasks.clarity import clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
@@ -229,7 +229,7 @@ def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, par
 def task_update_draft(*, actor, task: Task, data: dict, participants: list[dict] | None = None,
                       steps: list[dict] | None = None) -> Task:
     task = _locked(task)
-    require(is_assigning_authority(actor, task))
+    require(can(actor, task, "edit"))
     if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
         raise ConflictError(_("Only a draft or a returned task can be edited."), code="wrong_state")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
@@ -272,7 +272,7 @@ def task_create_occurrence(*, rule, period: str, due_at: datetime) -> Task:
 def task_assign(*, actor, task: Task) -> Task:
     """Leave draft: only when every dimension of the profile is clear."""
     task = _locked(task)
-    require(is_assigning_authority(actor, task))
+    require(can(actor, task, "assign"))
     missing = missing_dimensions(clarity_check(task))
     if missing:
         raise ValidationError({"clarity": [_("Not clear yet: %(dims)s.") % {"dims": ", ".join(missing)}]}
@@ -290,7 +290,7 @@ def task_assign(*, actor, task: Task) -> Task:
 @transaction.atomic
 def task_accept(*, actor, task: Task) -> Task:
     task = _locked(task)
-    require(task.lead_id == actor.pk)
+    require(can(actor, task, "accept"))
     _transition(task, action="accept", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.IN_PROGRESS, actor=actor)
     _notify(task, [task.assigner], "task.accepted", _("%(lead)s accepted: %(title)s") % {"lead": actor, "title": task.title})
     return task
@@ -301,7 +301,7 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
     """The lead gives the task back to the assigner, with a reason (it is not theirs, not clear…)."""
     reason = required_text(reason, "reason", _("Give the reason for returning the task."))
     task = _locked(task)
-    require(task.lead_id == actor.pk)
+    require(can(actor, task, "return"))
     _refuse_if_owned(task, "return")
     _transition(task, action="return", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.RETURNED, actor=actor, note=reason)
     _notify(task, [task.assigner], "task.returned", _("%(lead)s returned the task %(title)s: %(reason)s")
@@ -316,7 +316,7 @@ def task_report_progress(*, actor, task: Task, percent: int, note: str = "", fil
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     validate_evidence_files(files)
     task = _locked(task)
-    require(task.lead_id == actor.pk)
+    require(can(actor, task, "report_progress"))
     if task.status != TaskStatus.IN_PROGRESS:
         raise ConflictError(_("Progress can be reported only while the task is in progress."), code="wrong_state")
     now = timezone.now()
@@ -352,7 +352,7 @@ def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason:
     """Asked in writing with reasons, to the assigning authority, before the deadline (DOMAIN.md §1)."""
     reason = required_text(reason, "reason", _("Give the reasons for the extension."))
     task = _locked(task)
-    require(task.lead_id == actor.pk)
+    require(can(actor, task, "request_extension"))
     if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
         raise ConflictError(_("An extension can be asked only while the task is open."), code="wrong_state")
     policy = TaskPolicy.objects.filter(organisation_id=task.assigning_unit.organisation_id).first()
@@ -378,7 +378,7 @@ def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason:
 def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, granted_deadline: datetime | None = None,
                           note: str = "") -> ExtensionRequest:
     task = _locked(request.task)
-    require(is_assigning_authority(actor, task))
+    require(can(actor, task, "decide_extension"))
     # Whoever waited on the lock sees the decision already taken: that is a conflict, not bad input.
     request.refresh_from_db()
     if request.status != ExtensionStatus.PENDING:
@@ -417,7 +417,7 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
 def task_submit_result(*, actor, task: Task, note: str, files=()) -> Task:
     validate_evidence_files(files)
     task = _locked(task)
-    require(task.lead_id == actor.pk)
+    require(can(actor, task, "submit"))
     if not files and not task.evidence.exists():
         raise ValidationError({"files": _("Attach the evidence of the result.")})
     event = _transition(task, action="submit", allowed=(TaskStatus.IN_PROGRESS,), to=TaskStatus.SUBMITTED,
@@ -432,7 +432,7 @@ def task_approve(*, actor, task: Task, quality: str, note: str = "", open_subtas
     if quality not in Quality.values or quality == Quality.FAIL:
         raise ValidationError({"quality": _("Choose the quality of the result (a failing result is sent back).")})
     task = _locked(task)
-    require(is_assigning_authority(actor, task))
+    require(can(actor, task, "approve"))
     open_subtasks = task.subtasks.filter(status__in=(*OPEN_STATUSES, TaskStatus.DRAFT)).count()
     if open_subtasks and not open_subtasks_reason.strip():
         raise ValidationError({"open_subtasks_reason": _(
@@ -454,7 +454,7 @@ def task_send_back(*, actor, task: Task, reason: str) -> Task:
     """The result does not meet the acceptance criterion: back to the lead for rework."""
     reason = required_text(reason, "reason", _("Say what must be reworked."))
     task = _locked(task)
-    require(is_assigning_authority(actor, task))
+    require(can(actor, task, "send_back"))
     _transition(task, action="send_back", allowed=(TaskStatus.SUBMITTED,), to=TaskStatus.IN_PROGRESS, actor=actor,
                 note=reason, data={"quality": Quality.FAIL}, submitted_at=None)
     _notify(task, [task.lead], "task.sent_back", _("Rework needed on %(title)s: %(reason)s")
@@ -469,7 +469,7 @@ def task_cancel(*, actor, task: Task, reason: str, owner: str = "") -> Task:
     reason = required_text(reason, "reason", _("Give the reason for cancelling."))
     task = _locked(task)
     if not (owner and owner == task.managed_by):
-        require(is_assigning_authority(actor, task))
+        require(can(actor, task, "cancel"))
         _refuse_if_owned(task, "cancel", owner=owner)
     _transition(task, action="cancel", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
                 to=TaskStatus.CANCELLED, actor=actor, note=reason)

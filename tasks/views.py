@@ -18,7 +18,7 @@ from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from tasks import excel, services
-from tasks.access import can_assign_in, get_task_for_user, is_assigning_authority
+from tasks.access import available_actions, can, can_assign_in, get_task_for_user
 from tasks.clarity import clarity_check
 from tasks.forms import (
     ApproveForm,
@@ -162,7 +162,7 @@ def task_create(request):
 @require_http_methods(["GET", "POST"])
 def task_edit(request, pk):
     task = get_task_for_user(request.user, pk)
-    if not is_assigning_authority(request.user, task):
+    if not can(request.user, task, "edit"):
         raise PermissionDenied
     if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
         messages.error(request, _("Only a draft or a returned task can be edited."))
@@ -224,8 +224,7 @@ def _assign_after_save(request, task):
 def task_detail(request, pk):
     task = get_task_for_user(request.user, pk)
     user = request.user
-    authority = is_assigning_authority(user, task)
-    is_lead = task.lead_id == user.pk
+    actions = available_actions(user, task)
     steps = list(task.steps.all())
     current_step = next((s for s in steps if s.done_at is None), None)
     context = {
@@ -239,17 +238,14 @@ def task_detail(request, pk):
         "timeline": task_timeline(task),
         "subtasks": task.subtasks.select_related("lead").order_by("deadline"),
         "pending_extension": task.extension_requests.filter(status=ExtensionStatus.PENDING).first(),
+        # The buttons are exactly what the services accept now (tasks.access.available_actions).
         "can": {
-            "edit": authority and task.status in (TaskStatus.DRAFT, TaskStatus.RETURNED),
-            "assign": authority and task.status in (TaskStatus.DRAFT, TaskStatus.RETURNED),
-            "accept": is_lead and task.status == TaskStatus.ASSIGNED,
-            "progress": is_lead and task.status == TaskStatus.IN_PROGRESS,
-            "delegate": is_lead and task.status == TaskStatus.IN_PROGRESS,
-            "extension": is_lead and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
-            "decide": authority,
-            "submit": is_lead and task.status == TaskStatus.IN_PROGRESS,
-            "judge": authority and task.status == TaskStatus.SUBMITTED,
-            "cancel": authority and task.status not in (TaskStatus.COMPLETED, TaskStatus.CANCELLED),
+            "edit": "edit" in actions, "assign": "assign" in actions, "accept": "accept" in actions,
+            "return": "return" in actions,
+            "progress": "report_progress" in actions, "delegate": "delegate" in actions,
+            "extension": "request_extension" in actions, "decide": "decide_extension" in actions,
+            "submit": "submit" in actions, "approve": "approve" in actions, "send_back": "send_back" in actions,
+            "judge": bool(actions & {"approve", "send_back"}), "cancel": "cancel" in actions,
         },
         # Each form has its own prefix: unique element ids on the page, and the action view parses the same names.
         "forms": {
