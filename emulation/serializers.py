@@ -153,7 +153,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class BallotInputSerializer(serializers.Serializer):
     choices = serializers.DictField(child=serializers.ChoiceField(choices=Choice.choices),
-                                    help_text="Nomination id → yes / no, for every nomination on the ballot.")
+                                    help_text="Nomination id → yes / no, for every nomination on the ballot except the "
+                                              "member's own or their unit's, which take no choice.")
 
 
 class CloseInputSerializer(serializers.Serializer):

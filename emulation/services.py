@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from functools import reduce
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -492,7 +492,11 @@ def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> B
 def _count_ballot(session: CouncilSession, given: dict[int, str]) -> None:
     """Add one ballot to the session's tallies: ALL of its rows are rewritten, +1 where chosen and +0
     elsewhere, so which rows changed (and, on PostgreSQL, where their new versions lie and which
-    transaction wrote them) is the same for every ballot."""
+    transaction wrote them) is the same for every ballot. On SQLite the bytes a rewritten row leaves
+    behind in its page are zeroed (secure_delete), not left for a copy of the file to read."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
     chosen = [Q(nomination_id=pk, choice=choice) for pk, choice in sorted(given.items())]
     add = Case(When(reduce(operator.or_, chosen), then=Value(1)), default=Value(0)) if chosen else Value(0)
     BallotTally.objects.filter(session=session).update(count=F("count") + add)
