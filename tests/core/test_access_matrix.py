@@ -12,22 +12,35 @@ import io
 import re
 import zipfile
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.urls import reverse
 from tests.clients import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts.models import Role, Unit, User
-from emulation.models import Award, CouncilSession, Nomination, Period, RecomputeRun
-from inspections.models import DisciplinaryDecision, Finding, FindingEvidence, Inspection, InspectionPlan, Recommendation
+from accounts.models import Organisation, Role, Unit, User
+from emulation.models import Award, CouncilSession, Nomination, Period, RatingRuleSet, RecomputeRun, TitleRule
+from inspections.models import (
+    DisciplinaryDecision,
+    DisciplineFormRule,
+    DisciplineRuleSet,
+    Finding,
+    FindingEvidence,
+    Inspection,
+    InspectionPlan,
+    Recommendation,
+    ViolationType,
+)
 from notifications.models import Notification
 from tasks import services as task_services
-from tasks.models import Evidence, ExtensionRequest, Task, TaskStatus
+from tasks.models import Evidence, ExtensionRequest, ProcessTemplate, Task, TaskStatus
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
 from tests.routes import all_routes
 
@@ -245,3 +258,136 @@ def test_outsiders_get_nothing(demo, outsiders):
     assert _snapshot() == before, "an outsider's call changed something"
     print(f"{len(outsiders)} personas, {calls} calls, no leak")
     assert calls > 2000
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would send with the admin's object form (the one with id "…_form")."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._in_form, self._select, self._textarea = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = attrs.get("id", "").endswith("_form")
+        if not self._in_form or not attrs.get("name"):
+            if tag == "option" and self._select and "selected" in attrs:
+                self.data.setdefault(self._select, []).append(attrs.get("value", ""))
+            return
+        name = attrs["name"]
+        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.setdefault(name, []).append(attrs.get("value", ""))
+        elif tag == "select":
+            self._select = name
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] = [self.data[self._textarea][0] + data]
+
+
+def _relation_fields(response) -> list[tuple[str, type, bool]]:
+    """(posted name, related model, many) of every relation field of the admin form and its inlines."""
+    fields = []
+    for name, field in response.context["adminform"].form.fields.items():
+        if isinstance(field, ModelChoiceField):
+            fields.append((name, field.queryset.model, isinstance(field, ModelMultipleChoiceField)))
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        form = formset.forms[0] if formset.forms else formset.empty_form
+        for name, field in form.fields.items():
+            if isinstance(field, ModelChoiceField) and name != formset.model._meta.pk.name:
+                fields.append((f"{formset.prefix}-0-{name}", field.queryset.model,
+                               isinstance(field, ModelMultipleChoiceField)))
+    return fields
+
+
+def _refused_on(response, name) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code != 200:
+        return False
+    errors = dict(response.context["adminform"].form.errors)
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            errors.update({f"{form.prefix}-{key}": value for key, value in form.errors.items()})
+    return name in errors
+
+
+def test_admin_forms_refuse_other_organisations_and_privileged_ids(demo, outsiders):
+    """Every add and change form of the admin that another organisation's administrator can open,
+    posted with each of its relation fields (inlines included) set to a record of the demo province
+    or a privileged account — the superuser, the administrator themselves — is refused on that
+    field (or 403/404), and nothing is written."""
+    attacker = outsiders["administrator of another organisation"]
+    khac = attacker.unit.organisation
+    client = Client()
+    client.force_login(attacker)
+    own = {  # records of the attacker's own organisation, so that change forms can be opened
+        ProcessTemplate: ProcessTemplate.objects.create(organisation=khac, name="Quy trình tỉnh khác"),
+        InspectionPlan: InspectionPlan.objects.create(organisation=khac, issuing_unit=attacker.unit, year=2026,
+                                                      title="Kế hoạch tỉnh khác", created_by=attacker),
+        Unit: attacker.unit, User: User.objects.get(username="canbo.khac"),
+    }
+    demo_unit, demo_org = Unit.objects.get(code="SNV"), Unit.objects.get(code="SNV").organisation
+    foreign = {
+        Unit: [demo_unit.pk], Organisation: [demo_org.pk],
+        User: [User.objects.get(username="admin").pk, User.objects.get(username="giamdoc.snv").pk, attacker.pk],
+        Task: [Task.objects.filter(assigning_unit__organisation=demo_org).first().pk],
+    }
+    shared = {ViolationType, DisciplineFormRule, DisciplineRuleSet, RatingRuleSet, TitleRule}
+
+    def candidates(model):
+        if model in foreign:
+            return foreign[model]
+        if model in shared:
+            return []
+        if any(field.name == "organisation" for field in model._meta.concrete_fields):
+            return list(model.objects.exclude(organisation=khac).values_list("pk", flat=True)[:1])
+        return list(model.objects.order_by("pk").values_list("pk", flat=True)[:1])  # the demo's, made first
+
+    before = _snapshot()
+    failures, posts = [], 0
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        info = model._meta.app_label, model._meta.model_name
+        urls = [reverse("admin:%s_%s_add" % info)]
+        if model in own:
+            urls.append(reverse("admin:%s_%s_change" % info, args=[own[model].pk]))
+        for url in urls:
+            page = client.get(url)
+            if page.status_code != 200:
+                continue
+            parser = _FormFields()
+            parser.feed(page.content.decode())
+            for name, related, many in _relation_fields(page):
+                for pk in candidates(related):
+                    data = {**parser.data, name: [str(pk)]}
+                    for total in [key for key in data if key.endswith("-TOTAL_FORMS")]:
+                        if name.startswith(total.removesuffix("TOTAL_FORMS")):
+                            data[total] = [str(max(1, int(data[total][0])))]
+                    rows = list(model.objects.order_by("pk").values())
+                    response = client.post(url, data)
+                    posts += 1
+                    if not _refused_on(response, name):
+                        failures.append(f"{url} {name}={related.__name__}#{pk}: {response.status_code}")
+                    elif list(model.objects.order_by("pk").values()) != rows:
+                        failures.append(f"{url} {name}={related.__name__}#{pk}: refused but changed a row")
+    assert not failures, "\n".join(failures)
+    assert _snapshot() == before
+    print(f"{posts} admin posts with foreign or privileged ids, all refused")
+    assert posts >= 20, posts
