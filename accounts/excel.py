@@ -168,6 +168,15 @@ def _validate_people(records, organisation, unit_codes_in_file, errors) -> list[
         if current is not None and current.unit is not None and current.unit.organisation_id != organisation.pk:
             errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),
                                    _("Employee %(code)s belongs to another organisation.") % {"code": code}))
+        elif current is not None and current.unit is None:
+            errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),
+                                   _("Employee %(code)s is outside this organisation: the import does not change them.")
+                                   % {"code": code}))
+        elif current is not None and (current.is_superuser or current.is_staff):
+            # Their e-mail would receive a password reset: only a superuser changes such an account.
+            errors.append(RowError(PEOPLE_SHEET, row, col("employee_code"),
+                                   _("Employee %(code)s has administration rights: the import does not change "
+                                     "their account.") % {"code": code}))
         full_name = text(record.get("full_name"))
         if not full_name:
             errors.append(RowError(PEOPLE_SHEET, row, col("full_name"), _("The full name is required.")))
