@@ -16,8 +16,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -36,6 +34,7 @@ from config.xlsx_import import (
     read_sheet,
     text,
 )
+from config.xlsx_template import data_sheet, guide_sheet
 
 UNIT_SHEET = "Đơn vị"
 PEOPLE_SHEET = "Cán bộ"
@@ -292,6 +291,10 @@ def import_units_and_people(upload, *, organisation: Organisation, acting_user=N
             if UNIT_SHEET not in workbook.sheetnames and PEOPLE_SHEET not in workbook.sheetnames:
                 result.errors.append(RowError("", None, None, _("The workbook needs a sheet “%(units)s” or “%(people)s”.")
                                               % {"units": UNIT_SHEET, "people": PEOPLE_SHEET}))
+            elif not unit_records and not people_records and not result.errors:
+                # An untouched template: say there is nothing to import, rather than "0 imported".
+                result.errors.extend(RowError(name, None, None, _("The sheet has no rows."))
+                                     for name in (UNIT_SHEET, PEOPLE_SHEET) if name in workbook.sheetnames)
         finally:
             workbook.close()
     except ImportRejected as rejected:
@@ -309,37 +312,46 @@ def import_units_and_people(upload, *, organisation: Organisation, acting_user=N
 
 
 def template_workbook_bytes() -> bytes:
-    """The blank import template with headers, one example row per sheet and the allowed values."""
+    """The import template: each sheet holds its headers only (an untouched template imports
+    nothing), and the guide says how to fill every column, with an example row per sheet."""
     workbook = openpyxl.Workbook()
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="8B1A1A")
-    examples = {
-        UNIT_SHEET: ["SNV", "Sở Nội vụ", "Sở", "UBND", "có"],
-        PEOPLE_SHEET: ["CB0001", "Nguyễn Văn An", "SNV", "Chuyên viên", "CC", "không", "có", "01/08/2015",
-                       "an.nv@example.gov.vn", "0912345678", "an.nv"],
-    }
     for index, (title, columns) in enumerate(((UNIT_SHEET, UNIT_COLUMNS), (PEOPLE_SHEET, PEOPLE_COLUMNS))):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title
-        sheet.append([c.header + (" *" if c.required else "") for c in columns])
-        sheet.append(examples[title])
-        for position, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=position)
-            cell.font, cell.fill = bold, fill
-            sheet.column_dimensions[get_column_letter(position)].width = column.width
-        sheet.freeze_panes = "A2"
+        data_sheet(sheet, columns)
     with translation.override("vi"):
         kinds = [str(label) for _value, label in UnitKind.choices]
-    guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Giá trị hợp lệ"])
-    guide.append(["Loại đơn vị", "; ".join(kinds)])
-    guide.append(["Nhóm", "CB (cán bộ); CC (công chức); VC (viên chức); NLĐ (người lao động)"])
-    guide.append(["Có/không", "có / không (hoặc x / để trống)"])
-    guide.append(["Ngày", "dd/mm/yyyy"])
-    guide.append(["Mã đơn vị cấp trên", "để trống cho đơn vị gốc; có thể là đơn vị trong tệp hoặc đã có"])
-    guide.append(["Nhập lại", "đơn vị và cán bộ được cập nhật theo mã, không tạo trùng"])
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["B"].width = 90
+        other = str(UnitKind.OTHER.label)
+    yes_no = "có (hoặc x) / không (hoặc để trống)"
+    guide_sheet(workbook, intro=[
+        f"Ghi mỗi đơn vị một dòng ở trang “{UNIT_SHEET}” và mỗi cán bộ một dòng ở trang “{PEOPLE_SHEET}”, từ dòng 2; "
+        "giữ nguyên dòng tiêu đề (không đổi tên, không thêm cột). Có thể chỉ điền một trong hai trang.",
+        "Cột có dấu * là bắt buộc. Ngày ghi dd/mm/yyyy.",
+        "Mọi dòng được kiểm tra trước; nếu có dòng sai thì không nhập dòng nào. Nhập lại: đơn vị và cán bộ được "
+        "cập nhật theo mã, không tạo trùng.",
+    ], sheets=[
+        {"name": UNIT_SHEET, "columns": UNIT_COLUMNS, "hints": {
+            "code": "tối đa 50 ký tự, không trùng trong tệp",
+            "name": "tối đa 255 ký tự",
+            "kind": "một trong: " + "; ".join(kinds) + f" (để trống là {other})",
+            "parent_code": "để trống cho đơn vị gốc; mã một đơn vị trong tệp hoặc đã có",
+            "active": "có / không (để trống là có)",
+        }, "examples": [["SNV", "Sở Nội vụ", "Sở", "UBND", "có"]]},
+        {"name": PEOPLE_SHEET, "columns": PEOPLE_COLUMNS, "hints": {
+            "employee_code": "tối đa 50 ký tự, không trùng trong tệp",
+            "full_name": "tối đa 200 ký tự",
+            "unit_code": f"mã một đơn vị ở trang “{UNIT_SHEET}” hoặc đã có",
+            "position": "tối đa 200 ký tự",
+            "staff_group": "CB (cán bộ); CC (công chức); VC (viên chức); NLĐ (người lao động); để trống là CC",
+            "is_leader": yes_no,
+            "is_party_member": yes_no,
+            "service_start_date": "dd/mm/yyyy",
+            "email": "địa chỉ thư điện tử",
+            "phone": "tối đa 30 ký tự",
+            "username": "để trống: mã cán bộ viết thường",
+        }, "examples": [["CB0001", "Nguyễn Văn An", "SNV", "Chuyên viên", "CC", "không", "có", "01/08/2015",
+                         "an.nv@example.gov.vn", "0912345678", "an.nv"]]},
+    ])
     validation = DataValidation(type="list", formula1='"CB,CC,VC,NLĐ"', allow_blank=True)
     workbook[PEOPLE_SHEET].add_data_validation(validation)
     validation.add("E2:E5000")

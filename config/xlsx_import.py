@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -102,13 +103,51 @@ def _sheet_rows(sheet, sheet_name: str):
         number += 1
 
 
-def _header_key(cell) -> str:
-    # The templates mark a required column with " *" after its name.
-    return fold(str(cell)).rstrip(" *") if cell is not None else ""
+# A required column is marked in the templates ("Tên nhiệm vụ *"); people also write "(*)" or
+# "(bắt buộc)". The mark, the case, the diacritics, the spacing (runs of spaces, line breaks,
+# non-breaking spaces) and the punctuation are not part of a header's meaning.
+_REQUIRED_NOTE = re.compile(r"\(\s*(bat buoc|required)\s*\)")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+def header_key(header) -> str:
+    """What a header means: "Mã  đơn vị *", "MA DON VI" and "Mã đơn vị:" are the same column."""
+    if header is None:
+        return ""
+    return _NOT_LETTER_OR_DIGIT.sub("", _REQUIRED_NOTE.sub(" ", fold(str(header))))
+
+
+def _match_headers(header, sheet_name: str, columns: list[Column], errors: list[RowError]) -> dict[str, int]:
+    """The position of each known column in the header row. A header the sheet does not know is
+    an error that stops the import: silently dropping a column whose name was mistyped would
+    lose what the user wrote in it. A column given twice is an error too."""
+    by_key = {header_key(column.header): column for column in columns}
+    position: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        written = " ".join(str(cell).split()) if cell is not None else ""
+        if not written:
+            continue
+        where = f"{get_column_letter(index + 1)} ({written})"
+        column = by_key.get(header_key(cell))
+        if column is None:
+            errors.append(RowError(sheet_name, 1, where, _(
+                "Column “%(header)s” is not one of this sheet's columns (%(expected)s): correct its heading "
+                "or remove the column.") % {"header": written,
+                                             "expected": ", ".join(f"“{c.header}”" for c in columns)}))
+        elif column.key in position:
+            errors.append(RowError(sheet_name, 1, where, _("Column “%(header)s” is already column %(letter)s.")
+                                   % {"header": column.header, "letter": get_column_letter(position[column.key] + 1)}))
+        else:
+            position[column.key] = index
+    for column in columns:
+        if column.required and column.key not in position:
+            errors.append(RowError(sheet_name, 1, None, _("Column “%(header)s” is missing.") % {"header": column.header}))
+    return position
 
 
 def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]]:
-    """Rows of the sheet as (row number, {key: value}), headers matched by name. A number cell
+    """Rows of the sheet as (row number, {key: value}), headers matched by meaning (`header_key`);
+    a header the sheet does not know is named as an error (`_match_headers`). A number cell
     holding NaN or infinity is an error of its row and column; a sheet that cannot be parsed is
     refused as a whole (ImportRejected), so an importer never works from part of it."""
     if sheet_name not in workbook.sheetnames:
@@ -127,13 +166,7 @@ def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[Ro
                              % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
     rows = _sheet_rows(sheet, sheet_name)
     header = next(rows, (1, ()))[1] or ()
-    position: dict[str, int] = {}
-    folded_header = [_header_key(cell) for cell in header]
-    for column in columns:
-        if fold(column.header) in folded_header:
-            position[column.key] = folded_header.index(fold(column.header))
-        elif column.required:
-            errors.append(RowError(sheet_name, 1, None, _("Column “%(header)s” is missing.") % {"header": column.header}))
+    position = _match_headers(header, sheet_name, columns, errors)
     if any(column.required and column.key not in position for column in columns):
         return []
 

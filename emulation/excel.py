@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from accounts.models import Unit
 from config.xlsx import register_response, workbook_bytes
 from config.xlsx_import import Column, RowError, cell_ref, read_upload, text
+from config.xlsx_template import data_sheet, guide_sheet
 from emulation import services
 from emulation.models import CriterionKind, Period, SessionResult, Title, Verdict
 
@@ -89,22 +89,36 @@ class ImportResult:
 
 
 def manual_template(period: Period) -> bytes:
-    """A sheet with one row per unit and manual criterion to fill in, and a guide to the criteria."""
+    """A sheet with one row per unit and manual criterion to fill in (rows left without points and
+    evidence are not imported), and a guide to the criteria. The headers stay unmarked: every row
+    is written by the product, and the guide says which columns are required."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([c.header for c in COLUMNS])
+    data_sheet(sheet, COLUMNS, mark_required=False)
     criteria = list(period.criteria.filter(kind=CriterionKind.MANUAL))
-    for unit in Unit.objects.filter(path__startswith=period.unit.path, depth__gt=period.unit.depth,
-                                    active=True).order_by("path"):
+    units = list(Unit.objects.filter(path__startswith=period.unit.path, depth__gt=period.unit.depth,
+                                     active=True).order_by("path"))
+    for unit in units:
         for criterion in criteria:
             sheet.append([unit.code, unit.name, criterion.code, None, None])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    guide = book.create_sheet("Huong dan")
-    guide.append(["Mã tiêu chí", "Tiêu chí", "Điểm tối đa"])
-    for criterion in criteria:
-        guide.append([criterion.code, criterion.name, float(criterion.max_points)])
+    example = [units[0].code if units else "DV01", units[0].name if units else "Phòng Tổ chức",
+               criteria[0].code if criteria else "6", float(min(criteria[0].max_points, 8)) if criteria else 8,
+               "Quyết định số 10/QĐ-UBND ngày 05/03/2026 công nhận mô hình"]
+    guide_sheet(book, intro=[
+        f"Trang “{SHEET}” có sẵn một dòng cho mỗi đơn vị và mỗi tiêu chí chấm tay: ghi Điểm và Minh chứng vào "
+        "các dòng cần chấm; dòng để trống cả Điểm và Minh chứng thì không nhập.",
+        "Giữ nguyên dòng tiêu đề (không đổi tên, không thêm cột). Ngày trong minh chứng ghi dd/mm/yyyy.",
+        "Mọi dòng được kiểm tra trước; nếu có dòng sai thì không nhập dòng nào.",
+    ], sheets=[{"name": SHEET, "columns": COLUMNS, "mark_required": False, "hints": {
+        "unit_code": "đã điền sẵn: mã đơn vị thuộc kỳ thi đua",
+        "unit_name": "đã điền sẵn, để đọc cho dễ; không được nhập",
+        "criterion": "đã điền sẵn: mã tiêu chí chấm tay (bảng bên dưới)",
+        "points": "số từ 0 đến điểm tối đa của tiêu chí, dấu phẩy hoặc chấm thập phân (ví dụ 9,5)",
+        "evidence": "văn bản làm căn cứ: số, ngày (dd/mm/yyyy), nội dung",
+    }, "examples": [example]}],
+        after=[["Mã tiêu chí", "Tiêu chí", "Điểm tối đa"],
+               *([criterion.code, criterion.name, float(criterion.max_points)] for criterion in criteria)])
     return workbook_bytes(book)
 
 
@@ -118,6 +132,10 @@ def import_manual_scores(upload, *, actor, period: Period) -> ImportResult:
     criteria = {c.code: c for c in period.criteria.all()}
     entries, seen = [], {}
     for row, record in records:
+        if not text(record.get("points")) and not text(record.get("evidence")):
+            # The template lists every unit and manual criterion; a row left without points and
+            # evidence is one not scored in this file, not an error.
+            continue
         unit, criterion = units.get(text(record.get("unit_code"))), criteria.get(text(record.get("criterion")))
         problems = services.check_manual_score(period, unit, criterion, text(record.get("points")),
                                                text(record.get("evidence")), actor=actor)
@@ -135,6 +153,9 @@ def import_manual_scores(upload, *, actor, period: Period) -> ImportResult:
                             "evidence": text(record.get("evidence"))})
     if not records and not result.errors:
         result.errors.append(RowError(SHEET, None, None, _("The sheet has no rows.")))
+    elif not entries and not result.errors:
+        result.errors.append(RowError(SHEET, None, cell_ref(SHEET, COLUMNS, "points"), _(
+            "No points to import: write the points and the evidence on the rows to score.")))
     if result.errors:
         return result
     try:

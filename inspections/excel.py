@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from accounts.access import people_visible_to
 from accounts.models import Unit, User
@@ -26,6 +25,7 @@ from config.xlsx_import import (
     read_upload,
     text,
 )
+from config.xlsx_template import data_sheet, guide_sheet
 from inspections.models import Inspection, Severity, ViolationType
 from inspections.services import check_finding_subject, finding_record
 
@@ -185,22 +185,32 @@ def import_findings(upload, *, actor, inspection: Inspection) -> FindingImportRe
 
 
 def check_sheet_template(inspection: Inspection) -> bytes:
+    """The check sheet: the headers on the sheet (nothing to import until rows are written under
+    them) and a guide with an example row and the violation catalogue."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([c.header + (" *" if c.required else "") for c in COLUMNS])
+    data_sheet(sheet, COLUMNS)
     target = inspection.targets.order_by("path").first()
     person = (User.objects.filter(unit__path__startswith=target.path, is_active=True, employee_code__isnull=False)
               .order_by("full_name").first() if target else None)
-    sheet.append([person.employee_code if person else "CB0001", "", "Đi làm muộn",
-                  timezone.localtime().strftime("%d/%m/%Y 08:15"), "Bộ phận một cửa", "Đến cơ quan lúc 8 giờ 15", ""])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    guide = book.create_sheet("Hướng dẫn")
-    guide.append(["Cột có dấu * là bắt buộc. Mỗi dòng cần Mã cán bộ hoặc Mã đơn vị."])
-    guide.append(["Hành vi vi phạm: ghi mã hoặc tên trong danh mục dưới đây. Thời gian: dd/mm/yyyy hh:mm."])
-    guide.append([])
-    guide.append(["Mã", "Hành vi vi phạm", "Mức độ mặc định"])
-    for v in ViolationType.objects.filter(active=True):
-        guide.append([v.code, v.name, v.get_default_severity_display()])
+    guide_sheet(book, intro=[
+        f"Ghi mỗi vi phạm một dòng ở trang “{SHEET}”, từ dòng 2; giữ nguyên dòng tiêu đề (không đổi tên, "
+        "không thêm cột).",
+        "Cột có dấu * là bắt buộc. Mỗi dòng cần Mã cán bộ hoặc Mã đơn vị. Thời gian ghi dd/mm/yyyy hh:mm.",
+        "Mọi dòng được kiểm tra trước; nếu có dòng sai thì không nhập dòng nào.",
+    ], sheets=[{"name": SHEET, "columns": COLUMNS, "hints": {
+        "employee_code": "mã cán bộ vi phạm, thuộc đơn vị được kiểm tra",
+        "unit_code": "mã đơn vị vi phạm (khi vi phạm là của đơn vị), thuộc đơn vị được kiểm tra",
+        "violation": "mã hoặc tên hành vi trong danh mục bên dưới",
+        "occurred_at": "dd/mm/yyyy hh:mm, hoặc dd/mm/yyyy (08:00 ngày đó); không ở tương lai",
+        "location": "tối đa 300 ký tự",
+        "description": "điều đã thấy",
+        "severity": "ít nghiêm trọng; nghiêm trọng; rất nghiêm trọng; đặc biệt nghiêm trọng; "
+                    "để trống: mức mặc định của hành vi",
+    }, "examples": [[person.employee_code if person else "CB0001", "", "Đi làm muộn",
+                     timezone.localtime().strftime("%d/%m/%Y 08:15"), "Bộ phận một cửa", "Đến cơ quan lúc 8 giờ 15",
+                     ""]]}],
+        after=[["Mã", "Hành vi vi phạm", "Mức độ mặc định"],
+               *([v.code, v.name, v.get_default_severity_display()] for v in ViolationType.objects.filter(active=True))])
     return workbook_bytes(book)

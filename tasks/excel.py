@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from accounts.access import people_visible_to
 from config.xlsx import register_response as xlsx_register
@@ -25,6 +24,7 @@ from config.xlsx_import import (
     read_upload,
     text,
 )
+from config.xlsx_template import data_sheet, guide_sheet
 from tasks.clarity import clarity_check, missing_dimensions, profile_for
 from tasks.models import Participant, Quality, Task, TaskStatus
 from tasks.services import task_assign, task_create_draft
@@ -124,6 +124,9 @@ def import_tasks(upload, *, actor, assigning_unit) -> TaskImportResult:
     records = read_upload(upload, TASK_SHEET, TASK_COLUMNS, result.errors)
     if records is None:
         return result
+    if not records and not result.errors:  # an untouched template: say so, rather than "0 imported"
+        result.errors.append(RowError(TASK_SHEET, None, None, _("The sheet has no rows.")))
+        return result
 
     codes = set()
     for _row, record in records:
@@ -195,14 +198,41 @@ def import_tasks(upload, *, actor, assigning_unit) -> TaskImportResult:
 
 
 def task_template_bytes() -> bytes:
+    """The task-list template: the headers on the sheet (nothing to import until rows are written
+    under them) and a guide with an example task."""
     book = Workbook()
     sheet = book.active
     sheet.title = TASK_SHEET
-    sheet.append([c.header + (" *" if c.required else "") for c in TASK_COLUMNS])
-    sheet.append(["Rà soát thủ tục hành chính", "Rà soát toàn bộ thủ tục thuộc thẩm quyền, đề xuất cắt giảm", "CB0001",
-                  "20/12/2026 17:00", "45/KH-UBND", "01/11/2026", "UBND tỉnh", "Thống kê; đánh giá; đề xuất", "Hằng tuần",
-                  "Chịu trách nhiệm về danh mục", "Báo cáo", "Báo cáo rà soát", "100% thủ tục được rà soát",
-                  "Lãnh đạo thông qua", "Chủ tịch UBND tỉnh", "Phân công trong phòng", "CB0002, CB0003", "Cung cấp số liệu", "có"])
-    for index, column in enumerate(TASK_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    data_sheet(sheet, TASK_COLUMNS)
+    guide_sheet(book, intro=[
+        f"Ghi mỗi nhiệm vụ một dòng ở trang “{TASK_SHEET}”, từ dòng 2; giữ nguyên dòng tiêu đề (không đổi tên, "
+        "không thêm cột).",
+        "Cột có dấu * là bắt buộc. Ngày ghi dd/mm/yyyy; hạn xử lý ghi dd/mm/yyyy hh:mm.",
+        "Mọi dòng được kiểm tra trước; nếu có dòng sai thì không nhập dòng nào.",
+    ], sheets=[{"name": TASK_SHEET, "columns": TASK_COLUMNS, "hints": {
+        "title": "tối đa 300 ký tự",
+        "content": "việc phải làm (rõ việc)",
+        "lead_code": "mã cán bộ của người chủ trì, thuộc đơn vị giao hoặc đơn vị cấp dưới (rõ người)",
+        "deadline": "dd/mm/yyyy hh:mm, hoặc dd/mm/yyyy (17:00 ngày đó); phải sau thời điểm nhập (rõ thời gian)",
+        "source_number": "số văn bản giao nhiệm vụ, tối đa 100 ký tự",
+        "source_date": "dd/mm/yyyy",
+        "source_issuer": "tối đa 200 ký tự",
+        "process_description": "các bước thực hiện",
+        "reporting_regime": "ví dụ: hằng tuần; tối đa 200 ký tự",
+        "responsibility": "trách nhiệm của người chủ trì (rõ trách nhiệm)",
+        "product_type": "ví dụ: báo cáo, văn bản, đề án; tối đa 100 ký tự",
+        "product_description": "sản phẩm phải nộp (rõ sản phẩm)",
+        "expected_result": "kết quả cần đạt",
+        "acceptance_criterion": "căn cứ để nghiệm thu",
+        "authority_basis": "thẩm quyền giao nhiệm vụ; tối đa 300 ký tự",
+        "lead_may_decide": "những việc người chủ trì được tự quyết",
+        "participant_codes": "mã cán bộ của người phối hợp, cách nhau bằng dấu phẩy",
+        "participant_part": "phần việc của người phối hợp",
+        "assign_now": "có: giao ngay (phải đủ 5 rõ); không hoặc để trống: lưu bản nháp",
+    }, "examples": [[
+        "Rà soát thủ tục hành chính", "Rà soát toàn bộ thủ tục thuộc thẩm quyền, đề xuất cắt giảm", "CB0001",
+        "20/12/2026 17:00", "45/KH-UBND", "01/11/2026", "UBND tỉnh", "Thống kê; đánh giá; đề xuất", "Hằng tuần",
+        "Chịu trách nhiệm về danh mục", "Báo cáo", "Báo cáo rà soát", "100% thủ tục được rà soát",
+        "Lãnh đạo thông qua", "Chủ tịch UBND tỉnh", "Phân công trong phòng", "CB0002, CB0003", "Cung cấp số liệu", "có",
+    ]]}])
     return workbook_bytes(book)
