@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.errors import ConflictError
 from notifications.models import Notification
 from tasks import services
+from tasks.access import available_actions
 from tasks.models import ExtensionStatus, Task, TaskEvent, TaskOwner, TaskStatus
 from tests.tasks.conftest import clear_data, pdf
 
@@ -216,8 +217,12 @@ def test_a_task_owned_by_a_record_is_cancelled_and_returned_only_through_its_own
     """A task another app's record manages (Task.managed_by): the task engine's own cancel and
     return refuse it with a clear message; the owner's services cancel it."""
     task = make_task(status="assigned")
+    assert "cancel" in available_actions(world.head_dept, task) and "return" in available_actions(task.lead, task)
     Task.objects.filter(pk=task.pk).update(managed_by=TaskOwner.RECOMMENDATION)
     task.refresh_from_db()
+    # No button offers what the services refuse; the lead still accepts.
+    assert "cancel" not in available_actions(world.head_dept, task)
+    assert available_actions(task.lead, task) & {"accept", "return"} == {"accept"}
     with pytest.raises(ConflictError) as refused:
         services.task_cancel(actor=world.head_dept, task=task, reason="Không cần nữa")
     assert refused.value.code == "managed"
