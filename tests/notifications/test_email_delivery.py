@@ -178,3 +178,18 @@ def test_read_in_the_app_is_not_emailed_and_too_old_is_given_up(world):
     assert Notification.objects.get(pk=read.pk).email_status == EmailStatus.SKIPPED
     old.refresh_from_db()
     assert old.email_status == EmailStatus.FAILED and old.email_error
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_given_up_email_and_sends_it_again_once_mended(admin_client):
+    people = six_notifications(bad_email=BAD_ADDRESS)
+    send_pending_emails()
+    bad = Notification.objects.get(recipient=people[2])
+    listing = admin_client.get("/admin/notifications/notification/?email_status=failed").content.decode()
+    assert "newlines" in listing and listing.count('name="_selected_action"') == 1
+
+    type(people[2]).objects.filter(pk=people[2].pk).update(email="ke.gian@example.gov.vn")  # the address mended
+    admin_client.post("/admin/notifications/notification/", {"action": "email_again", "_selected_action": [bad.pk]})
+    bad.refresh_from_db()
+    assert bad.email_status == EmailStatus.PENDING and bad.email_attempts == 0
+    assert send_pending_emails().sent == 1 and mail.outbox[-1].to == ["ke.gian@example.gov.vn"]
