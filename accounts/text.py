@@ -11,11 +11,14 @@ import unicodedata
 
 # đ/Đ are letters of their own, not d plus a combining mark, so NFD leaves them alone.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D"})
-_SPACES = re.compile(r"\s+")
+# Control characters count as white space: no name holds one, and PostgreSQL refuses NUL in
+# text, so a search typed (or sent) with one would otherwise fail instead of finding nothing.
+_SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 def fold(text: str | None) -> str:
-    """Lower-case `text`, strip Vietnamese diacritics and collapse white space."""
+    """Lower-case `text`, strip Vietnamese diacritics and collapse white space (control characters
+    included)."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text.translate(_SPECIAL))
