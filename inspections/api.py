@@ -319,7 +319,6 @@ RecommendationReplaceTaskApi = _action_view(
     summary="Cancel the remediation task and assign a new one to the head of the unit to act")
 
 
-
 class _DecisionFilters(serializers.Serializer):
     q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
     status = serializers.ChoiceField(choices=[*DecisionStatus.values, ""], required=False, default="")
