@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Unit, User
 from emulation.models import Award, CouncilSession, Nomination, Period
-from inspections.models import DisciplinaryDecision, Finding, Inspection, Recommendation
+from inspections.models import DisciplinaryDecision, Finding, Inspection, InspectionPlan, Recommendation
 from tasks.models import ExtensionRequest, Task
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,8 @@ CHECKS = [
 ]
 # Which records a path's ids name, by the collection before the id (or by the id's own name).
 RECORDS = {
-    "units": Unit, "people": User, "tasks": Task, "inspections": Inspection, "findings": Finding,
+    "units": Unit, "people": User, "tasks": Task, "inspections": Inspection, "inspection-plans": InspectionPlan,
+    "findings": Finding,
     "recommendations": Recommendation, "decisions": DisciplinaryDecision, "periods": Period,
     "sessions": CouncilSession, "request_pk": ExtensionRequest, "person_pk": User, "award_pk": Award,
     "nomination_pk": Nomination,
