@@ -86,7 +86,6 @@ def is_assigning_authority(user, task: Task) -> bool:
     return task.assigner_id == user.pk or scope_for(user).can_manage_unit(task.assigning_unit)
 
 
-
 def _lead_holds_authority(task: Task) -> bool:
     """The lead is themselves an assigning authority of the task: they assigned it, or they head
     or deputise the assigning unit (or one above it) — a self-led task."""
