@@ -38,6 +38,17 @@ def stop(processes, timeout: float = 15) -> None:
             process.kill()
 
 
+def wait_until(condition, timeout: float = 30, interval: float = 0.2) -> bool:
+    """Poll `condition` until it is true or `timeout` seconds pass: processes start slowly on a
+    loaded machine, so tests wait for what they need to see rather than for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
+
+
 def kill_and_wait_for_takeover(leader, standby, timeout: float = 20) -> bool:
     """SIGKILL the active scheduler; True once the standby has run a job slot."""
     from scheduler.models import JobRun

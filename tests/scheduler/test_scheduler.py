@@ -2,7 +2,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from scheduler.leader import FileLeaderLock, PostgresLeaderLock
 from scheduler.models import JobRun
 from scheduler.registry import JobDefinition, collect_jobs
 from scheduler.runner import job_run_slot
-from tests.processes import kill_and_wait_for_takeover, stop
+from tests.processes import kill_and_wait_for_takeover, stop, wait_until
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -110,25 +109,29 @@ def test_two_scheduler_processes_run_each_slot_once(tmp_path):
     env.update(
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         SECRET_KEY="test", DEBUG="false", SCHEDULER_HEARTBEAT_SECONDS="1", SCHEDULER_STANDBY_POLL_SECONDS="0.5",
+        PYTHONUNBUFFERED="1",  # the log is read while the process runs
     )
+    heartbeats = JobRun.objects.filter(job_id="scheduler.heartbeat")
     first = _start_scheduler(env, tmp_path / "first.log")
-    time.sleep(1.5)
-    second = _start_scheduler(env, tmp_path / "second.log")
+    second = None
     try:
-        time.sleep(6)
-        runs = list(JobRun.objects.filter(job_id="scheduler.heartbeat").values_list("scheduled_for", "pid"))
+        # The second starts once the first leads (it has run a slot), whatever the machine's load.
+        assert wait_until(lambda: heartbeats.filter(pid=first.pid).exists())
+        second = _start_scheduler(env, tmp_path / "second.log")
+        assert wait_until(lambda: "standby" in (tmp_path / "second.log").read_text())
+        assert wait_until(lambda: heartbeats.count() >= 4)
+        runs = list(heartbeats.values_list("scheduled_for", "pid"))
         slots = [slot for slot, _pid in runs]
         assert len(runs) >= 4
         assert len(slots) == len(set(slots))  # each slot once
         assert {pid for _slot, pid in runs} == {first.pid}  # only the leader ran jobs
-        assert "standby" in (tmp_path / "second.log").read_text()
 
         # The leader dies without warning: the standby takes over.
         assert kill_and_wait_for_takeover(first, second)
-        slots = list(JobRun.objects.filter(job_id="scheduler.heartbeat").values_list("scheduled_for", flat=True))
+        slots = list(heartbeats.values_list("scheduled_for", flat=True))
         assert len(slots) == len(set(slots))
     finally:
-        stop((first, second), timeout=10)
+        stop([p for p in (first, second) if p], timeout=10)
     assert second.returncode == 0  # SIGTERM stops it cleanly
 
 
@@ -142,20 +145,28 @@ def test_two_scheduler_processes_on_an_sqlite_file_run_each_slot_once(tmp_path):
     env.update(
         DATABASE_URL=f"sqlite:///{database}", SECRET_KEY="test", DEBUG="false",
         SCHEDULER_HEARTBEAT_SECONDS="1", SCHEDULER_STANDBY_POLL_SECONDS="0.5",
+        PYTHONUNBUFFERED="1",  # the log is read while the process runs
     )
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
+
+    def runs():
+        with sqlite3.connect(database, timeout=10) as db:
+            return db.execute("SELECT scheduled_for, pid FROM scheduler_jobrun "
+                              "WHERE job_id = 'scheduler.heartbeat'").fetchall()
+
     first = _start_scheduler(env, tmp_path / "first.log")
-    time.sleep(1.5)
-    second = _start_scheduler(env, tmp_path / "second.log")
+    second = None
     try:
-        time.sleep(4)
+        assert wait_until(lambda: any(pid == first.pid for _slot, pid in runs()))
+        second = _start_scheduler(env, tmp_path / "second.log")
+        assert wait_until(lambda: "standby" in (tmp_path / "second.log").read_text())
+        assert wait_until(lambda: len(runs()) >= 3)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
-        time.sleep(3)
+        assert wait_until(lambda: any(pid == second.pid for _slot, pid in runs()))
     finally:
-        stop((first, second), timeout=10)
-    with sqlite3.connect(database) as db:
-        runs = db.execute("SELECT scheduled_for, pid FROM scheduler_jobrun WHERE job_id = 'scheduler.heartbeat'").fetchall()
+        stop([p for p in (first, second) if p], timeout=10)
+    runs = runs()
     slots = [slot for slot, _pid in runs]
     assert len(slots) >= 4 and len(slots) == len(set(slots))
     assert {pid for _slot, pid in runs} == {first.pid, second.pid}  # the standby took over after the kill
