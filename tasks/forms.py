@@ -137,9 +137,16 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    quality = forms.ChoiceField(label=_("Quality"), choices=[c for c in Quality.choices if c[0] != Quality.FAIL])
+    # Nothing preselected: the judge chooses the quality, the form never suggests one.
+    quality = forms.ChoiceField(label=_("Quality"),
+                                choices=[("", _("— choose —"))] + [c for c in Quality.choices if c[0] != Quality.FAIL])
     note = forms.CharField(label=_("Evaluation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     open_subtasks_reason = forms.CharField(label=_("Reason to approve with open sub-tasks"), required=False, max_length=2000)
+
+    def __init__(self, *args, open_subtasks: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if open_subtasks == 0:  # shown only when there is something to explain
+            del self.fields["open_subtasks_reason"]
 
 
 class TaskFilterForm(forms.Form):

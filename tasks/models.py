@@ -241,7 +241,8 @@ ACTION_LABELS = {
     "create": _("created the draft"), "edit": _("edited the draft"), "assign": _("assigned"),
     "accept": _("accepted"), "return": _("returned to the assigner"), "report_progress": _("reported progress"),
     "request_extension": _("asked for an extension"), "extend": _("granted an extension"),
-    "refuse_extension": _("refused an extension"), "submit": _("submitted the result"),
+    "refuse_extension": _("refused an extension"), "settle_extension": _("submitted the result before the extension was decided"),
+    "submit": _("submitted the result"),
     "approve": _("approved the result"), "send_back": _("sent back for rework"), "cancel": _("cancelled"),
 }
 
@@ -318,6 +319,7 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+    SETTLED = "settled", _("Settled by the result")  # the result came first: nothing left to decide
 
 
 class ExtensionRequest(models.Model):

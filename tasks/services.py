@@ -198,12 +198,18 @@ def task_issue(*, assigner, assigning_unit: Unit, data: dict, participants: list
     return task_assign(actor=assigner, task=task)
 
 
-def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False,
-            note: str = "", managed_by: str = "") -> Task:
-    fields = {name: data.get(name) for name in EDITABLE_FIELDS if name in data}
+def default_lead_unit(fields: dict) -> dict:
+    """The lead unit defaults to the lead's unit — on a new draft, on an edited one and in the live
+    checklist alike, so the checklist never shows green for what the gate then refuses."""
     lead = fields.get("lead")
     if lead is not None and fields.get("lead_unit") is None:
         fields["lead_unit"] = lead.unit
+    return fields
+
+
+def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, parent, authorised: bool = False,
+            note: str = "", managed_by: str = "") -> Task:
+    fields = default_lead_unit({name: data.get(name) for name in EDITABLE_FIELDS if name in data})
     if not (fields.get("title") or "").strip():
         raise ValidationError({"title": _("Give the task a title.")})
     _check_people(actor, assigning_unit=assigning_unit, lead=fields.get("lead"), lead_unit=fields.get("lead_unit"),
@@ -233,8 +239,8 @@ def task_update_draft(*, actor, task: Task, data: dict, participants: list[dict]
     if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
         raise ConflictError(_("Only a draft or a returned task can be edited."), code="wrong_state")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
-    if fields.get("lead") is not None and "lead_unit" not in data:
-        fields["lead_unit"] = fields["lead"].unit
+    if "lead" in fields:
+        default_lead_unit(fields)
     for name, value in fields.items():
         setattr(task, name, value.strip() if isinstance(value, str) else value)
     _check_people(actor, assigning_unit=task.assigning_unit, lead=task.lead, lead_unit=task.lead_unit,
@@ -418,11 +424,20 @@ def task_submit_result(*, actor, task: Task, note: str, files=()) -> Task:
     validate_evidence_files(files)
     task = _locked(task)
     require(can(actor, task, "submit"))
-    if not files and not task.evidence.exists():
+    # The result needs its own evidence: a progress report's files do not prove the result (a result
+    # sent back and submitted again may rest on the files of its earlier submission).
+    if not files and not task.evidence.filter(event__action="submit").exists():
         raise ValidationError({"files": _("Attach the evidence of the result.")})
+    now = timezone.now()
     event = _transition(task, action="submit", allowed=(TaskStatus.IN_PROGRESS,), to=TaskStatus.SUBMITTED,
-                        actor=actor, note=note.strip(), submitted_at=timezone.now(), progress_percent=100)
+                        actor=actor, note=note.strip(), submitted_at=now, progress_percent=100)
     _attach(task, event, files, actor)
+    # An extension still waiting is settled by the result: approving it later would turn a result
+    # delivered in time into one "on time after extension".
+    for request_id in task.extension_requests.filter(status=ExtensionStatus.PENDING).values_list("pk", flat=True):
+        ExtensionRequest.objects.filter(pk=request_id, status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.SETTLED, decided_at=now, decision_note=_("The result was submitted first."))
+        _event(task, action="settle_extension", actor=actor, data={"request": request_id})
     _notify(task, [task.assigner, task.monitor], "task.submitted", _("Result submitted: %(title)s") % {"title": task.title})
     return task
 

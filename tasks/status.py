@@ -38,7 +38,9 @@ def official_status(task: Task, now: datetime | None = None) -> str:
         # Timeliness is judged on when the result was submitted, not when it was approved.
         done_at = task.submitted_at or task.completed_at
         if done_at <= task.deadline:
-            return DONE_ON_TIME_EXTENDED if task.extended else DONE_ON_TIME
+            # "After extension" only when the extension was needed: done after the original deadline.
+            needed_extension = task.extended and task.original_deadline and done_at > task.original_deadline
+            return DONE_ON_TIME_EXTENDED if needed_extension else DONE_ON_TIME
         return DONE_LATE
     if task.status in OPEN_STATUSES:
         if task.status == TaskStatus.SUBMITTED and task.submitted_at and task.submitted_at <= task.deadline:
@@ -52,8 +54,10 @@ def official_status_expression(now: datetime | None = None) -> Case:
     now = now or timezone.now()
     done = Q(status=TaskStatus.COMPLETED)
     done_in_time = done & (Q(submitted_at__lte=F("deadline")) | Q(submitted_at__isnull=True, completed_at__lte=F("deadline")))
+    after_original = Q(submitted_at__gt=F("original_deadline")) | Q(
+        submitted_at__isnull=True, completed_at__gt=F("original_deadline"))
     return Case(
-        When(done_in_time & Q(extended=True), then=Value(DONE_ON_TIME_EXTENDED)),
+        When(done_in_time & Q(extended=True) & after_original, then=Value(DONE_ON_TIME_EXTENDED)),
         When(done_in_time, then=Value(DONE_ON_TIME)),
         When(done, then=Value(DONE_LATE)),
         When(Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline")), then=Value(OPEN_WITHIN)),

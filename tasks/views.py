@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from tasks.forms import (
     TaskForm,
     TaskImportForm,
 )
-from tasks.models import Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
+from tasks.models import OPEN_STATUSES, Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
 from tasks.selectors import task_list_for_user, task_timeline, unit_overview
 from tasks.status import LABELS, OFFICIAL_ORDER, official_status
 
@@ -94,11 +95,10 @@ def _live_checks(form, formset, task, assigning_unit):
     """Run the gate on what was typed, without saving anything."""
     form.is_valid()
     candidate = Task(assigning_unit=assigning_unit) if task is None or task.pk is None else task
-    for name in form.Meta.fields:
-        if name in form.cleaned_data:
-            setattr(candidate, name, form.cleaned_data[name])
-    if candidate.lead_id and not candidate.lead_unit_id and candidate.lead.unit_id:
-        candidate.lead_unit = candidate.lead.unit
+    typed = services.default_lead_unit({name: form.cleaned_data[name] for name in form.Meta.fields
+                                        if name in form.cleaned_data})
+    for name, value in typed.items():
+        setattr(candidate, name, value)
     participants = formset.participants() if formset.is_valid() else []
     return clarity_check(candidate, participants=[Participant(**p) for p in participants],
                          steps=[] if candidate.pk is None else None)
@@ -141,15 +141,16 @@ def task_create(request):
         formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
         if form.is_valid() and formset.is_valid():
             try:
-                task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, parent=parent,
-                                                  data=form.cleaned_data, participants=formset.participants())
+                with transaction.atomic():
+                    task = services.task_create_draft(actor=request.user, assigning_unit=assigning_unit, parent=parent,
+                                                      data=form.cleaned_data, participants=formset.participants())
+                    if "assign" in request.POST:
+                        services.task_assign(actor=request.user, task=task)
             except ValidationError as error:
                 _add_errors(form, error)
+                _refused_assignment(request)
             else:
-                if "assign" in request.POST:
-                    return _assign_after_save(request, task)
-                messages.success(request, _("Draft saved."))
-                return redirect("tasks:detail", pk=task.pk)
+                return _saved(request, task)
     else:
         form = TaskForm(user=request.user, assigning_unit=assigning_unit)
         formset = ParticipantFormSet(user=request.user, prefix="p")
@@ -173,17 +174,18 @@ def task_edit(request, pk):
         formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
         if form.is_valid() and formset.is_valid():
             try:
-                services.task_update_draft(actor=request.user, task=task, data=form.cleaned_data,
-                                           participants=formset.participants())
+                with transaction.atomic():
+                    services.task_update_draft(actor=request.user, task=task, data=form.cleaned_data,
+                                               participants=formset.participants())
+                    if "assign" in request.POST:
+                        services.task_assign(actor=request.user, task=task)
             except ValidationError as error:
                 _add_errors(form, error)
+                _refused_assignment(request)
             except ConflictError as conflict:
                 messages.error(request, conflict.message)
             else:
-                if "assign" in request.POST:
-                    return _assign_after_save(request, task)
-                messages.success(request, _("Draft saved."))
-                return redirect("tasks:detail", pk=task.pk)
+                return _saved(request, task)
     else:
         form = TaskForm(instance=task, user=request.user, assigning_unit=task.assigning_unit)
         initial = [{"user": p.user, "unit": p.unit, "part": p.part, "deadline": p.deadline} for p in task.participants.all()]
@@ -196,10 +198,17 @@ def task_edit(request, pk):
 @require_POST
 def checklist(request):
     """The live 5-rõ checklist of the form, re-rendered by htmx as the user types."""
-    assigning_unit = _assigning_unit_from(request)
-    form = TaskForm(request.POST, user=request.user, assigning_unit=assigning_unit)
+    task = None
+    if request.POST.get("task"):  # an edited draft: its saved steps count, as they do when it is assigned
+        task = get_task_for_user(request.user, request.POST["task"])
+        if not can(request.user, task, "edit"):
+            raise Http404
+        assigning_unit = task.assigning_unit
+    else:
+        assigning_unit = _assigning_unit_from(request)
+    form = TaskForm(request.POST, instance=task, user=request.user, assigning_unit=assigning_unit)
     formset = ParticipantFormSet(request.POST, user=request.user, prefix="p")
-    return render(request, "tasks/_checklist.html", {"checks": _live_checks(form, formset, None, assigning_unit)})
+    return render(request, "tasks/_checklist.html", {"checks": _live_checks(form, formset, task, assigning_unit)})
 
 
 def _add_errors(form, error: ValidationError):
@@ -207,15 +216,15 @@ def _add_errors(form, error: ValidationError):
         form.add_error(field if field in form.fields else None, messages_)
 
 
-def _assign_after_save(request, task):
-    try:
-        services.task_assign(actor=request.user, task=task)
-    except ValidationError as error:
-        for message in error.message_dict.get("clarity", []) + error.message_dict.get("deadline", []):
-            messages.error(request, message)
-        messages.warning(request, _("The draft was saved but not assigned."))
-        return redirect("tasks:edit", pk=task.pk)
-    messages.success(request, _("Task assigned."))
+def _refused_assignment(request):
+    """"Lưu và giao" runs the draft and the assignment in one transaction: refused, nothing is kept
+    (no junk draft), and the form comes back with what is missing."""
+    if "assign" in request.POST:
+        messages.warning(request, _("Nothing was saved: the task cannot be assigned yet. Complete it, or save it as a draft."))
+
+
+def _saved(request, task):
+    messages.success(request, _("Task assigned.") if "assign" in request.POST else _("Draft saved."))
     return redirect("tasks:detail", pk=task.pk)
 
 
@@ -227,6 +236,8 @@ def task_detail(request, pk):
     actions = available_actions(user, task)
     steps = list(task.steps.all())
     current_step = next((s for s in steps if s.done_at is None), None)
+    subtasks = list(task.subtasks.select_related("lead").order_by("deadline"))
+    open_subtasks = sum(1 for subtask in subtasks if subtask.status in (*OPEN_STATUSES, TaskStatus.DRAFT))
     context = {
         "task": task,
         "official": official_status(task),
@@ -236,7 +247,7 @@ def task_detail(request, pk):
         "steps": steps,
         "current_step": current_step,
         "timeline": task_timeline(task),
-        "subtasks": task.subtasks.select_related("lead").order_by("deadline"),
+        "subtasks": subtasks,
         "pending_extension": task.extension_requests.filter(status=ExtensionStatus.PENDING).first(),
         # The buttons are exactly what the services accept now (tasks.access.available_actions).
         "can": {
@@ -253,7 +264,7 @@ def task_detail(request, pk):
             "cancel": ReasonForm(prefix="cancel"),
             "progress": ProgressForm(prefix="progress", initial={"percent": task.progress_percent}, steps=steps),
             "submit": SubmitForm(prefix="submit"), "extension": ExtensionForm(prefix="extension"),
-            "decision": ExtensionDecisionForm(prefix="decision"), "approve": ApproveForm(prefix="approve"),
+            "decision": ExtensionDecisionForm(prefix="decision"), "approve": ApproveForm(prefix="approve", open_subtasks=open_subtasks),
         },
     }
     return render(request, "tasks/detail.html", context)
@@ -340,7 +351,7 @@ def submit(request, pk):
 def approve(request, pk):
     return _act(request, pk, ApproveForm, lambda t, d, f: services.task_approve(
         actor=request.user, task=t, quality=d["quality"], note=d["note"],
-        open_subtasks_reason=d["open_subtasks_reason"]), _("Result approved."), prefix="approve")
+        open_subtasks_reason=d.get("open_subtasks_reason", "")), _("Result approved."), prefix="approve")
 
 
 @login_required

@@ -107,6 +107,16 @@ def test_submit_needs_evidence(world, make_task):
     assert "files" in error.value.message_dict
 
 
+def test_a_progress_file_is_not_the_evidence_of_the_result(world, make_task):
+    task = make_task(status="in_progress")
+    services.task_report_progress(actor=world.staff_division, task=task, percent=60, note="Giữa kỳ", files=[pdf("tien-do.pdf")])
+    with pytest.raises(ValidationError) as error:
+        services.task_submit_result(actor=world.staff_division, task=task, note="Xong")
+    assert "files" in error.value.message_dict
+    services.task_submit_result(actor=world.staff_division, task=task, note="Xong", files=[pdf("ket-qua.pdf")])
+    assert task.status == TaskStatus.SUBMITTED
+
+
 def test_send_back_then_approve(world, make_task):
     task = make_task(status="submitted")
     with pytest.raises(PermissionDenied):
@@ -115,7 +125,7 @@ def test_send_back_then_approve(world, make_task):
     assert task.status == TaskStatus.IN_PROGRESS and task.submitted_at is None
     with pytest.raises(ConflictError):
         services.task_approve(actor=world.head_dept, task=task, quality="good")
-    services.task_submit_result(actor=world.staff_division, task=task, note="Đã bổ sung")  # earlier evidence counts
+    services.task_submit_result(actor=world.staff_division, task=task, note="Đã bổ sung")  # its earlier result evidence counts
     services.task_approve(actor=world.head_dept, task=task, quality="excellent", note="Tốt")
     assert task.status == TaskStatus.COMPLETED
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.errors import ConflictError
 from tasks import services
-from tasks.models import Task
+from tasks.models import ExtensionStatus, Task
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -69,6 +70,7 @@ def test_done_after_extension_is_reported_apart(world, make_task):
     services.task_decide_extension(actor=world.head_dept, request=request, approve=True)
     services.task_submit_result(actor=world.staff_division, task=task, note="Xong", files=[pdf()])
     services.task_approve(actor=world.head_dept, task=task, quality="good")
+    set_times(task, submitted_at=task.original_deadline + timedelta(days=2))  # after the original, before the new
     assert both(task) == DONE_ON_TIME_EXTENDED
 
 
@@ -95,3 +97,33 @@ def test_statuses_of_a_mixed_set_count_like_the_official_report(world, make_task
     make_task()  # a draft is not counted
     counts = Counter(Task.objects.annotate(o=official_status_expression(now)).values_list("o", flat=True))
     assert (counts[DONE_ON_TIME], counts[DONE_LATE], counts[OPEN_WITHIN], counts[OPEN_OVERDUE]) == (1, 1, 1, 1)
+
+
+def test_a_result_in_time_settles_the_pending_extension_and_stays_on_time(world, make_task):
+    """Submitted before the original deadline while an extension waited: the request is settled by the
+    result (nobody can approve it afterwards) and the task is done on time, not "after extension"."""
+    task = make_task(status="in_progress")
+    request = services.task_request_extension(actor=world.staff_division, task=task,
+                                              new_deadline=task.deadline + timedelta(days=5), reason="Chờ số liệu")
+    services.task_submit_result(actor=world.staff_division, task=task, note="Xong sớm", files=[pdf()])
+    request.refresh_from_db()
+    assert request.status == ExtensionStatus.SETTLED and request.decided_at is not None
+    with pytest.raises(ConflictError):
+        services.task_decide_extension(actor=world.head_dept, request=request, approve=True)
+    services.task_approve(actor=world.head_dept, task=task, quality="good")
+    task.refresh_from_db()
+    assert not task.extended and task.deadline == task.original_deadline
+    assert both(task) == DONE_ON_TIME
+
+
+def test_an_extension_granted_but_not_needed_is_on_time(world, make_task):
+    """An extension granted earlier, and the result still came before the original deadline: on time."""
+    task = make_task(status="in_progress")
+    request = services.task_request_extension(actor=world.staff_division, task=task,
+                                              new_deadline=task.deadline + timedelta(days=5), reason="Lý do")
+    services.task_decide_extension(actor=world.head_dept, request=request, approve=True)
+    services.task_submit_result(actor=world.staff_division, task=task, note="Xong", files=[pdf()])
+    services.task_approve(actor=world.head_dept, task=task, quality="good")
+    assert both(task) == DONE_ON_TIME
+    set_times(task, submitted_at=task.original_deadline + timedelta(minutes=1))
+    assert both(task) == DONE_ON_TIME_EXTENDED  # it needed the extension

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tasks import services
 from tasks.models import Task, TaskStatus
 from tests.tasks.conftest import clear_data, pdf
 
@@ -30,14 +31,75 @@ def test_create_and_assign_from_the_form(client, world):
     assert task.status == TaskStatus.ASSIGNED and task.lead == world.staff_division
 
 
-def test_unclear_task_is_saved_as_draft_and_the_form_says_what_is_missing(client, world):
+def test_a_refused_save_and_assign_keeps_nothing_and_the_form_says_what_is_missing(client, world):
+    """Only "Lưu nháp" saves a draft: a refused "Lưu và giao" leaves no junk draft behind."""
     client.force_login(world.head_dept)
-    response = client.post(reverse("tasks:create"), {**form_data(world, expected_result=""), "assign": "1"}, follow=True)
-    task = Task.objects.get()
-    assert task.status == TaskStatus.DRAFT
+    response = client.post(reverse("tasks:create"), {**form_data(world, expected_result=""), "assign": "1"})
+    assert response.status_code == 200 and not Task.objects.exists()
     body = response.content.decode()
-    assert "Chưa rõ" in body or "Not clear" in body
+    assert "Chưa rõ" in body and "Chưa lưu gì" in body
     assert 'data-dimension="result"' in body
+    assert response.context["form"]["title"].value() == "Rà soát thủ tục hành chính quý IV"  # what was typed stays
+    client.post(reverse("tasks:create"), form_data(world, expected_result=""))  # "Lưu nháp"
+    assert Task.objects.get().status == TaskStatus.DRAFT
+
+
+def test_a_saved_draft_defaults_its_lead_unit_like_a_new_one_and_the_checklist_agrees(client, world, make_task):
+    """On an edited draft the lead unit defaults from the lead, as on create: the live checklist shows
+    green and "Lưu và giao" assigns — the checklist and the gate follow one rule."""
+    draft = make_task(lead=None)
+    assert draft.lead_unit is None
+    client.force_login(world.head_dept)
+    post = {**form_data(world), "lead_unit": "", "task": draft.pk}
+    checklist = client.post(reverse("tasks:checklist"), post, HTTP_HX_REQUEST="true").content.decode()
+    assert 'class="missing"' not in checklist
+    response = client.post(reverse("tasks:edit", args=[draft.pk]), {**post, "assign": "1"})
+    draft.refresh_from_db()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert draft.status == TaskStatus.ASSIGNED and draft.lead_unit == world.division
+
+
+def test_a_refused_save_and_assign_of_a_draft_leaves_the_draft_as_it_was(client, world, make_task):
+    draft = make_task(title="Tiêu đề cũ")
+    client.force_login(world.head_dept)
+    response = client.post(reverse("tasks:edit", args=[draft.pk]),
+                           {**form_data(world, title="Tiêu đề mới", responsibility=""), "assign": "1"})
+    assert response.status_code == 200 and "Chưa lưu gì" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "Tiêu đề cũ" and draft.status == TaskStatus.DRAFT and draft.responsibility
+
+
+def test_the_checklist_of_another_heads_draft_is_not_found(client, world, make_task):
+    draft = make_task()
+    client.force_login(world.head_sibling)
+    post = {**form_data(world), "task": draft.pk}
+    assert client.post(reverse("tasks:checklist"), post, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_the_approval_form_preselects_no_quality_and_asks_a_reason_only_for_open_subtasks(client, world, make_task):
+    task = make_task(status="submitted")
+    client.force_login(world.head_dept)
+    form = client.get(reverse("tasks:detail", args=[task.pk])).context["forms"]["approve"]
+    assert form["quality"].value() in (None, "") and "open_subtasks_reason" not in form.fields
+    body = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert 'value="excellent" selected' not in body and "approve-open_subtasks_reason" not in body
+    client.post(reverse("tasks:approve", args=[task.pk]), {"approve-note": "Tốt"})  # no quality chosen
+    task.refresh_from_db()
+    assert task.status == TaskStatus.SUBMITTED
+    client.post(reverse("tasks:approve", args=[task.pk]), {"approve-quality": "good"})
+    task.refresh_from_db()
+    assert task.status == TaskStatus.COMPLETED and task.quality == "good"
+
+
+def test_the_reason_for_open_subtasks_is_asked_when_there_are_some(client, world, make_task):
+    parent = make_task(status="in_progress")
+    child = services.task_create_draft(actor=world.staff_division, assigning_unit=world.dept, parent=parent,
+                                       data=clear_data(world, title="Phần việc 1"))
+    services.task_assign(actor=world.staff_division, task=child)
+    services.task_submit_result(actor=world.staff_division, task=parent, note="Xong", files=[pdf()])
+    client.force_login(world.head_dept)
+    form = client.get(reverse("tasks:detail", args=[parent.pk])).context["forms"]["approve"]
+    assert "open_subtasks_reason" in form.fields
 
 
 def test_live_checklist_fragment(client, world):
