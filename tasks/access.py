@@ -139,6 +139,9 @@ def can(user, task: Task, action: str) -> bool:
     on the assignment, and the judging actions follow may_judge."""
     if action in LEAD_ACTIONS:
         return task.lead_id is not None and task.lead_id == user.pk
+    if action == "cancel" and user.pk == task.lead_id and task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
+        # Cancelling open work one leads would erase one's own delay: someone above cancels it.
+        return False
     if action in AUTHORITY_ACTIONS:
         return is_assigning_authority(user, task)
     if action in JUDGING_ACTIONS:

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from tasks import access, services
-from tasks.models import ExtensionRequest, Task
+from tasks.access import available_actions
+from tasks.models import ExtensionRequest, Task, TaskStatus
 from tests.clients import Client
 from tests.factories import RoleFactory, UserFactory
 from tests.tasks.conftest import pdf
@@ -169,3 +170,19 @@ def test_the_page_the_api_and_the_endpoints_agree(world, leaders, persona, state
     answer = client.post(reverse("api:task-approve", args=[pk]), {"quality": "good"}, content_type="application/json")
     assert answer.status_code == (200 if "approve" in listed else 409 if theirs else 403)
     assert theirs == (persona == "chair")
+
+
+def test_the_lead_of_a_self_led_task_does_not_cancel_it_once_assigned(world, make_task):
+    """A head who leads their own task cannot make its delay disappear by cancelling it; the head
+    above can. A draft they lead they may still discard."""
+    draft = make_task(lead=world.head_dept)
+    assert "cancel" in available_actions(world.head_dept, draft)
+    task = make_task(status="assigned", lead=world.head_dept, title="Việc tự chủ trì")
+    assert "cancel" not in available_actions(world.head_dept, task)
+    with pytest.raises(PermissionDenied):
+        services.task_cancel(actor=world.head_dept, task=task, reason="Không cần nữa")
+    above = UserFactory(full_name="Chủ tịch UBND tỉnh", unit=world.province)
+    RoleFactory(user=above, unit=world.province, role=Role.HEAD)
+    assert "cancel" in available_actions(above, task)
+    services.task_cancel(actor=above, task=task, reason="Không còn phù hợp")
+    assert task.status == TaskStatus.CANCELLED
