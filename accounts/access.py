@@ -29,6 +29,9 @@ SUBTREE_READING_ROLES = frozenset(
     {Role.HEAD, Role.DEPUTY, Role.INSPECTOR, Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY}
 )
 COUNCIL_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY})
+# A condition every row meets. Not Q(): an empty Q vanishes when ORed (`Q() | Q(x)` is `Q(x)`), so a
+# superuser's "everything" would silently narrow to x; NOT (pk IN ()) stays true whatever it meets.
+EVERYTHING = ~Q(pk__in=[])
 
 
 def _outermost(paths: set[str]) -> tuple[str, ...]:
@@ -58,7 +61,7 @@ class AccessScope:
     def units_q(self, prefix: str = "") -> Q:
         """Q over units (through the relation `prefix`, e.g. "unit__") this user may read."""
         if self.is_superuser:
-            return Q()
+            return EVERYTHING
         q = Q(**{f"{prefix}pk__in": [self.own_unit_id] if self.own_unit_id else []})
         if self.admin_org_ids:
             q |= Q(**{f"{prefix}organisation_id__in": sorted(self.admin_org_ids)})
@@ -69,7 +72,7 @@ class AccessScope:
     def people_q(self) -> Q:
         """Q over users this user may read: themselves and members of readable units."""
         if self.is_superuser:
-            return Q()
+            return EVERYTHING
         return Q(pk=self.user_id) | self.units_q("unit__")
 
     # -- single-object checks (no query) ------------------------------------------

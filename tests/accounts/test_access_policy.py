@@ -7,7 +7,7 @@ from guardian.shortcuts import assign_perm
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Role
-from tests.factories import RoleFactory
+from tests.factories import RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,18 @@ def test_api_is_read_only_here(client, world):
     client.force_login(world.admin_a)
     assert client.post(reverse("api:person-list"), {}).status_code == 405
     assert client.delete(reverse("api:person-detail", args=[world.staff_division.pk])).status_code == 405
+
+
+def test_a_superusers_scope_stays_everything_when_combined(world):
+    """The superuser's unit and people conditions keep every row when ORed or ANDed with another
+    condition: an empty Q() would vanish in an OR and narrow the superuser to the other side."""
+    from django.db.models import Q
+
+    from accounts.access import scope_for
+    from accounts.models import Unit, User
+
+    root = UserFactory(username="goc", full_name="Quản trị hệ thống", unit=None, is_superuser=True, is_staff=True)
+    scope = scope_for(root)
+    assert Unit.objects.filter(scope.units_q() | Q(pk=world.dept.pk)).count() == Unit.objects.count()
+    assert User.objects.filter(scope.people_q() | Q(pk=world.outsider.pk)).count() == User.objects.count()
+    assert Unit.objects.filter(scope.units_q() & Q(pk=world.dept.pk)).get() == world.dept
