@@ -32,7 +32,9 @@ class NoDelete:
 
 
 class AdministratorsOnly:
-    """Rules and the catalogue are shared by every organisation: superusers and administrators edit them."""
+    """National rules and the catalogue apply to every organisation: an organisation's administrators
+    read them, only the system's administrators (superusers) correct them — one organisation must not
+    change the law another is judged by. An organisation's own rules live in its local regulations."""
 
     def has_module_permission(self, request):
         return scope_for(request.user).is_admin
@@ -41,10 +43,10 @@ class AdministratorsOnly:
         return scope_for(request.user).is_admin
 
     def has_change_permission(self, request, obj=None):
-        return scope_for(request.user).is_admin
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
-        return scope_for(request.user).is_admin
+        return request.user.is_superuser
 
 
 @admin.register(ViolationType)

@@ -322,3 +322,22 @@ def test_a_history_revert_is_a_change(world, attacker, superuser):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.email == "moi@example.gov.vn"
+
+
+def test_national_rules_are_read_by_an_organisations_administrator_and_corrected_only_by_a_superuser(
+        world, attacker, superuser):
+    """The rule sets and the catalogue apply to every organisation: one organisation's administrator
+    must not rewrite the limitation, the bands or the titles another is judged by."""
+    from emulation.models import CouncilRule, RatingRuleSet, TitleRule
+    from inspections.models import DisciplineFormRule, DisciplineRuleSet, ViolationType
+
+    for model in (ViolationType, DisciplineFormRule, DisciplineRuleSet, RatingRuleSet, TitleRule, CouncilRule):
+        row = model.objects.order_by("pk").first()
+        info = model._meta.app_label, model._meta.model_name
+        page = attacker.get(_change_url(row))
+        assert page.status_code == 200 and not page.context["has_change_permission"], model
+        assert attacker.post(_change_url(row), {}).status_code == 403, model
+        assert attacker.get(reverse("admin:%s_%s_add" % info)).status_code == 403, model
+        root = Client()
+        root.force_login(superuser)
+        assert root.get(_change_url(row)).context["has_change_permission"], model
