@@ -993,13 +993,18 @@ def _check_announcement(decision: DisciplinaryDecision, announced_on: date | Non
         raise ValidationError({"announced_on": _("The announcement lies between the decision date and today.")})
 
 
+def can_announce(decision: DisciplinaryDecision) -> bool:
+    """An issued Party decision on an official whose announcement is not yet recorded."""
+    return (decision.system == DisciplineSystem.PARTY and decision.status == DecisionStatus.ISSUED
+            and decision.subject_id is not None and decision.announced_on is None)
+
+
 @transaction.atomic
 def decision_announce(*, actor, decision: DisciplinaryDecision, announced_on: date) -> DisciplinaryDecision:
     """Record when a Party decision on an official was announced: the state follow-up runs from it."""
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
-    if not (decision.system == DisciplineSystem.PARTY and decision.status == DecisionStatus.ISSUED
-            and decision.subject_id and decision.announced_on is None):
+    if not can_announce(decision):
         raise ConflictError(_("Only the announcement of an issued Party decision on an official, once."),
                             code="wrong_state")
     if announced_on is None:
