@@ -580,7 +580,8 @@ ACTION_LABELS = {
     "replace_task": _("replaced the remediation task"),
     "verify": _("verified the remediation"), "reject": _("sent the remediation back"),
     "open_proceeding": _("opened a disciplinary proceeding"), "issue": _("issued the decision"),
-    "pause": _("recorded a pause"), "announce": _("recorded the announcement"), "lapse": _("the decision lapsed"), "import": _("imported findings"),
+    "pause": _("recorded a pause"), "announce": _("recorded the announcement"), "lapse": _("the decision lapsed"),
+    "import": _("imported findings"),
 }
 
 

@@ -28,6 +28,7 @@ from config.errors import ConflictError, require, required_text
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
+    can_announce,
     can_decide_discipline,
     can_direct,
     can_explain,
@@ -40,6 +41,7 @@ from inspections.models import (
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
+    DisciplineFormRule,
     DisciplinePause,
     DisciplineRuleSet,
     DisciplineSystem,
@@ -879,7 +881,7 @@ def decision_add_pause(*, actor, decision: DisciplinaryDecision, kind: str, star
 
 @dataclass(frozen=True)
 class IssueChecks:
-    rule: object  # the DisciplineFormRule applied
+    rule: DisciplineFormRule  # the form rule applied
     rules: rules.CaseRules
     limitation: rules.Limitation
     warnings: list[str]
@@ -993,12 +995,6 @@ def _check_announcement(decision: DisciplinaryDecision, announced_on: date | Non
         raise ValidationError({"announced_on": _("The announcement lies between the decision date and today.")})
 
 
-def can_announce(decision: DisciplinaryDecision) -> bool:
-    """An issued Party decision on an official whose announcement is not yet recorded."""
-    return (decision.system == DisciplineSystem.PARTY and decision.status == DecisionStatus.ISSUED
-            and decision.subject_id is not None and decision.announced_on is None)
-
-
 @transaction.atomic
 def decision_announce(*, actor, decision: DisciplinaryDecision, announced_on: date) -> DisciplinaryDecision:
     """Record when a Party decision on an official was announced: the state follow-up runs from it."""
@@ -1087,11 +1083,11 @@ def decision_record(*, actor, subject: User | None, summary: str, discovered_on:
                     announced_on: date | None = None) -> DisciplinaryDecision:
     """Enter a decision already taken: open and issue in one transaction (nothing kept if refused).
     Without `opened_on` the case is taken as opened on its decision date."""
+    if opened_on is None and decision_date and discovered_on and discovered_on <= decision_date <= _today():
+        opened_on = decision_date
     decision = decision_open(actor=actor, subject=subject, summary=summary, discovered_on=discovered_on,
                              findings=findings, violation_date=violation_date, complex_case=complex_case, system=system,
-                             party_subject=party_subject, subject_unit=subject_unit,
-                             opened_on=opened_on or (decision_date if decision_date and decision_date <= _today()
-                                                     else None))
+                             party_subject=party_subject, subject_unit=subject_unit, opened_on=opened_on)
     return decision_issue(actor=actor, decision=decision, form=form, number=number, decision_date=decision_date,
                           signer=signer, effective_from=effective_from,
                           already_counted_last_year=already_counted_last_year, warranted_form=warranted_form,

@@ -22,6 +22,7 @@ from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from inspections import excel, rules, services
 from inspections.access import (
+    can_announce,
     can_decide_discipline,
     can_direct,
     can_explain,
@@ -588,7 +589,7 @@ def decision_detail(request, pk):
         "events": decision.events.select_related("actor").order_by("at", "id"),
         "window": rules.processing_window(decision) if proceeding or decision.decision_date else None,
         "can": {"issue": authority and proceeding, "pause": authority and proceeding,
-                "announce": authority and services.can_announce(decision),
+                "announce": authority and can_announce(decision),
                 "withdraw": authority and decision.status != DecisionStatus.WITHDRAWN},
         "forms": {"issue": IssueForm(prefix="issue", initial={"decision_date": timezone.localdate()}),
                   "pause": PauseForm(prefix="pause"), "announce": AnnounceForm(prefix="announce"),
