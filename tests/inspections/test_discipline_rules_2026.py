@@ -18,6 +18,7 @@ from inspections.models import (
     PartySubject,
     PauseKind,
 )
+from inspections.selectors import people_disciplined_in_year
 from tasks.models import Task
 from tests.factories import RoleFactory, UnitFactory, UserFactory
 
@@ -146,6 +147,8 @@ def test_a_party_organisation_is_reprimanded_warned_or_dissolved(world):
     assert decision.party_subject == PartySubject.ORGANISATION and decision.form == DisciplineForm.DISSOLUTION
     assert "69-QĐ/TW" in decision.form_rule.legal_basis
     assert str(decision) == "4-QĐ/UBKT — Chi bộ Phòng Tổ chức"
+    # It counts for no person's rating.
+    assert people_disciplined_in_year(2026) == set()
     # State discipline cannot be opened on an organisation.
     with pytest.raises(ValidationError):
         services.decision_open(actor=world.head_dept, subject=None, subject_unit=cell, summary="x",
