@@ -372,3 +372,27 @@ def test_the_decision_page_offers_the_announcement_of_a_party_decision_and_recor
     client.force_login(world.staff_division)
     page = client.get(reverse("inspections:decision", args=[decision.pk])).content.decode()
     assert reverse("inspections:decision_announce", args=[decision.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_the_case_form_records_a_probationary_members_party_discipline_and_refuses_dismissal(world, client):
+    from django.urls import reverse
+
+    world.staff_division.is_party_member = True
+    world.staff_division.save()
+    client.force_login(world.head_dept)
+    today = timezone.localdate()
+    post = {"subject": world.staff_division.pk, "system": "party", "party_subject": "probationary",
+            "discovered_on": (today - timedelta(days=10)).strftime("%d/%m/%Y"),
+            "violation_date": (today - timedelta(days=20)).strftime("%d/%m/%Y"),
+            "summary": "Vi phạm điều lệ Đảng", "record_now": "1", "issue-form": "dismissal", "issue-number": "3-QĐ/UBKT",
+            "issue-decision_date": today.strftime("%d/%m/%Y"), "issue-signer": "UBKT Đảng ủy"}
+    refused = client.post(reverse("inspections:decision_create"), post)
+    assert refused.status_code == 200 and "69-QĐ/TW" in refused.content.decode()
+    assert not world.staff_division.disciplinary_decisions.exists()
+    accepted = client.post(reverse("inspections:decision_create"), {**post, "issue-form": "warning"})
+    assert accepted.status_code == 302
+    decision = world.staff_division.disciplinary_decisions.get()
+    assert (decision.party_subject, decision.form) == (PartySubject.PROBATIONARY, DisciplineForm.WARNING)
+    page = client.get(accepted["Location"]).content.decode()
+    assert str(PartySubject.PROBATIONARY.label) in page
