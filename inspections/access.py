@@ -21,7 +21,9 @@ from accounts.models import Role, RoleAssignment, Unit
 from accounts.selectors import role_units
 from inspections.models import (
     RECORDING_STATUSES,
+    DecisionStatus,
     DisciplinaryDecision,
+    DisciplineSystem,
     Finding,
     Inspection,
     InspectionPlan,
@@ -191,3 +193,10 @@ def can_decide_discipline(user, unit: Unit) -> bool:
     scope = scope_for(user)
     return scope.can_manage_unit(unit) or scope.can_administer_unit(unit)
 
+
+
+def can_announce(decision: DisciplinaryDecision) -> bool:
+    """The announcement may be recorded: an issued Party decision on an official, not yet announced
+    (the disciplining authority records it)."""
+    return (decision.system == DisciplineSystem.PARTY and decision.status == DecisionStatus.ISSUED
+            and decision.subject_id is not None and decision.announced_on is None)

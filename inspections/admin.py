@@ -59,15 +59,17 @@ class ViolationTypeAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedH
 
 @admin.register(DisciplineFormRule)
 class DisciplineFormRuleAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
-    list_display = ["system", "staff_group", "leader_scope", "level", "form", "salary_delay_months", "valid_from",
-                    "valid_to", "legal_basis"]
-    list_filter = ["system", "staff_group", "leader_scope", "form"]
+    list_display = ["system", "staff_group", "leader_scope", "party_subject", "level", "form", "salary_delay_months",
+                    "valid_from", "valid_to", "legal_basis"]
+    list_filter = ["system", "staff_group", "leader_scope", "party_subject", "form"]
 
 
 @admin.register(DisciplineRuleSet)
 class DisciplineRuleSetAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
-    list_display = ["name", "valid_from", "valid_to", "limitation_light_years", "limitation_heavy_years",
-                    "processing_days", "processing_days_complex"]
+    list_display = ["name", "system", "staff_group", "valid_from", "valid_to", "limitation_light_years",
+                    "limitation_heavy_years", "expulsion_not_time_barred", "processing_days", "several_violations",
+                    "state_follow_up_days"]
+    list_filter = ["system", "staff_group"]
 
 
 @admin.register(InspectionPlan)

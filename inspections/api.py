@@ -41,6 +41,7 @@ from inspections.selectors import (
     inspection_list_for_user,
 )
 from inspections.serializers import (
+    AnnounceInputSerializer,
     ConcludeInputSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
@@ -377,7 +378,11 @@ DECISION_ACTIONS = {
     "issue": _decision_action("issue", IssueInputSerializer, lambda u, d, data: services.decision_issue(
         actor=u, decision=d, **data), "Issue under the rules in force on the decision date"),
     "pause": _decision_action("pause", PauseInputSerializer, lambda u, d, data: services.decision_add_pause(
-        actor=u, decision=d, **data), "Record a pause (illness, maternity, prosecution)"),
+        actor=u, decision=d, **data), "Record time that does not count (illness, maternity, criminal proceedings, "
+        "complaint)"),
+    "announce": _decision_action("announce", AnnounceInputSerializer, lambda u, d, data: services.decision_announce(
+        actor=u, decision=d, announced_on=data["announced_on"]),
+        "Record a Party decision's announcement: the state follow-up runs from it"),
     "withdraw": _decision_action("withdraw", WithdrawReasonInputSerializer, lambda u, d, data: services.decision_withdraw(
         actor=u, decision=d, reason=data["reason"]), "Withdraw (never deleted)"),
 }

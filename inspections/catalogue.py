@@ -84,9 +84,15 @@ RULE_SETS = [
 
 
 def ensure_seeded(get_model=None) -> None:
-    """Create the catalogue entries and rules that are missing. `get_model` is the migration's
-    historical-model lookup; by default the current models."""
+    """Create the catalogue entries and rules that are missing, every seeding step in turn.
+    `get_model` is a migration's historical-model lookup; by default the current models."""
     get_model = get_model or app_registry.get_model
+    seed_initial(get_model)
+    seed_rules_of_2026(get_model)
+
+
+def seed_initial(get_model) -> None:
+    """The catalogue and rules as first seeded (migration 0002)."""
     ViolationType = get_model("inspections", "ViolationType")
     FormRule = get_model("inspections", "DisciplineFormRule")
     RuleSet = get_model("inspections", "DisciplineRuleSet")
@@ -103,3 +109,98 @@ def ensure_seeded(get_model=None) -> None:
     if not RuleSet.objects.exists():
         for rule_set in RULE_SETS:
             RuleSet.objects.create(**rule_set)
+
+
+# -- July 2026: viên chức under Decree 234/2026, Party discipline by its own rules -----------------
+# (DOMAIN.md §0, §2). Decree 234/2026 was read from an unofficial copy: every figure is a row the
+# administrator can correct.
+
+D112_BASIS = "Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định 71/2023/NĐ-CP)"
+D172_BASIS = "Nghị định 172/2025/NĐ-CP"
+D234_BASIS = "Nghị định 234/2026/NĐ-CP"
+R76_BASIS = "Nghị quyết 76/2022/QH15"
+QD69_BASIS = "Quy định 69-QĐ/TW (2022), sửa đổi bởi Quy định 264-QĐ/TW (2025)"
+QD102_BASIS = "Quy định 102-QĐ/TW (2017)"
+D234_START, D112_PUBLIC_END = date(2026, 7, 1), date(2026, 6, 30)
+RESOLUTION_76_START = date(2022, 11, 15)
+
+# How several violations combine, and the bases, for the state rule sets first seeded: Decree 112
+# (one level heavier than the heaviest) up to 30/06/2025, Decree 172 (the heaviest) from 01/07/2025.
+STATE_COMBINATION = {
+    "decree_112": dict(several_violations="one_level_heavier", several_violations_basis=D112_BASIS,
+                       repeat_violation_basis=D112_BASIS, paused_time_basis=D112_BASIS),
+    "decree_172": dict(several_violations="heaviest", several_violations_basis=D172_BASIS,
+                       repeat_violation_basis=D172_BASIS, paused_time_basis=D172_BASIS),
+}
+
+RULE_SETS_2026 = [
+    # Viên chức stay under Decree 112/2020 until Decree 234/2026 takes effect.
+    dict(name="Nghị định 112/2020/NĐ-CP — viên chức, 01/07/2025–30/06/2026", system="state", staff_group=PUBLIC,
+         valid_from=NEW_START, valid_to=D112_PUBLIC_END, limitation_light_years=5, limitation_heavy_years=10,
+         limitation_basis=R76_BASIS, processing_days=90, processing_days_complex=150,
+         processing_basis="Nghị định 112/2020/NĐ-CP, Điều 13", **STATE_COMBINATION["decree_112"]),
+    dict(name="Nghị định 234/2026/NĐ-CP — viên chức, từ 01/07/2026", system="state", staff_group=PUBLIC,
+         valid_from=D234_START, valid_to=None, limitation_light_years=5, limitation_heavy_years=10,
+         limitation_basis=R76_BASIS, processing_days=90, processing_days_complex=150, processing_basis=D234_BASIS,
+         paused_time_basis=f"{D234_BASIS}, Điều 5 khoản 6", several_violations="heaviest",
+         several_violations_basis=D234_BASIS, repeat_violation_basis=D234_BASIS),
+    # Party discipline: its own limitation, none at expulsion; the state follows the announcement.
+    dict(name="Quy định 102-QĐ/TW — quyết định trước 15/11/2022", system="party", staff_group="", valid_from=None,
+         valid_to=date(2022, 11, 14), limitation_light_years=2, limitation_heavy_years=5,
+         expulsion_not_time_barred=False, limitation_basis=QD102_BASIS, state_follow_up_days=30,
+         state_follow_up_working_days=True, state_follow_up_basis=QD102_BASIS),
+    dict(name="Quy định 69-QĐ/TW — từ 15/11/2022", system="party", staff_group="", valid_from=RESOLUTION_76_START,
+         valid_to=None, limitation_light_years=5, limitation_heavy_years=10, expulsion_not_time_barred=True,
+         limitation_basis=QD69_BASIS, state_follow_up_days=30,
+         state_follow_up_basis=f"{D172_BASIS}; {D234_BASIS}, Điều 2 khoản 6"),
+]
+
+# Forms from 01/07/2026 and the Party's forms by who is disciplined:
+# system, staff group, applies to, Party discipline of, valid from, legal basis, [(form, salary delay months)]
+FORMS_2026 = [
+    ("state", PUBLIC, "non_leaders", "", D234_START, f"Luật Viên chức; {D234_BASIS}",
+     [("reprimand", 6), ("warning", 6), ("forced_resignation", 0)]),
+    ("state", PUBLIC, "leaders", "", D234_START, f"Luật Viên chức; {D234_BASIS}",
+     [("reprimand", 6), ("warning", 6), ("dismissal", 12), ("forced_resignation", 0)]),
+    ("party", "", "any", "probationary", None, QD69_BASIS, [("reprimand", 0), ("warning", 0)]),
+    ("party", "", "any", "organisation", None, QD69_BASIS, [("reprimand", 0), ("warning", 0), ("dissolution", 0)]),
+]
+
+
+def seed_rules_of_2026(get_model) -> None:
+    """Viên chức move to Decree 234/2026 on 01/07/2026 (their Decree 112 rows end on 30/06/2026);
+    rule sets are chosen by system and staff group; Party discipline gets its own limitation, its
+    forms for probationary members and organisations, and the 30 days of the state follow-up.
+    Rows the administrator changed are left alone."""
+    FormRule = get_model("inspections", "DisciplineFormRule")
+    RuleSet = get_model("inspections", "DisciplineRuleSet")
+    if RuleSet.objects.filter(system="party").exists():
+        return  # already applied
+    FormRule.objects.filter(system="party", party_subject="").update(party_subject="member")
+    FormRule.objects.filter(system="state", staff_group=PUBLIC, valid_to__isnull=True,
+                            legal_basis__contains="112/2020").update(valid_to=D112_PUBLIC_END)
+    for system, group, scope, party_subject, start, basis, forms in FORMS_2026:
+        for level, (form, delay) in enumerate(forms, start=1):
+            FormRule.objects.get_or_create(
+                system=system, staff_group=group, leader_scope=scope, party_subject=party_subject, form=form,
+                valid_from=start, defaults=dict(level=level, salary_delay_months=delay, effect_months=12,
+                                                legal_basis=basis))
+    general = RuleSet.objects.filter(system="state", staff_group="", several_violations="")
+    general.filter(valid_from__lt=NEW_START).update(**STATE_COMBINATION["decree_112"])
+    general.filter(valid_from__isnull=True).update(**STATE_COMBINATION["decree_112"])
+    general.filter(valid_from__gte=NEW_START).update(**STATE_COMBINATION["decree_172"])
+    for rule_set in RULE_SETS_2026:
+        RuleSet.objects.create(**rule_set)
+
+
+def unseed_rules_of_2026(get_model) -> None:
+    """Undo seed_rules_of_2026 (the migration's reverse). Fails, and so keeps everything, while a
+    decision names one of the rows it created."""
+    FormRule = get_model("inspections", "DisciplineFormRule")
+    RuleSet = get_model("inspections", "DisciplineRuleSet")
+    for system, group, scope, party_subject, start, _basis, forms in FORMS_2026:
+        FormRule.objects.filter(system=system, staff_group=group, leader_scope=scope, party_subject=party_subject,
+                                valid_from=start, form__in=[form for form, _delay in forms]).delete()
+    FormRule.objects.filter(system="state", staff_group=PUBLIC, valid_to=D112_PUBLIC_END,
+                            legal_basis__contains="112/2020").update(valid_to=None)
+    RuleSet.objects.filter(name__in=[rule_set["name"] for rule_set in RULE_SETS_2026]).delete()

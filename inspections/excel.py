@@ -64,7 +64,8 @@ DECISION_WIDTHS = [6, 16, 16, 14, 24, 28, 16, 20, 18, 22, 14, 14, 16, 10, 16, 40
 def decision_rows(decisions):
     for number, d in enumerate(decisions.iterator(chunk_size=2000), start=1):
         yield [
-            number, d.code, d.number, d.decision_date, str(d.subject), str(d.subject_unit), d.get_staff_group_display(),
+            number, d.code, d.number, d.decision_date, str(d.subject or ""), str(d.subject_unit),
+            d.get_staff_group_display(),
             d.get_form_display() if d.form else "", d.get_system_display(), d.signer, d.effective_from, d.effect_until,
             d.salary_delay_until, d.counted_in_year, d.get_status_display(),
             d.form_rule.legal_basis if d.form_rule_id else "",

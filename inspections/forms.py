@@ -22,6 +22,7 @@ from inspections.models import (
     InspectionKind,
     InspectionPlan,
     InspectionStatus,
+    PartySubject,
     PauseKind,
     Severity,
     ViolationType,
@@ -217,6 +218,15 @@ class DecisionOpenForm(forms.Form):
     violation_date = forms.DateField(label=_("Date of the violation (when no finding is linked)"), required=False,
                                      widget=DATE)
     discovered_on = forms.DateField(label=_("Violation discovered on"), widget=DATE)
+    party_subject = forms.ChoiceField(
+        label=_("Party discipline of"), required=False,
+        choices=[("", "—"), (PartySubject.MEMBER, PartySubject.MEMBER.label),
+                 (PartySubject.PROBATIONARY, PartySubject.PROBATIONARY.label)],
+        help_text=_("Party discipline only: a probationary member may only be reprimanded or warned."))
+    opened_on = forms.DateField(
+        label=_("Proceeding opened on"), required=False, widget=DATE,
+        help_text=_("Empty: today, or the decision date when recording a decision already taken. A case keeps the "
+                    "rules in force on this date."))
     complex_case = forms.BooleanField(label=_("Complex case (longer processing time)"), required=False)
     summary = forms.CharField(label=_("Violations considered"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -233,6 +243,18 @@ class IssueForm(forms.Form):
                                      help_text=_("Empty: the decision date."))
     already_counted_last_year = forms.BooleanField(
         label=_("The violation was already the ground of last year's “not completed” rating"), required=False)
+    warranted_form = forms.ChoiceField(
+        label=_("Form the heaviest violation warrants on its own"), required=False,
+        choices=[("", "—"), *DisciplineForm.choices],
+        help_text=_("Checks the form against several violations and a discipline still in force."))
+    violation_count = forms.IntegerField(label=_("Number of violations considered"), required=False, min_value=1,
+                                         max_value=100, help_text=_("Empty: the findings linked to the case."))
+    announced_on = forms.DateField(label=_("Announced on (Party decisions)"), required=False, widget=DATE,
+                                   help_text=_("The state discipline is considered within the time set from this day."))
+
+
+class AnnounceForm(forms.Form):
+    announced_on = forms.DateField(label=_("Announced on"), widget=DATE)
 
 
 class PauseForm(forms.Form):

@@ -361,6 +361,22 @@ class DisciplineForm(models.TextChoices):
     REMOVAL = "removal", _("Removal from elected office (bãi nhiệm)")
     FORCED_RESIGNATION = "forced_resignation", _("Forced resignation (buộc thôi việc)")
     EXPULSION = "expulsion", _("Expulsion from the Party (khai trừ)")
+    DISSOLUTION = "dissolution", _("Dissolution of the Party organisation (giải tán)")
+
+
+class PartySubject(models.TextChoices):
+    """Who receives a Party discipline: each has its own forms (DOMAIN.md §2)."""
+
+    MEMBER = "member", _("Full Party member (đảng viên chính thức)")
+    PROBATIONARY = "probationary", _("Probationary Party member (đảng viên dự bị)")
+    ORGANISATION = "organisation", _("Party organisation (tổ chức đảng)")
+
+
+class SeveralViolations(models.TextChoices):
+    """How several violations considered in one case combine into one form."""
+
+    HEAVIEST = "heaviest", _("The heaviest form any of them warrants")
+    ONE_LEVEL_HEAVIER = "one_level_heavier", _("One level heavier than the heaviest form any of them warrants")
 
 
 class LeaderScope(models.TextChoices):
@@ -376,6 +392,9 @@ class DisciplineFormRule(models.Model):
     staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices, blank=True,
                                    help_text=_("Empty for Party discipline (applies to every member)."))
     leader_scope = models.CharField(_("applies to"), max_length=12, choices=LeaderScope.choices, default=LeaderScope.ANY)
+    party_subject = models.CharField(_("Party discipline of"), max_length=12, choices=PartySubject.choices, blank=True,
+                                     help_text=_("Party discipline only: full members, probationary members or "
+                                                 "organisations. Empty for state discipline."))
     form = models.CharField(_("form"), max_length=20, choices=DisciplineForm.choices)
     level = models.PositiveSmallIntegerField(_("level"), help_text=_("1 = lightest within the group."))
     salary_delay_months = models.PositiveSmallIntegerField(_("salary step delayed (months)"), default=0)
@@ -398,17 +417,45 @@ class DisciplineFormRule(models.Model):
 
 
 class DisciplineRuleSet(models.Model):
-    """Statute of limitations and processing time in force during a window (by decision date)."""
+    """Limitation, processing time and how violations combine, in force during a window.
+
+    Chosen by system and staff group: a row for one staff group wins over a row for every group
+    (empty staff group) in force on the same date."""
 
     name = models.CharField(_("name"), max_length=200)
+    system = models.CharField(_("system"), max_length=10, choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices, blank=True,
+                                   help_text=_("Empty: every staff group (and Party discipline). A row for one "
+                                               "group wins over it."))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     limitation_light_years = models.PositiveSmallIntegerField(_("limitation at reprimand level (years)"))
     limitation_heavy_years = models.PositiveSmallIntegerField(_("limitation at warning level or heavier (years)"))
+    expulsion_not_time_barred = models.BooleanField(
+        _("no limitation at expulsion level"), default=False,
+        help_text=_("A violation that warrants expulsion from the Party is never time-barred."))
     limitation_basis = models.CharField(_("legal basis of the limitation"), max_length=300)
-    processing_days = models.PositiveSmallIntegerField(_("processing time (days)"))
-    processing_days_complex = models.PositiveSmallIntegerField(_("processing time, complex cases (days)"))
-    processing_basis = models.CharField(_("legal basis of the processing time"), max_length=300)
+    processing_days = models.PositiveSmallIntegerField(_("processing time (days)"), null=True, blank=True,
+                                                       help_text=_("Empty: no processing time is set."))
+    processing_days_complex = models.PositiveSmallIntegerField(_("processing time, complex cases (days)"),
+                                                               null=True, blank=True)
+    processing_basis = models.CharField(_("legal basis of the processing time"), max_length=300, blank=True)
+    paused_time_basis = models.CharField(
+        _("legal basis of the time that does not count"), max_length=300, blank=True,
+        help_text=_("Illness, maternity, criminal proceedings, complaints: counted towards neither the limitation "
+                    "nor the processing time."))
+    several_violations = models.CharField(_("several violations in one case"), max_length=20,
+                                          choices=SeveralViolations.choices, blank=True,
+                                          help_text=_("Empty: no rule is set, nothing is suggested."))
+    several_violations_basis = models.CharField(_("legal basis for several violations"), max_length=300, blank=True)
+    repeat_violation_basis = models.CharField(
+        _("legal basis for a new violation while a discipline is in force"), max_length=300, blank=True)
+    state_follow_up_days = models.PositiveSmallIntegerField(
+        _("state discipline follows within (days)"), null=True, blank=True,
+        help_text=_("Party discipline: the state discipline is considered within this many days of the Party "
+                    "decision's announcement."))
+    state_follow_up_working_days = models.BooleanField(_("counted in working days"), default=False)
+    state_follow_up_basis = models.CharField(_("legal basis of the state follow-up"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     objects = EffectiveWindowQuerySet.as_manager()
@@ -416,7 +463,7 @@ class DisciplineRuleSet(models.Model):
     class Meta:
         verbose_name = _("discipline rule set")
         verbose_name_plural = _("discipline rule sets")
-        ordering = ["valid_from"]
+        ordering = ["system", "staff_group", "valid_from"]
 
     def __str__(self):
         return self.name
@@ -434,16 +481,20 @@ class DecisionStatus(models.TextChoices):
 class DisciplinaryDecision(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     system = models.CharField(_("system"), max_length=10, choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    # Empty only for the discipline of a Party organisation, which is `subject_unit` itself.
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disciplinary_decisions",
-                                verbose_name=_("disciplined official"))
+                                null=True, blank=True, verbose_name=_("disciplined official"))
     # The subject's unit and group when the proceeding opened: the register and the rules use these.
     subject_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="disciplinary_decisions",
                                      verbose_name=_("unit"))
-    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices)
+    staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices, blank=True)
+    party_subject = models.CharField(_("Party discipline of"), max_length=12, choices=PartySubject.choices, blank=True)
     subject_is_leader = models.BooleanField(_("leader or manager"), default=False)
     findings = models.ManyToManyField(Finding, blank=True, related_name="decisions", verbose_name=_("findings"))
     summary = models.TextField(_("violations considered"))
     discovered_on = models.DateField(_("violation discovered on"))
+    # A case in process when a decree changes keeps the rules in force on this date (DOMAIN.md §2).
+    opened_on = models.DateField(_("proceeding opened on"), null=True, blank=True)
     complex_case = models.BooleanField(_("complex case"), default=False)
     violation_date = models.DateField(_("date of the violation"))
     status = models.CharField(_("status"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PROCEEDING)
@@ -455,6 +506,8 @@ class DisciplinaryDecision(models.Model):
     number = models.CharField(_("decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    # Party decisions: the state follow-up runs from the announcement, not from the decision date.
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effect_until = models.DateField(_("in force until"), null=True, blank=True)
     salary_delay_until = models.DateField(_("salary step delayed until"), null=True, blank=True)
@@ -479,15 +532,17 @@ class DisciplinaryDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number or self.code} — {self.subject}"
+        return f"{self.number or self.code} — {self.subject or self.subject_unit}"
 
 
 class PauseKind(models.TextChoices):
-    """Periods during which a case is not considered (Decree 172/2025) and the clock stops."""
+    """Time that does not count towards the limitation nor the processing time: while the case may
+    not be considered, criminal proceedings, complaints (DOMAIN.md §2)."""
 
     ILLNESS = "illness", _("Grave illness or in-patient treatment")
     MATERNITY = "maternity", _("Pregnancy, maternity leave or a child under 12 months")
-    PROSECUTION = "prosecution", _("Prosecution or detention")
+    PROSECUTION = "prosecution", _("Criminal proceedings (prosecution, detention)")
+    COMPLAINT = "complaint", _("A complaint being resolved")
     OTHER = "other", _("Other lawful pause")
 
 
@@ -525,7 +580,8 @@ ACTION_LABELS = {
     "replace_task": _("replaced the remediation task"),
     "verify": _("verified the remediation"), "reject": _("sent the remediation back"),
     "open_proceeding": _("opened a disciplinary proceeding"), "issue": _("issued the decision"),
-    "pause": _("recorded a pause"), "lapse": _("the decision lapsed"), "import": _("imported findings"),
+    "pause": _("recorded a pause"), "announce": _("recorded the announcement"), "lapse": _("the decision lapsed"),
+    "import": _("imported findings"),
 }
 
 

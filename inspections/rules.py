@@ -1,18 +1,25 @@
 """Discipline rules applied on the right date (DOMAIN.md §2). Every answer names its legal basis.
 
-- forms: the rows of DisciplineFormRule in force on the decision date for the subject's staff
-  group and leadership (hạ bậc lương / giáng chức: accepted up to 30/06/2025, refused after);
-- statute of limitations: from the violation date, by the rule set in force on the decision
-  date (5/10 years from 15/11/2022, 2/5 before), none for some violations, restarted by a new
-  violation inside the period;
-- processing time: from discovery, paused periods not counted;
-- a new violation while a discipline is in force: one level heavier.
+- forms: the rows of DisciplineFormRule in force for the subject's staff group and leadership
+  (state) or for full members, probationary members or organisations (Party);
+- rule sets (limitation, processing time, how violations combine) are chosen by system and staff
+  group; a row for the subject's group wins over a row for every group;
+- statute of limitations: from the violation date, by the rule set in force on the decision date
+  (5/10 years from 15/11/2022, 2/5 before; the Party's own, none at expulsion), none for some
+  violations, restarted by a new violation inside the period, and moved on by the time that does
+  not count (pauses);
+- processing time: from discovery, pauses not counted;
+- a case in process when a decree changes keeps the decree in force when it opened; where the
+  newer rule is more favourable to the subject (the heaviest form for several violations rather
+  than one level above it; a form the newer decree offers) that applies;
+- several violations and a new violation while a discipline is in force: the lightest form the
+  rules allow, warned about when the form chosen is lighter.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -31,6 +38,8 @@ from inspections.models import (
     Finding,
     FindingStatus,
     LeaderScope,
+    PartySubject,
+    SeveralViolations,
 )
 
 FORM_ORDER = [value for value, _label in DisciplineForm.choices]
@@ -56,18 +65,24 @@ def dmy(day: date | None) -> str:
 # -- forms -----------------------------------------------------------------------------------
 
 
-def form_rules_for(*, system: str, staff_group: str, is_leader: bool, on: date):
+def form_rules_for(*, system: str, staff_group: str, is_leader: bool, on: date, party_subject: str = ""):
     """The forms available, lightest first."""
     rules = DisciplineFormRule.objects.in_force(on).filter(system=system)
     if system == DisciplineSystem.STATE:
         scopes = [LeaderScope.ANY, LeaderScope.LEADERS if is_leader else LeaderScope.NON_LEADERS]
         rules = rules.filter(staff_group=staff_group, leader_scope__in=scopes)
+    else:
+        rules = rules.filter(party_subject=party_subject or PartySubject.MEMBER)
     return rules.order_by("level")
 
 
-def check_form(*, system: str, staff_group: str, is_leader: bool, form: str, on: date) -> DisciplineFormRule:
-    """The rule that allows `form` on `on`, or a ValidationError that says which rule refuses it."""
-    rules = list(form_rules_for(system=system, staff_group=staff_group, is_leader=is_leader, on=on))
+def check_form(*, system: str, staff_group: str, is_leader: bool, form: str, on: date, party_subject: str = "",
+               rules: list[DisciplineFormRule] | None = None) -> DisciplineFormRule:
+    """The rule that allows `form` on `on` (or among `rules`, the forms a case may receive), or a
+    ValidationError that says which rule refuses it."""
+    if rules is None:
+        rules = list(form_rules_for(system=system, staff_group=staff_group, is_leader=is_leader, on=on,
+                                    party_subject=party_subject))
     for rule in rules:
         if rule.form == form:
             return rule
@@ -89,14 +104,71 @@ def form_level(form: str, *, rules=None) -> int:
     return FORM_ORDER.index(form) + 1 if form in FORM_ORDER else 0
 
 
-# -- statute of limitations ----------------------------------------------------------------
+# -- rule sets -------------------------------------------------------------------------------
 
 
-def rule_set_for(on: date) -> DisciplineRuleSet:
-    rule_set = DisciplineRuleSet.objects.in_force(on).order_by("-valid_from").first()
-    if rule_set is None:
+def rule_set_for(on: date, *, system: str = DisciplineSystem.STATE, staff_group: str = "") -> DisciplineRuleSet:
+    """The rule set in force on `on` for the system and staff group: one for the group wins over one
+    for every group, the latest start over earlier ones."""
+    rows = list(DisciplineRuleSet.objects.in_force(on).filter(system=system, staff_group__in={staff_group, ""}))
+    if not rows:
         raise ValidationError({"decision_date": _("No limitation rules are in force on %(day)s.") % {"day": dmy(on)}})
-    return rule_set
+    return max(rows, key=lambda row: (row.staff_group != "", row.valid_from or date.min))
+
+
+def decision_rule_set(decision: DisciplinaryDecision, on: date) -> DisciplineRuleSet:
+    return rule_set_for(on, system=decision.system, staff_group=decision.staff_group)
+
+
+def case_start(decision: DisciplinaryDecision, decision_date: date) -> date:
+    """The date whose decree a case keeps: when its proceeding opened, if before the decision."""
+    return min(decision.opened_on or decision_date, decision_date)
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    """The rules a case is decided by (DOMAIN.md §2, transition)."""
+
+    rule_set: DisciplineRuleSet  # in force on the decision date: the limitation
+    kept: DisciplineRuleSet  # in force when the case opened: processing time, combination of violations
+    forms: list[DisciplineFormRule]  # the forms the case may receive, the kept decree's first
+    ladder: list[str]  # forms lightest first, to count "one level heavier"
+    several_violations: str
+    several_violations_basis: str
+    notes: list[str] = field(default_factory=list)
+
+
+def case_rules(decision: DisciplinaryDecision, decision_date: date) -> CaseRules:
+    """A case already in process when the rules change keeps the rules in force when it opened;
+    the newer rules apply where they are more favourable to the subject: the forms the newer decree
+    offers remain open to it, and several violations take the heaviest form rather than one level
+    above it."""
+    started = case_start(decision, decision_date)
+    current = decision_rule_set(decision, decision_date)
+    group = dict(system=decision.system, staff_group=decision.staff_group, is_leader=decision.subject_is_leader,
+                 party_subject=decision.party_subject)
+    new_forms = list(form_rules_for(on=decision_date, **group))
+    if started == decision_date:
+        return CaseRules(current, current, new_forms, [r.form for r in new_forms], current.several_violations,
+                         current.several_violations_basis)
+    kept = decision_rule_set(decision, started)
+    old_forms = list(form_rules_for(on=started, **group))
+    old_names = {r.form for r in old_forms}
+    forms = old_forms + [r for r in new_forms if r.form not in old_names]
+    ladder = [r.form for r in (old_forms or new_forms)]
+    several, basis = kept.several_violations, kept.several_violations_basis
+    if current.several_violations == SeveralViolations.HEAVIEST and several != SeveralViolations.HEAVIEST:
+        several, basis = current.several_violations, current.several_violations_basis
+    notes = []
+    if kept.pk != current.pk or {r.pk for r in old_forms} != {r.pk for r in new_forms}:
+        notes.append(_("The case opened on %(day)s: it keeps the rules then in force (%(kept)s); newer rules apply "
+                       "where they are more favourable (%(current)s).")
+                     % {"day": dmy(started), "kept": old_forms[0].legal_basis if old_forms else kept.name,
+                        "current": new_forms[0].legal_basis if new_forms else current.name})
+    return CaseRules(current, kept, forms, ladder, several, basis, notes)
+
+
+# -- statute of limitations ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -107,6 +179,8 @@ class Limitation:
     expires_on: date | None
     basis: str
     restarted: bool
+    paused: int = 0  # days that do not count
+    paused_basis: str = ""
 
     def allows(self, on: date) -> bool:
         return not self.applies or on <= self.expires_on
@@ -116,17 +190,23 @@ class Limitation:
             return _("No statute of limitations for this violation (%(basis)s).") % {"basis": self.basis}
         text = _("Time-barred after %(day)s: %(years)d years from %(start)s (%(basis)s).") % {
             "day": dmy(self.expires_on), "years": self.years, "start": dmy(self.runs_from), "basis": self.basis}
+        if self.paused:
+            text += " " + _("%(days)d days that do not count are added (%(basis)s).") % {
+                "days": self.paused, "basis": self.paused_basis or self.basis}
         if self.restarted:
             text += " " + _("The period restarted with a later violation.")
         return text
 
 
 def limitation_for(*, violation_date: date, decision_date: date, form: str, later_violations: list[date] = (),
-                   no_limitation: bool = False) -> Limitation:
+                   no_limitation: bool = False, pauses=(), system: str = DisciplineSystem.STATE,
+                   staff_group: str = "", rule_set: DisciplineRuleSet | None = None) -> Limitation:
     """5 years at reprimand level, 10 at warning or heavier (2/5 before 15/11/2022), chosen by the
-    rule set in force on the decision date; each later violation inside the period restarts it."""
-    rule_set = rule_set_for(decision_date)
-    if no_limitation:
+    rule set of the system and group in force on the decision date; none at expulsion where the
+    Party's rule set says so. Each later violation inside the period restarts it; the time that does
+    not count (pauses) moves its end on by as many days."""
+    rule_set = rule_set or rule_set_for(decision_date, system=system, staff_group=staff_group)
+    if no_limitation or (form == DisciplineForm.EXPULSION and rule_set.expulsion_not_time_barred):
         return Limitation(False, None, violation_date, None, rule_set.limitation_basis, False)
     light = form == DisciplineForm.REPRIMAND
     years = rule_set.limitation_light_years if light else rule_set.limitation_heavy_years
@@ -134,7 +214,17 @@ def limitation_for(*, violation_date: date, decision_date: date, form: str, late
     for later in sorted(d for d in later_violations if d > violation_date):
         if later <= add_years(start, years):
             start, restarted = later, True
-    return Limitation(True, years, start, add_years(start, years), rule_set.limitation_basis, restarted)
+    expires, paused = add_years(start, years), 0
+    for pause in sorted(pauses, key=lambda p: p.starts_on):
+        begins = max(pause.starts_on, start)
+        if begins > expires:
+            break
+        ends = pause.ends_on or max(decision_date, begins)
+        if ends >= begins:
+            days = (ends - begins).days + 1
+            expires, paused = expires + timedelta(days=days), paused + days
+    return Limitation(True, years, start, expires, rule_set.limitation_basis, restarted, paused,
+                      rule_set.paused_time_basis)
 
 
 def later_violation_dates(person_id: int, after: date) -> list[date]:
@@ -165,19 +255,82 @@ class ProcessingWindow:
     basis: str
 
 
-def processing_window(decision: DisciplinaryDecision, *, today: date | None = None) -> ProcessingWindow:
-    """≤ 90 days from discovery (150 when complex); days paused (illness, maternity, prosecution) do not count."""
+def processing_window(decision: DisciplinaryDecision, *, today: date | None = None) -> ProcessingWindow | None:
+    """≤ 90 days from discovery (150 when complex), under the rules the case keeps; the time that
+    does not count (illness, maternity, criminal proceedings, complaints) is added. None when the
+    rule set sets no processing time."""
     today = today or timezone.localdate()
-    rule_set = decision.rule_set or rule_set_for(decision.decision_date or today)
+    until = decision.decision_date or today
+    rule_set = decision_rule_set(decision, case_start(decision, until))
     days = rule_set.processing_days_complex if decision.complex_case else rule_set.processing_days
+    if days is None:
+        return None
     pauses = list(decision.pauses.all()) if decision.pk else []
-    paused = paused_days(pauses, since=decision.discovered_on, until=decision.decision_date or today)
-    return ProcessingWindow(days, paused, decision.discovered_on + timedelta(days=days + paused), rule_set.processing_basis)
+    paused = paused_days(pauses, since=decision.discovered_on, until=until)
+    return ProcessingWindow(days, paused, decision.discovered_on + timedelta(days=days + paused),
+                            rule_set.processing_basis)
 
 
 def pauses_overlap(pauses: list[DisciplinePause], starts_on: date, ends_on: date | None) -> bool:
     far = date.max
     return any(p.starts_on <= (ends_on or far) and starts_on <= (p.ends_on or far) for p in pauses)
+
+
+# -- several violations, and a new violation while a discipline is in force ---------------------
+
+
+@dataclass(frozen=True)
+class FormAdvice:
+    """The lightest form the rules allow, and why."""
+
+    form: str
+    reasons: list[str]
+
+
+def _one_above(form: str, ladder: list[str]) -> str:
+    """One level heavier on the ladder (the heaviest stays the heaviest)."""
+    if form not in ladder:
+        return form
+    return ladder[min(ladder.index(form) + 1, len(ladder) - 1)]
+
+
+def _rank(form: str, ladder: list[str]) -> int:
+    return ladder.index(form) if form in ladder else FORM_ORDER.index(form) if form in FORM_ORDER else -1
+
+
+def form_advice(*, rules: CaseRules, warranted_form: str, violation_count: int = 1,
+                in_force: list[DisciplinaryDecision] = (), warranted_known: bool = True) -> FormAdvice:
+    """From the form the (heaviest) violation warrants: several violations combine by the rule set
+    (the heaviest, or one level above it); a violation committed while a discipline is in force
+    takes one level above the one in force when it warrants no more than that, else one level above
+    what it warrants. When only the form chosen is known (`warranted_known` false), it may already
+    be the raised one: only "no lighter than one level above the form in force" is checked."""
+    ladder, form, reasons = rules.ladder, warranted_form, []
+    if violation_count > 1 and rules.several_violations == SeveralViolations.ONE_LEVEL_HEAVIER:
+        form = _one_above(form, ladder)
+        reasons.append(_("%(count)d violations in one case: one level heavier than the heaviest (%(basis)s).")
+                       % {"count": violation_count, "basis": rules.several_violations_basis})
+    elif violation_count > 1 and rules.several_violations == SeveralViolations.HEAVIEST:
+        reasons.append(_("%(count)d violations in one case: the heaviest form (%(basis)s).")
+                       % {"count": violation_count, "basis": rules.several_violations_basis})
+    heaviest = max(in_force, key=lambda d: _rank(d.form, ladder), default=None)
+    if heaviest is not None:
+        basis = rules.kept.repeat_violation_basis or rules.rule_set.repeat_violation_basis
+        if _rank(form, ladder) <= _rank(heaviest.form, ladder):
+            form = _one_above(heaviest.form, ladder)
+            reasons.append(_("The violation fell while decision %(number)s (%(form)s) was in force: one level "
+                             "heavier than that form (%(basis)s).")
+                           % {"number": heaviest.number, "form": heaviest.get_form_display(), "basis": basis})
+        elif warranted_known:
+            form = _one_above(form, ladder)
+            reasons.append(_("The violation fell while decision %(number)s (%(form)s) was in force: one level "
+                             "heavier than the form the new violation warrants (%(basis)s).")
+                           % {"number": heaviest.number, "form": heaviest.get_form_display(), "basis": basis})
+    return FormAdvice(form, reasons)
+
+
+def is_lighter(form: str, than: str, ladder: list[str]) -> bool:
+    return _rank(form, ladder) < _rank(than, ladder)
 
 
 # -- discipline in force ---------------------------------------------------------------------

@@ -214,7 +214,9 @@ def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
 
 
 def people_disciplined_in_year(year: int, person_ids=None) -> set[int]:
-    decisions = DisciplinaryDecision.objects.filter(status=DecisionStatus.ISSUED, counted_in_year=year)
+    # A Party organisation's discipline has no subject: it counts for no person.
+    decisions = DisciplinaryDecision.objects.filter(status=DecisionStatus.ISSUED, counted_in_year=year,
+                                                    subject__isnull=False)
     if person_ids is not None:
         decisions = decisions.filter(subject_id__in=list(person_ids))
     return set(decisions.values_list("subject_id", flat=True).distinct())

@@ -16,6 +16,7 @@ from inspections.models import (
     Inspection,
     InspectionKind,
     InspectionPlan,
+    PartySubject,
     PauseKind,
     Recommendation,
     Severity,
@@ -224,10 +225,11 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DisciplinaryDecision
-        fields = ["id", "code", "system", "subject", "subject_unit", "staff_group", "subject_is_leader", "findings",
-                  "summary", "violation_date", "discovered_on", "complex_case", "status", "form", "legal_basis",
-                  "number", "decision_date", "signer", "effective_from", "effect_until", "salary_delay_until",
-                  "counted_in_year", "warnings", "lapsed_at", "withdrawn_reason"]
+        fields = ["id", "code", "system", "party_subject", "subject", "subject_unit", "staff_group",
+                  "subject_is_leader", "findings", "summary", "violation_date", "discovered_on", "opened_on",
+                  "complex_case", "status", "form", "legal_basis", "number", "decision_date", "signer",
+                  "announced_on", "effective_from", "effect_until", "salary_delay_until", "counted_in_year",
+                  "warnings", "lapsed_at", "withdrawn_reason"]
 
 
 class IssueInputSerializer(serializers.Serializer):
@@ -237,13 +239,31 @@ class IssueInputSerializer(serializers.Serializer):
     signer = serializers.CharField(max_length=200)
     effective_from = serializers.DateField(required=False, allow_null=True)
     already_counted_last_year = serializers.BooleanField(required=False, default=False)
+    warranted_form = serializers.ChoiceField(
+        choices=DisciplineForm.choices, required=False, allow_blank=True, default="",
+        help_text="The form the (heaviest) violation warrants on its own; checks several violations and a "
+                  "discipline in force.")
+    violation_count = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100,
+                                               help_text="Violations considered in the case (default: its findings).")
+    announced_on = serializers.DateField(required=False, allow_null=True,
+                                         help_text="Party decisions: the state follow-up runs from this date.")
+
+
+class AnnounceInputSerializer(serializers.Serializer):
+    announced_on = serializers.DateField()
 
 
 class DecisionInputSerializer(serializers.Serializer):
     """Open a case; with `issue`, record the decision already taken in the same transaction."""
 
-    subject = ScopedPeople()
+    subject = ScopedPeople(required=False, allow_null=True, default=None)
+    subject_unit = ScopedUnits(required=False, allow_null=True, default=None,
+                               help_text="The Party organisation disciplined (with party_subject “organisation”).")
     system = serializers.ChoiceField(choices=DisciplineSystem.choices, default=DisciplineSystem.STATE)
+    party_subject = serializers.ChoiceField(choices=PartySubject.choices, required=False, allow_blank=True, default="")
+    opened_on = serializers.DateField(required=False, allow_null=True,
+                                      help_text="When the proceeding opened (default: today, or the decision date "
+                                                "when recording a decision already taken).")
     summary = serializers.CharField()
     discovered_on = serializers.DateField()
     findings = ScopedFindings(many=True, required=False, default=list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from config.errors import ConflictError, require, required_text
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
+    can_announce,
     can_decide_discipline,
     can_direct,
     can_explain,
@@ -38,7 +40,10 @@ from inspections.access import (
 from inspections.models import (
     DecisionStatus,
     DisciplinaryDecision,
+    DisciplineForm,
+    DisciplineFormRule,
     DisciplinePause,
+    DisciplineRuleSet,
     DisciplineSystem,
     Event,
     Finding,
@@ -49,6 +54,7 @@ from inspections.models import (
     InspectionKind,
     InspectionPlan,
     InspectionStatus,
+    PartySubject,
     PauseKind,
     Recommendation,
     RecommendationStatus,
@@ -782,23 +788,14 @@ def _decision_url(decision: DisciplinaryDecision) -> str:
     return reverse("inspections:decision", args=[decision.pk])
 
 
-@transaction.atomic
-def decision_open(*, actor, subject: User, summary: str, discovered_on: date, findings: list[Finding] = (),
-                  violation_date: date | None = None, complex_case: bool = False,
-                  system: str = DisciplineSystem.STATE) -> DisciplinaryDecision:
-    """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise)."""
-    summary = required_text(summary, "summary", _("Describe the violations considered."))
-    if subject.unit is None:
-        raise ValidationError({"subject": _("%(name)s belongs to no unit.") % {"name": subject}})
-    require(can_decide_discipline(actor, subject.unit))
-    if system not in DisciplineSystem.values:
-        raise ValidationError({"system": _("Choose state or Party discipline.")})
-    findings = list(dict.fromkeys(findings))
+def _check_decision_findings(actor, findings: list[Finding], *, subject: User | None, unit: Unit, system: str):
     visible = set(findings_visible_to(actor).filter(pk__in=[f.pk for f in findings]).values_list("pk", flat=True))
     for finding in findings:
         if finding.pk not in visible:
             raise ValidationError({"findings": _("Finding %(code)s is outside your remit.") % {"code": finding.code}})
-        if finding.subject_person_id != subject.pk:
+        about_subject = (finding.subject_person_id == subject.pk if subject is not None
+                         else finding.subject_person_id is None and finding.subject_unit_id == unit.pk)
+        if not about_subject:
             raise ValidationError({"findings": _("Finding %(code)s is about someone else.") % {"code": finding.code}})
         if finding.status == FindingStatus.WITHDRAWN:
             raise ValidationError({"findings": _("Finding %(code)s was withdrawn.") % {"code": finding.code}})
@@ -806,16 +803,50 @@ def decision_open(*, actor, subject: User, summary: str, discovered_on: date, fi
             raise ValidationError({"findings": _(
                 "Finding %(code)s is already handled by another decision: one violation, one form, once.")
                 % {"code": finding.code}})
+
+
+@transaction.atomic
+def decision_open(*, actor, subject: User | None, summary: str, discovered_on: date, findings: list[Finding] = (),
+                  violation_date: date | None = None, complex_case: bool = False,
+                  system: str = DisciplineSystem.STATE, party_subject: str = "", subject_unit: Unit | None = None,
+                  opened_on: date | None = None) -> DisciplinaryDecision:
+    """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise): on
+    an official, or, in Party discipline, on a Party organisation (`subject_unit`, no subject).
+    `opened_on` (today by default) is the date whose rules the case keeps if they change."""
+    summary = required_text(summary, "summary", _("Describe the violations considered."))
+    if system not in DisciplineSystem.values:
+        raise ValidationError({"system": _("Choose state or Party discipline.")})
+    if system == DisciplineSystem.STATE:
+        party_subject = ""
+    elif party_subject not in PartySubject.values:
+        party_subject = PartySubject.ORGANISATION if subject is None and subject_unit is not None else PartySubject.MEMBER
+    if party_subject == PartySubject.ORGANISATION:
+        if subject_unit is None:
+            raise ValidationError({"subject_unit": _("Choose the Party organisation concerned.")})
+        subject, unit = None, subject_unit
+    else:
+        if subject is None:
+            raise ValidationError({"subject": _("Choose the official concerned.")})
+        if subject.unit is None:
+            raise ValidationError({"subject": _("%(name)s belongs to no unit.") % {"name": subject}})
+        unit = subject.unit
+    require(can_decide_discipline(actor, unit))
+    findings = list(dict.fromkeys(findings))
+    _check_decision_findings(actor, findings, subject=subject, unit=unit, system=system)
     if findings:
         violation_date = min(timezone.localtime(f.occurred_at).date() for f in findings)
     if violation_date is None:
         raise ValidationError({"violation_date": _("Enter the date of the violation.")})
     if discovered_on is None or discovered_on < violation_date or discovered_on > _today():
         raise ValidationError({"discovered_on": _("The discovery date lies between the violation and today.")})
+    opened_on = opened_on or _today()
+    if opened_on < discovered_on or opened_on > _today():
+        raise ValidationError({"opened_on": _("The proceeding opens between the discovery and today.")})
     decision = DisciplinaryDecision.objects.create(
-        code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=subject.unit,
-        staff_group=subject.staff_group, subject_is_leader=subject.is_leader, summary=summary,
-        discovered_on=discovered_on, complex_case=complex_case, violation_date=violation_date, created_by=actor)
+        code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=unit,
+        staff_group=subject.staff_group if subject else "", party_subject=party_subject,
+        subject_is_leader=subject.is_leader if subject else False, summary=summary, discovered_on=discovered_on,
+        opened_on=opened_on, complex_case=complex_case, violation_date=violation_date, created_by=actor)
     decision.code = _code("KL", decision.pk)
     decision.save(update_fields=["code"])
     decision.findings.set(findings)
@@ -827,15 +858,16 @@ def decision_open(*, actor, subject: User, summary: str, discovered_on: date, fi
 @transaction.atomic
 def decision_add_pause(*, actor, decision: DisciplinaryDecision, kind: str, starts_on: date,
                        ends_on: date | None = None, note: str = "") -> DisciplinePause:
-    """A period when the case is not considered (illness, maternity, prosecution): the clock stops."""
+    """Time that does not count (the case may not be considered, criminal proceedings, a complaint):
+    neither the limitation nor the processing time runs."""
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     if decision.status != DecisionStatus.PROCEEDING:
         raise ConflictError(_("Pauses are recorded while the case is under consideration."), code="wrong_state")
     if kind not in PauseKind.values:
         raise ValidationError({"kind": _("Choose the reason for the pause.")})
-    if starts_on is None or starts_on < decision.discovered_on:
-        raise ValidationError({"starts_on": _("A pause starts on or after the discovery date.")})
+    if starts_on is None or starts_on < decision.violation_date:
+        raise ValidationError({"starts_on": _("A pause starts on or after the date of the violation.")})
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The pause ends before it starts.")})
     if rules.pauses_overlap(list(decision.pauses.all()), starts_on, ends_on):
@@ -847,38 +879,63 @@ def decision_add_pause(*, actor, decision: DisciplinaryDecision, kind: str, star
     return pause
 
 
-def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: date) -> tuple[object, object, list[str]]:
-    """(form rule, rule set, warnings) for issuing `form` on `decision_date`, or a ValidationError."""
+@dataclass(frozen=True)
+class IssueChecks:
+    rule: DisciplineFormRule  # the form rule applied
+    rules: rules.CaseRules
+    limitation: rules.Limitation
+    warnings: list[str]
+
+
+def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: date, warranted_form: str = "",
+                 violation_count: int | None = None) -> IssueChecks:
+    """What issuing `form` on `decision_date` means, or a ValidationError. `warranted_form` is the
+    form the (heaviest) violation warrants on its own, `violation_count` how many violations the
+    case considers (by default its findings, at least one)."""
+    case = rules.case_rules(decision, decision_date)
     rule = rules.check_form(system=decision.system, staff_group=decision.staff_group,
-                            is_leader=decision.subject_is_leader, form=form, on=decision_date)
+                            is_leader=decision.subject_is_leader, form=form, on=decision_date,
+                            party_subject=decision.party_subject, rules=case.forms)
+    if warranted_form and warranted_form not in case.ladder:
+        raise ValidationError({"warranted_form": _("“%(form)s” is not a form of discipline for this case.")
+                               % {"form": DisciplineForm(warranted_form).label if warranted_form in DisciplineForm.values
+                                  else warranted_form}})
     findings = list(decision.findings.select_related("violation_type"))
+    pauses = list(decision.pauses.all())
+    later = rules.later_violation_dates(decision.subject_id, decision.violation_date) if decision.subject_id else []
     limitation = rules.limitation_for(
-        violation_date=decision.violation_date, decision_date=decision_date, form=form,
-        later_violations=rules.later_violation_dates(decision.subject_id, decision.violation_date),
-        no_limitation=any(f.violation_type.no_limitation for f in findings))
+        violation_date=decision.violation_date, decision_date=decision_date, form=form, later_violations=later,
+        no_limitation=any(f.violation_type.no_limitation for f in findings), pauses=pauses, rule_set=case.rule_set)
     if not limitation.allows(decision_date):
         raise ValidationError({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}})
-    warnings = []
+    if violation_count is not None and violation_count < 1:
+        raise ValidationError({"violation_count": _("A case considers at least one violation.")})
+    warnings = list(case.notes)
     window = rules.processing_window(decision, today=decision_date)
-    if decision_date > window.due_on:
+    if window and decision_date > window.due_on:
         warnings.append(_("Decided after the processing time: due by %(day)s (%(days)d days, %(paused)d paused; "
                           "%(basis)s).") % {"day": rules.dmy(window.due_on), "days": window.days,
                                             "paused": window.paused, "basis": window.basis})
-    group_rules = list(rules.form_rules_for(system=decision.system, staff_group=decision.staff_group,
-                                            is_leader=decision.subject_is_leader, on=decision_date))
-    for earlier in rules.decisions_in_force(decision.subject_id, decision.violation_date, system=decision.system) \
-            .exclude(pk=decision.pk):
-        if rules.form_level(form, rules=group_rules) <= rules.form_level(earlier.form, rules=group_rules):
-            warnings.append(_("The violation fell while decision %(number)s (%(form)s) was in force: the form should "
-                              "be one level heavier.") % {"number": earlier.number, "form": earlier.get_form_display()})
-    return rule, limitation, warnings
+    in_force = list(rules.decisions_in_force(decision.subject_id, decision.violation_date, system=decision.system)
+                    .exclude(pk=decision.pk)) if decision.subject_id else []
+    # Without the form the violations warrant, the form chosen stands for it: several violations
+    # cannot be checked, and a discipline in force only as far as "one level above it".
+    count = (violation_count or max(len(findings), 1)) if warranted_form else 1
+    advice = rules.form_advice(rules=case, warranted_form=warranted_form or form, violation_count=count,
+                               in_force=in_force, warranted_known=bool(warranted_form))
+    if rules.is_lighter(form, advice.form, case.ladder):
+        warnings.append(_("The rules call for at least “%(form)s”: %(why)s")
+                        % {"form": DisciplineForm(advice.form).label, "why": " ".join(advice.reasons)})
+    return IssueChecks(rule, case, limitation, warnings)
 
 
 @transaction.atomic
 def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: str, decision_date: date,
-                   signer: str, effective_from: date | None = None,
-                   already_counted_last_year: bool = False) -> DisciplinaryDecision:
-    """Issue the decision under the rules in force on its date; warnings are kept with it."""
+                   signer: str, effective_from: date | None = None, already_counted_last_year: bool = False,
+                   warranted_form: str = "", violation_count: int | None = None,
+                   announced_on: date | None = None) -> DisciplinaryDecision:
+    """Issue the decision under the rules the case is decided by; warnings are kept with it. A Party
+    decision's announcement date starts the state follow-up (or is recorded later)."""
     number = required_text(number, "number", _("Enter the decision number."))
     signer = required_text(signer, "signer", _("Enter who signed the decision."))
     if decision_date is None or decision_date > _today():
@@ -889,11 +946,15 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
         raise ConflictError(_("This decision has already been issued or withdrawn."), code="wrong_state")
     if decision_date < decision.discovered_on:
         raise ValidationError({"decision_date": _("The decision cannot precede the discovery of the violation.")})
-    rule, _limitation, warnings = issue_checks(decision, form=form, decision_date=decision_date)
+    _check_announcement(decision, announced_on, decision_date)
+    checks = issue_checks(decision, form=form, decision_date=decision_date, warranted_form=warranted_form,
+                          violation_count=violation_count)
+    rule, warnings = checks.rule, checks.warnings
     effective_from = effective_from or decision_date
     fields = {
-        "status": DecisionStatus.ISSUED, "form": form, "form_rule": rule, "rule_set": rules.rule_set_for(decision_date),
+        "status": DecisionStatus.ISSUED, "form": form, "form_rule": rule, "rule_set": checks.rules.rule_set,
         "number": number, "decision_date": decision_date, "signer": signer, "effective_from": effective_from,
+        "announced_on": announced_on,
         "effect_until": rules.add_months(effective_from, rule.effect_months) - timedelta(days=1),
         "salary_delay_until": (rules.add_months(effective_from, rule.salary_delay_months)
                                if rule.salary_delay_months else None),
@@ -906,11 +967,18 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
     for name, value in fields.items():
         setattr(decision, name, value)
     _event(decision=decision, action="issue", actor=actor, from_status=DecisionStatus.PROCEEDING,
-           to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "warnings": warnings})
+           to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "rule_set": checks.rules.rule_set.pk,
+                                                  "kept_rule_set": checks.rules.kept.pk, "warnings": warnings})
+    if decision.subject is None:
+        return decision
     _notify([decision.subject], "decision.issued", _("Disciplinary decision %(number)s: %(form)s")
             % {"number": number, "form": decision.get_form_display()}, target=decision, url=_decision_url(decision))
     if decision.system == DisciplineSystem.PARTY:
-        _follow_party_discipline(actor, decision)
+        if announced_on is None:
+            _add_warning(decision, _("Record the date the decision is announced: the state discipline is "
+                                     "considered from it."))
+        else:
+            _follow_party_discipline(actor, decision)
     elif decision.subject.is_party_member:
         _notify([actor], "decision.notify_party", _(
             "%(name)s is a Party member: notify their Party organisation of decision %(number)s within 5 days.")
@@ -918,13 +986,62 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
     return decision
 
 
+def _check_announcement(decision: DisciplinaryDecision, announced_on: date | None, decision_date: date) -> None:
+    if announced_on is None:
+        return
+    if decision.system != DisciplineSystem.PARTY:
+        raise ValidationError({"announced_on": _("Only a Party decision's announcement is recorded here.")})
+    if announced_on < decision_date or announced_on > _today():
+        raise ValidationError({"announced_on": _("The announcement lies between the decision date and today.")})
+
+
+@transaction.atomic
+def decision_announce(*, actor, decision: DisciplinaryDecision, announced_on: date) -> DisciplinaryDecision:
+    """Record when a Party decision on an official was announced: the state follow-up runs from it."""
+    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    require(can_decide_discipline(actor, decision.subject_unit))
+    if not can_announce(decision):
+        raise ConflictError(_("Only the announcement of an issued Party decision on an official, once."),
+                            code="wrong_state")
+    if announced_on is None:
+        raise ValidationError({"announced_on": _("Enter the date the decision was announced.")})
+    _check_announcement(decision, announced_on, decision.decision_date)
+    if DisciplinaryDecision.objects.filter(pk=decision.pk, announced_on__isnull=True).update(
+            announced_on=announced_on) != 1:
+        raise ConflictError(_("Someone else recorded the announcement at the same moment."))
+    decision.announced_on = announced_on
+    _event(decision=decision, action="announce", actor=actor, data={"announced_on": announced_on.isoformat()})
+    _follow_party_discipline(actor, decision)
+    return decision
+
+
+def _add_warning(decision: DisciplinaryDecision, warning: str) -> None:
+    decision.warnings = [*decision.warnings, warning]
+    DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
+
+
+def state_follow_up_due(decision: DisciplinaryDecision) -> tuple[date, DisciplineRuleSet]:
+    """The last day to consider the state discipline after a Party decision: counted from its
+    announcement, by the Party rule set in force on the decision date."""
+    rule_set = rules.rule_set_for(decision.decision_date, system=DisciplineSystem.PARTY)
+    if rule_set.state_follow_up_days is None:
+        raise ValidationError({"announced_on": _("The Party rule set %(name)s sets no time for the state "
+                                                 "follow-up.") % {"name": rule_set.name}})
+    if rule_set.state_follow_up_working_days:
+        return add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
+    return decision.announced_on + timedelta(days=rule_set.state_follow_up_days), rule_set
+
+
 def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
-    """A state discipline is considered within 30 days of a Party discipline: a 5-rõ task for the
-    head of the subject's unit (or of the unit above when the subject heads it)."""
-    due = timezone.make_aware(datetime.combine(decision.decision_date + timedelta(days=30), time(17, 0)))
+    """A state discipline is considered within the days the Party rule set gives (30) of the Party
+    decision's announcement: a 5-rõ task for the head of the subject's unit (or of the unit above
+    when the subject heads it)."""
+    due_day, rule_set = state_follow_up_due(decision)
+    due = timezone.make_aware(datetime.combine(due_day, time(17, 0)))
+    days = rule_set.state_follow_up_days
     if due <= timezone.now():
-        decision.warnings = [*decision.warnings, _("The 30 days to consider state discipline have already passed.")]
-        DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
+        _add_warning(decision, _("The %(days)d days to consider state discipline have already passed (%(basis)s).")
+                     % {"days": days, "basis": rule_set.state_follow_up_basis})
         return
     unit = decision.subject_unit
     heads = [h for h in heads_of(unit) if h.pk != decision.subject_id]
@@ -933,20 +1050,22 @@ def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
         unit, parent = parent, Unit.objects.get_parent(parent)
         heads = heads_of(unit)
     if not heads:
-        decision.warnings = [*decision.warnings, _("No head found to consider state discipline: assign it by hand.")]
-        DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
+        _add_warning(decision, _("No head found to consider state discipline: assign it by hand."))
         return
     task = task_issue(assigner=actor, assigning_unit=parent or unit, data={
         "title": (_("Consider state discipline for %(name)s") % {"name": decision.subject})[:300],
-        "content": _("Party discipline %(number)s of %(day)s (%(form)s): consider the state discipline within 30 days.")
-        % {"number": decision.number, "day": rules.dmy(decision.decision_date), "form": decision.get_form_display()},
+        "content": _("Party discipline %(number)s of %(day)s (%(form)s), announced on %(announced)s: consider the "
+                     "state discipline by %(due)s (%(basis)s).")
+        % {"number": decision.number, "day": rules.dmy(decision.decision_date), "form": decision.get_form_display(),
+           "announced": rules.dmy(decision.announced_on), "due": rules.dmy(due_day),
+           "basis": rule_set.state_follow_up_basis},
         "source_number": decision.number, "source_date": decision.decision_date,
         "source_issuer": decision.signer[:200], "lead": heads[0], "lead_unit": unit,
         "process_description": _("1. Review the case; 2. convene the discipline council if required; 3. decide."),
         "reporting_regime": _("Report the decision when taken"), "deadline": due,
         "responsibility": _("The disciplining authority answers for considering the case in time."),
         "product_type": _("Decision"), "product_description": _("A disciplinary decision or a reasoned conclusion"),
-        "expected_result": _("The state discipline is considered and decided within 30 days."),
+        "expected_result": _("The state discipline is considered and decided in time."),
         "acceptance_criterion": _("A decision (or a reasoned conclusion not to discipline) is recorded."),
         "authority_basis": _("Party discipline %(number)s") % {"number": decision.number},
         "lead_may_decide": _("Whether a discipline council is needed"),
@@ -955,16 +1074,24 @@ def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
 
 
 @transaction.atomic
-def decision_record(*, actor, subject: User, summary: str, discovered_on: date, form: str, number: str,
+def decision_record(*, actor, subject: User | None, summary: str, discovered_on: date, form: str, number: str,
                     decision_date: date, signer: str, findings: list[Finding] = (), violation_date: date | None = None,
-                    complex_case: bool = False, system: str = DisciplineSystem.STATE,
-                    effective_from: date | None = None, already_counted_last_year: bool = False) -> DisciplinaryDecision:
-    """Enter a decision already taken: open and issue in one transaction (nothing kept if refused)."""
+                    complex_case: bool = False, system: str = DisciplineSystem.STATE, party_subject: str = "",
+                    subject_unit: Unit | None = None, opened_on: date | None = None,
+                    effective_from: date | None = None, already_counted_last_year: bool = False,
+                    warranted_form: str = "", violation_count: int | None = None,
+                    announced_on: date | None = None) -> DisciplinaryDecision:
+    """Enter a decision already taken: open and issue in one transaction (nothing kept if refused).
+    Without `opened_on` the case is taken as opened on its decision date."""
+    if opened_on is None and decision_date and discovered_on and discovered_on <= decision_date <= _today():
+        opened_on = decision_date
     decision = decision_open(actor=actor, subject=subject, summary=summary, discovered_on=discovered_on,
-                             findings=findings, violation_date=violation_date, complex_case=complex_case, system=system)
+                             findings=findings, violation_date=violation_date, complex_case=complex_case, system=system,
+                             party_subject=party_subject, subject_unit=subject_unit, opened_on=opened_on)
     return decision_issue(actor=actor, decision=decision, form=form, number=number, decision_date=decision_date,
                           signer=signer, effective_from=effective_from,
-                          already_counted_last_year=already_counted_last_year)
+                          already_counted_last_year=already_counted_last_year, warranted_form=warranted_form,
+                          violation_count=violation_count, announced_on=announced_on)
 
 
 @transaction.atomic

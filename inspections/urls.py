@@ -36,5 +36,6 @@ urlpatterns = [
     path("discipline/<int:pk>/", views.decision_detail, name="decision"),
     path("discipline/<int:pk>/issue/", views.decision_issue, name="decision_issue"),
     path("discipline/<int:pk>/pause/", views.decision_pause, name="decision_pause"),
+    path("discipline/<int:pk>/announce/", views.decision_announce, name="decision_announce"),
     path("discipline/<int:pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"),
 ]

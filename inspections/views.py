@@ -22,6 +22,7 @@ from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 from inspections import excel, rules, services
 from inspections.access import (
+    can_announce,
     can_decide_discipline,
     can_direct,
     can_explain,
@@ -37,6 +38,7 @@ from inspections.access import (
     recommendations_visible_to,
 )
 from inspections.forms import (
+    AnnounceForm,
     ConcludeForm,
     DecisionFilterForm,
     DecisionOpenForm,
@@ -554,7 +556,8 @@ def decision_create(request):
             common = {"actor": request.user, "subject": chosen, "summary": data["summary"],
                       "discovered_on": data["discovered_on"], "findings": findings,
                       "violation_date": data["violation_date"], "complex_case": data["complex_case"],
-                      "system": data["system"]}
+                      "system": data["system"], "party_subject": data["party_subject"],
+                      "opened_on": data["opened_on"]}
             try:
                 if request.POST.get("record_now"):
                     decision = services.decision_record(**common, **issue_form.cleaned_data)
@@ -586,9 +589,11 @@ def decision_detail(request, pk):
         "events": decision.events.select_related("actor").order_by("at", "id"),
         "window": rules.processing_window(decision) if proceeding or decision.decision_date else None,
         "can": {"issue": authority and proceeding, "pause": authority and proceeding,
+                "announce": authority and can_announce(decision),
                 "withdraw": authority and decision.status != DecisionStatus.WITHDRAWN},
         "forms": {"issue": IssueForm(prefix="issue", initial={"decision_date": timezone.localdate()}),
-                  "pause": PauseForm(prefix="pause"), "withdraw": ReasonForm(prefix="withdraw")},
+                  "pause": PauseForm(prefix="pause"), "announce": AnnounceForm(prefix="announce"),
+                  "withdraw": ReasonForm(prefix="withdraw")},
     })
 
 
@@ -610,6 +615,13 @@ def decision_issue(request, pk):
 def decision_pause(request, pk):
     return _decision_act(request, pk, PauseForm, "pause", lambda d, data: services.decision_add_pause(
         actor=request.user, decision=d, **data), _("Pause recorded."))
+
+
+@login_required
+@require_POST
+def decision_announce(request, pk):
+    return _decision_act(request, pk, AnnounceForm, "announce", lambda d, data: services.decision_announce(
+        actor=request.user, decision=d, announced_on=data["announced_on"]), _("Announcement recorded."))
 
 
 @login_required

@@ -5,11 +5,11 @@ The rows are data: the administrator edits them. Re-running changes nothing alre
 
 from django.db import migrations
 
-from inspections.catalogue import ensure_seeded
+from inspections.catalogue import seed_initial
 
 
 def seed(apps, schema_editor):
-    ensure_seeded(apps.get_model)
+    seed_initial(apps.get_model)
 
 
 class Migration(migrations.Migration):

@@ -375,10 +375,10 @@ def _inspections(cursor, size: Size, org):
     """)
     cursor.execute(f"""
         INSERT INTO inspections_disciplinarydecision (
-            code, system, subject_id, subject_unit_id, staff_group, subject_is_leader, summary, discovered_on,
-            complex_case, violation_date, status, form, number, decision_date, signer, effective_from, effect_until,
+            code, system, party_subject, subject_id, subject_unit_id, staff_group, subject_is_leader, summary,
+            discovered_on, complex_case, violation_date, status, form, number, decision_date, signer, effective_from, effect_until,
             counted_in_year, warnings, withdrawn_reason, created_by_id, created_at, updated_at)
-        SELECT 'KL-' || lpad(g::text, 5, '0'), 'state', f.subject_person_id, f.subject_unit_id, u.staff_group,
+        SELECT 'KL-' || lpad(g::text, 5, '0'), 'state', '', f.subject_person_id, f.subject_unit_id, u.staff_group,
                u.is_leader, f.description, f.recorded_at::date, false, f.occurred_at::date, 'issued',
                (ARRAY['reprimand', 'reprimand', 'warning'])[1 + g % 3], g || '/QĐ-KL', (f.recorded_at + interval '20 days')::date,
                'Chủ tịch UBND tỉnh', (f.recorded_at + interval '20 days')::date, (f.recorded_at + interval '1 year')::date,

@@ -228,12 +228,15 @@ def test_party_discipline_creates_a_30_day_task_to_consider_state_discipline(wor
     world.staff_division.save()
     head_division = UserFactory(unit=world.division)
     RoleFactory(user=head_division, unit=world.division, role=Role.HEAD)
-    decision = decide(world, system=DisciplineSystem.PARTY, decision_date=timezone.localdate(),
-                      violation_date=timezone.localdate() - timedelta(days=20), number="15-QĐ/UBKT")
+    announced = timezone.localdate() - timedelta(days=2)
+    decision = decide(world, system=DisciplineSystem.PARTY, decision_date=timezone.localdate() - timedelta(days=5),
+                      violation_date=timezone.localdate() - timedelta(days=20), number="15-QĐ/UBKT",
+                      announced_on=announced)
     assert decision.form_rule.system == DisciplineSystem.PARTY and "69-QĐ/TW" in decision.form_rule.legal_basis
     task = Task.objects.get(source_number="15-QĐ/UBKT")
     assert task.status == TaskStatus.ASSIGNED and task.lead == head_division
-    assert timezone.localtime(task.deadline).date() == decision.decision_date + timedelta(days=30)
+    # Thirty days from the announcement, not from the decision date.
+    assert timezone.localtime(task.deadline).date() == announced + timedelta(days=30)
 
 
 @pytest.mark.django_db
