@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "RecommendationStatusEnum": "inspections.models.RecommendationStatus",
         "DecisionStatusEnum": "inspections.models.DecisionStatus",
         "PauseKindEnum": "inspections.models.PauseKind",
+        "DisciplineFormEnum": "inspections.models.DisciplineForm",
         "SeverityEnum": "inspections.models.Severity",
         "HandlingEnum": "inspections.models.Handling",
         "UnitKindEnum": "accounts.models.UnitKind",
