@@ -43,6 +43,26 @@ def test_planning_the_same_unit_twice_in_a_year_needs_a_reason(world, inspectora
 
 
 @pytest.mark.django_db
+def test_the_overlap_warning_for_agencies_names_good_practice_not_directive_20(world, inspectorate, make_inspection,
+                                                                              client):
+    """Directive 20/CT-TTg limits repeated inspections of enterprises; for agencies, once a year is good practice."""
+    plan = services.plan_create(actor=inspectorate.leader, issuing_unit=inspectorate.unit, year=timezone.localdate().year,
+                                title="Kế hoạch kiểm tra năm")
+    make_inspection(InspectionStatus.PLANNED, plan=plan)
+    with pytest.raises(ValidationError) as warned:
+        make_inspection(InspectionStatus.PLANNED, plan=plan)
+    message = " ".join(warned.value.messages)
+    assert "Thực tiễn tốt" in message and "không phải quy định pháp luật" in message and "doanh nghiệp" in message
+    assert [link for _name, link in warned.value.rule_links()] == ["/rules/#rule-inspections-plan-overlap"]
+    make_inspection(InspectionStatus.PLANNED, plan=plan, overlap_reason="Theo chỉ đạo của Chủ tịch tỉnh")
+    client.force_login(inspectorate.leader)
+    html = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+    basis = html[html.index('data-testid="overlap-basis"'):]
+    basis = basis[:basis.index("</p>")]
+    assert "doanh nghiệp" in basis and 'href="/rules/#rule-inspections-plan-overlap"' in basis
+
+
+@pytest.mark.django_db
 def test_the_lifecycle_is_a_sequence_of_actions_each_with_a_history_row(make_inspection, inspectorate):
     inspection = make_inspection(InspectionStatus.FOLLOW_UP)
     actions = list(inspection.events.filter(recommendation__isnull=True).values_list("action", "to_status"))
