@@ -163,7 +163,7 @@ class DraftConclusionForm(forms.Form):
 
 
 class DirectiveForm(forms.Form):
-    number = forms.CharField(label=_("Directive number"), max_length=100)
+    number = forms.CharField(label=_("Number of the implementing directive"), max_length=100)
     directive_date = forms.DateField(label=_("Directive date"), widget=DATE)
 
 
