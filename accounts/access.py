@@ -113,6 +113,11 @@ class AccessScope:
     def is_council(self) -> bool:
         return bool(self.roles & COUNCIL_ROLES)
 
+    @property
+    def reads_rules(self) -> bool:
+        """Administrators, inspectors and council members read the rules in force (with who changed them)."""
+        return self.is_admin or self.is_inspector or self.is_council
+
 
 _NO_ACCESS = AccessScope(None, False, None, frozenset(), frozenset(), (), ())
 

@@ -16,6 +16,7 @@ def navigation(request):
             "is_inspector": scope.is_inspector,
             "is_council": scope.is_council,
             "is_admin": scope.is_admin,
+            "reads_rules": scope.reads_rules,
             "can_use_admin_site": user.is_staff,
         }
     }

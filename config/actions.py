@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
 
 from config.errors import ConflictError
+from config.rulebook import RuleRefusal
 
 
 def report_error(request, error) -> None:
@@ -15,11 +17,15 @@ def report_error(request, error) -> None:
         messages.error(request, error.message)
         return
     if hasattr(error, "error_dict"):
-        for _field, errors in error.message_dict.items():
-            for message in errors:
-                messages.error(request, message)
-        return
-    for message in error.messages:
+        found = [message for _field, errors in error.message_dict.items() for message in errors]
+    else:
+        found = error.messages
+    # A refusal by a rule links to the rule's row on the page of rules in force.
+    links = error.rule_links() if isinstance(error, RuleRefusal) else []
+    for message in found:
+        if links:
+            message = format_html("{} {}", message, format_html_join(
+                " ", '<a href="{}" class="rule-link">{}</a>', ((url, label) for label, url in links)))
         messages.error(request, message)
 
 

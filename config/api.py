@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ConflictError
+from config.rulebook import RuleRefusal
 from config.pagination import WindowPaginator, page_number
 
 
@@ -50,6 +51,8 @@ def exception_handler(exc, context):
             detail = exc.message_dict
         else:
             detail = {"non_field_errors": exc.messages}
+        if isinstance(exc, RuleRefusal):  # the rule rows it applied, on the page of rules in force
+            detail["rules"] = [{"name": name, "url": url} for name, url in exc.rule_links()]
         exc = DRFValidationError(detail=detail)
     if isinstance(exc, ConflictError):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)

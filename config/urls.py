@@ -80,6 +80,7 @@ api_v1 = [
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("readyz", report_views.readyz, name="readyz"),
+    path("rules/", report_views.rules_in_force, name="rules"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),

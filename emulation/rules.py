@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from config import rulebook
 from emulation.models import CouncilRule, RatingLevel, RatingRuleSet, TitleRule
+
+# Listed on the page of rules in force, one line per rule model.
+rulebook.register(RatingRuleSet)
+rulebook.register(TitleRule)
+rulebook.register(CouncilRule)
 
 
 def rating_rule_set(staff_group: str, year: int) -> RatingRuleSet:

@@ -9,6 +9,7 @@ from accounts.admin import ScopedAdminMixin, administered_rows, shared
 from config.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
+    ConclusionTimeLimit,
     DisciplinaryDecision,
     DisciplineFormRule,
     DisciplineRuleSet,
@@ -24,6 +25,9 @@ administered_rows(Finding, lambda org_ids: Q(inspection__organisation_id__in=org
 administered_rows(DisciplinaryDecision, lambda org_ids: Q(subject_unit__organisation_id__in=org_ids))
 for _shared in (ViolationType, DisciplineFormRule, DisciplineRuleSet):
     administered_rows(_shared, shared)
+# The general limits are shared; a row for one inspecting body belongs to that body's organisation.
+administered_rows(ConclusionTimeLimit, lambda org_ids: Q(issuing_unit__isnull=True)
+                  | Q(issuing_unit__organisation_id__in=org_ids))
 
 
 class NoDelete:
@@ -70,6 +74,13 @@ class DisciplineRuleSetAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, Sco
                     "limitation_heavy_years", "expulsion_not_time_barred", "processing_days", "several_violations",
                     "state_follow_up_days"]
     list_filter = ["system", "staff_group"]
+
+
+@admin.register(ConclusionTimeLimit)
+class ConclusionTimeLimitAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+    list_display = ["step", "days", "working_days", "issuing_unit", "valid_from", "valid_to", "legal_basis"]
+    list_filter = ["step"]
+    raw_id_fields = ["issuing_unit"]
 
 
 @admin.register(InspectionPlan)

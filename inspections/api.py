@@ -42,9 +42,11 @@ from inspections.selectors import (
 )
 from inspections.serializers import (
     AnnounceInputSerializer,
+    AssignDraftingInputSerializer,
     ConcludeInputSerializer,
     DecisionInputSerializer,
     DecisionSerializer,
+    DirectiveInputSerializer,
     DraftInputSerializer,
     ExplainInputSerializer,
     FindingInputSerializer,
@@ -189,10 +191,19 @@ INSPECTION_ACTIONS = {
                                 "Start (grants the team the right to record findings)"),
     "report": _inspection_action("report", StepNoteInputSerializer, lambda u, i, d: services.inspection_report(
         actor=u, inspection=i, note=d["note"]), "Submit the team's report"),
+    "assign-drafting": _inspection_action("assign_drafting", AssignDraftingInputSerializer,
+                                          lambda u, i, d: services.inspection_assign_drafting(
+                                              actor=u, inspection=i, assigned_on=d["assigned_on"]),
+                                          "Record when the head assigned the drafting of the conclusion (Law 84/2025 "
+                                          "art. 34(1))"),
     "draft-conclusion": _inspection_action("draft_conclusion", DraftInputSerializer,
-                                           lambda u, i, d: services.inspection_draft_conclusion(
-                                               actor=u, inspection=i, text=d["text"]),
-                                           "Draft the conclusion (within 5 working days of the report)"),
+                                           lambda u, i, d: services.inspection_draft_conclusion(actor=u, inspection=i,
+                                                                                                **d),
+                                           "Record the draft conclusion as received by the head (the signing limit "
+                                           "counts from that day)"),
+    "directive": _inspection_action("directive", DirectiveInputSerializer,
+                                    lambda u, i, d: services.inspection_record_directive(actor=u, inspection=i, **d),
+                                    "Record the implementing directive (Law 84/2025 art. 53)"),
     "conclude": _inspection_action("conclude", ConcludeInputSerializer, lambda u, i, d: services.inspection_conclude(
         actor=u, inspection=i, **d), "Sign the conclusion: each recommendation becomes a remediation task"),
     "publish": _inspection_action("publish", PublishInputSerializer, lambda u, i, d: services.inspection_publish(

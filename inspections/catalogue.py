@@ -83,9 +83,36 @@ RULE_SETS = [
 ]
 
 
+LAW_84 = "Luật Thanh tra số 84/2025/QH15"
+LAW_84_START = date(2025, 7, 1)
+# step, days, working days, legal basis (DOMAIN.md §5). The Government Inspectorate signs within 30 days
+# (art. 36(1)): a deployment that holds it adds that row with its unit.
+TIME_LIMITS = [
+    ("assign_drafting", 5, True, f"{LAW_84}, Điều 34 khoản 1: giao xây dựng dự thảo kết luận trong 05 ngày làm việc "
+                                 "kể từ ngày nhận báo cáo kết quả thanh tra"),
+    ("sign_conclusion", 15, False, f"{LAW_84}, Điều 36 khoản 1: ký kết luận trong 15 ngày kể từ ngày nhận dự thảo "
+                                   "kết luận (30 ngày đối với Thanh tra Chính phủ)"),
+    ("implementing_directive", 15, False, f"{LAW_84}, Điều 53: chỉ đạo thực hiện kết luận thanh tra trong 15 ngày "
+                                          "kể từ ngày có kết luận"),
+]
+
+
+def ensure_time_limits_seeded(get_model=None) -> None:
+    """Law 84/2025's time limits of the conclusion, from 1 Jul 2025 (added after the first catalogue)."""
+    get_model = get_model or app_registry.get_model
+    TimeLimit = get_model("inspections", "ConclusionTimeLimit")
+    if not TimeLimit.objects.exists():
+        TimeLimit.objects.bulk_create([
+            TimeLimit(step=step, days=days, working_days=working, valid_from=LAW_84_START, legal_basis=basis)
+            for step, days, working, basis in TIME_LIMITS])
+
+
 def ensure_seeded(get_model=None) -> None:
     """Create the catalogue entries and rules that are missing, every seeding step in turn.
-    `get_model` is a migration's historical-model lookup; by default the current models."""
+    `get_model` is a migration's historical-model lookup; by default the current models (and then the
+    later rule tables too)."""
+    if get_model is None:
+        ensure_time_limits_seeded()
     get_model = get_model or app_registry.get_model
     seed_initial(get_model)
     seed_rules_of_2026(get_model)

@@ -152,8 +152,20 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AssignDraftingForm(forms.Form):
+    assigned_on = forms.DateField(label=_("Drafting assigned on"), widget=DATE)
+
+
 class DraftConclusionForm(forms.Form):
     text = forms.CharField(label=_("Draft conclusion"), widget=forms.Textarea(attrs={"rows": 5}))
+    received_on = forms.DateField(label=_("Draft received on"), widget=DATE)
+    drafting_assigned_on = forms.DateField(label=_("Drafting assigned on (if not recorded)"), required=False,
+                                           widget=DATE)
+
+
+class DirectiveForm(forms.Form):
+    number = forms.CharField(label=_("Number of the implementing directive"), max_length=100)
+    directive_date = forms.DateField(label=_("Directive date"), widget=DATE)
 
 
 class ConcludeForm(forms.Form):

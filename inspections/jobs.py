@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import override
 
 from accounts.selectors import head_ids_by_unit
 from inspections.models import (
+    ConclusionTimeLimit,
     DecisionStatus,
     DisciplinaryDecision,
     Event,
@@ -24,8 +26,8 @@ from inspections.models import (
     Recommendation,
     RecommendationStatus,
 )
-from inspections.rules import dmy
-from inspections.services import time_limits
+from inspections.rules import LAW_84_EXEMPT_KINDS, dmy, time_limits
+from inspections.services import DIRECTIVE_STATUSES
 from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
 
@@ -97,14 +99,21 @@ def recommendation_deadlines(now=None) -> int:
 
 @scheduled_job("inspections.conclusion_time_limits", cron="0 8 * * 1-5")
 def conclusion_time_limits(now=None) -> int:
-    """Warn the team leader when a Law 84/2025 limit (draft conclusion, signature) is due soon or missed."""
+    """Warn the team leader when a Law 84/2025 limit (assigning the drafting, signing, the implementing
+    directive) is due soon or missed. Public-service checks are not thanh tra: never warned."""
     today = timezone.localdate(now or timezone.now())
-    pending = Inspection.objects.filter(status__in=(InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION)) \
-        .only("id", "code", "title", "status", "leader_id", "reported_at", "draft_conclusion_at", "concluded_at")
+    pending = Inspection.objects.filter(
+        Q(status=InspectionStatus.REPORTED, drafting_assigned_on__isnull=True)
+        | Q(status=InspectionStatus.DRAFT_CONCLUSION)
+        | Q(status__in=DIRECTIVE_STATUSES, directive_date__isnull=True)
+    ).exclude(kind__in=LAW_84_EXEMPT_KINDS).only(
+        "id", "code", "title", "kind", "status", "issuing_unit_id", "leader_id", "reported_at", "drafting_assigned_on",
+        "draft_received_on", "concluded_at", "conclusion_date", "directive_date")
+    limits = list(ConclusionTimeLimit.objects.all())
     items = []
     with override(settings.LANGUAGE_CODE):
         for inspection in pending.iterator(chunk_size=500):
-            for limit in time_limits(inspection, today=today):
+            for limit in time_limits(inspection, today=today, limits=limits):
                 if limit["state"] not in ("due_soon", "overdue"):
                     continue
                 template = (_("%(what)s of %(code)s was due on %(day)s.") if limit["state"] == "overdue"
@@ -113,7 +122,7 @@ def conclusion_time_limits(now=None) -> int:
                     "recipient_id": inspection.leader_id, "verb": f"inspection.limit_{limit['state']}",
                     "target_model": Inspection, "target_id": inspection.pk,
                     "url": reverse("inspections:detail", args=[inspection.pk]),
-                    "dedupe_key": f"inspection:{inspection.pk}:{limit['label']}:{limit['state']}",
+                    "dedupe_key": f"inspection:{inspection.pk}:{limit['step']}:{limit['state']}",
                     "message": template % {"what": limit["label"], "code": inspection.code, "day": dmy(limit["due"])},
                 })
     with transaction.atomic():

@@ -153,11 +153,17 @@ class Inspection(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
     draft_conclusion_at = models.DateTimeField(_("draft conclusion at"), null=True, blank=True)
+    # The dates Law 84/2025's limits count from (ConclusionTimeLimit): the head assigns the drafting,
+    # receives the draft, and the implementing directive follows the conclusion.
+    drafting_assigned_on = models.DateField(_("drafting of the conclusion assigned on"), null=True, blank=True)
+    draft_received_on = models.DateField(_("draft conclusion received on"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     conclusion_number = models.CharField(_("conclusion number"), max_length=100, blank=True)
     conclusion_date = models.DateField(_("conclusion date"), null=True, blank=True)
     conclusion_signer = models.CharField(_("signed by"), max_length=200, blank=True)
     conclusion_text = models.TextField(_("conclusion"), blank=True)
+    directive_number = models.CharField(_("implementing directive number"), max_length=100, blank=True)
+    directive_date = models.DateField(_("implementing directive date"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     publish_until = models.DateField(_("published until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -186,6 +192,46 @@ class Inspection(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+
+class ConclusionStep(models.TextChoices):
+    """The steps after the report that Law 84/2025 times, each counted from its own date."""
+
+    ASSIGN_DRAFTING = "assign_drafting", _("Assign the drafting of the conclusion (from the report)")
+    SIGN_CONCLUSION = "sign_conclusion", _("Sign the conclusion (from receiving the draft)")
+    IMPLEMENTING_DIRECTIVE = "implementing_directive", _("Implementing directive (from the conclusion)")
+
+
+class ConclusionTimeLimit(models.Model):
+    """One time limit of the conclusion's steps during one window, chosen by the date it counts
+    from. A row with an inspecting body applies to that body only (the Government Inspectorate's
+    30 days to sign); rows without one apply to every other body. Public-service checks (kiểm tra
+    công vụ) are not thanh tra: no row applies to them (inspections.rules.LAW_84_EXEMPT_KINDS)."""
+
+    step = models.CharField(_("step"), max_length=30, choices=ConclusionStep.choices)
+    days = models.PositiveSmallIntegerField(_("days"))
+    working_days = models.BooleanField(_("working days"), default=False,
+                                       help_text=_("Count Monday to Friday only."))
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("inspecting body"),
+        help_text=_("Only for inspections by this body (e.g. the Government Inspectorate); empty: every other body."))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    history = HistoricalRecords()
+
+    objects = EffectiveWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conclusion time limit")
+        verbose_name_plural = _("conclusion time limits (Law 84/2025)")
+        ordering = ["step", "issuing_unit", "valid_from"]
+        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="conclusion_limit_days_positive")]
+
+    def __str__(self):
+        days = (_("%(days)d working days") if self.working_days else _("%(days)d days")) % {"days": self.days}
+        unit = f" — {self.issuing_unit}" if self.issuing_unit_id else ""
+        return f"{self.get_step_display()}: {days}{unit}"
 
 
 class InspectionUserObjectPermission(UserObjectPermissionBase):
@@ -573,6 +619,8 @@ ACTION_LABELS = {
     "create": _("created"), "edit": _("edited"), "start": _("started the inspection"),
     "report": _("submitted the report"), "draft_conclusion": _("drafted the conclusion"),
     "conclude": _("signed the conclusion"), "publish": _("published the conclusion"),
+    "assign_drafting": _("assigned the drafting of the conclusion"),
+    "directive": _("recorded the implementing directive"),
     "follow_up": _("started following up"), "close": _("closed the inspection"), "cancel": _("cancelled"),
     "team": _("changed the team"), "record": _("recorded a finding"), "explain": _("explained"),
     "propose": _("proposed handling"), "withdraw": _("withdrew"), "no_explanation": _("noted no explanation"),

@@ -13,7 +13,11 @@
   newer rule is more favourable to the subject (the heaviest form for several violations rather
   than one level above it; a form the newer decree offers) that applies;
 - several violations and a new violation while a discipline is in force: the lightest form the
-  rules allow, warned about when the form chosen is lighter.
+  rules allow, warned about when the form chosen is lighter;
+- Law 84/2025's time limits of the conclusion, each counted from its own date, for thanh tra only.
+
+Every rule model and named figure of this app is listed on the page of rules in force (the
+`rulebook.register` / `rulebook.constant` lines below).
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config import rulebook
 from inspections.models import (
+    ConclusionStep,
+    ConclusionTimeLimit,
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
@@ -37,10 +45,41 @@ from inspections.models import (
     DisciplineSystem,
     Finding,
     FindingStatus,
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
     LeaderScope,
     PartySubject,
     SeveralViolations,
+    ViolationType,
 )
+
+rulebook.register(ViolationType)
+rulebook.register(DisciplineFormRule)
+rulebook.register(DisciplineRuleSet, basis=("limitation_basis", "processing_basis", "paused_time_basis",
+                                             "several_violations_basis", "repeat_violation_basis",
+                                             "state_follow_up_basis"))
+rulebook.register(ConclusionTimeLimit, organisation_field="issuing_unit__organisation_id")
+
+LAW_84 = "Luật Thanh tra số 84/2025/QH15"
+PUBLICATION_DAYS = rulebook.constant(
+    "inspections.publication_days", gettext_lazy("A conclusion stays published for at least (consecutive days)"),
+    15, f"{LAW_84}: công khai kết luận thanh tra ít nhất 15 ngày liên tục")
+LAW_84_EXEMPT_KINDS = rulebook.constant(
+    "inspections.public_service_checks_untimed",
+    gettext_lazy("Public-service checks (kiểm tra công vụ) are not thanh tra: the conclusion's time limits do not "
+                 "apply to them"),
+    (InspectionKind.PUBLIC_SERVICE,),
+    f"{LAW_84} điều chỉnh hoạt động thanh tra; kiểm tra công vụ không phải là thanh tra")
+# Directive 20/CT-TTg limits repeated inspections of ENTERPRISES; the bodies planned here are agencies,
+# for which one inspection a year is good practice, not law: the warning says so.
+PLAN_OVERLAP_BASIS = ("Thực tiễn tốt trong lập kế hoạch, tránh chồng chéo đối với cơ quan, đơn vị (không phải quy định "
+                      "pháp luật; Chỉ thị 20/CT-TTg chỉ giới hạn thanh tra, kiểm tra doanh nghiệp không quá một lần "
+                      "trong năm)")
+PLAN_OVERLAP_PER_YEAR = rulebook.constant(
+    "inspections.plan_overlap",
+    gettext_lazy("Planned inspections of the same body in a year, at most (more need a stated reason)"),
+    1, PLAN_OVERLAP_BASIS)
 
 FORM_ORDER = [value for value, _label in DisciplineForm.choices]
 
@@ -91,9 +130,10 @@ def check_form(*, system: str, staff_group: str, is_leader: bool, form: str, on:
         raise ValidationError({"form": _("No discipline forms are defined for this staff group on %(day)s.")
                                % {"day": dmy(on)}})
     allowed = ", ".join(str(rule.get_form_display()) for rule in rules)
-    raise ValidationError({"form": _(
+    # The refusal links to the rows in force that it applied (the forms allowed).
+    raise rulebook.RuleRefusal({"form": _(
         "“%(form)s” is not a form of discipline for this official on %(day)s (%(basis)s). Allowed: %(allowed)s."
-    ) % {"form": form_label, "day": dmy(on), "basis": rules[0].legal_basis, "allowed": allowed}})
+    ) % {"form": form_label, "day": dmy(on), "basis": rules[0].legal_basis, "allowed": allowed}}, rules=rules)
 
 
 def form_level(form: str, *, rules=None) -> int:
@@ -181,6 +221,7 @@ class Limitation:
     restarted: bool
     paused: int = 0  # days that do not count
     paused_basis: str = ""
+    rule_set: DisciplineRuleSet | None = None  # the row applied, for the link to the rules in force
 
     def allows(self, on: date) -> bool:
         return not self.applies or on <= self.expires_on
@@ -207,7 +248,7 @@ def limitation_for(*, violation_date: date, decision_date: date, form: str, late
     not count (pauses) moves its end on by as many days."""
     rule_set = rule_set or rule_set_for(decision_date, system=system, staff_group=staff_group)
     if no_limitation or (form == DisciplineForm.EXPULSION and rule_set.expulsion_not_time_barred):
-        return Limitation(False, None, violation_date, None, rule_set.limitation_basis, False)
+        return Limitation(False, None, violation_date, None, rule_set.limitation_basis, False, rule_set=rule_set)
     light = form == DisciplineForm.REPRIMAND
     years = rule_set.limitation_light_years if light else rule_set.limitation_heavy_years
     start, restarted = violation_date, False
@@ -224,7 +265,7 @@ def limitation_for(*, violation_date: date, decision_date: date, form: str, late
             days = (ends - begins).days + 1
             expires, paused = expires + timedelta(days=days), paused + days
     return Limitation(True, years, start, expires, rule_set.limitation_basis, restarted, paused,
-                      rule_set.paused_time_basis)
+                      rule_set.paused_time_basis, rule_set)
 
 
 def later_violation_dates(person_id: int, after: date) -> list[date]:
@@ -344,3 +385,74 @@ def decisions_in_force(person_id: int, on: date, *, system: str | None = None):
     if system:
         decisions = decisions.filter(system=system)
     return decisions.order_by("-effective_from")
+
+
+# -- Law 84/2025: time limits of the conclusion ----------------------------------------------
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Monday to Friday; public holidays are not yet a calendar in the system."""
+    current, left = start, days
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def _local_date(moment) -> date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def conclusion_step_dates(inspection: Inspection) -> dict[str, tuple[date | None, date | None]]:
+    """Per step: (the date its limit counts from, the date it was done)."""
+    signed = inspection.conclusion_date or _local_date(inspection.concluded_at)
+    return {
+        ConclusionStep.ASSIGN_DRAFTING: (_local_date(inspection.reported_at), inspection.drafting_assigned_on),
+        ConclusionStep.SIGN_CONCLUSION: (inspection.draft_received_on, signed),
+        ConclusionStep.IMPLEMENTING_DIRECTIVE: (signed, inspection.directive_date),
+    }
+
+
+def conclusion_time_limit(step: str, *, issuing_unit_id: int, on: date, limits=None) -> ConclusionTimeLimit | None:
+    """The row in force on `on` for `step`: the inspecting body's own row first, else the general one."""
+    rows = limits if limits is not None else ConclusionTimeLimit.objects.in_force(on).filter(step=step)
+    candidates = [row for row in rows if row.step == step and (row.valid_from is None or row.valid_from <= on)
+                  and (row.valid_to is None or on <= row.valid_to)
+                  and row.issuing_unit_id in (None, issuing_unit_id)]
+    candidates.sort(key=lambda row: (row.issuing_unit_id is None, -(row.valid_from or date.min).toordinal()))
+    return candidates[0] if candidates else None
+
+
+def time_limits(inspection: Inspection, *, today: date | None = None, limits=None) -> list[dict]:
+    """Law 84/2025's limits, each counted from its own date (DOMAIN.md §5): the head assigns the
+    drafting within 5 working days of the report (art. 34(1)); the conclusion is signed within 15
+    days of receiving the draft (art. 36(1)); the implementing directive follows within 15 days of
+    the conclusion (art. 53) — or whatever the rows in force say. A step shows once its date is
+    known. Public-service checks are not thanh tra and get none. `limits`: the rows, when the
+    caller has read them for many inspections at once."""
+    if inspection.kind in LAW_84_EXEMPT_KINDS or inspection.status == InspectionStatus.CANCELLED:
+        return []
+    today = today or timezone.localdate()
+    if limits is None:
+        limits = list(ConclusionTimeLimit.objects.all())
+    result = []
+    for step, (counted_from, done) in conclusion_step_dates(inspection).items():
+        if counted_from is None:
+            continue
+        rule = conclusion_time_limit(step, issuing_unit_id=inspection.issuing_unit_id, on=counted_from, limits=limits)
+        if rule is None:
+            continue
+        due = (add_working_days(counted_from, rule.days) if rule.working_days
+               else counted_from + timedelta(days=rule.days))
+        if done:
+            state = "met" if done <= due else "late"
+        elif step == ConclusionStep.ASSIGN_DRAFTING and inspection.draft_received_on:
+            state = "not_recorded"  # the draft came in, the date of its assignment was never entered
+        else:
+            state = "overdue" if today > due else ("due_soon" if (due - today).days <= 1 else "open")
+        result.append({"step": step, "label": ConclusionStep(step).label, "counted_from": counted_from,
+                       "days": rule.days, "working_days": rule.working_days, "due": due, "done": done,
+                       "state": state, "basis": rule.legal_basis, "rule": rule.pk,
+                       "rule_url": rulebook.rule_url(rule)})
+    return result

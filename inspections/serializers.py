@@ -89,8 +89,9 @@ class InspectionSerializer(serializers.ModelSerializer):
         model = Inspection
         fields = ["id", "code", "kind", "year", "title", "status", "issuing_unit", "plan", "decision_number",
                   "decision_date", "targets", "scope", "period_from", "period_to", "starts_on", "ends_on", "leader",
-                  "team", "reported_at", "draft_conclusion_at", "concluded_at", "conclusion_number", "conclusion_date",
-                  "conclusion_signer", "published_at", "publish_until", "closed_at"]
+                  "team", "reported_at", "drafting_assigned_on", "draft_received_on", "draft_conclusion_at",
+                  "concluded_at", "conclusion_number", "conclusion_date", "conclusion_signer", "directive_number",
+                  "directive_date", "published_at", "publish_until", "closed_at"]
 
     @extend_schema_field(PersonRefSerializer(many=True))
     def get_team(self, inspection):
@@ -104,8 +105,9 @@ class InspectionDetailSerializer(InspectionSerializer):
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "conclusion_text", "recommendations", "time_limits"]
 
-    @extend_schema_field(list_of({"label": STRING, "due": DATE, "done": {**DATE, "nullable": True}, "state": STRING,
-                                  "basis": STRING}))
+    @extend_schema_field(list_of({"step": STRING, "label": STRING, "counted_from": DATE, "days": INTEGER,
+                                  "working_days": BOOLEAN, "due": DATE, "done": {**DATE, "nullable": True},
+                                  "state": STRING, "basis": STRING, "rule": INTEGER, "rule_url": STRING}))
     def get_time_limits(self, inspection):
         return [{**limit, "label": str(limit["label"])} for limit in time_limits(inspection)]
 
@@ -141,8 +143,21 @@ class WithdrawReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class AssignDraftingInputSerializer(serializers.Serializer):
+    assigned_on = serializers.DateField()
+
+
 class DraftInputSerializer(serializers.Serializer):
     text = serializers.CharField()
+    received_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                        help_text="When the head received the draft (today if omitted)")
+    drafting_assigned_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                                 help_text="When the drafting was assigned, if not recorded yet")
+
+
+class DirectiveInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=100)
+    directive_date = serializers.DateField()
 
 
 class ConcludeInputSerializer(serializers.Serializer):

@@ -24,7 +24,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Unit, User
 from accounts.selectors import heads_of
+from config import rulebook
 from config.errors import ConflictError, require, required_text
+from config.rulebook import RuleRefusal
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
@@ -38,6 +40,7 @@ from inspections.access import (
     is_team_member,
 )
 from inspections.models import (
+    ConclusionStep,
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
@@ -69,9 +72,8 @@ from tasks.services import task_approve, task_cancel, task_issue, task_send_back
 PERMISSION = f"inspections.{RECORD_PERMISSION}"
 GRANTED_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
                     InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
-DRAFT_CONCLUSION_WORKING_DAYS = 5  # Law 84/2025/QH15: draft conclusion within 5 working days of the report
-SIGNING_DAYS = 15  # Law 84/2025/QH15: conclusion signed within 15 days of the report
-PUBLICATION_DAYS = 15  # published for at least 15 consecutive days
+# The steps after which the implementing directive (Law 84/2025 art. 53) may be recorded.
+DIRECTIVE_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
 
 
 def _today() -> date:
@@ -91,16 +93,6 @@ def _event(*, action: str, actor, note: str = "", data: dict | None = None, from
 def _notify(recipients: Iterable, verb: str, message: str, *, target, url: str, dedupe_key: str | None = None):
     notification_send(recipients=[r for r in recipients if r is not None], verb=verb, message=message,
                       target=target, url=url, dedupe_key=dedupe_key)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """Monday to Friday; public holidays are not yet a calendar in the system."""
-    current, left = start, days
-    while left:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
 
 
 def common_ancestor(a: Unit, b: Unit) -> Unit:
@@ -127,7 +119,8 @@ def plan_create(*, actor, issuing_unit: Unit, year: int, title: str, number: str
 
 
 def planned_overlaps(*, year: int, targets: Iterable[Unit], exclude_pk: int | None = None) -> list[tuple[Unit, Inspection]]:
-    """Planned inspections of the same unit in the same year (Directive 20/CT-TTg: not twice a year)."""
+    """Planned inspections of the same unit in the same year (good practice for agencies:
+    rules.PLAN_OVERLAP_BASIS; Directive 20/CT-TTg itself limits inspections of enterprises)."""
     target_ids = [t.pk for t in targets]
     others = (Inspection.targets.through.objects
               .filter(unit_id__in=target_ids, inspection__year=year, inspection__kind=InspectionKind.PLANNED)
@@ -183,10 +176,11 @@ def inspection_create(*, actor, issuing_unit: Unit, data: dict, targets: list[Un
     overlap_reason = (overlap_reason or "").strip()
     if overlaps and not overlap_reason:
         listed = "; ".join(f"{unit} ({inspection.code})" for unit, inspection in overlaps)
-        raise ValidationError({"overlap_reason": _(
-            "Already planned for inspection in %(year)d: %(list)s. A unit should not be inspected twice in a year "
-            "(Directive 20/CT-TTg); give the reason to plan it anyway.") % {"year": year, "list": listed}},
-            code="overlap")
+        raise RuleRefusal({"overlap_reason": _(
+            "Already planned for inspection in %(year)d: %(list)s. Inspecting the same body twice in a year is best "
+            "avoided (%(basis)s); give the reason to plan it anyway.")
+            % {"year": year, "list": listed, "basis": rules.PLAN_OVERLAP_BASIS}},
+            code="overlap", rules=[rulebook.registered_constant("inspections.plan_overlap")])
     re_of = data.get("re_inspection_of")
     inspection = Inspection.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:20]}", organisation_id=issuing_unit.organisation_id, plan=plan, kind=kind,
@@ -300,38 +294,89 @@ def inspection_report(*, actor, inspection: Inspection, note: str = "") -> Inspe
 
 
 def time_limits(inspection: Inspection, *, today: date | None = None) -> list[dict]:
-    """Law 84/2025 limits counted from the report: draft conclusion in 5 working days, signature in 15 days."""
-    if inspection.reported_at is None:
-        return []
-    today = today or _today()
-    reported = timezone.localtime(inspection.reported_at).date()
-    limits = [
-        (_("Draft conclusion"), add_working_days(reported, DRAFT_CONCLUSION_WORKING_DAYS), inspection.draft_conclusion_at),
-        (_("Conclusion signed"), reported + timedelta(days=SIGNING_DAYS), inspection.concluded_at),
-    ]
-    result = []
-    for label, due, done_at in limits:
-        done = timezone.localtime(done_at).date() if done_at else None
-        if done:
-            state = "met" if done <= due else "late"
-        elif inspection.status == InspectionStatus.CANCELLED:
-            continue
-        else:
-            state = "overdue" if today > due else ("due_soon" if (due - today).days <= 1 else "open")
-        result.append({"label": label, "due": due, "done": done, "state": state,
-                       "basis": "Luật Thanh tra 84/2025/QH15"})
-    return result
+    """Law 84/2025's limits of the conclusion, each from its own date (inspections.rules.time_limits)."""
+    return rules.time_limits(inspection, today=today)
+
+
+def _check_step_date(day: date | None, field: str, *, not_before: date | None, what: str) -> date:
+    if day is None:
+        raise ValidationError({field: _("Enter the date %(what)s.") % {"what": what}})
+    if day > _today():
+        raise ValidationError({field: _("The date %(what)s cannot be in the future.") % {"what": what}})
+    if not_before and day < not_before:
+        raise ValidationError({field: _("The date %(what)s cannot precede %(day)s.")
+                               % {"what": what, "day": rules.dmy(not_before)}})
+    return day
 
 
 @transaction.atomic
-def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str) -> Inspection:
+def inspection_assign_drafting(*, actor, inspection: Inspection, assigned_on: date) -> Inspection:
+    """The head assigns the drafting of the conclusion (Law 84/2025 art. 34(1): within 5 working days
+    of the report): the date is recorded once, and the time limit counts against it."""
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    if inspection.status != InspectionStatus.REPORTED or inspection.drafting_assigned_on:
+        raise ConflictError(_("The drafting is assigned once, after the report and before the draft."),
+                            code="wrong_state")
+    assigned_on = _check_step_date(assigned_on, "drafting_assigned_on", what=_("the drafting was assigned"),
+                                   not_before=timezone.localtime(inspection.reported_at).date())
+    changed = Inspection.objects.filter(pk=inspection.pk, status=InspectionStatus.REPORTED,
+                                        drafting_assigned_on__isnull=True).update(drafting_assigned_on=assigned_on)
+    if changed != 1:
+        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again."))
+    inspection.drafting_assigned_on = assigned_on
+    late = _late(inspection, ConclusionStep.ASSIGN_DRAFTING)
+    _event(inspection=inspection, action="assign_drafting", actor=actor,
+           data={"on": assigned_on.isoformat(), **({"late": True} if late else {})})
+    return inspection
+
+
+def _late(inspection: Inspection, step: str) -> bool:
+    return any(limit["step"] == step and limit["state"] == "late" for limit in rules.time_limits(inspection))
+
+
+@transaction.atomic
+def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str, received_on: date | None = None,
+                                drafting_assigned_on: date | None = None) -> Inspection:
+    """The head receives the draft conclusion (the signing limit counts from that day, art. 36(1)).
+    When the drafting's assignment was not recorded, its date may be given here."""
     text = required_text(text, "conclusion_text", _("Write the draft conclusion."))
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
-    late = any(limit["state"] == "overdue" for limit in time_limits(inspection)[:1])
+    reported = timezone.localtime(inspection.reported_at).date() if inspection.reported_at else None
+    fields = {}
+    if inspection.drafting_assigned_on is None and drafting_assigned_on is not None:
+        fields["drafting_assigned_on"] = _check_step_date(
+            drafting_assigned_on, "drafting_assigned_on", what=_("the drafting was assigned"), not_before=reported)
+    assigned = fields.get("drafting_assigned_on") or inspection.drafting_assigned_on
+    received_on = _check_step_date(received_on or _today(), "draft_received_on", what=_("the draft was received"),
+                                   not_before=assigned or reported)
     _advance(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
-          to=InspectionStatus.DRAFT_CONCLUSION, actor=actor, data={"late": late} if late else None,
-          conclusion_text=text, draft_conclusion_at=timezone.now())
+             to=InspectionStatus.DRAFT_CONCLUSION, actor=actor, conclusion_text=text, draft_conclusion_at=timezone.now(),
+             draft_received_on=received_on, **fields)
+    return inspection
+
+
+@transaction.atomic
+def inspection_record_directive(*, actor, inspection: Inspection, number: str, directive_date: date) -> Inspection:
+    """The directive implementing the conclusion (Law 84/2025 art. 53: within 15 days), recorded once."""
+    number = required_text(number, "directive_number", _("Enter the directive's number."))
+    inspection = _locked(inspection)
+    require(can_direct(actor, inspection))
+    if inspection.status not in DIRECTIVE_STATUSES or inspection.directive_date:
+        raise ConflictError(_("The implementing directive is recorded once, after the conclusion is signed."),
+                            code="wrong_state")
+    directive_date = _check_step_date(directive_date, "directive_date", what=_("of the directive"),
+                                      not_before=inspection.conclusion_date)
+    changed = Inspection.objects.filter(pk=inspection.pk, status__in=DIRECTIVE_STATUSES,
+                                        directive_date__isnull=True).update(directive_number=number,
+                                                                            directive_date=directive_date)
+    if changed != 1:
+        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again."))
+    inspection.directive_number, inspection.directive_date = number, directive_date
+    late = _late(inspection, ConclusionStep.IMPLEMENTING_DIRECTIVE)
+    _event(inspection=inspection, action="directive", actor=actor, note=number,
+           data={"on": directive_date.isoformat(), **({"late": True} if late else {})})
     return inspection
 
 
@@ -418,8 +463,8 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
             leads[rec.pk] = heads[0]
     if problems:
         raise ValidationError({"recommendations": problems})
-    limits = time_limits(inspection)
-    late = bool(limits) and limits[1]["due"] < conclusion_date
+    late = any(limit["step"] == ConclusionStep.SIGN_CONCLUSION and limit["due"] < conclusion_date
+               for limit in time_limits(inspection))
     _advance(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
           actor=actor, data={"late": True} if late else None, concluded_at=timezone.now(), conclusion_number=number,
           conclusion_date=conclusion_date, conclusion_signer=signer,
@@ -440,10 +485,10 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
 def inspection_publish(*, actor, inspection: Inspection, publish_until: date) -> Inspection:
     inspection = _locked(inspection)
     require(can_direct(actor, inspection))
-    earliest = _today() + timedelta(days=PUBLICATION_DAYS - 1)
+    earliest = _today() + timedelta(days=rules.PUBLICATION_DAYS - 1)
     if publish_until is None or publish_until < earliest:
         raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
-                                                  "until %(day)s or later.") % {"n": PUBLICATION_DAYS,
+                                                  "until %(day)s or later.") % {"n": rules.PUBLICATION_DAYS,
                                                                                 "day": rules.dmy(earliest)}})
     _advance(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
           actor=actor, published_at=timezone.now(), publish_until=publish_until)
@@ -907,7 +952,8 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
         violation_date=decision.violation_date, decision_date=decision_date, form=form, later_violations=later,
         no_limitation=any(f.violation_type.no_limitation for f in findings), pauses=pauses, rule_set=case.rule_set)
     if not limitation.allows(decision_date):
-        raise ValidationError({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}})
+        raise RuleRefusal({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}},
+                          rules=[limitation.rule_set])
     if violation_count is not None and violation_count < 1:
         raise ValidationError({"violation_count": _("A case considers at least one violation.")})
     warnings = list(case.notes)
@@ -1028,7 +1074,7 @@ def state_follow_up_due(decision: DisciplinaryDecision) -> tuple[date, Disciplin
         raise ValidationError({"announced_on": _("The Party rule set %(name)s sets no time for the state "
                                                  "follow-up.") % {"name": rule_set.name}})
     if rule_set.state_follow_up_working_days:
-        return add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
+        return rules.add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
     return decision.announced_on + timedelta(days=rule_set.state_follow_up_days), rule_set
 
 

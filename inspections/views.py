@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
 from accounts.text import fold
+from config import rulebook
 from config.actions import report_error, submit
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
@@ -39,9 +40,11 @@ from inspections.access import (
 )
 from inspections.forms import (
     AnnounceForm,
+    AssignDraftingForm,
     ConcludeForm,
     DecisionFilterForm,
     DecisionOpenForm,
+    DirectiveForm,
     DraftConclusionForm,
     ExplainForm,
     FindingFilterForm,
@@ -134,6 +137,7 @@ def plan_detail(request, pk):
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "inspections": visible.prefetch_related("targets"),
         "overlaps": planned_overlaps_in_plan(plan),
+        "overlap_basis": rules.PLAN_OVERLAP_BASIS, "overlap_rule_url": rulebook.rule_url("inspections.plan_overlap"),
     })
 
 
@@ -148,6 +152,7 @@ def inspection_create(request):
         raise Http404
     initial = {"plan": request.GET.get("plan"), "leader": request.user.pk}
     form = InspectionForm(request.POST or None, user=request.user, units=units, initial=initial)
+    rule_links = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -158,10 +163,11 @@ def inspection_create(request):
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+            rule_links = error.rule_links() if isinstance(error, rulebook.RuleRefusal) else []
         else:
             messages.success(request, _("Inspection %(code)s created.") % {"code": inspection.code})
             return redirect("inspections:detail", pk=inspection.pk)
-    return render(request, "inspections/form.html", {"form": form})
+    return render(request, "inspections/form.html", {"form": form, "rule_links": rule_links})
 
 
 def _inspection_context(request, inspection) -> dict:
@@ -180,12 +186,16 @@ def _inspection_context(request, inspection) -> dict:
         "recommendations": recommendations,
         "events": inspection_timeline_for_user(user, inspection),
         "limits": services.time_limits(inspection),
+        "untimed": rulebook.registered_constant("inspections.public_service_checks_untimed"),
+        "untimed_url": rulebook.rule_url("inspections.public_service_checks_untimed"),
         "can": {
             "record": can_record(user, inspection),
             "team": directs and status not in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED),
             "start": directs and status == InspectionStatus.PLANNED,
             "report": directs and status == InspectionStatus.IN_PROGRESS,
+            "assign_drafting": directs and status == InspectionStatus.REPORTED and not inspection.drafting_assigned_on,
             "draft": directs and status == InspectionStatus.REPORTED,
+            "directive": directs and status in services.DIRECTIVE_STATUSES and not inspection.directive_date,
             "recommend": (directs or member) and status in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION),
             "conclude": directs and status == InspectionStatus.DRAFT_CONCLUSION,
             "publish": directs and status == InspectionStatus.CONCLUDED,
@@ -201,7 +211,10 @@ def _inspection_context(request, inspection) -> dict:
             "team": TeamForm(user=user, prefix="team", initial={
                 "leader": inspection.leader_id,
                 "members": [m.user_id for m in team if m.user_id != inspection.leader_id]}),
-            "draft": DraftConclusionForm(prefix="draft", initial={"text": inspection.conclusion_text}),
+            "assign_drafting": AssignDraftingForm(prefix="assign", initial={"assigned_on": timezone.localdate()}),
+            "draft": DraftConclusionForm(prefix="draft", initial={"text": inspection.conclusion_text,
+                                                                   "received_on": timezone.localdate()}),
+            "directive": DirectiveForm(prefix="directive", initial={"directive_date": timezone.localdate()}),
             "conclude": ConcludeForm(prefix="conclude", initial={"conclusion_date": timezone.localdate()}),
             "publish": PublishForm(prefix="publish"),
             "recommend": RecommendationForm(prefix="rec", inspection=inspection,
@@ -245,8 +258,14 @@ def inspection_action(request, pk, action):
         "start": (None, lambda i, d: services.inspection_start(actor=user, inspection=i), _("Inspection started.")),
         "report": (NoteForm, lambda i, d: services.inspection_report(actor=user, inspection=i, note=d["note"]),
                    _("Report submitted.")),
+        "assign-drafting": (AssignDraftingForm, lambda i, d: services.inspection_assign_drafting(
+            actor=user, inspection=i, assigned_on=d["assigned_on"]), _("Drafting of the conclusion assigned.")),
         "draft": (DraftConclusionForm, lambda i, d: services.inspection_draft_conclusion(
-            actor=user, inspection=i, text=d["text"]), _("Draft conclusion saved.")),
+            actor=user, inspection=i, text=d["text"], received_on=d["received_on"],
+            drafting_assigned_on=d["drafting_assigned_on"]), _("Draft conclusion saved.")),
+        "directive": (DirectiveForm, lambda i, d: services.inspection_record_directive(
+            actor=user, inspection=i, number=d["number"], directive_date=d["directive_date"]),
+            _("Implementing directive recorded.")),
         "conclude": (ConcludeForm, lambda i, d: services.inspection_conclude(
             actor=user, inspection=i, number=d["number"], conclusion_date=d["conclusion_date"], signer=d["signer"],
             text=d["text"]), _("Conclusion signed; remediation tasks assigned.")),
@@ -263,7 +282,7 @@ def inspection_action(request, pk, action):
         raise Http404
     form_class, run, message = actions[action]
     prefix = {NoteForm: "note", ReasonForm: "reason", DraftConclusionForm: "draft", ConcludeForm: "conclude",
-              PublishForm: "publish"}.get(form_class)
+              PublishForm: "publish", AssignDraftingForm: "assign", DirectiveForm: "directive"}.get(form_class)
     return _act(request, pk, form_class, run, message, prefix=prefix)
 
 
@@ -536,7 +555,7 @@ def decision_create(request):
     form = DecisionOpenForm(request.POST or None, initial={"discovered_on": timezone.localdate()})
     issue_form = IssueForm(request.POST or None, prefix="issue") if request.POST.get("record_now") else IssueForm(
         prefix="issue")
-    chosen = None
+    chosen, rule_links = None, []
     if request.method == "POST" and form.is_valid():
         chosen = people_visible_to(request.user).select_related("unit").filter(pk=form.cleaned_data["subject"]).first()
         codes = form.finding_codes_list()
@@ -567,13 +586,14 @@ def decision_create(request):
                 for field, errors in error.message_dict.items():
                     target = issue_form if field in issue_form.fields else form
                     target.add_error(field if field in target.fields else None, errors)
+                rule_links = error.rule_links() if isinstance(error, rulebook.RuleRefusal) else []
             else:
                 messages.success(request, _("Recorded as %(code)s.") % {"code": decision.code})
                 for warning in decision.warnings:
                     messages.warning(request, warning)
                 return redirect("inspections:decision", pk=decision.pk)
     return render(request, "inspections/decision_form.html", {"form": form, "issue_form": issue_form,
-                                                               "chosen": chosen})
+                                                               "chosen": chosen, "rule_links": rule_links})
 
 
 @login_required
@@ -588,6 +608,8 @@ def decision_detail(request, pk):
         "pauses": decision.pauses.all(),
         "events": decision.events.select_related("actor").order_by("at", "id"),
         "window": rules.processing_window(decision) if proceeding or decision.decision_date else None,
+        "form_rule_url": rulebook.rule_url(decision.form_rule) if decision.form_rule_id else "",
+        "rule_set_url": rulebook.rule_url(decision.rule_set) if decision.rule_set_id else "",
         "can": {"issue": authority and proceeding, "pause": authority and proceeding,
                 "announce": authority and can_announce(decision),
                 "withdraw": authority and decision.status != DecisionStatus.WITHDRAWN},

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
+from django.apps import apps
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
+from reports.selectors import rules_in_force_for
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
 from tasks.selectors import my_task_counts, unit_task_totals
 
@@ -47,6 +49,20 @@ def home(request):
     if user.unit_id:
         context["colleagues"] = User.objects.filter(unit_id=user.unit_id, is_active=True).exclude(pk=user.pk).count()
     return render(request, "reports/home.html", context)
+
+
+@login_required
+@require_GET
+def rules_in_force(request):
+    """Every rule set and rule row the product applies, with its legal basis, effective window and
+    who last changed it; each row has an anchor that evaluations link to. Administrators,
+    inspectors and council members only: anyone else is told the page does not exist."""
+    scope = scope_for(request.user)
+    if not scope.reads_rules:
+        raise Http404
+    sections, constants = rules_in_force_for(request.user, scope)
+    constants = [(constant, str(apps.get_app_config(constant.owner).verbose_name)) for constant in constants]
+    return render(request, "reports/rules.html", {"sections": sections, "constants": constants})
 
 
 @require_GET

@@ -13,6 +13,7 @@ from inspections.models import (
     Finding,
     FindingStatus,
     Inspection,
+    InspectionKind,
     InspectionStatus,
     Recommendation,
 )
@@ -54,10 +55,14 @@ def test_overdue_recommendations_are_reported_once(world, make_inspection, inspe
 @pytest.mark.django_db
 def test_conclusion_time_limits_warn_once(make_inspection, inspectorate):
     inspection = make_inspection(InspectionStatus.REPORTED)
-    Inspection.objects.filter(pk=inspection.pk).update(reported_at=timezone.now() - timedelta(days=20))
-    assert jobs.conclusion_time_limits() == 2  # draft conclusion and signature both overdue
+    # Not timed: a public-service check is not thanh tra (Law 84/2025 does not apply to it).
+    check = make_inspection(InspectionStatus.REPORTED, kind=InspectionKind.PUBLIC_SERVICE)
+    Inspection.objects.filter(pk__in=[inspection.pk, check.pk]).update(reported_at=timezone.now() - timedelta(days=20))
+    # Only the assignment of the drafting is overdue: signing counts from receiving the draft, not yet received.
+    assert jobs.conclusion_time_limits() == 1
     assert jobs.conclusion_time_limits() == 0
-    assert Notification.objects.filter(recipient=inspectorate.leader, verb="inspection.limit_overdue").count() == 2
+    warned = Notification.objects.filter(recipient=inspectorate.leader, verb="inspection.limit_overdue")
+    assert [n.target_id for n in warned] == [inspection.pk]
 
 
 @pytest.mark.django_db

@@ -34,13 +34,32 @@ def test_planning_the_same_unit_twice_in_a_year_needs_a_reason(world, inspectora
     with pytest.raises(ValidationError) as warned:
         make_inspection(InspectionStatus.PLANNED, plan=plan)
     assert first.code in " ".join(warned.value.messages)
-    assert "20/CT-TTg" in " ".join(warned.value.messages)
     second = make_inspection(InspectionStatus.PLANNED, plan=plan, overlap_reason="Theo chỉ đạo của Chủ tịch tỉnh")
     assert second.events.get(action="create").data["overlaps"] == [first.code]
     overlaps = planned_overlaps_in_plan(plan)
     assert [o["unit"] for o in overlaps] == [world.dept] and len(overlaps[0]["inspections"]) == 2
     # An unannounced check is not a planned overlap.
     make_inspection(InspectionStatus.PLANNED, kind=InspectionKind.UNANNOUNCED)
+
+
+@pytest.mark.django_db
+def test_the_overlap_warning_for_agencies_names_good_practice_not_directive_20(world, inspectorate, make_inspection,
+                                                                              client):
+    """Directive 20/CT-TTg limits repeated inspections of enterprises; for agencies, once a year is good practice."""
+    plan = services.plan_create(actor=inspectorate.leader, issuing_unit=inspectorate.unit, year=timezone.localdate().year,
+                                title="Kế hoạch kiểm tra năm")
+    make_inspection(InspectionStatus.PLANNED, plan=plan)
+    with pytest.raises(ValidationError) as warned:
+        make_inspection(InspectionStatus.PLANNED, plan=plan)
+    message = " ".join(warned.value.messages)
+    assert "Thực tiễn tốt" in message and "không phải quy định pháp luật" in message and "doanh nghiệp" in message
+    assert [link for _name, link in warned.value.rule_links()] == ["/rules/#rule-inspections-plan-overlap"]
+    make_inspection(InspectionStatus.PLANNED, plan=plan, overlap_reason="Theo chỉ đạo của Chủ tịch tỉnh")
+    client.force_login(inspectorate.leader)
+    html = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
+    basis = html[html.index('data-testid="overlap-basis"'):]
+    basis = basis[:basis.index("</p>")]
+    assert "doanh nghiệp" in basis and 'href="/rules/#rule-inspections-plan-overlap"' in basis
 
 
 @pytest.mark.django_db
@@ -217,18 +236,6 @@ def test_a_conclusion_needs_a_head_for_every_unit_to_act(world, inspectorate, ma
     assert world.sub_division.name in " ".join(refused.value.messages)
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.DRAFT_CONCLUSION  # nothing half-done
-
-
-@pytest.mark.django_db
-def test_time_limits_of_law_84_are_tracked(make_inspection, inspectorate):
-    inspection = make_inspection(InspectionStatus.REPORTED)
-    reported = timezone.localtime(inspection.reported_at).date()
-    limits = services.time_limits(inspection, today=reported)
-    assert [limit["state"] for limit in limits] == ["open", "open"]
-    assert limits[1]["due"] == reported + timedelta(days=15)
-    assert limits[0]["due"].weekday() < 5 and (limits[0]["due"] - reported).days >= 5
-    late = services.time_limits(inspection, today=reported + timedelta(days=16))
-    assert [limit["state"] for limit in late] == ["overdue", "overdue"]
 
 
 @pytest.mark.django_db

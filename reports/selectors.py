@@ -1,0 +1,112 @@
+"""The rules in force, read from every app's register (config.rulebook), for the page that lists them.
+
+One query per rule model, whatever the number of rows: the last change (who and when, from the
+model's django-simple-history table) is a subquery of that same query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.apps import apps
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import AccessScope
+from accounts.models import Unit
+from config import rulebook
+
+WINDOW_FIELDS = ("valid_from", "valid_to")
+
+
+@dataclass
+class RuleRow:
+    anchor: str
+    name: str
+    figures: list[tuple[str, str]]
+    bases: list[str]
+    valid_from: date | None
+    valid_to: date | None
+    state: str  # in_force / ended / future / always
+    changed_by: str
+    changed_at: object
+
+
+@dataclass
+class RuleSection:
+    key: str
+    title: str
+    app: str
+    rows: list[RuleRow]
+
+
+def _shown(row: models.Model, field: models.Field) -> str:
+    value = getattr(row, field.name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(row, f"get_{field.name}_display")())
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _state(valid_from: date | None, valid_to: date | None, today: date) -> str:
+    if valid_from and valid_from > today:
+        return "future"
+    if valid_to and valid_to < today:
+        return "ended"
+    return "in_force"
+
+
+def _organisation_ids(scope: AccessScope, user) -> set[int]:
+    """The organisations whose own rows (rules tied to one body) the user may read."""
+    ids = set(scope.admin_org_ids)
+    if user.unit_id:
+        ids.add(user.unit.organisation_id)
+    if scope.read_paths:
+        ids |= set(Unit.objects.filter(path__in=scope.read_paths).values_list("organisation_id", flat=True))
+    return ids
+
+
+def rules_in_force_for(user, scope: AccessScope) -> tuple[list[RuleSection], list[rulebook.RuleConstant]]:
+    rulebook.discover()
+    today = timezone.localdate()
+    organisations = None
+    sections = []
+    for entry in rulebook.registered_models():
+        model = entry.model
+        windowed = all(hasattr(model, name) for name in WINDOW_FIELDS)
+        shown = [f for f in model._meta.concrete_fields
+                 if not f.primary_key and f.name not in entry.basis and f.name not in WINDOW_FIELDS
+                 and f.editable]
+        history = model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        rows = model._default_manager.all().select_related(
+            *[f.name for f in shown if f.is_relation]).annotate(
+            changed_by=Subquery(history.values("history_user__full_name")[:1]),
+            changed_at=Subquery(history.values("history_date")[:1]))
+        if entry.organisation_field and not scope.is_superuser:
+            if organisations is None:
+                organisations = _organisation_ids(scope, user)
+            rows = rows.filter(Q(**{f"{entry.organisation_field}__isnull": True})
+                               | Q(**{f"{entry.organisation_field}__in": sorted(organisations)}))
+        section_rows = []
+        for row in rows:
+            valid_from = row.valid_from if windowed else None
+            valid_to = row.valid_to if windowed else None
+            section_rows.append(RuleRow(
+                anchor=rulebook.anchor(row), name=str(row),
+                figures=[(str(f.verbose_name), _shown(row, f)) for f in shown],
+                bases=[getattr(row, name) for name in entry.basis if getattr(row, name)],
+                valid_from=valid_from, valid_to=valid_to,
+                state=_state(valid_from, valid_to, today) if windowed else "always",
+                changed_by=row.changed_by or "", changed_at=row.changed_at))
+        sections.append(RuleSection(key=entry.key, title=str(model._meta.verbose_name_plural),
+                                    app=str(apps.get_app_config(model._meta.app_label).verbose_name),
+                                    rows=section_rows))
+    return sections, rulebook.registered_constants()
