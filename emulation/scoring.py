@@ -270,9 +270,10 @@ def _own_work(person: User, data: Inputs, rule_set: RatingRuleSet) -> dict | Non
         return None
     mean = {key: round(sum(p[key] for p in parts) / len(parts), 2) for key in ("quantity", "quality", "progress")}
     share = sum(p["share"] for p in parts) / len(parts)
+    # The deductions are listed once, for the whole period, each naming its month or quarter.
+    deductions = [d | {"part": p["label"]} for p in parts for d in p.pop("deductions")]
     return {**mean, "share": share, "points": round(share * rule_set.task_max_points, 2),
-            "every": rule_set.results_every, "parts": parts,
-            "deductions": [d | {"part": p["label"]} for p in parts for d in p["deductions"]]}
+            "every": rule_set.results_every, "parts": parts, "deductions": deductions}
 
 
 def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tuple[str, str]:

@@ -146,8 +146,8 @@ def problem_tasks(start: datetime, end: datetime, unit_path: str, now: datetime 
     milestones were missed and how many failed reviews: the evidence behind every deduction."""
     now = now or timezone.now()
     sent_back = TaskEvent.objects.filter(task=OuterRef("pk"), action="send_back")
-    # A milestone is missed when its step was done after it was due, or was still not done when it
-    # fell due while the task was open (a step left unticked on a finished task is not a delay).
+    # A milestone is missed when its step was done after it was due, or was not done when it fell
+    # due while the task was still open (an unticked step due after the result was handed in is not).
     finished = Coalesce(OuterRef("submitted_at"), OuterRef("completed_at"), Value(now))
     late_step = TaskStep.objects.filter(task=OuterRef("pk"), due_at__isnull=False).filter(
         Q(done_at__gt=F("due_at")) | Q(done_at__isnull=True, due_at__lt=finished))
