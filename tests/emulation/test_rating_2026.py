@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from accounts.models import Role, UnitKind
 from emulation import rules, scoring, services
@@ -152,3 +153,27 @@ def test_an_agency_rated_htxs_has_the_25_percent_ceiling(world):
     assert len(errors) == 1 and "Sở Nội vụ" in errors[0]
     UnitScore.objects.create(period=period, unit=world.dept, total=95, max_total=100, level=RatingLevel.HTXS)
     assert services.quota_errors(period) == []  # 8 HTT × 25% = 2
+
+
+def test_the_organising_ability_is_entered_on_the_page_and_through_the_api(client, world, period):
+    head = UserFactory(full_name="Trưởng Phòng", unit=world.division)
+    RoleFactory(user=head, unit=world.division, role=Role.HEAD)
+    task_row(head, deadline=at(3, 1))
+    compute(period)
+    client.force_login(world.head_dept)
+    page = client.get(f"/emulation/{period.pk}/people/{head.pk}/")
+    assert page.status_code == 200 and 'name="organising_percent"' in page.content.decode()
+    plain = client.get(f"/emulation/{period.pk}/people/{world.staff_division.pk}/")
+    assert 'name="organising_percent"' not in plain.content.decode()  # only leaders are assessed on it
+    response = client.post(f"/emulation/{period.pk}/people/{head.pk}/general/", {
+        "general_points": "25", "organising_percent": "90", "general_note": "Điều hành tốt"})
+    assert response.status_code == 302
+    assert rating_of(period, head).organising_percent == 90
+
+    api = APIClient()
+    api.force_authenticate(world.head_dept)
+    url = f"/api/v1/emulation/periods/{period.pk}/ratings/{head.pk}/general/"
+    refused = api.post(url, {"general_points": "25", "organising_percent": 150, "general_note": "Quá"}, format="json")
+    assert refused.status_code == 400 and "organising_percent" in refused.json()
+    accepted = api.post(url, {"general_points": "25", "organising_percent": 70, "general_note": "Khá"}, format="json")
+    assert accepted.status_code == 200 and accepted.json()["organising_percent"] == 70
