@@ -3,6 +3,7 @@ legal basis (DOMAIN.md §3, §4). Pure computations over the rule rows; no figur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,10 +69,13 @@ def htxs_quota_percent(rule_set: RatingRuleSet, *, excellent_unit: bool) -> int:
     return rule_set.htxs_quota_percent
 
 
-def check_htxs_quota(levels: dict[str, str], rule_set: RatingRuleSet, *, excellent_unit: bool = False) -> None:
-    """Refuse more HTXS than the quota allows, naming who is over (per agency and group)."""
-    excellent = sorted(name for name, level in levels.items() if level == RatingLevel.HTXS)
-    good = sum(1 for level in levels.values() if level == RatingLevel.HTT)
+def check_htxs_quota(levels: Iterable[tuple[str, str]], rule_set: RatingRuleSet, *,
+                     excellent_unit: bool = False) -> None:
+    """Refuse more HTXS than the quota allows, naming who is over (per agency and group). `levels`
+    holds one (name, level) pair per official: namesakes in one agency are two officials."""
+    levels = list(levels)
+    excellent = sorted(name for name, level in levels if level == RatingLevel.HTXS)
+    good = sum(1 for _name, level in levels if level == RatingLevel.HTT)
     percent = htxs_quota_percent(rule_set, excellent_unit=excellent_unit)
     allowed = quota_max(good, percent)
     if len(excellent) > allowed:

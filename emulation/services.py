@@ -127,7 +127,7 @@ def quota_errors(period: Period) -> list[str]:
     errors = []
     for members in groups.values():
         agency, first = members[0]
-        levels = {r.person.full_name: r.final_level for _agency, r in members}
+        levels = [(r.person.full_name, r.final_level) for _agency, r in members]
         try:
             rules.check_htxs_quota(levels, first.rule_set,
                                    excellent_unit=unit_levels.get(agency.pk) == RatingLevel.HTXS)

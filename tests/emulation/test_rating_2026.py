@@ -131,7 +131,8 @@ def test_a_division_of_four_shares_the_quota_of_its_agency_of_forty(world, perio
     rated(period, small, [RatingLevel.HTT] * 4 + [RatingLevel.HTXS])
     rated(period, large, [RatingLevel.HTT] * 36 + [RatingLevel.HTXS] * 7)
     assert services.quota_errors(period) == []
-    rated(period, large, [RatingLevel.HTXS])  # a ninth HTXS in the department
+    # A ninth HTXS in the department, a namesake of an official rated HTT: two officials all the same.
+    rated(period, large, [RatingLevel.HTXS])
     errors = services.quota_errors(period)
     assert len(errors) == 1 and errors[0].startswith("Sở Nội vụ (")
     assert "D1S công chức 04" in errors[0] and "8" in errors[0]

@@ -49,10 +49,10 @@ def test_seven_htt_allow_at_most_one_htxs_and_the_refusal_names_who():
     rule_set = rules.rating_rule_set("cong_chuc", 2026)
     levels = {f"Cán bộ {n}": RatingLevel.HTT for n in range(7)}
     levels["Nguyễn Văn A"] = RatingLevel.HTXS
-    rules.check_htxs_quota(levels, rule_set)  # 1 of 7 × 20% = 1.4 → 1: allowed
+    rules.check_htxs_quota(levels.items(), rule_set)  # 1 of 7 × 20% = 1.4 → 1: allowed
     levels["Trần Thị B"] = RatingLevel.HTXS
     with pytest.raises(ValidationError) as refused:
-        rules.check_htxs_quota(levels, rule_set)
+        rules.check_htxs_quota(levels.items(), rule_set)
     message = " ".join(refused.value.messages)
     assert "Nguyễn Văn A" in message and "Trần Thị B" in message and "335/2025" in message
 
@@ -83,8 +83,8 @@ def test_an_agency_rated_htxs_may_have_25_percent_htxs():
     levels = {f"Công chức {n}": RatingLevel.HTT for n in range(8)}
     levels.update({"Nguyễn Văn A": RatingLevel.HTXS, "Trần Thị B": RatingLevel.HTXS})
     with pytest.raises(ValidationError):  # 8 × 20% = 1.6 → 1
-        rules.check_htxs_quota(levels, rule_set)
-    rules.check_htxs_quota(levels, rule_set, excellent_unit=True)  # 8 × 25% = 2
+        rules.check_htxs_quota(levels.items(), rule_set)
+    rules.check_htxs_quota(levels.items(), rule_set, excellent_unit=True)  # 8 × 25% = 2
 
 
 def test_the_quota_is_the_agencys_not_its_divisions():
