@@ -16,7 +16,8 @@ administered_rows(CouncilRule, shared)
 @admin.register(RatingRuleSet)
 class RatingRuleSetAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["name", "staff_group", "mode", "valid_from", "valid_to", "htxs_min_points", "htt_min_points",
-                    "ht_min_points", "htxs_quota_percent"]
+                    "ht_min_points", "htxs_quota_percent", "htxs_quota_percent_excellent_unit", "results_every",
+                    "legal_basis"]
     list_filter = ["staff_group", "mode"]
 
 

@@ -124,7 +124,8 @@ class RatingGeneralApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         rating = services.rating_set_general(actor=request.user, rating=rating, points=data["general_points"],
-                                             met=data["general_met"], note=data["general_note"])
+                                             met=data["general_met"], note=data["general_note"],
+                                             organising=data["organising_percent"])
         return Response(RatingSerializer(rating).data)
 
 

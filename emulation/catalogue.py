@@ -13,15 +13,40 @@ D90 = "Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/
 D335 = "Nghị định 335/2025/NĐ-CP"
 LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15; Nghị định 98/2023/NĐ-CP"
 
+D233 = "Nghị định 233/2026/NĐ-CP (cần đối chiếu bản chính thức)"
+# As seeded by the migrations 0002 and 0009 (the notes say what the administrator is to verify).
+D233_NOTES = (
+    "Cần kiểm tra với bản chính thức của Nghị định 233/2026/NĐ-CP (đã đọc từ bản không chính thức): "
+    "thang 100 điểm và cách chia 30 điểm tiêu chí chung / 70 điểm kết quả thực hiện nhiệm vụ; các mức 90/70/50 "
+    "điểm; tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá 20% số Hoàn thành tốt nhiệm vụ, không quá 25% ở đơn vị "
+    "được xếp loại Hoàn thành xuất sắc nhiệm vụ (Điều 12 khoản 6 điểm b); không xếp loại khi công tác dưới 6 "
+    "tháng; kết quả năm tính từ kết quả các tháng hoặc quý (Điều 12 khoản 5); mức trừ 25% mỗi lần đánh giá chưa "
+    "đạt hoặc chậm tiến độ; cấp trưởng không được xếp loại cao hơn đơn vị (Điều 12 khoản 7); trọng số của kết "
+    "quả cá nhân, kết quả đơn vị và năng lực tổ chức thực hiện đối với người lãnh đạo.")
+D335_NOTES = (
+    "Cần kiểm tra với Nghị định 335/2025/NĐ-CP: kết quả năm tính từ kết quả các tháng hoặc quý; tỷ lệ 25% ở "
+    "đơn vị được xếp loại Hoàn thành xuất sắc nhiệm vụ; cấp trưởng không được xếp loại cao hơn đơn vị; trọng số "
+    "của kết quả cá nhân, kết quả đơn vị và năng lực tổ chức thực hiện đối với người lãnh đạo; điểm nhiệm vụ "
+    "bằng trung bình của số lượng, chất lượng, tiến độ nhân 70.")
+DECREE_90_ENDS = date(2026, 6, 30)  # Decree 233/2026 ends Decree 90/2020 for cán bộ and viên chức
+DECREE_233_STARTS = date(2026, 7, 1)
+
 RATING_RULE_SETS = [
     dict(name="Công chức — Nghị định 90/2020 (đến hết năm 2025)", staff_group=CIVIL, mode="criteria",
          valid_from=None, valid_to=date(2025, 12, 31), legal_basis=D90),
     dict(name="Công chức — Nghị định 335/2025 (từ năm 2026)", staff_group=CIVIL, mode="points",
-         valid_from=date(2026, 1, 1), valid_to=None, legal_basis=D335),
-    dict(name="Cán bộ — Nghị định 90/2020", staff_group=CADRE, mode="criteria", valid_from=None, valid_to=None,
-         legal_basis=D90),
-    dict(name="Viên chức — Nghị định 90/2020", staff_group=PUBLIC, mode="criteria", valid_from=None, valid_to=None,
-         legal_basis=D90),
+         valid_from=date(2026, 1, 1), valid_to=None, legal_basis=D335, htxs_quota_percent_excellent_unit=25,
+         notes=D335_NOTES),
+    dict(name="Cán bộ — Nghị định 90/2020", staff_group=CADRE, mode="criteria", valid_from=None,
+         valid_to=DECREE_90_ENDS, legal_basis=D90),
+    dict(name="Viên chức — Nghị định 90/2020", staff_group=PUBLIC, mode="criteria", valid_from=None,
+         valid_to=DECREE_90_ENDS, legal_basis=D90),
+    dict(name="Viên chức — Nghị định 233/2026 (từ 01/7/2026)", staff_group=PUBLIC, mode="points",
+         valid_from=DECREE_233_STARTS, valid_to=None, legal_basis=D233, htxs_quota_percent_excellent_unit=25,
+         notes=D233_NOTES),
+    dict(name="Cán bộ — Nghị định 233/2026 (từ 01/7/2026)", staff_group=CADRE, mode="points",
+         valid_from=DECREE_233_STARTS, valid_to=None, legal_basis=D233, htxs_quota_percent_excellent_unit=25,
+         notes=D233_NOTES),
 ]
 
 # title, quota % of (title), votes needed (% of all council members), collective, legal basis
@@ -50,8 +75,11 @@ def ensure_seeded(get_model=None) -> None:
     RatingRuleSet = get_model("emulation", "RatingRuleSet")
     TitleRule = get_model("emulation", "TitleRule")
     if not RatingRuleSet.objects.exists():
+        # The first seeding migration runs on the first model: it gets the fields it has, and the
+        # later migrations fill in the rest.
+        fields = {f.name for f in RatingRuleSet._meta.get_fields()}
         for rule_set in RATING_RULE_SETS:
-            RatingRuleSet.objects.create(**rule_set)
+            RatingRuleSet.objects.create(**{name: value for name, value in rule_set.items() if name in fields})
     if not TitleRule.objects.exists():
         for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
             TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,

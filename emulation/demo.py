@@ -68,7 +68,9 @@ def seed(org: Organisation) -> int:
             services.rating_set_general(actor=scorer, rating=rating, met=True, note="Chấp hành tốt chủ trương, "
                                         "chính sách; đạo đức, lối sống tốt")
         else:
-            services.rating_set_general(actor=scorer, rating=rating, points=15 + index % 5,
+            # Leaders are also assessed on how they organised their unit's work.
+            organising = 75 + index % 20 if "unit_result" in rating.breakdown else None
+            services.rating_set_general(actor=scorer, rating=rating, points=15 + index % 5, organising=organising,
                                         note="Chấp hành tốt kỷ luật, kỷ cương; tác phong chuẩn mực")
     compute_period(period)
     services.period_advance(actor=secretary, period=period, to=PeriodStatus.SCORING)

@@ -36,6 +36,8 @@ class GeneralForm(forms.Form):
                                         max_value=30, decimal_places=1)
     general_met = forms.TypedChoiceField(label=_("General criteria met"), required=False, coerce=lambda v: v == "1",
                                          empty_value=None, choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))])
+    organising_percent = forms.IntegerField(label=_("Organising ability (leaders, 0–100%)"), required=False,
+                                            min_value=0, max_value=100)
     general_note = forms.CharField(label=_("What the assessment rests on"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

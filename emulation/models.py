@@ -25,8 +25,13 @@ class RatingLevel(models.TextChoices):
 
 
 class RatingMode(models.TextChoices):
-    POINTS = "points", _("100-point scale (Decree 335/2025)")
+    POINTS = "points", _("100-point scale (Decrees 335/2025, 233/2026)")
     CRITERIA = "criteria", _("Criteria (Decree 90/2020)")
+
+
+class ResultsEvery(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
 
 
 class RatingRuleSet(models.Model):
@@ -42,8 +47,31 @@ class RatingRuleSet(models.Model):
     ht_min_points = models.PositiveSmallIntegerField(_("HT from (points)"), default=50)
     htxs_quota_percent = models.PositiveSmallIntegerField(
         _("HTXS at most (percent of those rated HTT)"), default=20,
-        help_text=_("Counted per unit and group with similar duties."))
+        help_text=_("Counted per agency and group with similar duties, not per division."))
+    htxs_quota_percent_excellent_unit = models.PositiveSmallIntegerField(
+        _("HTXS at most in an agency rated HTXS (percent of those rated HTT)"), null=True, blank=True,
+        help_text=_("Empty: the same ceiling as any other agency."))
+    min_service_months = models.PositiveSmallIntegerField(
+        _("not rated with fewer months worked in the year"), default=6,
+        help_text=_("Applies to yearly ratings, not to quarterly ones."))
+    # The 100-point scale (points mode): the split, the deductions and how the year is built.
+    general_max_points = models.PositiveSmallIntegerField(_("general criteria at most (points)"), default=30)
+    task_max_points = models.PositiveSmallIntegerField(_("task results at most (points)"), default=70)
+    quality_deduction_percent = models.PositiveSmallIntegerField(
+        _("quality: deducted per failed review (percent of the product's points)"), default=25)
+    progress_deduction_percent = models.PositiveSmallIntegerField(
+        _("progress: deducted per delay (percent of the product's points)"), default=25)
+    results_every = models.CharField(_("task results measured every"), max_length=7, choices=ResultsEvery.choices,
+                                     default=ResultsEvery.MONTH,
+                                     help_text=_("The year's task results are the mean of these results."))
+    leader_own_weight = models.PositiveSmallIntegerField(_("leaders: weight of their own work"), default=1)
+    leader_unit_weight = models.PositiveSmallIntegerField(_("leaders: weight of the unit's result"), default=1)
+    leader_organising_weight = models.PositiveSmallIntegerField(
+        _("leaders: weight of the organising ability"), default=1)
+    unit_result_if_any_kht_percent = models.PositiveSmallIntegerField(
+        _("leaders: unit's result when a subordinate is KHT (percent)"), default=50)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
+    notes = models.TextField(_("notes (what is still to be verified)"), blank=True)
     history = HistoricalRecords()
 
     objects = EffectiveWindowQuerySet.as_manager()
@@ -56,6 +84,17 @@ class RatingRuleSet(models.Model):
             models.CheckConstraint(condition=Q(htxs_min_points__gt=models.F("htt_min_points"))
                                    & Q(htt_min_points__gt=models.F("ht_min_points")), name="rating_bands_ordered"),
             models.CheckConstraint(condition=Q(htxs_quota_percent__lte=100), name="rating_quota_is_a_percent"),
+            models.CheckConstraint(condition=Q(htxs_quota_percent_excellent_unit__isnull=True)
+                                   | Q(htxs_quota_percent_excellent_unit__lte=100),
+                                   name="rating_excellent_unit_quota_is_a_percent"),
+            models.CheckConstraint(condition=Q(general_max_points__lte=30)
+                                   & Q(task_max_points=100 - models.F("general_max_points")),
+                                   name="rating_points_add_up_to_100"),
+            models.CheckConstraint(condition=Q(quality_deduction_percent__lte=100, progress_deduction_percent__lte=100,
+                                               unit_result_if_any_kht_percent__lte=100),
+                                   name="rating_deductions_are_percents"),
+            models.CheckConstraint(condition=Q(leader_own_weight__gt=0) | Q(leader_unit_weight__gt=0)
+                                   | Q(leader_organising_weight__gt=0), name="rating_leader_weights_not_all_zero"),
         ]
 
     def __str__(self):
@@ -271,6 +310,9 @@ class Rating(models.Model):
     general_note = models.TextField(_("general criteria note"), blank=True)
     general_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+    organising_percent = models.PositiveSmallIntegerField(
+        _("organising ability (percent, leaders)"), null=True, blank=True,
+        help_text=_("How well the leader organised the unit's work, assessed with the general criteria."))
     task_points = models.DecimalField(_("task results (points)"), max_digits=5, decimal_places=2, null=True,
                                       blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
@@ -296,6 +338,8 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["period", "person"], name="one_rating_per_person_and_period"),
             models.CheckConstraint(condition=Q(general_points__isnull=True)
                                    | Q(general_points__gte=0, general_points__lte=30), name="general_points_0_to_30"),
+            models.CheckConstraint(condition=Q(organising_percent__isnull=True) | Q(organising_percent__lte=100),
+                                   name="organising_is_a_percent"),
         ]
         indexes = [models.Index(fields=["period", "unit"], name="rating_period_unit_idx")]
 

@@ -3,6 +3,7 @@ legal basis (DOMAIN.md §3, §4). Pure computations over the rule rows; no figur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from accounts.models import Unit, UnitKind
 from config import rulebook
 from emulation.models import CouncilRule, RatingLevel, RatingRuleSet, TitleRule
 
@@ -19,12 +21,14 @@ rulebook.register(TitleRule)
 rulebook.register(CouncilRule)
 
 
-def rating_rule_set(staff_group: str, year: int) -> RatingRuleSet:
-    """The rules in force at the end of the rating year for the staff group."""
-    rule_set = RatingRuleSet.objects.in_force(date(year, 12, 31)).filter(staff_group=staff_group) \
-        .order_by("-valid_from").first()
+def rating_rule_set(staff_group: str, on: date | int) -> RatingRuleSet:
+    """The rules in force on the last day rated (a year: its 31 December) for the staff group: a
+    viên chức rated for 2026 falls under Decree 233/2026, for its first quarter under Decree 90/2020."""
+    on = date(on, 12, 31) if isinstance(on, int) else on
+    rule_set = RatingRuleSet.objects.in_force(on).filter(staff_group=staff_group).order_by("-valid_from").first()
     if rule_set is None:
-        raise ValidationError(_("No rating rules are defined for this staff group in %(year)d.") % {"year": year})
+        raise ValidationError(_("No rating rules are defined for this staff group on %(day)s.") % {
+            "day": on.strftime("%d/%m/%Y")})
     return rule_set
 
 
@@ -44,15 +48,46 @@ def quota_max(base_count: int, percent: int) -> int:
     return base_count * percent // 100
 
 
-def check_htxs_quota(levels: dict[str, str], rule_set: RatingRuleSet) -> None:
-    """Refuse more HTXS than the quota allows, naming who is over (per unit and group)."""
-    excellent = sorted(name for name, level in levels.items() if level == RatingLevel.HTXS)
-    good = sum(1 for level in levels.values() if level == RatingLevel.HTT)
-    allowed = quota_max(good, rule_set.htxs_quota_percent)
+# The HTXS quota is counted "within one agency, organisation or unit (cơ quan, tổ chức, đơn vị) and
+# each group with similar duties" (Decree 335/2025; Decree 233/2026 art. 12(6)): a unit of one of
+# these kinds is an agency; a division (phòng, tổ) or an unclassified unit belongs to the agency above it.
+AGENCY_KINDS = frozenset({
+    UnitKind.PEOPLES_COMMITTEE, UnitKind.OFFICE, UnitKind.DEPARTMENT, UnitKind.COMMUNE, UnitKind.INSPECTORATE,
+    UnitKind.PARTY_COMMITTEE, UnitKind.PARTY_INSPECTION, UnitKind.MASS_ORGANISATION, UnitKind.PUBLIC_SERVICE_UNIT,
+})
+
+
+def quota_agency(path: str, kinds: dict[str, str]) -> str:
+    """The path of the agency whose quota a unit's officials share: the unit itself when it is an
+    agency, else the nearest agency above it among `kinds` (path → unit kind), else the topmost unit
+    known (the council's scope)."""
+    known = [above for above in Unit.paths_above(path) if above in kinds]
+    for above in reversed(known):
+        if kinds[above] in AGENCY_KINDS:
+            return above
+    return known[0] if known else path
+
+
+def htxs_quota_percent(rule_set: RatingRuleSet, *, excellent_unit: bool) -> int:
+    """20% of those rated HTT; the rule set's higher ceiling (25%) in an agency rated HTXS."""
+    if excellent_unit and rule_set.htxs_quota_percent_excellent_unit is not None:
+        return rule_set.htxs_quota_percent_excellent_unit
+    return rule_set.htxs_quota_percent
+
+
+def check_htxs_quota(levels: Iterable[tuple[str, str]], rule_set: RatingRuleSet, *,
+                     excellent_unit: bool = False) -> None:
+    """Refuse more HTXS than the quota allows, naming who is over (per agency and group). `levels`
+    holds one (name, level) pair per official: namesakes in one agency are two officials."""
+    levels = list(levels)
+    excellent = sorted(name for name, level in levels if level == RatingLevel.HTXS)
+    good = sum(1 for _name, level in levels if level == RatingLevel.HTT)
+    percent = htxs_quota_percent(rule_set, excellent_unit=excellent_unit)
+    allowed = quota_max(good, percent)
     if len(excellent) > allowed:
         raise ValidationError(_(
             "At most %(allowed)d HTXS: %(percent)d%% of the %(good)d rated HTT (%(basis)s). Proposed %(count)d: "
-            "%(names)s.") % {"allowed": allowed, "percent": rule_set.htxs_quota_percent, "good": good,
+            "%(names)s.") % {"allowed": allowed, "percent": percent, "good": good,
                              "basis": rule_set.legal_basis, "count": len(excellent), "names": ", ".join(excellent)})
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -44,6 +44,7 @@ from emulation.models import (
     RatingLevel,
     RatingRuleSet,
     RatingMode,
+    ResultsEvery,
     Title,
     UnitCriterion,
     UnitScore,
@@ -55,9 +56,6 @@ from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
 
 LEVEL_RANK = {RatingLevel.HTXS: 4, RatingLevel.HTT: 3, RatingLevel.HT: 2, RatingLevel.KHT: 1, "": 0}
-QUALITY_DEDUCTION = 0.25  # of the product's quality points, per failed review (Decree 335/2025)
-PROGRESS_DEDUCTION = 0.25  # of the product's progress points, per delay
-TASK_POINTS = 70
 SHIFTING_RESPONSIBILITY = "DUN_DAY"  # the catalogue's "avoiding or shifting assigned work"
 WITHHOLDING_BASIS = "Luật Thi đua, khen thưởng 06/2022; quy định không xét khen thưởng tập thể, cá nhân " \
                     "không hoàn thành nhiệm vụ, né tránh, đùn đẩy trách nhiệm"
@@ -86,6 +84,9 @@ def _task_evidence(task: dict) -> dict:
     elif task["official"] == DONE_LATE:
         label = _("Task %(code)s “%(title)s” done %(days)d days late") % {
             "code": task["code"], "title": task["title"][:80], "days": task["days_late"]}
+    elif not task["failed_reviews"]:
+        label = _("Task %(code)s “%(title)s” done on time, %(n)d milestone(s) missed") % {
+            "code": task["code"], "title": task["title"][:80], "n": task.get("late_steps", 0)}
     else:
         label = _("Task %(code)s “%(title)s” sent back %(n)d times") % {
             "code": task["code"], "title": task["title"][:80], "n": task["failed_reviews"]}
@@ -126,20 +127,52 @@ class Inputs:
     # The rated officials as a query, for filters (a subquery, never a list of 15,000 ids).
     rated: QuerySet[User]
     led_units: dict[int, list[str]] = field(default_factory=dict)
+    headed_units: dict[int, list[int]] = field(default_factory=dict)  # heads (not deputies): their unit ids
     initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
     rule_sets: dict[str, RatingRuleSet | ValidationError] = field(default_factory=dict)
+    measured: dict[str, list[dict]] = field(default_factory=dict)
 
     def rule_set_for(self, staff_group: str) -> RatingRuleSet:
         """The rule set of the staff group, read once per computation (not once per official)."""
         if staff_group not in self.rule_sets:
             try:
-                self.rule_sets[staff_group] = rules.rating_rule_set(staff_group, self.period.year)
+                self.rule_sets[staff_group] = rules.rating_rule_set(staff_group, self.period.ends_on)
             except ValidationError as error:
                 self.rule_sets[staff_group] = error
         found = self.rule_sets[staff_group]
         if isinstance(found, ValidationError):
             raise found
         return found
+
+    def measured_every(self, every: str) -> list[dict]:
+        """The period cut into months or quarters, each with its task results per lead (one GROUP BY
+        per month or quarter, read once per computation): the year's result is built from these."""
+        if every not in self.measured:
+            path = self.period.unit.path
+            self.measured[every] = [
+                {**part, "results": results_by_lead(part["start"], part["end"], path, self.now)}
+                for part in _parts(self.period, every, self.now)]
+        return self.measured[every]
+
+
+def _parts(period: Period, every: str, now: datetime) -> list[dict]:
+    """The calendar months (or quarters) of the period that have begun, the last one cut at now."""
+    step = 3 if every == ResultsEvery.QUARTER else 1
+    first, last = period.starts_on, period.ends_on
+    parts = []
+    year, month = first.year, first.month - (first.month - 1) % step
+    while date(year, month, 1) <= last:
+        starts_on = max(date(year, month, 1), first)
+        year, month = (year + 1, month + step - 12) if month + step > 12 else (year, month + step)
+        ends_on = min(date(year, month, 1) - timedelta(days=1), last)
+        start = timezone.make_aware(datetime.combine(starts_on, time.min))
+        end = timezone.make_aware(datetime.combine(ends_on + timedelta(days=1), time.min))
+        if start >= now:
+            break
+        label = (_("Quarter %(q)d/%(year)d") % {"q": (starts_on.month - 1) // 3 + 1, "year": starts_on.year}
+                 if step == 3 else f"{starts_on.month:02d}/{starts_on.year}")
+        parts.append({"label": label, "start": start, "end": min(end, now)})
+    return parts
 
 
 def _read_inputs(period: Period, now: datetime) -> Inputs:
@@ -152,9 +185,13 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
     for task in problem_tasks(start, end, path, now):
         problems[task["lead_id"]].append(task)
     led_units: dict[int, list[str]] = defaultdict(list)
-    for user_id, unit_path in RoleAssignment.objects.current(timezone.localdate(now)).filter(
-            role__in=(Role.HEAD, Role.DEPUTY), unit__path__startswith=path).values_list("user_id", "unit__path"):
+    headed_units: dict[int, list[int]] = defaultdict(list)
+    for user_id, role, unit_id, unit_path in RoleAssignment.objects.current(timezone.localdate(now)).filter(
+            role__in=(Role.HEAD, Role.DEPUTY), unit__path__startswith=path).values_list(
+            "user_id", "role", "unit_id", "unit__path"):
         led_units[user_id].append(unit_path)
+        if role == Role.HEAD:
+            headed_units[user_id].append(unit_id)
     initiatives: dict[int, list[Initiative]] = defaultdict(list)
     for initiative in Initiative.objects.filter(period=period).order_by("id"):
         initiatives[initiative.person_id].append(initiative)
@@ -170,41 +207,73 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
         discipline=discipline_effects(rated.values("id"), period.year),
         findings=findings, shifting=dict(shifting),
         ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
-        led_units=dict(led_units), initiatives=dict(initiatives), rated=rated,
+        led_units=dict(led_units), headed_units=dict(headed_units), initiatives=dict(initiatives), rated=rated,
     )
 
 
 # -- ratings of officials -------------------------------------------------------------------------------
 
 
-def _task_part(counts: dict, problems: list[dict], exempt: set[int]) -> dict:
-    """Decree 335/2025: quantity, quality and progress as shares of the tasks assigned, with the
-    −25% deductions per failed review and per delay, none where an objective cause is confirmed."""
+def _task_part(counts: dict, problems: list[dict], exempt: set[int], rule_set: RatingRuleSet) -> dict:
+    """Decree 335/2025 over one month or quarter: quantity = completed ÷ assigned; quality =
+    completed to standard ÷ assigned, less the rule set's share (25%) of a product's points for each
+    failed review; progress = completed on time or ahead ÷ assigned, less that share for each delay
+    (each deadline or process milestone of the product missed). A product loses at most its own
+    points; nothing is deducted where an objective cause is confirmed. The three are returned as
+    percentages; their mean as a share of the task points."""
     assigned = counts["assigned"]
+    quality_cut, progress_cut = rule_set.quality_deduction_percent / 100, rule_set.progress_deduction_percent / 100
     deductions = []
     quality_points = float(counts["to_standard"])
-    progress_points = float(counts["on_time"] + counts["late"])
+    progress_points = float(counts["on_time"])
     for task in problems:
         is_exempt = task["id"] in exempt
-        if task["official"] == DONE_LATE:
+        delays = (task["official"] in (DONE_LATE, OPEN_OVERDUE)) + task.get("late_steps", 0)
+        if delays:
+            cut = min(progress_cut * delays, 1.0)
             deductions.append({"task": task["id"], "code": task["code"], "title": task["title"][:120],
-                               "kind": "delay", "days_late": task["days_late"], "exempt": is_exempt,
-                               "points": 0 if is_exempt else -PROGRESS_DEDUCTION})
+                               "kind": "delay", "delays": delays, "days_late": task["days_late"],
+                               "exempt": is_exempt, "points": 0 if is_exempt else -cut})
             if not is_exempt:
-                progress_points -= PROGRESS_DEDUCTION
+                progress_points -= cut
         if task["failed_reviews"] and task["official"] != OPEN_OVERDUE:
-            cut = min(QUALITY_DEDUCTION * task["failed_reviews"], 1.0)
+            cut = min(quality_cut * task["failed_reviews"], 1.0)
             deductions.append({"task": task["id"], "code": task["code"], "title": task["title"][:120],
                                "kind": "rework", "failed_reviews": task["failed_reviews"], "exempt": is_exempt,
                                "points": 0 if is_exempt else -cut})
             if not is_exempt:
                 quality_points -= cut
+    excused = sum(1 for t in problems if t["official"] == DONE_LATE and t["id"] in exempt)
     quantity = counts["completed"] / assigned
     quality = max(quality_points, 0) / assigned
-    progress = max(progress_points, 0) / assigned
+    # A product late for a confirmed objective cause counts as on time.
+    progress = max(progress_points + excused, 0) / assigned
+    share = (quantity + quality + progress) / 3
     return {"quantity": round(100 * quantity, 2), "quality": round(100 * quality, 2),
-            "progress": round(100 * progress, 2), "deductions": deductions,
-            "points": round((quantity + quality + progress) / 3 * TASK_POINTS, 2)}
+            "progress": round(100 * progress, 2), "share": share, "deductions": deductions,
+            "points": round(share * rule_set.task_max_points, 2)}
+
+
+def _own_work(person: User, data: Inputs, rule_set: RatingRuleSet) -> dict | None:
+    """The official's own task results for the year (or quarter): the mean of the results of each
+    month or quarter in which work fell due — not one ratio over the whole period. None: no work."""
+    problems = data.problems.get(person.pk, [])
+    parts = []
+    for part in data.measured_every(rule_set.results_every):
+        counts = part["results"].get(person.pk)
+        if not counts or not counts["assigned"]:
+            continue
+        inside = [t for t in problems if part["start"] <= t["deadline"] < part["end"]]
+        parts.append({"label": part["label"], "counts": counts,
+                      **_task_part(counts, inside, data.exempt, rule_set)})
+    if not parts:
+        return None
+    mean = {key: round(sum(p[key] for p in parts) / len(parts), 2) for key in ("quantity", "quality", "progress")}
+    share = sum(p["share"] for p in parts) / len(parts)
+    # The deductions are listed once, for the whole period, each naming its month or quarter.
+    deductions = [d | {"part": p["label"]} for p in parts for d in p.pop("deductions")]
+    return {**mean, "share": share, "points": round(share * rule_set.task_max_points, 2),
+            "every": rule_set.results_every, "parts": parts, "deductions": deductions}
 
 
 def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tuple[str, str]:
@@ -227,8 +296,13 @@ def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tup
 
 def _served_six_months(person: User, period: Period) -> bool:
     """Fewer than 6 months' work in the period is not rated (no start date recorded: served)."""
+    return _served_long_enough(person, period, 6)
+
+
+def _served_long_enough(person: User, period: Period, months: int) -> bool:
+    """At least `months` worked by the end of the period (no start date recorded: served)."""
     start = person.service_start_date
-    return start is None or start <= add_months(period.ends_on, -6)
+    return start is None or start <= add_months(period.ends_on, -months)
 
 
 EMPTY_COUNTS = {"assigned": 0, "completed": 0, "to_standard": 0, "excellent": 0, "on_time": 0, "late": 0,
@@ -259,25 +333,30 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
     rating.rule_set, rating.mode = rule_set, rule_set.mode
     breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis,
                          "bands": [rule_set.htxs_min_points, rule_set.htt_min_points, rule_set.ht_min_points]}
-    if not _served_six_months(person, period):
-        rating.pending_reason = _("Fewer than 6 months worked in the period (since %(day)s): not rated.") % {
-            "day": dmy(person.service_start_date)}
+    # The minimum service is a test of the year's rating: a quarter is rated on the work done in it.
+    if period.quarter is None and not _served_long_enough(person, period, rule_set.min_service_months):
+        rating.pending_reason = _("Fewer than %(months)d months worked in the period (since %(day)s): not rated.") % {
+            "months": rule_set.min_service_months, "day": dmy(person.service_start_date)}
         return
     effects = data.discipline.get(person.pk)
     if rule_set.mode == RatingMode.POINTS:
-        if counts["assigned"]:
-            part = _task_part(counts, problems, data.exempt)
-            own = part["points"]
-        else:
-            part, own = None, None
+        part = _own_work(person, data, rule_set)
         breakdown["tasks"] = part
+        own, waiting = None, ""
         if unit_result is not None:
+            unit_result = unit_result | {
+                "percent": rule_set.unit_result_if_any_kht_percent if unit_result["kht"] else 100}
             breakdown["unit_result"] = unit_result
-            carried = unit_result["percent"] / 100 * TASK_POINTS
-            own = carried if own is None else (own + carried) / 2
-        if own is None:
+            breakdown["organising"] = rating.organising_percent
+            own, waiting = _leader_share(part, unit_result, rating.organising_percent, rule_set)
+        elif part is not None:
+            own = part["share"]
+        if waiting:
+            rating.pending_reason = waiting
+        elif own is None:
             rating.pending_reason = _("No task fell due in the period: the task results cannot be measured.")
         else:
+            own = own * rule_set.task_max_points
             rating.task_points = _points(own)
             if rating.general_points is None:
                 rating.pending_reason = _("Waiting for the head of unit's general-criteria points.")
@@ -293,7 +372,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
             level, reason = _criteria_level(counts, problems, data.exempt)
             if not rating.general_met:
                 level, reason = RatingLevel.KHT, _("The general criteria are not met.")
-            if unit_result is not None and unit_result["percent"] < 100 and LEVEL_RANK[level] > LEVEL_RANK["ht"]:
+            if unit_result is not None and unit_result["kht"] and LEVEL_RANK[level] > LEVEL_RANK["ht"]:
                 level, reason = RatingLevel.HT, _("A subordinate did not complete their duties.")
             breakdown["criteria"] = reason
             rating.computed_level = level
@@ -305,15 +384,38 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         rating.computed_level = RatingLevel.KHT
         rating.pending_reason = ""
         breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"]} for d in effects.decisions]
+    _keep_decided_level_within(rating)
+
+
+def _keep_decided_level_within(rating: Rating) -> None:
     if rating.level and LEVEL_RANK[rating.level] > LEVEL_RANK[rating.computed_level]:
         # A decided level may lower the computed one (quota), never raise it: a new computation
         # that lowers the computed level takes the decision back.
         rating.level, rating.level_note = "", ""
 
 
+def cap_heads_at_unit_level(data: Inputs, ratings: list[Rating], scores: list[UnitScore]) -> None:
+    """On the 100-point scale a head's level may not exceed the level of the unit they head
+    (Decree 233/2026 art. 12(7); Decree 335/2025). A unit without a level (no criteria, or the
+    council's own unit, which is not scored here) caps nobody."""
+    unit_levels = {score.unit_id: score for score in scores if score.level}
+    for rating in ratings:
+        if rating.mode != RatingMode.POINTS or not rating.computed_level:
+            continue
+        for unit_id in data.headed_units.get(rating.person_id, ()):
+            score = unit_levels.get(unit_id)
+            if score and LEVEL_RANK[rating.computed_level] > LEVEL_RANK[score.level]:
+                rating.breakdown["capped_by_unit"] = {
+                    "unit": score.unit.name, "level": score.level, "was": rating.computed_level,
+                    "url": link("emulation:unit", score.period_id, score.unit_id)}
+                rating.computed_level = score.level
+        _keep_decided_level_within(rating)
+
+
 def _unit_result(leader_id: int, leader_paths: list[str], by_path: dict[str, list[Rating]],
                  sorted_paths: list[str]) -> dict:
-    """Leaders carry their unit's result: 100% if every subordinate is at least HT, 50% if any is KHT."""
+    """Leaders carry their unit's result: how many subordinates are rated and how many KHT (the rule
+    set says what share that is: 100% when none is KHT)."""
     rated = failing = 0
     for prefix in leader_paths:
         for index in range(bisect_left(sorted_paths, prefix), len(sorted_paths)):
@@ -324,7 +426,24 @@ def _unit_result(leader_id: int, leader_paths: list[str], by_path: dict[str, lis
                 if rating.person_id != leader_id and rating.final_level:
                     rated += 1
                     failing += rating.final_level == RatingLevel.KHT
-    return {"percent": 50 if failing else 100, "subordinates": rated, "kht": failing}
+    return {"subordinates": rated, "kht": failing}
+
+
+def _leader_share(own: dict | None, unit_result: dict, organising: int | None,
+                  rule_set: RatingRuleSet) -> tuple[float | None, str]:
+    """A leader's task results as a share of the task points: their own work, the unit's result and
+    their organising ability, weighted by the rule set (their own work drops out when none fell due).
+    Returns the share, or why it cannot be computed yet."""
+    if rule_set.leader_organising_weight and organising is None:
+        return None, _("Waiting for the assessment of the leader's organising ability.")
+    parts = [(rule_set.leader_unit_weight, unit_result["percent"] / 100),
+             (rule_set.leader_organising_weight, (organising or 0) / 100)]
+    if own is not None:
+        parts.append((rule_set.leader_own_weight, own["share"]))
+    weight = sum(w for w, _share in parts)
+    if not weight:
+        return None, ""
+    return sum(w * share for w, share in parts) / weight, ""
 
 
 def _rank(items: list, key: Callable) -> None:
@@ -652,6 +771,7 @@ def compute_period(period: Period, *, now: datetime | None = None,
             report = (lambda done, total=total: progress(done, total)) if progress else None
             ratings = compute_ratings(data, progress=report)
             scores = compute_unit_scores(data, ratings)
+            cap_heads_at_unit_level(data, ratings, scores)
             verdicts = compute_verdicts(data, ratings, scores)
         with transaction.atomic():
             locked = Period.objects.select_for_update().get(pk=period.pk)

@@ -50,7 +50,7 @@ class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
         fields = ["id", "person", "unit", "staff_group", "mode", "general_points", "general_met", "general_note",
-                  "task_points", "score", "computed_level", "level", "level_note", "final_level", "pending_reason",
+                  "organising_percent", "task_points", "score", "computed_level", "level", "level_note", "final_level", "pending_reason",
                   "disqualified", "withheld", "rank_in_unit", "rank_tied"]
 
 
@@ -87,6 +87,8 @@ class GeneralInputSerializer(serializers.Serializer):
     general_points = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True,
                                               default=None)
     general_met = serializers.BooleanField(required=False, allow_null=True, default=None)
+    organising_percent = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                                  max_value=100)
     general_note = serializers.CharField(max_length=2000)
 
 

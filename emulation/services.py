@@ -49,6 +49,7 @@ from emulation.models import (
     Title,
     TitleRule,
     UnitCriterion,
+    UnitScore,
     Verdict,
 )
 from tasks import access as task_access
@@ -111,19 +112,27 @@ def period_open(*, actor, unit: Unit, year: int, quarter: int | None = None, nam
 
 
 def quota_errors(period: Period) -> list[str]:
-    """HTXS ≤ 20% of those rated HTT, per unit and staff group (Decree 335/2025; 90/2020): one
-    message per group that is over, naming who is rated HTXS."""
+    """HTXS ≤ 20% of those rated HTT (25% in an agency rated HTXS), counted per agency — the
+    department or commune People's Committee, not each of its divisions — and staff group (Decree
+    335/2025; 233/2026): one message per group that is over, naming who is rated HTXS."""
+    units = {unit.path: unit for unit in Unit.objects.filter(path__startswith=period.unit.path)
+             .only("id", "path", "name", "kind")}
+    kinds = {path: unit.kind for path, unit in units.items()}
+    unit_levels = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "level"))
     groups = defaultdict(list)
     for rating in Rating.objects.filter(period=period).select_related("person", "unit", "rule_set"):
         if rating.rule_set_id:
-            groups[(rating.unit_id, rating.staff_group)].append(rating)
+            agency = units.get(rules.quota_agency(rating.unit.path, kinds), rating.unit)
+            groups[(agency.pk, rating.staff_group)].append((agency, rating))
     errors = []
     for members in groups.values():
-        levels = {r.person.full_name: r.final_level for r in members}
+        agency, first = members[0]
+        levels = [(r.person.full_name, r.final_level) for _agency, r in members]
         try:
-            rules.check_htxs_quota(levels, members[0].rule_set)
+            rules.check_htxs_quota(levels, first.rule_set,
+                                   excellent_unit=unit_levels.get(agency.pk) == RatingLevel.HTXS)
         except ValidationError as error:
-            errors.append(f"{members[0].unit.name} ({members[0].get_staff_group_display()}): {error.messages[0]}")
+            errors.append(f"{agency.name} ({first.get_staff_group_display()}): {error.messages[0]}")
     return errors
 
 
@@ -208,8 +217,10 @@ def _locked_rating(rating: Rating) -> tuple[Period, Rating]:
 
 
 @transaction.atomic
-def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None = None, note: str = "") -> Rating:
-    """The head's general-criteria points (335/2025, ≤ 30) or assessment (90/2020), with a note."""
+def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None = None, note: str = "",
+                       organising=None) -> Rating:
+    """The head's general-criteria points (100-point scale: up to the rule set's 30) or assessment
+    (Decree 90/2020), with a note; for a leader also the organising-ability assessment (percent)."""
     period, rating = _locked_rating(rating)
     require(access.can_score(actor, rating.person))
     _require_computable(period)
@@ -220,14 +231,20 @@ def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None =
             raise ValidationError({"general_met": _("Say whether the general criteria are met.")})
         changes["general_met"] = met
     else:
+        top = rating.rule_set.general_max_points if rating.rule_set_id else 30
         try:
             value = Decimal(str(points)).quantize(Decimal("0.1"))
         except (InvalidOperation, TypeError, ValueError):
-            raise ValidationError({"general_points": _("Enter the points as a number from 0 to 30.")}) from None
-        if not Decimal(0) <= value <= Decimal(30):
-            raise ValidationError({"general_points": _("General-criteria points run from 0 to 30.")})
+            raise ValidationError({"general_points": _("Enter the points as a number from 0 to %(top)d.") % {
+                "top": top}}) from None
+        if not Decimal(0) <= value <= Decimal(top):
+            raise ValidationError({"general_points": _("General-criteria points run from 0 to %(top)d.") % {
+                "top": top}})
         changes["general_points"] = value
-        if rating.task_points is not None:
+        if organising not in (None, ""):
+            changes["organising_percent"] = _organising_percent(organising)
+            # The leader's task points depend on it: the queued recompute works them out.
+        elif rating.task_points is not None:
             # Shown at once; the queued recompute brings the verdicts and ranks in line.
             changes["score"] = value + rating.task_points
             if not rating.disqualified and rating.rule_set_id:
@@ -238,6 +255,17 @@ def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None =
     rating.save()
     _input_changed(period, actor)
     return rating
+
+
+def _organising_percent(value) -> int:
+    message = _("Enter the organising ability as a whole percentage from 0 to 100.")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"organising_percent": message}) from None
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 100:
+        raise ValidationError({"organising_percent": message})
+    return int(number)
 
 
 @transaction.atomic

@@ -198,7 +198,9 @@ def person(request, pk, person_pk):
         "can_decide": period.status == PeriodStatus.REVIEW and access.can_run(request.user, period),
         "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
         and access.can_nominate(request.user, period, rating.unit),
+        "is_leader": "unit_result" in rating.breakdown,
         "general_form": GeneralForm(initial={"general_points": rating.general_points,
+                                             "organising_percent": rating.organising_percent,
                                              "general_note": rating.general_note,
                                              "general_met": {True: "1", False: "0"}.get(rating.general_met, "")}),
         "level_form": LevelForm(initial={"level": rating.final_level}), "initiative_form": InitiativeForm(),
@@ -218,7 +220,8 @@ def person_general(request, pk, person_pk):
     period = access.get_period_for_user(request.user, pk)
     rating = access.get_rating_for_user(request.user, period, person_pk)
     return submit(request, GeneralForm(request.POST), lambda d: services.rating_set_general(
-        actor=request.user, rating=rating, points=d["general_points"], met=d["general_met"], note=d["general_note"]),
+        actor=request.user, rating=rating, points=d["general_points"], met=d["general_met"], note=d["general_note"],
+        organising=d["organising_percent"]),
         _("General criteria saved; the period will be recomputed."), _person_url(period, person_pk))
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.text import fold
 from tasks.access import tasks_visible_to
-from tasks.models import ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus
+from tasks.models import ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus, TaskStep
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -142,16 +142,23 @@ def results_by_lead(start: datetime, end: datetime, unit_path: str, now: datetim
 
 def problem_tasks(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> list[dict]:
     """The tasks due in the window that cost their lead points — done late, still open past the
-    deadline, or sent back for rework — with how late and how many failed reviews: the evidence
-    behind every deduction."""
+    deadline, a process milestone missed, or sent back for rework — with how late, how many
+    milestones were missed and how many failed reviews: the evidence behind every deduction."""
     now = now or timezone.now()
     sent_back = TaskEvent.objects.filter(task=OuterRef("pk"), action="send_back")
+    # A milestone is missed when its step was done after it was due, or was not done when it fell
+    # due while the task was still open (an unticked step due after the result was handed in is not).
+    finished = Coalesce(OuterRef("submitted_at"), OuterRef("completed_at"), Value(now))
+    late_step = TaskStep.objects.filter(task=OuterRef("pk"), due_at__isnull=False).filter(
+        Q(done_at__gt=F("due_at")) | Q(done_at__isnull=True, due_at__lt=finished))
     rows = (_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
-            .filter(Q(official__in=(DONE_LATE, OPEN_OVERDUE)) | Exists(sent_back))
+            .filter(Q(official__in=(DONE_LATE, OPEN_OVERDUE)) | Exists(sent_back) | Exists(late_step))
             .annotate(failed_reviews=Coalesce(Subquery(sent_back.order_by().values("task").annotate(n=Count("id"))
-                                                       .values("n")[:1]), 0))
+                                                       .values("n")[:1]), 0),
+                      late_steps=Coalesce(Subquery(late_step.order_by().values("task").annotate(n=Count("id"))
+                                                   .values("n")[:1]), 0))
             .values("id", "code", "title", "lead_id", "lead_unit_id", "deadline", "submitted_at", "completed_at",
-                    "official", "failed_reviews").order_by("deadline", "id"))
+                    "official", "failed_reviews", "late_steps").order_by("deadline", "id"))
     result = []
     for row in rows:
         finished = row["submitted_at"] or row["completed_at"]

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import Role
 from emulation import scoring, services
 from emulation.models import Cluster, PeriodStatus, Rating, RatingLevel, RatingMode, Title, UnitScore, Verdict
 from inspections import services as inspections
 from tasks.models import TaskStatus
 from tests.emulation.conftest import AFTER_THE_YEAR, YEAR, at, day, task_row
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import RoleFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def score_general(world, period, person, points=25):
     return services.rating_set_general(actor=world.head_dept, rating=rating, points=points, note="Chấp hành tốt")
 
 
-def test_points_follow_decree_335_with_the_25_percent_deductions(world, period):
+def test_points_follow_decree_335_month_by_month_with_the_25_percent_deductions(world, period):
     person = world.staff_division
     task_row(person, deadline=at(3, 1))
     task_row(person, deadline=at(4, 1), quality="excellent")
@@ -47,9 +48,16 @@ def test_points_follow_decree_335_with_the_25_percent_deductions(world, period):
     tasks = rating.breakdown["tasks"]
     assert rating.mode == RatingMode.POINTS and "335/2025" in rating.breakdown["rule"]["basis"]
     assert rating.breakdown["counts"]["assigned"] == 4
-    assert (tasks["quantity"], tasks["quality"], tasks["progress"]) == (100.0, 93.75, 93.75)
-    assert rating.task_points == Decimal("67.08") and rating.score == Decimal("92.08")
-    assert rating.computed_level == RatingLevel.HTXS
+    # One result a month (March, April, May, June), the year their mean. May's late product is not
+    # "completed on time or ahead" (0 of 1), and its delay costs a quarter of a product (floored at 0);
+    # June's product lost a quarter of its quality points to the failed review.
+    assert [(p["label"], p["quantity"], p["quality"], p["progress"]) for p in tasks["parts"]] == [
+        ("03/2026", 100.0, 100.0, 100.0), ("04/2026", 100.0, 100.0, 100.0), ("05/2026", 100.0, 100.0, 0.0),
+        ("06/2026", 100.0, 75.0, 100.0)]
+    assert (tasks["quantity"], tasks["quality"], tasks["progress"]) == (100.0, 93.75, 75.0)
+    # (100 + 100 + 66.67 + 91.67) / 4 = 89.58% of 70
+    assert rating.task_points == Decimal("62.71") and rating.score == Decimal("87.71")
+    assert rating.computed_level == RatingLevel.HTT
     kinds = {(d["code"], d["kind"], d["points"]) for d in tasks["deductions"]}
     assert kinds == {(late.code, "delay", -0.25), (reworked.code, "rework", -0.25)}
     labels = " ".join(p["label"] for p in rating.breakdown["problems"])
@@ -61,7 +69,7 @@ def test_an_objective_cause_removes_the_deduction(world, period):
     late = task_row(person, deadline=at(5, 1), submitted=at(5, 3), assigner=world.head_dept)
     task_row(person, deadline=at(6, 1))
     compute(period)
-    assert rating_of(period, person).breakdown["tasks"]["progress"] == 87.5
+    assert rating_of(period, person).breakdown["tasks"]["progress"] == 50.0  # May 0%, June 100%
     services.objective_cause_confirm(actor=world.head_dept, period=period, task=late, reason="Mưa bão, mất điện")
     with pytest.raises(ValidationError):
         services.objective_cause_confirm(actor=world.head_dept, period=period, task=late, reason=" ")
@@ -133,16 +141,31 @@ def test_an_overdue_task_withholds_commendation_with_the_task_as_evidence(world,
                                                 "chưa hoàn thành", "url": f"/tasks/{overdue.pk}/"}]
 
 
-def test_criteria_mode_for_public_employees(world, period):
+def test_criteria_mode_for_public_employees_up_to_decree_233(world, secretary):
+    period = services.period_open(actor=secretary, unit=world.dept, year=2025)
     person = UserFactory(full_name="Viên Chức Mẫu", unit=world.division, staff_group="vien_chuc")
-    task_row(person, deadline=at(3, 1), quality="excellent")
-    task_row(person, deadline=at(4, 1))
+    task_row(person, deadline=at(3, 1, year=2025), quality="excellent")
+    task_row(person, deadline=at(4, 1, year=2025))
     compute(period)
     services.rating_set_general(actor=world.head_dept, rating=rating_of(period, person), met=True,
                                 note="Đạt tiêu chí chung")
     compute(period)
     rating = rating_of(period, person)
     assert rating.mode == RatingMode.CRITERIA and rating.computed_level == RatingLevel.HTXS
+
+
+def test_a_public_employee_rated_for_2026_is_rated_under_decree_233(world, period):
+    """DOMAIN.md §7: not by Decree 90/2020's criteria, which ended on 30 Jun 2026."""
+    person = UserFactory(full_name="Viên Chức Mẫu", unit=world.division, staff_group="vien_chuc")
+    task_row(person, deadline=at(3, 1), quality="excellent")
+    task_row(person, deadline=at(8, 1))
+    compute(period)
+    score_general(world, period, person, 28)
+    compute(period)
+    rating = rating_of(period, person)
+    assert rating.mode == RatingMode.POINTS and "233/2026" in rating.breakdown["rule"]["basis"]
+    assert rating.rule_set.valid_from == day(7, 1)
+    assert rating.score == Decimal("98.00") and rating.computed_level == RatingLevel.HTXS
 
 
 def test_fewer_than_six_months_is_not_rated(world, period):
@@ -153,17 +176,29 @@ def test_fewer_than_six_months_is_not_rated(world, period):
     assert rating.computed_level == "" and "6" in rating.pending_reason
 
 
-def test_a_leader_carries_the_unit_result(world, period):
+def test_a_leader_carries_the_unit_result_and_their_organising_ability(world, period):
+    head = UserFactory(full_name="Trưởng Phòng", unit=world.division)
+    RoleFactory(user=head, unit=world.division, role=Role.HEAD)
     for month in (2, 3):
-        task_row(world.head_dept, deadline=at(month, 1))
+        task_row(head, deadline=at(month, 1))
     task_row(world.staff_division, deadline=at(2, 1), status=TaskStatus.IN_PROGRESS)  # overdue: KHT-level work
     compute(period)
     score_general(world, period, world.staff_division, 10)
     compute(period)
     assert rating_of(period, world.staff_division).computed_level == RatingLevel.KHT
-    head = rating_of(period, world.head_dept)
-    assert head.breakdown["unit_result"] == {"percent": 50, "subordinates": 1, "kht": 1}
-    assert head.task_points == Decimal("52.50")  # (70 own + 50% × 70) / 2
+    rating = rating_of(period, head)
+    assert rating.breakdown["unit_result"] == {"percent": 50, "subordinates": 1, "kht": 1}
+    assert rating.task_points is None and "năng lực tổ chức" in rating.pending_reason
+    services.rating_set_general(actor=world.head_dept, rating=rating, points=20, organising=80,
+                                note="Điều hành phòng tốt")
+    with pytest.raises(ValidationError) as error:
+        services.rating_set_general(actor=world.head_dept, rating=rating, points=20, organising=101, note="Quá")
+    assert "organising_percent" in error.value.message_dict
+    compute(period)
+    rating = rating_of(period, head)
+    # (100% own work + 50% unit result + 80% organising ability) / 3 of 70 points
+    assert rating.task_points == Decimal("53.67") and rating.score == Decimal("73.67")
+    assert rating.organising_percent == 80
 
 
 def htt_people(world, unit, n, *, excellent=0):
