@@ -1,14 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
+from reports.selectors import inbox_for
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_task_counts, unit_task_totals
+from tasks.selectors import my_overdue_count, unit_task_totals
+
+# How many items of each queue the inbox shows before "see all".
+INBOX_PREVIEW = 5
 
 
 @login_required
@@ -18,7 +23,8 @@ def home(request):
     user = request.user
     scope = scope_for(user)
     context = {"roles": roles_of(user), "scope": scope}
-    context["my_tasks"] = my_task_counts(user)
+    context["queues"] = [queue for queue in inbox_for(user) if queue.count]
+    context["my_overdue"] = my_overdue_count(user)
     if scope.is_manager:
         context["managed"] = [
             {"unit": unit, "counts": subtree_counts(unit), "children": unit_children_with_counts(user, unit),
@@ -47,6 +53,23 @@ def home(request):
     if user.unit_id:
         context["colleagues"] = User.objects.filter(unit_id=user.unit_id, is_active=True).exclude(pk=user.pk).count()
     return render(request, "reports/home.html", context)
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """Việc cần xử lý: everything waiting for the signed-in person, queue by queue, overdue first.
+    With `?queue=<key>`, that queue alone and in full — where each home tile leads."""
+    queues = inbox_for(request.user)
+    key = request.GET.get("queue", "")
+    if key:
+        queues = [queue for queue in queues if queue.key == key]
+        if not queues:
+            raise Http404
+    return render(request, "reports/inbox.html", {
+        "queues": queues, "queue_key": key, "preview": None if key else INBOX_PREVIEW, "now": timezone.now(),
+        "total": sum(queue.count for queue in queues), "overdue": sum(queue.overdue for queue in queues),
+    })
 
 
 @require_GET

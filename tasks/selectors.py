@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.access import prime_scopes, scope_for
 from accounts.models import Unit
 from accounts.text import fold
-from tasks.access import tasks_visible_to
-from tasks.models import ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus
+from config.inbox import InboxItem, by_due
+from tasks.access import available_actions, tasks_visible_to
+from tasks.models import OPEN_STATUSES, ExtensionRequest, ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus
+from tasks.rules import next_report_due
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -28,9 +33,15 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# The lists' order: open tasks before finished ones, each by deadline — so what is overdue comes
+# first, then what is still running, and the finished record last. Task.Meta indexes this very
+# expression with the deadline, so a province-wide list still stops at its page.
+OPEN_FIRST = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", unit: Unit | None = None,
                        deadline_from: date | None = None, deadline_to: date | None = None,
-                       directive: str = "") -> QuerySet[Task]:
+                       directive: str = "", status: str = "") -> QuerySet[Task]:
     tasks = tasks_visible_to(user)
     if tab == "lead":
         tasks = tasks.filter(lead=user)
@@ -46,6 +57,8 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
         tasks = tasks.filter(search_text__contains=fold(q))
     if directive:
         tasks = tasks.filter(source_number__icontains=directive.strip())
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status=status)
     if deadline_from:
         tasks = tasks.filter(deadline__gte=_day_start(deadline_from))
     if deadline_to:
@@ -53,7 +66,7 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
     tasks = tasks.annotate(official=official_status_expression())
     if official in OFFICIAL_ORDER:
         tasks = tasks.filter(official=official)
-    return tasks.select_related("lead", "lead_unit").order_by("deadline", "id")
+    return tasks.select_related("lead", "lead_unit").order_by(OPEN_FIRST, "deadline", "id")
 
 
 def _subtree_tasks(user, unit: Unit) -> QuerySet[Task]:
@@ -101,17 +114,61 @@ def task_timeline(task: Task):
     return task.events.select_related("actor").prefetch_related("evidence").order_by("at", "id")
 
 
-def my_task_counts(user) -> dict[str, int]:
-    """The home page's numbers for one person, in one query."""
-    now = timezone.now()
-    visible = tasks_visible_to(user)
-    return visible.aggregate(
-        leading=Count("id", distinct=True, filter=Q(lead=user, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))),
-        to_accept=Count("id", distinct=True, filter=Q(lead=user, status=TaskStatus.ASSIGNED)),
-        overdue=Count("id", distinct=True, filter=Q(lead=user, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS), deadline__lt=now)),
-        to_judge=Count("id", distinct=True, filter=Q(assigner=user, status=TaskStatus.SUBMITTED)),
-        extensions=Count("id", distinct=True, filter=Q(assigner=user, extension_requests__status=ExtensionStatus.PENDING)),
+def my_overdue_count(user) -> int:
+    """How many of the tasks the person leads are open past their deadline (the home page's tile,
+    which opens the list filtered the same way)."""
+    return task_list_for_user(user, tab="lead", official=OPEN_OVERDUE).order_by().count()
+
+
+# -- what waits for someone (the work inbox) ---------------------------------------------------
+
+TASK_QUEUES = {
+    "to_accept": _("Tasks to accept"),
+    "progress_due": _("Progress reports due"),
+    "extensions": _("Extension requests to decide"),
+    "to_judge": _("Results to judge"),
+}
+
+
+def task_inbox(user, *, now: datetime | None = None) -> dict[str, list[InboxItem]]:
+    """Per queue, the tasks waiting for `user`: to accept, a progress report due under the task's
+    reporting regime, an extension request to decide, a result to judge. The candidates are read in
+    one query (their leads' scopes in two more, whatever their number); whether each waits is
+    the task's own `available_actions` — the answer its buttons and services give."""
+    now = now or timezone.now()
+    queues: dict[str, list[InboxItem]] = {key: [] for key in TASK_QUEUES}
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return queues
+    authority = Q(assigner_id=scope.user_id)
+    for path in scope.managed_paths:
+        authority |= Q(assigning_unit__path__startswith=path)
+    pending = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    reports = (TaskEvent.objects.filter(task=OuterRef("pk"), action__in=("accept", "report_progress"))
+               .order_by().values("task").annotate(last=Max("at")).values("last"))
+    candidates = list(
+        tasks_visible_to(user).filter(status__in=OPEN_STATUSES)
+        .filter(Q(lead_id=scope.user_id, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
+                | (authority & (Q(status=TaskStatus.SUBMITTED) | Exists(pending))))
+        .annotate(extension_pending=Exists(pending), last_report_at=Subquery(reports[:1]))
+        .select_related("lead__unit", "lead_unit", "assigning_unit")
     )
+    prime_scopes([user, *(task.lead for task in candidates)])
+    for task in candidates:
+        actions = available_actions(user, task)
+        url = reverse("tasks:detail", args=[task.pk])
+        lead = f"{task.lead} — {task.lead_unit}" if task.lead_id else ""
+        if "accept" in actions:
+            queues["to_accept"].append(InboxItem(task.code, task.title, url, task.deadline, task_id=task.pk))
+        if "report_progress" in actions:
+            due = next_report_due(task.reporting_regime, task.last_report_at or task.assigned_at)
+            if due is not None and timezone.localdate(due) <= timezone.localdate(now):
+                queues["progress_due"].append(InboxItem(task.code, task.title, url, due, task.reporting_regime, task.pk))
+        if task.extension_pending and "decide_extension" in actions:
+            queues["extensions"].append(InboxItem(task.code, task.title, url, task.deadline, lead, task.pk))
+        if "approve" in actions:
+            queues["to_judge"].append(InboxItem(task.code, task.title, url, task.deadline, lead, task.pk))
+    return {key: by_due(items) for key, items in queues.items()}
 
 
 # -- read by the emulation module ----------------------------------------------------------------

@@ -51,7 +51,7 @@ def task_list(request):
     tasks = task_list_for_user(
         request.user, tab=tab if tab != "unit" else "", q=filters.get("q", ""), official=filters.get("official", ""),
         unit=unit, deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
-        directive=filters.get("directive", ""),
+        directive=filters.get("directive", ""), status=filters.get("status", ""),
     )
     page = paginate(request, tasks)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
