@@ -7,13 +7,16 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
-from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
+from accounts.selectors import role_units, roles_of, subtree_counts
 from reports.selectors import inbox_for
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_overdue_count, unit_task_totals
+from tasks.selectors import my_overdue_count, unit_overview
+from tasks.status import LABELS, OFFICIAL_ORDER
 
 # How many items of each queue the inbox shows before "see all".
 INBOX_PREVIEW = 5
+# How many sub-units the head's home ranks (most overdue first); the overview ranks them all.
+HOME_RANKED = 5
 
 
 @login_required
@@ -27,10 +30,11 @@ def home(request):
     context["my_overdue"] = my_overdue_count(user)
     if scope.is_manager:
         context["managed"] = [
-            {"unit": unit, "counts": subtree_counts(unit), "children": unit_children_with_counts(user, unit),
-             "tasks": unit_task_totals(user, unit)}
+            {"unit": unit, "counts": subtree_counts(unit), "overview": unit_overview(user, unit, sort="overdue", months=1)}
             for unit in role_units(user, MANAGING_ROLES)
         ]
+        context["legend"] = [(key, LABELS[key]) for key in OFFICIAL_ORDER]
+        context["home_ranked"] = HOME_RANKED
     if scope.is_inspector:
         context["inspected"] = [
             {"unit": unit, "counts": subtree_counts(unit)} for unit in role_units(user, {Role.INSPECTOR})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,9 +84,28 @@ def unit_task_totals(user, unit: Unit) -> dict[str, int]:
     return totals
 
 
-def unit_overview(user, unit: Unit) -> dict:
-    """Counts by official status for the unit's subtree and for each direct sub-unit (two
-    GROUP BY queries), and the overdue tasks."""
+ON_TIME = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
+# Tasks that have come to term: finished, or still open past their deadline. The on-time rate is
+# the share of these done on time (an approved extension counts as on time, QĐ 42/2014), so a
+# unit is not flattered by work that has not fallen due yet, nor by overdue work left open.
+CAME_TO_TERM = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_OVERDUE)
+
+OVERVIEW_SORTS = ("overdue", "rate", "name")
+
+
+def _summary(counts: dict[str, int]) -> dict:
+    on_time = sum(counts[key] for key in ON_TIME)
+    came_to_term = sum(counts[key] for key in CAME_TO_TERM)
+    return {"counts": counts, "total": sum(counts.values()), "on_time": on_time, "came_to_term": came_to_term,
+            "rate": round(100 * on_time / came_to_term) if came_to_term else None}
+
+
+def unit_overview(user, unit: Unit, *, sort: str = "overdue", months: int = 12, now: datetime | None = None) -> dict:
+    """The head's dashboard of a unit's subtree, in four GROUP BY queries: counts by official status
+    for the subtree and each direct sub-unit, with its on-time rate; the sub-units with tasks ranked
+    (most overdue first, or lowest on-time rate first, or by name) and those without tasks apart;
+    the trend by month of deadline over the last `months`; and the overdue tasks."""
+    now = now or timezone.now()
     tasks = _subtree_tasks(user, unit)
     totals = unit_task_totals(user, unit)
 
@@ -102,12 +121,44 @@ def unit_overview(user, unit: Unit) -> dict:
         if row["official"] in OFFICIAL_ORDER:
             by_prefix[row["prefix"]][row["official"]] = row["n"]
     children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    rows = [{"unit": child, "counts": by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER})} for child in children]
-    for row in rows:
-        row["total"] = sum(row["counts"].values())
+    rows = [{"unit": child, **_summary(by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER}))}
+            for child in children]
+    with_tasks = [row for row in rows if row["total"]]
+    if sort == "rate":
+        with_tasks.sort(key=lambda row: (row["rate"] is None, row["rate"] or 0, -row["counts"][OPEN_OVERDUE]))
+    elif sort == "overdue":
+        with_tasks.sort(key=lambda row: (-row["counts"][OPEN_OVERDUE], row["rate"] if row["rate"] is not None else 101))
     overdue = tasks.filter(official=OPEN_OVERDUE).select_related("lead", "lead_unit").order_by("deadline")[:50]
-    total = sum(totals.values())
-    return {"totals": totals, "total": total, "children": rows, "overdue": overdue}
+    return {"totals": totals, **{k: v for k, v in _summary(totals).items() if k != "counts"},
+            "children": with_tasks, "without_tasks": [row["unit"] for row in rows if not row["total"]],
+            "trend": _monthly_trend(tasks, months, now), "overdue": overdue}
+
+
+def _month_start(year: int, month: int) -> date:
+    """The first day of `month` of `year`, the month counted on past December or back before January."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def _monthly_trend(tasks: QuerySet[Task], months: int, now: datetime) -> list[dict]:
+    """Per month of deadline, oldest first up to this month: counts by official status and the
+    on-time rate, with the first and last day of the month (the list's deadline filter)."""
+    today = timezone.localdate(now)
+    starts = [_month_start(today.year, today.month - back) for back in range(months - 1, -1, -1)]
+    end = _month_start(today.year, today.month + 1)
+    counts = {start: {key: 0 for key in OFFICIAL_ORDER} for start in starts}
+    rows = (tasks.filter(deadline__gte=_day_start(starts[0]), deadline__lt=_day_start(end))
+            .annotate(month=TruncMonth("deadline")).values("month", "official").annotate(n=Count("id")).order_by())
+    for row in rows:
+        month = row["month"]
+        start = date(month.year, month.month, 1)
+        if start in counts and row["official"] in OFFICIAL_ORDER:
+            counts[start][row["official"]] += row["n"]
+    trend = []
+    for index, start in enumerate(starts):
+        following = starts[index + 1] if index + 1 < len(starts) else end
+        trend.append({"month": start, "last_day": following - timedelta(days=1), **_summary(counts[start])})
+    return trend
 
 
 def task_timeline(task: Task):
