@@ -12,7 +12,7 @@ from django.utils import timezone
 
 @dataclass(frozen=True)
 class InboxItem:
-    code: str
+    code: str  # the record's code, if it has one
     title: str
     url: str
     due: datetime | date | None  # what the person must act by
@@ -39,4 +39,4 @@ class InboxItem:
 def by_due(items: list[InboxItem]) -> list[InboxItem]:
     """Soonest (so overdue) first; items without a due moment last, by code."""
     far = timezone.make_aware(datetime.max.replace(year=9000))
-    return sorted(items, key=lambda item: (item.due_at or far, item.code))
+    return sorted(items, key=lambda item: (item.due_at or far, item.code, item.title))

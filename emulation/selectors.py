@@ -170,8 +170,8 @@ def emulation_inbox(user) -> dict[str, list[InboxItem]]:
     if scope.user_id is None:
         return queues
     for session in sessions_awaiting_ballot(user).select_related("period").order_by("held_on", "id"):
-        queues["ballots"].append(InboxItem(session.name, str(session.period), reverse("emulation:ballot", args=[session.pk]),
-                                           session.held_on))
+        queues["ballots"].append(InboxItem("", session.name, reverse("emulation:ballot", args=[session.pk]),
+                                           session.held_on, str(session.period)))
     if scope.managed_paths:
         plain_units, leader_units = _scored_directly_by(user, scope)
         mine = Q(unit_id__in=sorted(plain_units))
@@ -185,7 +185,7 @@ def emulation_inbox(user) -> dict[str, list[InboxItem]]:
         for rating in ratings:
             if can_score(user, rating.person):
                 queues["scores"].append(InboxItem(
-                    rating.person.full_name, str(rating.period),
+                    "", rating.person.full_name,
                     reverse("emulation:person", args=[rating.period_id, rating.person_id]), rating.period.ends_on,
-                    str(rating.unit)))
+                    f"{rating.unit} · {rating.period}"))
     return {key: by_due(items) for key, items in queues.items()}

@@ -97,7 +97,7 @@ def test_the_chart_has_a_legend_and_says_its_numbers_in_vietnamese(client, world
     body = client.get(reverse("tasks:overview")).content.decode()
     legend = re.search(r'data-testid="legend">(.*?)</ul>', body, re.S).group(1)
     assert all(label in legend for label in ("Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa hoàn thành, quá hạn"))
-    labels = re.findall(r'<svg class="hbar"[^>]*aria-label="([^"]*)"', body)
+    labels = re.findall(r'<svg class="stackbar"[^>]*aria-label="([^"]*)"', body)
     assert "Phòng Kế hoạch: Hoàn thành đúng hạn 0, Hoàn thành đúng hạn sau gia hạn 0, Hoàn thành quá hạn 0, " \
            "Chưa hoàn thành, trong hạn 0, Chưa hoàn thành, quá hạn 2" in labels
     assert not any(re.search(r"done_|open_", label) for label in labels)

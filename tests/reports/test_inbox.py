@@ -26,12 +26,12 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(user, key):
-    """The codes in one queue of `user`'s inbox, in the inbox's order."""
-    return [item.code for q in inbox_for(user) if q.key == key for item in q.items]
+    """The codes (or, for records without one, the titles) in one queue of `user`'s inbox, in order."""
+    return [item.code or item.title for q in inbox_for(user) if q.key == key for item in q.items]
 
 
 def everything(user):
-    return {q.key: [item.code for item in q.items] for q in inbox_for(user) if q.items}
+    return {q.key: [item.code or item.title for item in q.items] for q in inbox_for(user) if q.items}
 
 
 def test_a_task_to_accept_waits_for_its_lead_only(world, make_task):
