@@ -288,7 +288,7 @@ def inspection_inbox(user) -> dict[str, list[InboxItem]]:
         if recommendation.task.lead_id == scope.user_id and "submit" in available_actions(user, recommendation.task):
             queues["remedies"].append(InboxItem(code, recommendation.content,
                                                 reverse("tasks:detail", args=[recommendation.task_id]),
-                                                recommendation.deadline, note))
+                                                recommendation.deadline, note, recommendation.task_id))
         if verification_awaited(recommendation) and can_verify(user, recommendation):
             queues["verifications"].append(InboxItem(code, recommendation.content,
                                                      reverse("inspections:detail", args=[recommendation.inspection_id]),

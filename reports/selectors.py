@@ -34,13 +34,17 @@ class Queue:
 
 def inbox_for(user, *, now: datetime | None = None) -> list[Queue]:
     """Every queue of the work inbox ("Việc cần xử lý"), each with its items soonest first — so
-    the overdue lead — and how many are overdue. A remediation task whose result the inspection
-    leader checks by verifying its recommendation is listed there, not again among results to judge."""
+    the overdue lead — and how many are overdue. A remediation task is listed once, under its
+    recommendation: its lead finds it among the recommendations to remedy (not again among results
+    to submit), and the inspection leader who checks it by verifying the recommendation among the
+    remedies to verify (not again among results to judge)."""
     now = now or timezone.now()
     found = {**task_inbox(user, now=now), **inspection_inbox(user), **emulation_inbox(user)}
     if found["verifications"]:
         verified_by_me = remediation_task_ids_awaiting_verification(user)
         found["to_judge"] = [item for item in found["to_judge"] if item.task_id not in verified_by_me]
+    remedied = {item.task_id for item in found["remedies"]}
+    found["to_submit"] = [item for item in found["to_submit"] if item.task_id not in remedied]
     queues = []
     for key, label in QUEUE_LABELS.items():
         items = found[key]

@@ -176,6 +176,7 @@ def my_overdue_count(user) -> int:
 TASK_QUEUES = {
     "to_accept": _("Tasks to accept"),
     "progress_due": _("Progress reports due"),
+    "to_submit": _("Results to submit"),
     "extensions": _("Extension requests to decide"),
     "to_judge": _("Results to judge"),
 }
@@ -183,7 +184,7 @@ TASK_QUEUES = {
 
 def task_inbox(user, *, now: datetime | None = None) -> dict[str, list[InboxItem]]:
     """Per queue, the tasks waiting for `user`: to accept, a progress report due under the task's
-    reporting regime, an extension request to decide, a result to judge. The candidates are read in
+    reporting regime, a result to submit, an extension request to decide, a result to judge. The candidates are read in
     one query (their leads' scopes in two more, whatever their number); whether each waits is
     the task's own `available_actions` — the answer its buttons and services give."""
     now = now or timezone.now()
@@ -215,6 +216,8 @@ def task_inbox(user, *, now: datetime | None = None) -> dict[str, list[InboxItem
             due = next_report_due(task.reporting_regime, task.last_report_at or task.assigned_at)
             if due is not None and timezone.localdate(due) <= timezone.localdate(now):
                 queues["progress_due"].append(InboxItem(task.code, task.title, url, due, task.reporting_regime, task.pk))
+        if "submit" in actions:
+            queues["to_submit"].append(InboxItem(task.code, task.title, url, task.deadline, task_id=task.pk))
         if task.extension_pending and "decide_extension" in actions:
             queues["extensions"].append(InboxItem(task.code, task.title, url, task.deadline, lead, task.pk))
         if "approve" in actions:

@@ -64,6 +64,14 @@ def test_a_progress_report_falls_due_under_the_tasks_reporting_regime(world, mak
     assert fresh.code not in queue(world.staff_division, "progress_due")
 
 
+def test_a_result_to_submit_waits_for_the_lead_of_a_task_in_progress(world, make_task):
+    running = make_task(status="in_progress")
+    make_task(status="submitted", title="Đã nộp")
+    assert queue(world.staff_division, "to_submit") == [running.code]
+    for other in (world.head_dept, world.colleague_division, world.outsider):
+        assert queue(other, "to_submit") == []
+
+
 def test_an_extension_request_waits_for_the_assigning_authority_not_the_lead(world, make_task):
     task = make_task(status="in_progress")
     services.task_request_extension(actor=world.staff_division, task=task, new_deadline=task.deadline + timedelta(days=5),
@@ -113,6 +121,7 @@ def test_a_recommendation_waits_for_its_remedy_then_for_its_verification(world, 
     assert task.lead == world.head_dept and queue(world.head_dept, "to_accept") == [task.code]
     services.task_accept(actor=world.head_dept, task=task)
     assert queue(world.head_dept, "remedies") == [code]
+    assert queue(world.head_dept, "to_submit") == []  # listed once, under its recommendation
     assert queue(inspectorate.leader, "verifications") == []
     services.task_submit_result(actor=world.head_dept, task=task, note="Đã chấn chỉnh", files=[pdf()])
     assert queue(world.head_dept, "remedies") == []
