@@ -422,6 +422,7 @@ def export(request):
     tasks = task_list_for_user(request.user, tab="" if filters.get("tab") in (None, "", "unit") else filters["tab"],
                                q=filters.get("q", ""), official=filters.get("official", ""), unit=unit,
                                deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
-                               directive=filters.get("directive", ""))
+                               directive=filters.get("directive", ""), status=filters.get("status", ""),
+                               ).order_by("deadline", "id")  # the register reads in deadline order, as kept on paper
     return excel.register_response(tasks, title=str(unit) if unit else request.user.full_name)
 

@@ -35,3 +35,18 @@ def test_the_list_filters_by_workflow_state(client, world, make_task):
     # Not a state: refused with a message on the field, never passed to the database.
     response = client.get(reverse("tasks:list"), {"tab": "assigned", "status": "x'; drop"})
     assert response.status_code == 200 and "status" in response.context["form"].errors
+
+
+def test_the_api_lists_in_the_same_order_and_filters_by_state(world, make_task):
+    from tests.clients import Client
+
+    finished = make_task(status="completed", title="Đã xong từ lâu")
+    Task.objects.filter(pk=finished.pk).update(deadline=timezone.now() - timedelta(days=30))
+    make_task(status="in_progress", title="Đang làm")
+    client = Client()
+    client.force_login(world.staff_division)
+    rows = client.get("/api/v1/tasks/", {"tab": "lead"}).json()["results"]
+    assert [row["title"] for row in rows] == ["Đang làm", "Đã xong từ lâu"]
+    rows = client.get("/api/v1/tasks/", {"tab": "lead", "status": "completed"}).json()["results"]
+    assert [row["title"] for row in rows] == ["Đã xong từ lâu"]
+    assert client.get("/api/v1/tasks/", {"status": "nope"}).status_code == 400
