@@ -5,6 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from accounts.text import fold
+from tasks.status import DONE_LATE, DONE_ON_TIME, DONE_ON_TIME_EXTENDED, OPEN_OVERDUE
+
+# The on-time rate of the dashboards: of the tasks that have come to term — finished, or still open
+# past their deadline — the share done on time by the statuses of QĐ 42/2014 (DOMAIN.md §1), the
+# approved new deadline driving the status, so "on time after extension" counts as on time (it is
+# still shown apart). So a unit is flattered neither by work not yet due nor by overdue work left open.
+ON_TIME = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
+CAME_TO_TERM = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_OVERDUE)
 
 # When the lead's next progress report falls due. The reporting regime is part of the task's
 # "rõ quy trình" (DOMAIN.md §1): the assigner writes it in words on each task ("Báo cáo tiến độ

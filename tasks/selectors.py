@@ -16,7 +16,7 @@ from accounts.text import fold
 from config.inbox import InboxItem, by_due
 from tasks.access import available_actions, tasks_visible_to
 from tasks.models import OPEN_STATUSES, ExtensionRequest, ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus
-from tasks.rules import next_report_due
+from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -83,12 +83,6 @@ def unit_task_totals(user, unit: Unit) -> dict[str, int]:
             totals[row["official"]] = row["n"]
     return totals
 
-
-ON_TIME = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
-# Tasks that have come to term: finished, or still open past their deadline. The on-time rate is
-# the share of these done on time (an approved extension counts as on time, QĐ 42/2014), so a
-# unit is not flattered by work that has not fallen due yet, nor by overdue work left open.
-CAME_TO_TERM = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_OVERDUE)
 
 OVERVIEW_SORTS = ("overdue", "rate", "name")
 
