@@ -130,14 +130,28 @@ def scope_for(user) -> AccessScope:
     if cached is not None:
         return cached
 
+    role_rows = RoleAssignment.objects.current().filter(user=user).values_list(
+        "role", "unit__path", "unit__organisation_id"
+    )
+    granted = UnitUserObjectPermission.objects.filter(user=user, permission__codename="view_unit").values_list(
+        "content_object__path", flat=True
+    ).union(
+        UnitGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename="view_unit"
+        ).values_list("content_object__path", flat=True)
+    )
+    scope = _build_scope(user, role_rows, granted)
+    user._access_scope = scope
+    return scope
+
+
+def _build_scope(user, role_rows, granted_paths) -> AccessScope:
     roles: set[str] = set()
     admin_org_ids: set[int] = set()
     read_paths: set[str] = set()
     managed_paths: set[str] = set()
     council_paths: set[str] = set()
-    for role, path, org_id in RoleAssignment.objects.current().filter(user=user).values_list(
-        "role", "unit__path", "unit__organisation_id"
-    ):
+    for role, path, org_id in role_rows:
         roles.add(role)
         if role == Role.ADMIN:
             admin_org_ids.add(org_id)
@@ -147,17 +161,8 @@ def scope_for(user) -> AccessScope:
             managed_paths.add(path)
         if role in COUNCIL_ROLES:
             council_paths.add(path)
-
-    granted = UnitUserObjectPermission.objects.filter(user=user, permission__codename="view_unit").values_list(
-        "content_object__path", flat=True
-    ).union(
-        UnitGroupObjectPermission.objects.filter(
-            group__user=user, permission__codename="view_unit"
-        ).values_list("content_object__path", flat=True)
-    )
-    read_paths.update(granted)
-
-    scope = AccessScope(
+    read_paths.update(granted_paths)
+    return AccessScope(
         user_id=user.pk,
         is_superuser=user.is_superuser,
         own_unit_id=user.unit_id,
@@ -167,8 +172,37 @@ def scope_for(user) -> AccessScope:
         managed_paths=_outermost(managed_paths),
         council_paths=_outermost(council_paths),
     )
-    user._access_scope = scope
-    return scope
+
+
+def prime_scopes(users) -> None:
+    """Work out the scopes of many users at once (two queries, however many they are) and cache
+    each on its user object, so that checks which ask about other people — whether a task's lead
+    holds authority, whether someone stands above a person — cost no query per row of a list."""
+    pending: dict[int, list] = {}
+    for user in users:
+        if user is not None and user.is_authenticated and user.is_active and getattr(user, "_access_scope", None) is None:
+            pending.setdefault(user.pk, []).append(user)
+    if not pending:
+        return
+    ids = sorted(pending)
+    role_rows: dict[int, list] = {pk: [] for pk in ids}
+    for user_id, role, path, org_id in RoleAssignment.objects.current().filter(user_id__in=ids).values_list(
+        "user_id", "role", "unit__path", "unit__organisation_id"
+    ):
+        role_rows[user_id].append((role, path, org_id))
+    granted: dict[int, list] = {pk: [] for pk in ids}
+    for user_id, path in UnitUserObjectPermission.objects.filter(
+        user_id__in=ids, permission__codename="view_unit"
+    ).values_list("user_id", "content_object__path").union(
+        UnitGroupObjectPermission.objects.filter(
+            group__user__in=ids, permission__codename="view_unit"
+        ).values_list("group__user", "content_object__path")
+    ):
+        granted[user_id].append(path)
+    for pk, same_user in pending.items():
+        scope = _build_scope(same_user[0], role_rows[pk], granted[pk])
+        for user in same_user:
+            user._access_scope = scope
 
 
 # -- selectors used by every page and API ---------------------------------------------

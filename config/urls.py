@@ -79,6 +79,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", report_views.home, name="home"),
+    path("inbox/", report_views.inbox, name="inbox"),
     path("readyz", report_views.readyz, name="readyz"),
     path("rules/", report_views.rules_in_force, name="rules"),
     path("", include("accounts.urls")),

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from accounts.access import manages_from_above, scope_for
 from accounts.models import Role, RoleAssignment, Unit
-from emulation.models import CouncilSession, Period, Rating, SessionMember, UnitScore
+from emulation.models import BallotReceipt, CouncilSession, Period, Rating, SessionMember, SessionStatus, UnitScore
 
 RUNNING_ROLES = (Role.COUNCIL_SECRETARY, Role.HEAD)
 
@@ -160,6 +160,14 @@ def get_session_for_user(user, pk) -> CouncilSession:
         return sessions_visible_to(user).select_related("period__unit", "period__organisation").get(pk=pk)
     except (CouncilSession.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def sessions_awaiting_ballot(user) -> QuerySet[CouncilSession]:
+    """The open sessions where the user holds a seat and has not voted yet: the ballots
+    services.ballot_cast would take from them."""
+    voted = BallotReceipt.objects.filter(member_id=user.pk).values("session_id")
+    seats = SessionMember.objects.filter(user_id=user.pk).values("session_id")
+    return sessions_visible_to(user).filter(pk__in=seats, status=SessionStatus.OPEN).exclude(pk__in=voted)
 
 
 def seat_of(user, session: CouncilSession) -> SessionMember | None:

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from accounts.access import MANAGING_ROLES, prime_scopes, scope_for
+from accounts.models import RoleAssignment, Unit
 from accounts.text import fold
-from emulation.access import ratings_visible_to, readable, unit_scores_visible_to
+from config.inbox import InboxItem, by_due
+from emulation.access import (
+    can_score,
+    ratings_visible_to,
+    readable,
+    sessions_awaiting_ballot,
+    unit_scores_visible_to,
+)
 from emulation.models import (
+    COMPUTABLE_STATUSES,
     Award,
     Nomination,
     NominationStatus,
@@ -108,3 +120,72 @@ def verdicts_for_nominations(period: Period, nominations: list[Nomination]) -> d
         | Q(person__isnull=True, unit_id__in=[n.unit_id for n in nominations if not n.person_id]))
     by_key = {(v.title, v.person_id, None if v.person_id else v.unit_id): v for v in verdicts}
     return {n.pk: by_key.get((n.title, n.person_id, None if n.person_id else n.unit_id)) for n in nominations}
+
+
+# -- what waits for someone (the work inbox) ---------------------------------------------------
+
+EMULATION_QUEUES = {
+    "ballots": _("Ballots to cast"),
+    "scores": _("General-criteria scores to enter"),
+}
+
+
+def _scored_directly_by(user, scope) -> tuple[set[int], dict[int, set[int]]]:
+    """Where `user` is the nearest leader above: the units whose plain officials they score (the
+    nearest unit at or above with a head or deputy is theirs), and per unit just below such a
+    unit, its leaders (scored from the unit above). Two queries over the user's subtrees."""
+    near = Q(pk__in=[])
+    for path in scope.managed_paths:
+        near |= Q(path__startswith=path)
+    units = list(Unit.objects.filter(near).order_by("path").values_list("pk", "path"))
+    leaders: dict[str, set[int]] = {}
+    for path, user_id in RoleAssignment.objects.current().filter(
+            role__in=MANAGING_ROLES, unit__in=[pk for pk, _path in units]).values_list("unit__path", "user_id"):
+        leaders.setdefault(path, set()).add(user_id)
+
+    def nearest(path: str) -> set[int]:
+        while path:
+            if leaders.get(path):
+                return leaders[path]
+            path = path[:-Unit.steplen]
+        return set()
+
+    plain_units, leader_units = set(), {}
+    for pk, path in units:
+        if user.pk in nearest(path):
+            plain_units.add(pk)
+        if path not in scope.managed_paths and user.pk in nearest(path[:-Unit.steplen]) and leaders.get(path):
+            leader_units[pk] = leaders[path]
+    return plain_units, leader_units
+
+
+def emulation_inbox(user) -> dict[str, list[InboxItem]]:
+    """Per queue, what waits for `user`: a council session's secret ballot not cast yet, and the
+    general-criteria points (or assessment) not entered yet, while the period is still computed,
+    of the people the user scores (can_score) as their nearest leader above — the officials of the
+    units they lead without a head of their own, and the leaders of the units just below. Six
+    queries however many people and units."""
+    queues: dict[str, list[InboxItem]] = {key: [] for key in EMULATION_QUEUES}
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return queues
+    for session in sessions_awaiting_ballot(user).select_related("period").order_by("held_on", "id"):
+        queues["ballots"].append(InboxItem("", session.name, reverse("emulation:ballot", args=[session.pk]),
+                                           session.held_on, str(session.period)))
+    if scope.managed_paths:
+        plain_units, leader_units = _scored_directly_by(user, scope)
+        mine = Q(unit_id__in=sorted(plain_units))
+        for unit_id, leader_ids in leader_units.items():
+            mine |= Q(unit_id=unit_id, person_id__in=sorted(leader_ids))
+        ratings = list(ratings_visible_to(user).filter(mine, period__status__in=COMPUTABLE_STATUSES,
+                                                       general_by__isnull=True)
+                       .exclude(person_id=scope.user_id).select_related("person__unit", "unit", "period")
+                       .order_by("period__ends_on", "unit__path", "person__full_name"))
+        prime_scopes([user, *(rating.person for rating in ratings)])
+        for rating in ratings:
+            if can_score(user, rating.person):
+                queues["scores"].append(InboxItem(
+                    "", rating.person.full_name,
+                    reverse("emulation:person", args=[rating.period_id, rating.person_id]), rating.period.ends_on,
+                    f"{rating.unit} · {rating.period}"))
+    return {key: by_due(items) for key, items in queues.items()}

@@ -32,6 +32,7 @@ from inspections.models import (
     RecommendationStatus,
     TeamMember,
 )
+from tasks.models import TaskStatus
 
 RECORD_PERMISSION = "record_finding"
 INSPECTING_ROLES = (Role.INSPECTOR, Role.HEAD, Role.DEPUTY)
@@ -186,6 +187,21 @@ def can_explain(user, finding: Finding) -> bool:
     if finding.subject_person_id is not None:
         return finding.subject_person_id == user.pk
     return scope_for(user).can_manage_unit(finding.subject_unit)
+
+
+def can_verify(user, recommendation: Recommendation) -> bool:
+    """Checks the remedy of a recommendation: the inspection's team leader — never the lead of the
+    remediation task (the head whose unit remedies does not verify it, DESIGN.md)."""
+    task = recommendation.task
+    return (task is not None and recommendation.inspection.leader_id is not None
+            and recommendation.inspection.leader_id == user.pk and task.lead_id != user.pk)
+
+
+def verification_awaited(recommendation: Recommendation) -> bool:
+    """The remedy is being followed and its result is in: a verification is what it waits for."""
+    task = recommendation.task
+    return (recommendation.status == RecommendationStatus.IN_REMEDIATION and task is not None
+            and task.status in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED))
 
 
 def can_decide_discipline(user, unit: Unit) -> bool:

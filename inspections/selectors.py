@@ -9,14 +9,21 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.access import scope_for
 from accounts.text import fold
+from config.inbox import InboxItem, by_due
 from inspections.access import (
+    can_explain,
+    can_verify,
     decisions_visible_to,
     findings_visible_to,
     inspections_visible_to,
     recommendations_visible_to,
+    verification_awaited,
 )
 from inspections.models import (
     DecisionStatus,
@@ -33,6 +40,7 @@ from inspections.models import (
     TeamMember,
 )
 from inspections.rules import FORM_ORDER
+from tasks.access import available_actions
 
 ACTIVE_INSPECTION = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED,
                      InspectionStatus.DRAFT_CONCLUSION, InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED,
@@ -240,3 +248,59 @@ def overdue_recommendations_in(unit_path: str, on: date) -> list[dict]:
                                               target_unit__path__startswith=unit_path)
                 .values("id", "number", "content", "deadline", "target_unit_id", "inspection_id",
                         "inspection__code").order_by("deadline", "id"))
+
+
+# -- what waits for someone (the work inbox) ---------------------------------------------------
+
+INSPECTION_QUEUES = {
+    "explanations": _("Explanations due"),
+    "remedies": _("Recommendations to remedy"),
+    "verifications": _("Remedies to verify"),
+}
+
+
+def inspection_inbox(user) -> dict[str, list[InboxItem]]:
+    """Per queue, what waits for `user`: a finding to explain (giải trình) before its deadline, a
+    recommendation whose remediation task they lead and must report on, a remedy to verify. Two
+    queries; whether each waits is asked of the access functions (can_explain, can_verify, the
+    remediation task's available_actions)."""
+    queues: dict[str, list[InboxItem]] = {key: [] for key in INSPECTION_QUEUES}
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return queues
+    today = timezone.localdate()
+    theirs = Q(subject_person_id=scope.user_id)
+    for path in scope.managed_paths:
+        theirs |= Q(subject_person__isnull=True, subject_unit__path__startswith=path)
+    findings = (findings_visible_to(user).filter(theirs, status=FindingStatus.AWAITING_EXPLANATION,
+                                                 explanation_due__gte=today)
+                .select_related("subject_unit", "violation_type"))
+    for finding in findings:
+        if can_explain(user, finding):
+            queues["explanations"].append(InboxItem(
+                finding.code, str(finding.violation_type), reverse("inspections:finding", args=[finding.pk]),
+                finding.explanation_due, str(finding.subject_unit)))
+    recommendations = (recommendations_visible_to(user)
+                       .filter(Q(task__lead_id=scope.user_id) | Q(inspection__leader_id=scope.user_id),
+                               status=RecommendationStatus.IN_REMEDIATION)
+                       .select_related("inspection", "target_unit", "task"))
+    for recommendation in recommendations:
+        code = f"{recommendation.inspection.code}/{recommendation.number}"
+        note = str(recommendation.target_unit)
+        if recommendation.task.lead_id == scope.user_id and "submit" in available_actions(user, recommendation.task):
+            queues["remedies"].append(InboxItem(code, recommendation.content,
+                                                reverse("tasks:detail", args=[recommendation.task_id]),
+                                                recommendation.deadline, note, recommendation.task_id))
+        if verification_awaited(recommendation) and can_verify(user, recommendation):
+            queues["verifications"].append(InboxItem(code, recommendation.content,
+                                                     reverse("inspections:detail", args=[recommendation.inspection_id]),
+                                                     recommendation.deadline, note))
+    return {key: by_due(items) for key, items in queues.items()}
+
+
+def remediation_task_ids_awaiting_verification(user) -> set[int]:
+    """The remediation tasks whose result `user` judges by verifying their recommendation — listed
+    under "remedies to verify", not again among the results to judge."""
+    return set(recommendations_visible_to(user).filter(
+        inspection__leader_id=user.pk, status=RecommendationStatus.IN_REMEDIATION, task__isnull=False,
+    ).values_list("task_id", flat=True))

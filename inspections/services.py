@@ -36,6 +36,7 @@ from inspections.access import (
     can_explain,
     can_inspect_from,
     can_record,
+    can_verify,
     findings_visible_to,
     is_team_member,
 )
@@ -710,7 +711,7 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
     recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
     inspection = recommendation.inspection
     task = recommendation.task
-    require(task is not None and inspection.leader_id == actor.pk and task.lead_id != actor.pk)
+    require(can_verify(actor, recommendation))
     if recommendation.status != RecommendationStatus.IN_REMEDIATION:
         raise ConflictError(_("This recommendation is not awaiting verification."), code="wrong_state")
     if task.status not in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED):

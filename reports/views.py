@@ -3,14 +3,21 @@ from django.apps import apps
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
-from accounts.selectors import role_units, roles_of, subtree_counts, unit_children_with_counts
-from reports.selectors import rules_in_force_for
+from accounts.selectors import role_units, roles_of, subtree_counts
+from reports.selectors import inbox_for, rules_in_force_for
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_task_counts, unit_task_totals
+from tasks.selectors import my_overdue_count, unit_overview
+from tasks.status import LABELS, OFFICIAL_ORDER
+
+# How many items of each queue the inbox shows before "see all".
+INBOX_PREVIEW = 5
+# How many sub-units the head's home ranks (most overdue first); the overview ranks them all.
+HOME_RANKED = 5
 
 
 @login_required
@@ -20,13 +27,15 @@ def home(request):
     user = request.user
     scope = scope_for(user)
     context = {"roles": roles_of(user), "scope": scope}
-    context["my_tasks"] = my_task_counts(user)
+    context["queues"] = [queue for queue in inbox_for(user) if queue.count]
+    context["my_overdue"] = my_overdue_count(user)
     if scope.is_manager:
         context["managed"] = [
-            {"unit": unit, "counts": subtree_counts(unit), "children": unit_children_with_counts(user, unit),
-             "tasks": unit_task_totals(user, unit)}
+            {"unit": unit, "counts": subtree_counts(unit), "overview": unit_overview(user, unit, sort="overdue", months=1)}
             for unit in role_units(user, MANAGING_ROLES)
         ]
+        context["legend"] = [(key, LABELS[key]) for key in OFFICIAL_ORDER]
+        context["home_ranked"] = HOME_RANKED
     if scope.is_inspector:
         context["inspected"] = [
             {"unit": unit, "counts": subtree_counts(unit)} for unit in role_units(user, {Role.INSPECTOR})
@@ -63,6 +72,23 @@ def rules_in_force(request):
     sections, constants = rules_in_force_for(request.user, scope)
     constants = [(constant, str(apps.get_app_config(constant.owner).verbose_name)) for constant in constants]
     return render(request, "reports/rules.html", {"sections": sections, "constants": constants})
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """Việc cần xử lý: everything waiting for the signed-in person, queue by queue, overdue first.
+    With `?queue=<key>`, that queue alone and in full — where each home tile leads."""
+    queues = inbox_for(request.user)
+    key = request.GET.get("queue", "")
+    if key:
+        queues = [queue for queue in queues if queue.key == key]
+        if not queues:
+            raise Http404
+    return render(request, "reports/inbox.html", {
+        "queues": queues, "queue_key": key, "preview": None if key else INBOX_PREVIEW, "now": timezone.now(),
+        "total": sum(queue.count for queue in queues), "overdue": sum(queue.overdue for queue in queues),
+    })
 
 
 @require_GET

@@ -21,7 +21,7 @@ from config.parsers import JSONParser
 from tasks import services
 from tasks.access import get_task_for_user
 from tasks.clarity import checklist_data
-from tasks.models import ExtensionRequest
+from tasks.models import ExtensionRequest, TaskStatus
 from tasks.selectors import task_list_for_user
 from tasks.serializers import (
     ApproveInputSerializer,
@@ -45,6 +45,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("unit", OpenApiTypes.INT, description="Lead unit's subtree."),
     OpenApiParameter("deadline_from", OpenApiTypes.DATE), OpenApiParameter("deadline_to", OpenApiTypes.DATE),
     OpenApiParameter("directive", OpenApiTypes.STR, description="Source directive number contains."),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values, description="Workflow state."),
 ]
 CREATE_EXAMPLE = OpenApiExample("A clear task", request_only=True, value={
     "assigning_unit": 12, "title": "Rà soát thủ tục hành chính quý IV",
@@ -64,6 +65,7 @@ class _ListFilters(serializers.Serializer):
     deadline_from = DateFilter(required=False)
     deadline_to = DateFilter(required=False)
     directive = serializers.CharField(required=False, default="", max_length=100, allow_blank=True)
+    status = serializers.ChoiceField(choices=[*TaskStatus.values, ""], required=False, default="")
 
 
 class TaskListCreateApi(generics.GenericAPIView):

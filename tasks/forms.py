@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
 from config.filters import DateFilterField, IdFilterField
-from tasks.models import ProcessTemplate, Quality, Task
+from tasks.models import ProcessTemplate, Quality, Task, TaskStatus
 from tasks.status import LABELS, OFFICIAL_ORDER
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -157,6 +157,7 @@ class TaskFilterForm(forms.Form):
     tab = forms.ChoiceField(choices=TABS, required=False)
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
     official = forms.ChoiceField(required=False, label=_("Official status"))
+    status = forms.ChoiceField(required=False, label=_("Workflow state"))
     unit = IdFilterField(required=False, widget=forms.HiddenInput)
     deadline_from = DateFilterField(required=False, label=_("Deadline from"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline_to = DateFilterField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -165,6 +166,7 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["official"].choices = [("", _("All"))] + [(key, LABELS[key]) for key in OFFICIAL_ORDER]
+        self.fields["status"].choices = [("", _("All"))] + list(TaskStatus.choices)
 
 
 class TaskImportForm(forms.Form):

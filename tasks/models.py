@@ -172,6 +172,10 @@ class Task(models.Model):
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
             # The lists' order: a list covering most tasks (a province) reads it in order and stops at the page.
             models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
+            # ...and with open tasks first (tasks.selectors.OPEN_FIRST: overdue leads, finished last).
+            models.Index(models.Case(models.When(status__in=OPEN_STATUSES, then=models.Value(0)), default=models.Value(1),
+                                     output_field=models.IntegerField()), "deadline", "id",
+                         name="task_open_first_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="task_progress_at_most_100"),

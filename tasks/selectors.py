@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.access import prime_scopes, scope_for
 from accounts.models import Unit
 from accounts.text import fold
-from tasks.access import tasks_visible_to
-from tasks.models import ExtensionStatus, Participant, Quality, Task, TaskEvent, TaskStatus, TaskStep
+from config.inbox import InboxItem, by_due
+from tasks.access import available_actions, tasks_visible_to
+from tasks.models import (
+    OPEN_STATUSES,
+    ExtensionRequest,
+    ExtensionStatus,
+    Participant,
+    Quality,
+    Task,
+    TaskEvent,
+    TaskStatus,
+    TaskStep,
+)
+from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -28,9 +43,15 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# The lists' order: open tasks before finished ones, each by deadline — so what is overdue comes
+# first, then what is still running, and the finished record last. Task.Meta indexes this very
+# expression with the deadline, so a province-wide list still stops at its page.
+OPEN_FIRST = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", unit: Unit | None = None,
                        deadline_from: date | None = None, deadline_to: date | None = None,
-                       directive: str = "") -> QuerySet[Task]:
+                       directive: str = "", status: str = "") -> QuerySet[Task]:
     tasks = tasks_visible_to(user)
     if tab == "lead":
         tasks = tasks.filter(lead=user)
@@ -46,6 +67,8 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
         tasks = tasks.filter(search_text__contains=fold(q))
     if directive:
         tasks = tasks.filter(source_number__icontains=directive.strip())
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status=status)
     if deadline_from:
         tasks = tasks.filter(deadline__gte=_day_start(deadline_from))
     if deadline_to:
@@ -53,7 +76,7 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
     tasks = tasks.annotate(official=official_status_expression())
     if official in OFFICIAL_ORDER:
         tasks = tasks.filter(official=official)
-    return tasks.select_related("lead", "lead_unit").order_by("deadline", "id")
+    return tasks.select_related("lead", "lead_unit").order_by(OPEN_FIRST, "deadline", "id")
 
 
 def _subtree_tasks(user, unit: Unit) -> QuerySet[Task]:
@@ -71,9 +94,22 @@ def unit_task_totals(user, unit: Unit) -> dict[str, int]:
     return totals
 
 
-def unit_overview(user, unit: Unit) -> dict:
-    """Counts by official status for the unit's subtree and for each direct sub-unit (two
-    GROUP BY queries), and the overdue tasks."""
+OVERVIEW_SORTS = ("overdue", "rate", "name")
+
+
+def _summary(counts: dict[str, int]) -> dict:
+    on_time = sum(counts[key] for key in ON_TIME)
+    came_to_term = sum(counts[key] for key in CAME_TO_TERM)
+    return {"counts": counts, "total": sum(counts.values()), "on_time": on_time, "came_to_term": came_to_term,
+            "rate": round(100 * on_time / came_to_term) if came_to_term else None}
+
+
+def unit_overview(user, unit: Unit, *, sort: str = "overdue", months: int = 12, now: datetime | None = None) -> dict:
+    """The head's dashboard of a unit's subtree, in four GROUP BY queries: counts by official status
+    for the subtree and each direct sub-unit, with its on-time rate; the sub-units with tasks ranked
+    (most overdue first, or lowest on-time rate first, or by name) and those without tasks apart;
+    the trend by month of deadline over the last `months`; and the overdue tasks."""
+    now = now or timezone.now()
     tasks = _subtree_tasks(user, unit)
     totals = unit_task_totals(user, unit)
 
@@ -89,29 +125,108 @@ def unit_overview(user, unit: Unit) -> dict:
         if row["official"] in OFFICIAL_ORDER:
             by_prefix[row["prefix"]][row["official"]] = row["n"]
     children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    rows = [{"unit": child, "counts": by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER})} for child in children]
-    for row in rows:
-        row["total"] = sum(row["counts"].values())
+    rows = [{"unit": child, **_summary(by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER}))}
+            for child in children]
+    with_tasks = [row for row in rows if row["total"]]
+    if sort == "rate":
+        with_tasks.sort(key=lambda row: (row["rate"] is None, row["rate"] or 0, -row["counts"][OPEN_OVERDUE]))
+    elif sort == "overdue":
+        with_tasks.sort(key=lambda row: (-row["counts"][OPEN_OVERDUE], row["rate"] if row["rate"] is not None else 101))
     overdue = tasks.filter(official=OPEN_OVERDUE).select_related("lead", "lead_unit").order_by("deadline")[:50]
-    total = sum(totals.values())
-    return {"totals": totals, "total": total, "children": rows, "overdue": overdue}
+    return {"totals": totals, **{k: v for k, v in _summary(totals).items() if k != "counts"},
+            "children": with_tasks, "without_tasks": [row["unit"] for row in rows if not row["total"]],
+            "trend": _monthly_trend(tasks, months, now), "overdue": overdue}
+
+
+def _month_start(year: int, month: int) -> date:
+    """The first day of `month` of `year`, the month counted on past December or back before January."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def _monthly_trend(tasks: QuerySet[Task], months: int, now: datetime) -> list[dict]:
+    """Per month of deadline, oldest first up to this month: counts by official status and the
+    on-time rate, with the first and last day of the month (the list's deadline filter)."""
+    today = timezone.localdate(now)
+    starts = [_month_start(today.year, today.month - back) for back in range(months - 1, -1, -1)]
+    end = _month_start(today.year, today.month + 1)
+    counts = {start: {key: 0 for key in OFFICIAL_ORDER} for start in starts}
+    rows = (tasks.filter(deadline__gte=_day_start(starts[0]), deadline__lt=_day_start(end))
+            .annotate(month=TruncMonth("deadline")).values("month", "official").annotate(n=Count("id")).order_by())
+    for row in rows:
+        month = row["month"]
+        start = date(month.year, month.month, 1)
+        if start in counts and row["official"] in OFFICIAL_ORDER:
+            counts[start][row["official"]] += row["n"]
+    trend = []
+    for index, start in enumerate(starts):
+        following = starts[index + 1] if index + 1 < len(starts) else end
+        trend.append({"month": start, "last_day": following - timedelta(days=1), **_summary(counts[start])})
+    return trend
 
 
 def task_timeline(task: Task):
     return task.events.select_related("actor").prefetch_related("evidence").order_by("at", "id")
 
 
-def my_task_counts(user) -> dict[str, int]:
-    """The home page's numbers for one person, in one query."""
-    now = timezone.now()
-    visible = tasks_visible_to(user)
-    return visible.aggregate(
-        leading=Count("id", distinct=True, filter=Q(lead=user, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))),
-        to_accept=Count("id", distinct=True, filter=Q(lead=user, status=TaskStatus.ASSIGNED)),
-        overdue=Count("id", distinct=True, filter=Q(lead=user, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS), deadline__lt=now)),
-        to_judge=Count("id", distinct=True, filter=Q(assigner=user, status=TaskStatus.SUBMITTED)),
-        extensions=Count("id", distinct=True, filter=Q(assigner=user, extension_requests__status=ExtensionStatus.PENDING)),
+def my_overdue_count(user) -> int:
+    """How many of the tasks the person leads are open past their deadline (the home page's tile,
+    which opens the list filtered the same way)."""
+    return task_list_for_user(user, tab="lead", official=OPEN_OVERDUE).order_by().count()
+
+
+# -- what waits for someone (the work inbox) ---------------------------------------------------
+
+TASK_QUEUES = {
+    "to_accept": _("Tasks to accept"),
+    "progress_due": _("Progress reports due"),
+    "to_submit": _("Results to submit"),
+    "extensions": _("Extension requests to decide"),
+    "to_judge": _("Results to judge"),
+}
+
+
+def task_inbox(user, *, now: datetime | None = None) -> dict[str, list[InboxItem]]:
+    """Per queue, the tasks waiting for `user`: to accept, a progress report due under the task's
+    reporting regime, a result to submit, an extension request to decide, a result to judge. The candidates are read in
+    one query (their leads' scopes in two more, whatever their number); whether each waits is
+    the task's own `available_actions` — the answer its buttons and services give."""
+    now = now or timezone.now()
+    queues: dict[str, list[InboxItem]] = {key: [] for key in TASK_QUEUES}
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return queues
+    authority = Q(assigner_id=scope.user_id)
+    for path in scope.managed_paths:
+        authority |= Q(assigning_unit__path__startswith=path)
+    pending = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    reports = (TaskEvent.objects.filter(task=OuterRef("pk"), action__in=("accept", "report_progress"))
+               .order_by().values("task").annotate(last=Max("at")).values("last"))
+    candidates = list(
+        tasks_visible_to(user).filter(status__in=OPEN_STATUSES)
+        .filter(Q(lead_id=scope.user_id, status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS))
+                | (authority & (Q(status=TaskStatus.SUBMITTED) | Exists(pending))))
+        .annotate(extension_pending=Exists(pending), last_report_at=Subquery(reports[:1]))
+        .select_related("lead__unit", "lead_unit", "assigning_unit")
     )
+    prime_scopes([user, *(task.lead for task in candidates)])
+    for task in candidates:
+        actions = available_actions(user, task)
+        url = reverse("tasks:detail", args=[task.pk])
+        lead = f"{task.lead} — {task.lead_unit}" if task.lead_id else ""
+        if "accept" in actions:
+            queues["to_accept"].append(InboxItem(task.code, task.title, url, task.deadline, task_id=task.pk))
+        if "report_progress" in actions:
+            due = next_report_due(task.reporting_regime, task.last_report_at or task.assigned_at)
+            if due is not None and timezone.localdate(due) <= timezone.localdate(now):
+                queues["progress_due"].append(InboxItem(task.code, task.title, url, due, task.reporting_regime, task.pk))
+        if "submit" in actions:
+            queues["to_submit"].append(InboxItem(task.code, task.title, url, task.deadline, task_id=task.pk))
+        if task.extension_pending and "decide_extension" in actions:
+            queues["extensions"].append(InboxItem(task.code, task.title, url, task.deadline, lead, task.pk))
+        if "approve" in actions:
+            queues["to_judge"].append(InboxItem(task.code, task.title, url, task.deadline, lead, task.pk))
+    return {key: by_due(items) for key, items in queues.items()}
 
 
 # -- read by the emulation module ----------------------------------------------------------------

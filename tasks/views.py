@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from accounts.access import MANAGING_ROLES, get_unit_for_user, scope_for
 from accounts.models import Unit
 from accounts.selectors import role_units
 from config.errors import ConflictError
+from config.charts import stacked_bar
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
@@ -34,7 +36,7 @@ from tasks.forms import (
     TaskImportForm,
 )
 from tasks.models import OPEN_STATUSES, Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
-from tasks.selectors import task_list_for_user, task_timeline, unit_overview
+from tasks.selectors import OVERVIEW_SORTS, task_list_for_user, task_timeline, unit_overview
 from tasks.status import LABELS, OFFICIAL_ORDER, official_status
 
 
@@ -52,7 +54,7 @@ def task_list(request):
     tasks = task_list_for_user(
         request.user, tab=tab if tab != "unit" else "", q=filters.get("q", ""), official=filters.get("official", ""),
         unit=unit, deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
-        directive=filters.get("directive", ""),
+        directive=filters.get("directive", ""), status=filters.get("status", ""),
     )
     page = paginate(request, tasks)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
@@ -73,10 +75,20 @@ def overview(request):
         unit = units[0]
     else:
         raise Http404
-    data = unit_overview(request.user, unit)
-    peak = max([data["total"], *[row["total"] for row in data["children"]], 1])
+    sort = request.GET.get("sort", "overdue")
+    if sort not in OVERVIEW_SORTS:
+        sort = "overdue"
+    data = unit_overview(request.user, unit, sort=sort)
+    peak = max([row["total"] for row in data["children"]] or [1])
+    for row in data["children"]:
+        row["bar"] = stacked_bar(str(row["unit"]), row["counts"], OFFICIAL_ORDER, LABELS, peak)
+    month_peak = max([row["total"] for row in data["trend"]] or [1])
+    for row in data["trend"]:
+        row["bar"] = stacked_bar(date_format(row["month"], "YEAR_MONTH_FORMAT"), row["counts"], OFFICIAL_ORDER,
+                                 LABELS, month_peak)
     return render(request, "tasks/overview.html", {
-        "unit": unit, "units": units, "order": OFFICIAL_ORDER, "labels": LABELS, "peak": peak, **data,
+        "unit": unit, "units": units, "order": OFFICIAL_ORDER, "labels": LABELS, "sort": sort,
+        "legend": [(key, LABELS[key]) for key in OFFICIAL_ORDER], **data,
     })
 
 
@@ -421,6 +433,7 @@ def export(request):
     tasks = task_list_for_user(request.user, tab="" if filters.get("tab") in (None, "", "unit") else filters["tab"],
                                q=filters.get("q", ""), official=filters.get("official", ""), unit=unit,
                                deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
-                               directive=filters.get("directive", ""))
+                               directive=filters.get("directive", ""), status=filters.get("status", ""),
+                               ).order_by("deadline", "id")  # the register reads in deadline order, as kept on paper
     return excel.register_response(tasks, title=str(unit) if unit else request.user.full_name)
 
