@@ -243,6 +243,7 @@ ACTION_LABELS = {
     "request_extension": _("asked for an extension"), "extend": _("granted an extension"),
     "refuse_extension": _("refused an extension"), "submit": _("submitted the result"),
     "approve": _("approved the result"), "send_back": _("sent back for rework"), "cancel": _("cancelled"),
+    "import": _("imported from the task register"),
 }
 
 
