@@ -39,7 +39,7 @@ from config.xlsx_import import Column, RowError, cell_ref, choice_lookup, parse_
 from config.xlsx_template import data_sheet, guide_sheet
 from tasks.access import can_import_history, tasks_visible_to
 from tasks.models import OPEN_STATUSES, Participant, Quality, Task, TaskEvent, TaskStatus
-from tasks.status import official_status
+from tasks.status import OPEN_OVERDUE, official_status
 
 SHEET = "Sổ theo dõi nhiệm vụ"  # the sheet of the exported register, and of the template
 # The exported register has a title line and a blank line above its table.
@@ -137,7 +137,7 @@ def import_task_history(upload, *, actor, assigning_unit: Unit, file_name: str =
         return result
 
     now = timezone.now()
-    checker = _RowChecker(actor, assigning_unit, records, now, result.errors)
+    checker = _RowChecker(actor, assigning_unit, now, result.errors)
     rows = [row for number, record in records if (row := checker.check(number, record)) is not None]
     known = _codes_already_in_the_register(actor, assigning_unit, rows, result.errors)
     if result.errors:
@@ -154,7 +154,7 @@ def import_task_history(upload, *, actor, assigning_unit: Unit, file_name: str =
 class _RowChecker:
     """Turns a record into an unsaved Task, or notes each of its errors by row and column."""
 
-    def __init__(self, actor, assigning_unit: Unit, records, now: datetime, errors: list[RowError]):
+    def __init__(self, actor, assigning_unit: Unit, now: datetime, errors: list[RowError]):
         self.actor, self.assigning_unit, self.now, self.errors = actor, assigning_unit, now, errors
         self.first_row_of_code: dict[str, int] = {}
         units = list(Unit.objects.filter(path__startswith=assigning_unit.path).only("id", "code", "name", "path"))
@@ -234,7 +234,7 @@ class _RowChecker:
             assigned_at=assigned_at, submitted_at=submitted_at, completed_at=completed_at,
             progress_percent=progress, quality=quality, created_at=self.now, **values,
         )
-        if status in OPEN_STATUSES and official_status(task, self.now) == "open_overdue":
+        if status in OPEN_STATUSES and official_status(task, self.now) == OPEN_OVERDUE:
             # Already overdue when it arrives: that moment is in the past, so the overdue job must not
             # announce it as news to the lead and the unit's head.
             task.overdue_marked_at = self.now
