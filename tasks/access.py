@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import MANAGING_ROLES, manages_from_above, scope_for
-from accounts.selectors import roles_of
 from accounts.models import Unit, UnitUserObjectPermission
+from accounts.selectors import roles_of
 from tasks.models import OPEN_STATUSES, Participant, Task, TaskOwner, TaskStatus
 
 
@@ -95,10 +95,11 @@ def history_import_units(user) -> list[Unit]:
     scope = scope_for(user)
     if scope.user_id is None:
         return []
-    units = Unit.objects.filter(Q(organisation_id__in=sorted(scope.admin_org_ids))
-                                | Q(pk__in=[a.unit_id for a in roles_of(user).filter(role__in=list(MANAGING_ROLES))]))
     if scope.is_superuser:
         units = Unit.objects.all()
+    else:
+        headed = [role.unit_id for role in roles_of(user).filter(role__in=list(MANAGING_ROLES))]
+        units = Unit.objects.filter(Q(organisation_id__in=sorted(scope.admin_org_ids)) | Q(pk__in=headed))
     return list(units.select_related("organisation").order_by("path"))
 
 
