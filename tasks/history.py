@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,6 +113,13 @@ class HistoryImportResult:
         return not self.errors
 
 
+class _Person(NamedTuple):
+    id: int
+    code: str | None
+    name: str
+    unit_id: int
+
+
 @dataclass
 class _Row:
     number: int
@@ -163,11 +171,12 @@ class _RowChecker:
         self.units_by_name = _grouped(units, lambda unit: fold(unit.name))
         # Leads are people of the assigning unit's subtree, as for live tasks; one who has left since
         # is still the lead of what they did then.
-        people = list(User.objects.filter(unit__path__startswith=assigning_unit.path)
-                      .only("id", "employee_code", "full_name", "username", "unit_id"))
+        # Plain tuples: a province has tens of thousands of officials, and only these four values are used.
+        people = [_Person(*values) for values in User.objects.filter(unit__path__startswith=assigning_unit.path)
+                  .values_list("id", "employee_code", "full_name", "unit_id")]
         self.unit_paths = {unit.pk: unit.path for unit in units}
-        self.people_by_code = {fold(p.employee_code): p for p in people if p.employee_code}
-        self.people_by_name = _grouped(people, lambda person: fold(person.full_name or person.username))
+        self.people_by_code = {fold(p.code): p for p in people if p.code}
+        self.people_by_name = _grouped(people, lambda person: fold(person.name))
         self._parties = None
 
     def _error(self, number: int, key: str | None, message: str) -> None:
@@ -228,8 +237,8 @@ class _RowChecker:
 
         extended = original_deadline is not None and original_deadline < deadline
         task = Task(
-            code=code, status=status, assigner=self.actor, assigning_unit=self.assigning_unit, lead=lead,
-            lead_unit=lead_unit, source_date=source_date, deadline=deadline,
+            code=code, status=status, assigner_id=self.actor.pk, assigning_unit_id=self.assigning_unit.pk,
+            lead_id=lead.id, lead_unit_id=lead_unit.pk, source_date=source_date, deadline=deadline,
             original_deadline=original_deadline if extended else deadline, extended=extended,
             assigned_at=assigned_at, submitted_at=submitted_at, completed_at=completed_at,
             progress_percent=progress, quality=quality, created_at=self.now, **values,
@@ -241,7 +250,7 @@ class _RowChecker:
         task.refresh_search_text()
         return _Row(number, task, participants, text(record.get("reason")))
 
-    def _lead(self, number: int, record: dict) -> tuple[Unit | None, User | None]:
+    def _lead(self, number: int, record: dict) -> tuple[Unit | None, _Person | None]:
         unit_text, code, name = text(record.get("lead_unit")), text(record.get("lead_code")), text(record.get("lead_name"))
         lead_unit = None
         if unit_text:
