@@ -22,6 +22,7 @@ from tasks.history import COLUMNS, SHEET, import_task_history
 from tasks.jobs import mark_overdue
 from tasks.models import Task, TaskEvent, TaskStatus
 from tasks.status import official_status_expression
+from tests.bench.operations import history_register
 from tests.factories import RoleFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +237,14 @@ def test_the_api_takes_the_same_register(client, world):
     assert outside.status_code == 400 and "assigning_unit" in outside.json()
     client.force_login(world.staff_division)
     assert client.post(url, {"assigning_unit": world.dept.pk}).status_code == 404
+
+
+def test_the_benchmark_register_is_imported_with_its_counts(world):
+    """The register the harness times (tests/bench/operations.py), at a small size."""
+    counts = {"done_on_time": 12, "done_late": 4, "open_within": 3, "open_overdue": 2}
+    content = history_register([world.staff_division.employee_code], now=timezone.now(), counts=counts)
+    result = import_task_history(content, actor=world.head_dept, assigning_unit=world.dept)
+    assert result.ok, result.errors
+    by_status = counts_by_official_status(Task.objects.all())
+    assert by_status == {"done_on_time": 11, "done_on_time_extended": 1, "done_late": 4, "open_within": 3,
+                         "open_overdue": 2}
