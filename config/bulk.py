@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 
@@ -31,10 +31,35 @@ def _columns(model: type[Model]):
     return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
+# Fields whose stored value is the attribute itself on PostgreSQL: Django's preparation of them only
+# checks and converts what is already a str, an int, a bool or a foreign key's id. Skipping it
+# for them halves the time of a large COPY; anything else (JSON, auto_now, dates, decimals, a
+# value of another type) still goes through get_db_prep_save.
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+_AS_IS_TYPES = (str, int, bool, type(None))
+
+
+def _preparer(field):
+    full = lambda obj: field.get_db_prep_save(field.pre_save(obj, add=obj.pk is None), connection)  # noqa: E731
+    as_is = isinstance(field, _AS_IS)
+    if isinstance(field, models.ForeignKey):
+        as_is = isinstance(field.target_field, (models.AutoField, models.BigAutoField, models.IntegerField))
+    if not as_is or type(field).pre_save is not models.Field.pre_save:
+        return full
+    attname = field.attname
+
+    def prepare(obj):
+        value = getattr(obj, attname)
+        return value if type(value) in _AS_IS_TYPES else full(obj)
+
+    return prepare
+
+
 def _copy(cursor, table: str, fields, columns: str, objs: list[Model]) -> None:
+    preparers = [_preparer(f) for f in fields]
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, add=obj.pk is None), connection) for f in fields])
+            copy.write_row([prepare(obj) for prepare in preparers])
 
 
 def copy_upsert(model: type[Model], objs: Iterable[Model], *, unique_fields: list[str], update_fields: list[str],

@@ -20,6 +20,7 @@ api_v1 = [
     path("people/", accounts_api.PersonListApi.as_view(), name="person-list"),
     path("people/<int:pk>/", accounts_api.PersonDetailApi.as_view(), name="person-detail"),
     path("tasks/", tasks_api.TaskListCreateApi.as_view(), name="task-list"),
+    path("tasks/import-history/", tasks_api.TaskHistoryImportApi.as_view(), name="task-import-history"),
     path("tasks/<int:pk>/", tasks_api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/checklist/", tasks_api.TaskChecklistApi.as_view(), name="task-checklist"),
     *[

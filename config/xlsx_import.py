@@ -117,7 +117,8 @@ def header_key(header) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", _REQUIRED_NOTE.sub(" ", fold(str(header))))
 
 
-def _match_headers(header, sheet_name: str, columns: list[Column], errors: list[RowError]) -> dict[str, int]:
+def _match_headers(header, sheet_name: str, columns: list[Column], errors: list[RowError],
+                   header_row: int = 1) -> dict[str, int]:
     """The position of each known column in the header row. A header the sheet does not know is
     an error that stops the import: silently dropping a column whose name was mistyped would
     lose what the user wrote in it. A column given twice is an error too."""
@@ -130,24 +131,42 @@ def _match_headers(header, sheet_name: str, columns: list[Column], errors: list[
         where = f"{get_column_letter(index + 1)} ({written})"
         column = by_key.get(header_key(cell))
         if column is None:
-            errors.append(RowError(sheet_name, 1, where, _(
+            errors.append(RowError(sheet_name, header_row, where, _(
                 "Column “%(header)s” is not one of this sheet's columns (%(expected)s): correct its heading "
                 "or remove the column.") % {"header": written,
                                              "expected": ", ".join(f"“{c.header}”" for c in columns)}))
         elif column.key in position:
-            errors.append(RowError(sheet_name, 1, where, _("Column “%(header)s” is already column %(letter)s.")
+            errors.append(RowError(sheet_name, header_row, where, _("Column “%(header)s” is already column %(letter)s.")
                                    % {"header": column.header, "letter": get_column_letter(position[column.key] + 1)}))
         else:
             position[column.key] = index
     for column in columns:
         if column.required and column.key not in position:
-            errors.append(RowError(sheet_name, 1, None, _("Column “%(header)s” is missing.") % {"header": column.header}))
+            errors.append(RowError(sheet_name, header_row, None, _("Column “%(header)s” is missing.")
+                                   % {"header": column.header}))
     return position
 
 
-def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]]:
+def _header_row(rows, columns: list[Column], search: int) -> tuple[int, tuple]:
+    """The header row: the first row, or — when `search` > 1, for a register exported with a title
+    line above its table — the first of the first `search` rows that names one of the columns."""
+    known = {header_key(column.header) for column in columns}
+    first = None
+    for number, values in rows:
+        values = values or ()
+        first = first or (number, values)
+        if search == 1 or any(header_key(value) in known for value in values):
+            return number, values
+        if number >= search:
+            break
+    return first or (1, ())
+
+
+def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[RowError], *,
+               header_search: int = 1) -> list[tuple[int, dict]]:
     """Rows of the sheet as (row number, {key: value}), headers matched by meaning (`header_key`);
-    a header the sheet does not know is named as an error (`_match_headers`). A number cell
+    a header the sheet does not know is named as an error (`_match_headers`). The header row is the
+    first, or found among the first `header_search` rows (`_header_row`). A number cell
     holding NaN or infinity is an error of its row and column; a sheet that cannot be parsed is
     refused as a whole (ImportRejected), so an importer never works from part of it."""
     if sheet_name not in workbook.sheetnames:
@@ -165,8 +184,8 @@ def read_sheet(workbook, sheet_name: str, columns: list[Column], errors: list[Ro
         raise ImportRejected(_("The sheet “%(sheet)s” has more than %(limit)d rows.")
                              % {"sheet": sheet_name, "limit": settings.IMPORT_MAX_ROWS})
     rows = _sheet_rows(sheet, sheet_name)
-    header = next(rows, (1, ()))[1] or ()
-    position = _match_headers(header, sheet_name, columns, errors)
+    header_number, header = _header_row(rows, columns, header_search)
+    position = _match_headers(header, sheet_name, columns, errors, header_row=header_number)
     if any(column.required and column.key not in position for column in columns):
         return []
 
@@ -277,14 +296,15 @@ def open_workbook(data: bytes):
         raise ImportRejected(_("The file could not be read as an Excel workbook.")) from None
 
 
-def read_upload(upload, sheet_name: str, columns: list[Column], errors: list[RowError]) -> list[tuple[int, dict]] | None:
+def read_upload(upload, sheet_name: str, columns: list[Column], errors: list[RowError], *,
+                header_search: int = 1) -> list[tuple[int, dict]] | None:
     """The rows of one sheet of an uploaded workbook, or None (with the reason in `errors`) when the
     file as a whole cannot be read."""
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
     try:
         workbook = open_workbook(data)
         try:
-            return read_sheet(workbook, sheet_name, columns, errors)
+            return read_sheet(workbook, sheet_name, columns, errors, header_search=header_search)
         finally:
             workbook.close()
     except ImportRejected as rejected:

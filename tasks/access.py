@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import manages_from_above, scope_for
+from accounts.access import MANAGING_ROLES, manages_from_above, scope_for
 from accounts.models import Unit, UnitUserObjectPermission
+from accounts.selectors import roles_of
 from tasks.models import OPEN_STATUSES, Participant, Task, TaskOwner, TaskStatus
 
 
@@ -79,6 +80,27 @@ def can_assign_in(user, unit) -> bool:
     return UnitUserObjectPermission.objects.filter(
         user_id=scope.user_id, permission__codename="assign_in_unit", content_object__path__in=unit.ancestor_paths()
     ).exists()
+
+
+def can_import_history(user, unit: Unit) -> bool:
+    """Bringing a unit's existing task register: its heads and deputies (the subtree they manage)
+    and the administrators of its organisation. Nobody else sees the history import."""
+    scope = scope_for(user)
+    return scope.can_manage_unit(unit) or scope.can_administer_unit(unit)
+
+
+def history_import_units(user) -> list[Unit]:
+    """The units `user` may bring a register into, outermost first: every unit of the
+    organisations they administer, and the units they head or deputise."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return []
+    if scope.is_superuser:
+        units = Unit.objects.all()
+    else:
+        headed = [role.unit_id for role in roles_of(user).filter(role__in=list(MANAGING_ROLES))]
+        units = Unit.objects.filter(Q(organisation_id__in=sorted(scope.admin_org_ids)) | Q(pk__in=headed))
+    return list(units.select_related("organisation").order_by("path"))
 
 
 def is_assigning_authority(user, task: Task) -> bool:

@@ -8,6 +8,7 @@ once (config.api): ValidationError → 400 (the gate lists the missing dimension
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -18,8 +19,8 @@ from rest_framework.views import APIView
 from accounts.access import get_unit_for_user
 from config.filters import DateFilter, IdFilter
 from config.parsers import JSONParser
-from tasks import services
-from tasks.access import get_task_for_user
+from tasks import history, services
+from tasks.access import get_task_for_user, history_import_units
 from tasks.clarity import checklist_data
 from tasks.models import ExtensionRequest, TaskStatus
 from tasks.selectors import task_list_for_user
@@ -195,3 +196,49 @@ ACTIONS = {
     "cancel": _action("cancel", ReasonInputSerializer, lambda r, t, d: services.task_cancel(
         actor=r.user, task=t, reason=d["reason"]), "Cancel the task"),
 }
+
+
+class _HistoryImportInput(serializers.Serializer):
+    assigning_unit = IdFilter()
+    file = serializers.FileField()
+
+
+class _HistoryImportError(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class _HistoryImportOutput(serializers.Serializer):
+    imported = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    by_official_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class TaskHistoryImportApi(APIView):
+    """The history import of the page (tasks.history), for a client that sends the register file:
+    the same checks, the same rows keyed by code, nothing written on any error."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": _HistoryImportInput}, operation_id="tasks_import_history",
+                   summary="Import an existing task register with its history (Excel .xlsx)",
+                   responses={200: _HistoryImportOutput, 400: _HistoryImportError(many=True),
+                              404: OpenApiResponse(description="Not a head or administrator")})
+    def post(self, request):
+        units = {unit.pk: unit for unit in history_import_units(request.user)}
+        if not units:
+            raise Http404
+        payload = _HistoryImportInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        unit = units.get(payload.validated_data["assigning_unit"])
+        if unit is None:
+            raise serializers.ValidationError({"assigning_unit": [_("Choose a unit whose register you may import.")]})
+        upload = payload.validated_data["file"]
+        result = history.import_task_history(upload, actor=request.user, assigning_unit=unit, file_name=upload.name)
+        if not result.ok:
+            errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"imported": result.imported, "unchanged": result.unchanged,
+                         "by_official_status": dict(result.by_official_status)})

@@ -30,15 +30,19 @@ from tasks.models import Participant, Quality, Task, TaskStatus
 from tasks.services import task_assign, task_create_draft
 from tasks.status import LABELS, official_status_expression
 
+# The register carries every date its official status is derived from (assignment, effective and
+# original deadline, submission, completion), so the exported file is also a history import
+# (tasks.history) that reproduces the same counts by official status.
 REGISTER_HEADERS = [
     "STT", "Mã nhiệm vụ", "Tên nhiệm vụ", "Văn bản giao", "Đơn vị chủ trì", "Người chủ trì", "Đơn vị, người phối hợp",
-    "Hạn xử lý", "Hạn ban đầu", "Tiến độ (%)", "Trạng thái", "Tình trạng theo quy định", "Ngày hoàn thành", "Chất lượng",
+    "Ngày giao", "Hạn xử lý", "Hạn ban đầu", "Tiến độ (%)", "Trạng thái", "Tình trạng theo quy định",
+    "Ngày nộp kết quả", "Ngày hoàn thành", "Chất lượng",
 ]
-REGISTER_WIDTHS = [6, 16, 48, 18, 28, 24, 36, 16, 16, 10, 18, 26, 16, 14]
+REGISTER_WIDTHS = [6, 16, 48, 18, 28, 24, 36, 16, 16, 16, 10, 18, 26, 16, 16, 14]
 
 
 REGISTER_COLUMNS = ("id", "code", "title", "source_number", "lead_unit__name", "lead__full_name", "lead__username",
-                    "deadline", "original_deadline", "extended", "progress_percent", "status", "official",
+                    "assigned_at", "deadline", "original_deadline", "extended", "progress_percent", "status", "official",
                     "submitted_at", "completed_at", "quality")
 CHUNK = 2000
 
@@ -64,13 +68,13 @@ def register_rows(tasks):
     number = 0
     while chunk := list(islice(rows, CHUNK)):
         parties = _parties_by_task([row[0] for row in chunk])
-        for (task_id, code, title, source_number, unit_name, full_name, username, deadline, original_deadline,
-             extended, progress, status, official, submitted_at, completed_at, quality) in chunk:
+        for (task_id, code, title, source_number, unit_name, full_name, username, assigned_at, deadline,
+             original_deadline, extended, progress, status, official, submitted_at, completed_at, quality) in chunk:
             number += 1
             yield [
                 number, code, title, source_number, unit_name or "", full_name or username or "",
-                parties.get(task_id, ""), deadline, original_deadline if extended else None, progress,
-                statuses.get(status, status), officials.get(official, ""), submitted_at if completed_at else None,
+                parties.get(task_id, ""), assigned_at, deadline, original_deadline if extended else None, progress,
+                statuses.get(status, status), officials.get(official, ""), submitted_at, completed_at,
                 qualities.get(quality, ""),
             ]
 

@@ -248,6 +248,7 @@ ACTION_LABELS = {
     "refuse_extension": _("refused an extension"), "settle_extension": _("submitted the result before the extension was decided"),
     "submit": _("submitted the result"),
     "approve": _("approved the result"), "send_back": _("sent back for rework"), "cancel": _("cancelled"),
+    "import": _("imported from the task register"),
 }
 
 

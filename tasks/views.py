@@ -20,8 +20,8 @@ from config.charts import stacked_bar
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
-from tasks import excel, services
-from tasks.access import available_actions, can, can_assign_in, get_task_for_user
+from tasks import excel, history, services
+from tasks.access import available_actions, can, can_assign_in, get_task_for_user, history_import_units
 from tasks.clarity import clarity_check
 from tasks.forms import (
     ApproveForm,
@@ -37,7 +37,7 @@ from tasks.forms import (
 )
 from tasks.models import OPEN_STATUSES, Evidence, ExtensionRequest, ExtensionStatus, Participant, Task, TaskStatus
 from tasks.selectors import OVERVIEW_SORTS, task_list_for_user, task_timeline, unit_overview
-from tasks.status import LABELS, OFFICIAL_ORDER, official_status
+from tasks.status import LABELS, NOT_TRACKED, OFFICIAL_ORDER, official_status
 
 
 def _assignable_units(user) -> list[Unit]:
@@ -58,7 +58,8 @@ def task_list(request):
     )
     page = paginate(request, tasks)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
-               "query": query_without_page(request), "can_create": scope_for(request.user).is_manager}
+               "query": query_without_page(request), "can_create": scope_for(request.user).is_manager,
+               "can_import_history": scope_for(request.user).is_manager or scope_for(request.user).is_admin}
     template = "tasks/list.html#rows" if request.htmx else "tasks/list.html"
     return render(request, template, context)
 
@@ -417,6 +418,43 @@ def task_import_template(request):
     if not _assignable_units(request.user):
         raise Http404
     return xlsx_download(excel.task_template_bytes(), "mau-nhap-nhiem-vu.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_import(request):
+    """Bring an existing task register, with its history, into a unit the user heads or administers."""
+    units = history_import_units(request.user)
+    if not units:
+        raise Http404
+    result = None
+    if request.method == "POST":
+        form = TaskImportForm(request.POST, request.FILES, units=units)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = history.import_task_history(upload, actor=request.user, file_name=upload.name,
+                                                 assigning_unit=form.cleaned_data["assigning_unit"])
+            if result.ok:
+                messages.success(request, _("Task register imported: %(imported)d new tasks, %(unchanged)d already "
+                                            "present and left unchanged.")
+                                 % {"imported": result.imported, "unchanged": result.unchanged})
+            else:
+                messages.error(request, _("The file has errors. Nothing was imported; fix them and try again."))
+    else:
+        form = TaskImportForm(units=units)
+    counts = [(LABELS[key], result.by_official_status[key]) for key in [*OFFICIAL_ORDER, NOT_TRACKED]
+              if result and result.by_official_status[key]]
+    return render(request, "tasks/history_import.html", {
+        "form": form, "result": result, "counts": counts, "can_import_live": bool(_assignable_units(request.user)),
+    })
+
+
+@login_required
+@require_GET
+def history_import_template(request):
+    if not history_import_units(request.user):
+        raise Http404
+    return xlsx_download(history.history_template_bytes(), "mau-nhap-so-theo-doi-nhiem-vu.xlsx")
 
 
 @login_required

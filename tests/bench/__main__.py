@@ -42,6 +42,9 @@ def _arguments():
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--skip-online", action="store_true", help="offline operations only")
     parser.add_argument("--skip-memory", action="store_true", help="no peak-memory passes (they run under tracemalloc, slowly)")
+    parser.add_argument("--offline", default="recompute,export,overdue,history",
+                        help="which offline operations to time, comma-separated (default %(default)s)")
+    parser.add_argument("--database", help="database name (default kycuong_bench_<size>)")
     return parser.parse_args()
 
 
@@ -60,7 +63,7 @@ def _prepare_database(server: str, name: str, rebuild: bool) -> str:
 
 def main() -> int:
     args = _arguments()
-    url = _prepare_database(args.server, f"kycuong_bench_{args.size.lower()}", args.rebuild)
+    url = _prepare_database(args.server, args.database or f"kycuong_bench_{args.size.lower()}", args.rebuild)
     os.environ.update(
         DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false", SECRET_KEY="bench-not-secret",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver", SECURE_COOKIES="false", CONN_MAX_AGE="60",
@@ -93,7 +96,12 @@ def main() -> int:
     print(f"Dataset {args.size}: {context.describe()}", flush=True)
     rows = []
     print("Offline operations …", flush=True)
-    rows += operations.offline(context, export_rows=args.export_rows, memory=not args.skip_memory, log=lambda line: print(line, flush=True))
+    only = tuple(name.strip() for name in args.offline.split(",") if name.strip())
+    unknown = set(only) - set(operations.OFFLINE)
+    if unknown:
+        raise SystemExit(f"unknown offline operations: {', '.join(sorted(unknown))} (known: {', '.join(operations.OFFLINE)})")
+    rows += operations.offline(context, export_rows=args.export_rows, memory=not args.skip_memory,
+                               log=lambda line: print(line, flush=True), only=only)
     if not args.skip_online:
         print(f"Online operations under wrk, {args.connections} connections, {args.duration} s each …", flush=True)
         rows += _online(context, args)

@@ -257,7 +257,7 @@ def _tasks(cursor, size: Size):
             source_issuer, process_description, reporting_regime, responsibility, product_type, product_description,
             expected_result, acceptance_criterion, authority_basis, lead_may_decide, deadline, original_deadline,
             progress_percent, assigned_at, submitted_at, completed_at, extended, overdue_marked_at, quality,
-            evaluation_note, created_at, updated_at, search_text, period)
+            evaluation_note, created_at, updated_at, search_text, period, managed_by)
         SELECT code, status, assigner_id, assigning_unit_id, lead_id, lead_unit_id, title, title, source_number,
             '', 'Theo quy trình của đơn vị', 'Hằng tuần', 'Chịu trách nhiệm trước thủ trưởng', '', '',
             'Hoàn thành đúng hạn, đạt yêu cầu', 'Được người giao phê duyệt', '', '', deadline,
@@ -274,7 +274,7 @@ def _tasks(cursor, size: Size):
             CASE WHEN status = 'completed' THEN
                  (ARRAY['excellent', 'good', 'good', 'pass', 'pass', 'good', 'excellent', 'pass', 'good', 'fail'])[1 + floor(r_quality * 10)::int]
                  ELSE '' END,
-            '', created_at, created_at, lower(code) || ' ' || search_title, ''
+            '', created_at, created_at, lower(code) || ' ' || search_title, '', ''
         FROM (
             SELECT g, 'B-' || lpad(g::text, 7, '0') AS code,
                    p.assigner_id, p.assigning_unit_id, p.user_id AS lead_id, p.unit_id AS lead_unit_id,

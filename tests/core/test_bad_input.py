@@ -23,6 +23,9 @@ from emulation.models import ManualScore
 from inspections.excel import check_sheet_template, import_findings
 from inspections.models import Finding
 from tasks.excel import TASK_COLUMNS, TASK_SHEET, import_tasks, task_template_bytes
+from tasks.history import SHEET as HISTORY_SHEET
+from tasks.history import TEMPLATE_COLUMNS as HISTORY_COLUMNS
+from tasks.history import history_template_bytes, import_task_history
 from tasks.models import Task
 from tests.emulation.conftest import period, secretary  # noqa: F401 (shared fixtures)
 from tests.inspections.conftest import inspectorate, make_inspection  # noqa: F401 (shared fixtures)
@@ -140,6 +143,11 @@ def importers(world, make_inspection, period, secretary, inspectorate):
         "tasks": (TASK_SHEET, [[{"title": "Rà soát thủ tục", "content": "Rà soát",
                                  "lead_code": world.staff_division.employee_code, "deadline": when}.get(c.key, "")
                                 for c in TASK_COLUMNS]]),
+        "task register": (HISTORY_SHEET, [[{"code": "SO-1", "title": "Rà soát thủ tục",
+                                            "lead_code": world.staff_division.employee_code, "assigned_at": "03/01/2017",
+                                            "deadline": "31/03/2017", "state": "Hoàn thành",
+                                            "completed_at": "30/03/2017"}.get(c.key, "")
+                                           for c in HISTORY_COLUMNS]]),
         "check sheet": ("Vi phạm", [[world.staff_division.employee_code, "", "Đi làm muộn", "01/03/2026 08:15", "",
                                      "Đến lúc 8 giờ 15", ""]]),
         "manual scores": ("Diem", [[world.division.code, "", criterion.code, 5, "Quyết định 10/QĐ"]]),
@@ -152,6 +160,9 @@ def importers(world, make_inspection, period, secretary, inspectorate):
         "tasks": (task_template_bytes(),
                   lambda data: import_tasks(data, actor=world.head_dept, assigning_unit=world.dept),
                   Task.objects.count),
+        "task register": (history_template_bytes(),
+                          lambda data: import_task_history(data, actor=world.head_dept, assigning_unit=world.dept),
+                          Task.objects.count),
         "check sheet": (check_sheet_template(inspection),
                         lambda data: import_findings(data, actor=inspectorate.leader, inspection=inspection),
                         Finding.objects.count),
@@ -162,7 +173,7 @@ def importers(world, make_inspection, period, secretary, inspectorate):
     return {name: (template, filled(template, *rows[name]), run, count) for name, (template, run, count) in made.items()}
 
 
-@pytest.mark.parametrize("importer", ["units and people", "tasks", "check sheet", "manual scores"])
+@pytest.mark.parametrize("importer", ["units and people", "tasks", "task register", "check sheet", "manual scores"])
 @pytest.mark.parametrize("damage", [truncated, missing_shared_string])
 def test_a_damaged_sheet_is_a_file_error_on_every_import(importers, importer, damage):
     _template, good, run, count = importers[importer]

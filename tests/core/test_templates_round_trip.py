@@ -26,6 +26,8 @@ from inspections.excel import COLUMNS as CHECK_COLUMNS
 from inspections.excel import SHEET as CHECK_SHEET
 from inspections.models import Finding
 from tasks.excel import TASK_COLUMNS, TASK_SHEET
+from tasks.history import SHEET as HISTORY_SHEET
+from tasks.history import TEMPLATE_COLUMNS as HISTORY_COLUMNS
 from tasks.models import Task, TaskStatus
 from tests.emulation.conftest import period, secretary  # noqa: F401 (shared fixtures)
 from tests.inspections.conftest import inspectorate, make_inspection  # noqa: F401 (shared fixtures)
@@ -164,6 +166,46 @@ def test_the_task_list_template_comes_back_in(client, world):
         "Rà soát thủ tục hành chính", world.staff_division, "45/KH-UBND")
     assert assigned.participants.get().user == world.colleague_division
     assert Task.objects.get(status=TaskStatus.DRAFT).title == "Bản nháp kế hoạch"
+
+
+# -- task register with its history ----------------------------------------------------------------
+
+
+def test_the_task_register_history_template_comes_back_in(client, world):
+    client.force_login(world.head_dept)
+    name, content = download(client, reverse("tasks:history_import_template"))
+    assert_guided(content, {HISTORY_SHEET: HISTORY_COLUMNS})
+    url = reverse("tasks:history_import")
+
+    untouched = client.post(url, {"assigning_unit": world.dept.pk, "file": upload(name, content)})
+    assert NO_ROWS in page_text(untouched) and "Thiếu cột" not in page_text(untouched)
+    assert not Task.objects.exists()
+
+    done = {"Mã nhiệm vụ": "NV2017-0001", "Tên nhiệm vụ": "Rà soát thủ tục hành chính",
+            "Nội dung": "Rà soát thủ tục thuộc thẩm quyền", "Văn bản giao": "45/KH-UBND", "Ngày văn bản": "02/01/2017",
+            "Cơ quan ban hành": "UBND tỉnh", "Đơn vị chủ trì": world.division.code,
+            "Mã người chủ trì": world.staff_division.employee_code, "Đơn vị, người phối hợp": world.colleague_division.full_name,
+            "Ngày giao": "03/01/2017", "Hạn xử lý": "31/03/2017 17:00", "Hạn ban đầu": "28/02/2017 17:00",
+            "Trạng thái": "Hoàn thành", "Ngày nộp kết quả": "30/03/2017 10:00", "Ngày hoàn thành": "05/04/2017",
+            "Chất lượng": "Tốt", "Quy trình": "Thống kê; đánh giá", "Chế độ báo cáo": "Hằng tháng",
+            "Trách nhiệm": "Chịu trách nhiệm về danh mục", "Loại sản phẩm": "Báo cáo",
+            "Mô tả sản phẩm": "Báo cáo rà soát", "Kết quả dự kiến": "100% thủ tục được rà soát",
+            "Tiêu chí nghiệm thu": "Lãnh đạo thông qua", "Thẩm quyền giao": "Giám đốc Sở",
+            "Chủ trì được quyết định": "Phân công trong phòng"}
+    open_task = {"Mã nhiệm vụ": "NV2017-0002", "Tên nhiệm vụ": "Báo cáo công tác cải cách hành chính",
+                 "Người chủ trì": world.staff_division.full_name, "Ngày giao": "10/02/2017", "Hạn xử lý": "30/06/2017",
+                 "Tiến độ (%)": "60", "Trạng thái": "Đang thực hiện"}
+    cancelled = {"Mã nhiệm vụ": "NV2017-0003", "Tên nhiệm vụ": "Khảo sát mức độ hài lòng",
+                 "Mã người chủ trì": world.colleague_division.employee_code, "Ngày giao": "01/03/2017",
+                 "Hạn xử lý": "30/04/2017", "Trạng thái": "Đã hủy", "Lý do trả lại, hủy": "Gộp vào khảo sát chung"}
+    filled = fill(content, HISTORY_SHEET, [done, open_task, cancelled])
+    response = client.post(url, {"assigning_unit": world.dept.pk, "file": upload(name, filled)})
+    assert 'data-testid="history-import-result"' in page_text(response), page_text(response)[-3000:]
+    first = Task.objects.get(code="NV2017-0001")
+    assert (first.status, first.extended, first.quality, first.lead_unit, first.participants.get().user) == (
+        TaskStatus.COMPLETED, True, "good", world.division, world.colleague_division)
+    assert Task.objects.get(code="NV2017-0002").progress_percent == 60
+    assert Task.objects.get(code="NV2017-0003").events.get().data["reason"] == "Gộp vào khảo sát chung"
 
 
 # -- inspection check sheet -----------------------------------------------------------------------
