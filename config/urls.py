@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from config import views as config_views
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
@@ -80,6 +81,7 @@ api_v1 = [
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("readyz", report_views.readyz, name="readyz"),
+    path("favicon.ico", config_views.favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
