@@ -25,9 +25,31 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpMenu);
-  } else {
+  /* On a phone a table row becomes a card of lines; each cell is labelled with its column's
+     heading (shown by app.css), so "67,53" reads "Điểm: 67,53". Rows swapped in by htmx too. */
+  function labelCells() {
+    document.querySelectorAll("table.table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          var label = heads[index] && heads[index].textContent.trim();
+          if (cell.tagName === "TD" && label && label !== "#" && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", label);
+          }
+        });
+      });
+    });
+  }
+
+  function setUp() {
     setUpMenu();
+    labelCells();
+  }
+  document.addEventListener("htmx:afterSwap", labelCells);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();
