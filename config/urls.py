@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from config import views as config_views
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
@@ -83,6 +84,7 @@ urlpatterns = [
     path("inbox/", report_views.inbox, name="inbox"),
     path("readyz", report_views.readyz, name="readyz"),
     path("rules/", report_views.rules_in_force, name="rules"),
+    path("favicon.ico", config_views.favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),

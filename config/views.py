@@ -2,13 +2,20 @@
 JSON in the shape the API documents (a `detail`), since no API client can read an HTML page."""
 
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin site, the API docs):
+    send them to the icon every other page names."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def permission_denied(request, exception=None):

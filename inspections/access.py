@@ -66,6 +66,12 @@ def get_inspection_for_user(user, pk) -> Inspection:
         raise Http404 from None
 
 
+def can_see_inspection(user, inspection: Inspection) -> bool:
+    """Whether a link to the inspection opens for the user: the subject of a finding sees the finding,
+    not necessarily the inspection that recorded it."""
+    return inspections_visible_to(user).filter(pk=inspection.pk).exists()
+
+
 def plans_visible_to(user) -> QuerySet[InspectionPlan]:
     """Plans: their creator, whoever reads the inspecting body's subtree (its inspectors and heads,
     and those above it — the people who plan and file inspections under it), whoever sees one of
@@ -172,6 +178,12 @@ def can_inspect_from(user, unit: Unit) -> bool:
     return RoleAssignment.objects.current().filter(
         user_id=user.pk, role__in=INSPECTING_ROLES, unit__path__in=unit.ancestor_paths()
     ).exists()
+
+
+def can_file_in_plan(user, plan: InspectionPlan) -> bool:
+    """Opens an inspection under the plan: someone who opens inspections at all (the form answers 404
+    to anyone else) and may inspect from the plan's inspecting body."""
+    return bool(inspecting_units(user)) and can_inspect_from(user, plan.issuing_unit)
 
 
 def inspecting_units(user) -> list[Unit]:

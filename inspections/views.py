@@ -27,7 +27,9 @@ from inspections.access import (
     can_decide_discipline,
     can_direct,
     can_explain,
+    can_file_in_plan,
     can_record,
+    can_see_inspection,
     findings_visible_to,
     get_decision_for_user,
     get_finding_for_user,
@@ -136,7 +138,7 @@ def plan_detail(request, pk):
     visible = inspection_list_for_user(request.user).filter(plan=plan)
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "inspections": visible.prefetch_related("targets"),
-        "overlaps": planned_overlaps_in_plan(plan),
+        "overlaps": planned_overlaps_in_plan(plan), "can_file": can_file_in_plan(request.user, plan),
         "overlap_basis": rules.PLAN_OVERLAP_BASIS, "overlap_rule_url": rulebook.rule_url("inspections.plan_overlap"),
     })
 
@@ -424,7 +426,7 @@ def finding_detail(request, pk):
     member = is_team_member(user, inspection) or can_direct(user, inspection)
     today = timezone.localdate()
     return render(request, "inspections/finding_detail.html", {
-        "finding": finding, "inspection": inspection,
+        "finding": finding, "inspection": inspection, "inspection_visible": can_see_inspection(user, inspection),
         "evidence": finding.evidence.select_related("uploaded_by"),
         "events": finding.events.select_related("actor").order_by("at", "id"),
         "decisions": finding.decisions.all(),

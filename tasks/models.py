@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Unit
 from accounts.text import fold
+from config.files import INLINE_EXTENSIONS
 
 
 class ClarityProfile(models.TextChoices):
@@ -307,6 +308,11 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_photo(self) -> bool:
+        """A photo is shown as a thumbnail; it is also the only kind of file served inline."""
+        return self.name.lower().endswith(INLINE_EXTENSIONS)
 
 
 class Evidence(EvidenceFile):

@@ -57,6 +57,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     for radio in page.get_by_role("radio", name="Đồng ý", exact=True).all():
         radio.check()
     screenshot(page, "emulation-3-ballot")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Gửi phiếu? Phiếu đã gửi thì không sửa được."
     page.get_by_test_id("cast").click()
     expect(page.locator(".messages")).to_contain_text("Phiếu của bạn đã được ghi nhận")
     assert BallotReceipt.objects.filter(session=session, member__username="hoidong").count() == 1
@@ -67,6 +68,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     page.goto(f"{base}/emulation/sessions/{session.pk}/ballot/")
     for radio in page.get_by_role("radio", name="Đồng ý", exact=True).all():
         radio.check()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("cast").click()
     # The chair's ballot makes the quorum of ballots (a count of fewer would show how each voted).
     chair = User.objects.get(username="giamdoc.snv")
@@ -75,6 +77,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     page.get_by_label("Số quyết định").fill("125/QĐ-HĐTĐKT")
     page.get_by_label("Ngày quyết định").fill(period.ends_on.replace(month=11, day=20).isoformat())
     page.get_by_label("Biên bản").fill("Hội đồng họp, bỏ phiếu kín.")
+    page.once("dialog", lambda dialog: dialog.accept())  # closing cannot be undone: the page asks first
     page.get_by_test_id("close-session").click()
     expect(page.get_by_test_id("results-table")).to_be_visible()
     session.refresh_from_db()
