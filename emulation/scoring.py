@@ -299,12 +299,13 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
             rating.computed_level = level
             rating.task_points = _points(100 * counts["on_time"] / counts["assigned"])
     if effects and effects.forces_kht:
-        # Any discipline counted in the year means KHT, whatever the score — and it is counted in
-        # that one year only (inspections decides the year), so never twice.
+        # A discipline for a violation related to public duty means KHT, whatever the score — and
+        # each act is counted in one year only (inspections decides the year), so never twice.
         rating.disqualified = True
         rating.computed_level = RatingLevel.KHT
         rating.pending_reason = ""
-        breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"]} for d in effects.decisions]
+        breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"], "rule": rule_set.legal_basis}
+                                      for d in effects.kht_decisions]
     if rating.level and LEVEL_RANK[rating.level] > LEVEL_RANK[rating.computed_level]:
         # A decided level may lower the computed one (quota), never raise it: a new computation
         # that lowers the computed level takes the decision back.

@@ -458,7 +458,18 @@ class DisciplinaryDecision(models.Model):
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effect_until = models.DateField(_("in force until"), null=True, blank=True)
     salary_delay_until = models.DateField(_("salary step delayed until"), null=True, blank=True)
-    # The rating year this discipline forces to KHT: counted once (DOMAIN.md §7).
+    # Only a discipline for a violation related to public duty forces the annual rating to KHT
+    # ("liên quan đến hoạt động công vụ", Decree 335/2025; "thực hiện nhiệm vụ", Decree 233/2026).
+    public_duty = models.BooleanField(
+        _("violation related to public duty"), default=True,
+        help_text=_("Related to public duty (performing assigned duties): the discipline forces the annual rating "
+                    "to “did not complete duties”."))
+    # A Party and a State decision on the same act are one act: it counts in one rating year only.
+    same_act_as = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="same_act_decisions",
+                                    verbose_name=_("the other system's decision on the same act"))
+    # The rating year the act counts in — the year of its first issued decision, Party or State —
+    # kept by the services when a decision of the act is issued or withdrawn (DOMAIN.md §7).
     counted_in_year = models.PositiveSmallIntegerField(_("counted in the rating of year"), null=True, blank=True)
     warnings = models.JSONField(_("warnings at issue"), default=list, blank=True)
     lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)

@@ -179,9 +179,15 @@ class DisciplineEffects:
     salary_delay_until: date | None = None
 
     @property
+    def kht_decisions(self) -> list[dict]:
+        """The decisions counted in the year for a violation related to public duty."""
+        return [d for d in self.decisions if d["public_duty"]]
+
+    @property
     def forces_kht(self) -> bool:
-        """Any discipline counted in the year forces “Không hoàn thành nhiệm vụ” — once."""
-        return bool(self.decisions)
+        """Only a discipline for a violation related to public duty forces “Không hoàn thành nhiệm vụ”
+        (Decree 335/2025, Decree 233/2026) — once: each act counts in one year."""
+        return bool(self.kht_decisions)
 
     @property
     def excludes_individual_titles(self) -> bool:
@@ -195,7 +201,8 @@ class DisciplineEffects:
 
 
 def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
-    """Issued decisions counted in `year`'s rating, per person (one query). `person_ids` may be a
+    """Issued decisions counted in `year`'s rating, per person (one query): each act — a Party and a
+    State decision on it alike — in the year of its first decision only. `person_ids` may be a
     subquery (`….values("id")`), which a province-wide computation should pass rather than a list."""
     effects: dict[int, DisciplineEffects] = defaultdict(DisciplineEffects)
     decisions = DisciplinaryDecision.objects.filter(
@@ -206,7 +213,7 @@ def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
         effect.decisions.append({
             "id": d.pk, "code": d.code, "number": d.number, "form": d.form, "form_label": str(d.get_form_display()),
             "system": d.system, "decision_date": d.decision_date, "legal_basis": d.form_rule.legal_basis
-            if d.form_rule_id else "",
+            if d.form_rule_id else "", "public_duty": d.public_duty, "same_act_as": d.same_act_as_id,
         })
         if d.salary_delay_until and (effect.salary_delay_until is None or d.salary_delay_until > effect.salary_delay_until):
             effect.salary_delay_until = d.salary_delay_until

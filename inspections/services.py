@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from inspections.access import (
     can_explain,
     can_inspect_from,
     can_record,
+    decisions_visible_to,
     findings_visible_to,
     is_team_member,
 )
@@ -785,8 +787,12 @@ def _decision_url(decision: DisciplinaryDecision) -> str:
 @transaction.atomic
 def decision_open(*, actor, subject: User, summary: str, discovered_on: date, findings: list[Finding] = (),
                   violation_date: date | None = None, complex_case: bool = False,
-                  system: str = DisciplineSystem.STATE) -> DisciplinaryDecision:
-    """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise)."""
+                  system: str = DisciplineSystem.STATE,
+                  same_act_as: DisciplinaryDecision | None = None) -> DisciplinaryDecision:
+    """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise).
+
+    `same_act_as` is the other system's decision (Party or State) on the same act; it is found by
+    itself when a linked finding is already handled by one."""
     summary = required_text(summary, "summary", _("Describe the violations considered."))
     if subject.unit is None:
         raise ValidationError({"subject": _("%(name)s belongs to no unit.") % {"name": subject}})
@@ -812,16 +818,51 @@ def decision_open(*, actor, subject: User, summary: str, discovered_on: date, fi
         raise ValidationError({"violation_date": _("Enter the date of the violation.")})
     if discovered_on is None or discovered_on < violation_date or discovered_on > _today():
         raise ValidationError({"discovered_on": _("The discovery date lies between the violation and today.")})
+    same_act_as = _same_act(actor, subject, system, findings, same_act_as)
     decision = DisciplinaryDecision.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=subject.unit,
         staff_group=subject.staff_group, subject_is_leader=subject.is_leader, summary=summary,
-        discovered_on=discovered_on, complex_case=complex_case, violation_date=violation_date, created_by=actor)
+        discovered_on=discovered_on, complex_case=complex_case, violation_date=violation_date,
+        same_act_as=same_act_as, created_by=actor)
     decision.code = _code("KL", decision.pk)
     decision.save(update_fields=["code"])
     decision.findings.set(findings)
     _event(decision=decision, action="open_proceeding", actor=actor, to_status=decision.status,
            data={"findings": [f.code for f in findings]})
     return decision
+
+
+def _same_act(actor, subject: User, system: str, findings: list[Finding],
+              chosen: DisciplinaryDecision | None) -> DisciplinaryDecision | None:
+    """The first decision of the act this new one shares: the chosen one, or the other system's
+    decision on one of its findings. Always the act's first decision, so an act is one small group."""
+    if chosen is None:
+        chosen = (DisciplinaryDecision.objects.filter(findings__in=findings).exclude(system=system)
+                  .exclude(status=DecisionStatus.WITHDRAWN).order_by("id").first()) if findings else None
+        if chosen is None:
+            return None
+    elif not decisions_visible_to(actor).filter(pk=chosen.pk).exists():
+        raise ValidationError({"same_act_as": _("That decision is outside your remit.")})
+    if chosen.subject_id != subject.pk:
+        raise ValidationError({"same_act_as": _("Decision %(code)s is about someone else.") % {"code": chosen.code}})
+    if chosen.system == system:
+        raise ValidationError({"same_act_as": _(
+            "Decision %(code)s is of the same system: the same act is disciplined once in each system.")
+            % {"code": chosen.code}})
+    if chosen.status == DecisionStatus.WITHDRAWN:
+        raise ValidationError({"same_act_as": _("Decision %(code)s was withdrawn.") % {"code": chosen.code}})
+    return chosen.same_act_as or chosen
+
+
+def _recount_act(decision: DisciplinaryDecision) -> None:
+    """A Party and a State decision on the same act count once, whatever their years: every issued
+    decision of the act counts in the year of its first issued one (DOMAIN.md §2, §7)."""
+    first_id = decision.same_act_as_id or decision.pk
+    act = DisciplinaryDecision.objects.filter(Q(pk=first_id) | Q(same_act_as_id=first_id))
+    issued = act.filter(status=DecisionStatus.ISSUED)
+    first_day = issued.order_by("decision_date").values_list("decision_date", flat=True).first()
+    issued.update(counted_in_year=first_day.year if first_day else None)
+    act.exclude(status=DecisionStatus.ISSUED).update(counted_in_year=None)
 
 
 @transaction.atomic
@@ -876,9 +917,10 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
 
 @transaction.atomic
 def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: str, decision_date: date,
-                   signer: str, effective_from: date | None = None,
-                   already_counted_last_year: bool = False) -> DisciplinaryDecision:
-    """Issue the decision under the rules in force on its date; warnings are kept with it."""
+                   signer: str, effective_from: date | None = None, public_duty: bool = True) -> DisciplinaryDecision:
+    """Issue the decision under the rules in force on its date; warnings are kept with it.
+    `public_duty`: the violation is related to public duty, so the discipline forces the year's
+    rating to KHT."""
     number = required_text(number, "number", _("Enter the decision number."))
     signer = required_text(signer, "signer", _("Enter who signed the decision."))
     if decision_date is None or decision_date > _today():
@@ -897,16 +939,19 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
         "effect_until": rules.add_months(effective_from, rule.effect_months) - timedelta(days=1),
         "salary_delay_until": (rules.add_months(effective_from, rule.salary_delay_months)
                                if rule.salary_delay_months else None),
-        # Counted once: a violation already behind last year's KHT rating is not counted again this year.
-        "counted_in_year": decision_date.year - (1 if already_counted_last_year else 0),
+        "public_duty": bool(public_duty),
         "warnings": warnings,
     }
     if DisciplinaryDecision.objects.filter(pk=decision.pk, status=DecisionStatus.PROCEEDING).update(**fields) != 1:
         raise ConflictError(_("Someone else issued this decision at the same moment."))
     for name, value in fields.items():
         setattr(decision, name, value)
+    _recount_act(decision)
+    decision.refresh_from_db(fields=["counted_in_year"])
     _event(decision=decision, action="issue", actor=actor, from_status=DecisionStatus.PROCEEDING,
-           to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "warnings": warnings})
+           to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "warnings": warnings,
+                                                  "public_duty": decision.public_duty,
+                                                  "counted_in_year": decision.counted_in_year})
     _notify([decision.subject], "decision.issued", _("Disciplinary decision %(number)s: %(form)s")
             % {"number": number, "form": decision.get_form_display()}, target=decision, url=_decision_url(decision))
     if decision.system == DisciplineSystem.PARTY:
@@ -958,13 +1003,14 @@ def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
 def decision_record(*, actor, subject: User, summary: str, discovered_on: date, form: str, number: str,
                     decision_date: date, signer: str, findings: list[Finding] = (), violation_date: date | None = None,
                     complex_case: bool = False, system: str = DisciplineSystem.STATE,
-                    effective_from: date | None = None, already_counted_last_year: bool = False) -> DisciplinaryDecision:
+                    effective_from: date | None = None, public_duty: bool = True,
+                    same_act_as: DisciplinaryDecision | None = None) -> DisciplinaryDecision:
     """Enter a decision already taken: open and issue in one transaction (nothing kept if refused)."""
     decision = decision_open(actor=actor, subject=subject, summary=summary, discovered_on=discovered_on,
-                             findings=findings, violation_date=violation_date, complex_case=complex_case, system=system)
+                             findings=findings, violation_date=violation_date, complex_case=complex_case, system=system,
+                             same_act_as=same_act_as)
     return decision_issue(actor=actor, decision=decision, form=form, number=number, decision_date=decision_date,
-                          signer=signer, effective_from=effective_from,
-                          already_counted_last_year=already_counted_last_year)
+                          signer=signer, effective_from=effective_from, public_duty=public_duty)
 
 
 @transaction.atomic
@@ -978,6 +1024,7 @@ def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> 
             .update(status=DecisionStatus.WITHDRAWN, withdrawn_reason=reason) != 1:
         raise ConflictError(_("This decision is already withdrawn."), code="wrong_state")
     decision.status, decision.withdrawn_reason = DecisionStatus.WITHDRAWN, reason
+    _recount_act(decision)  # the act's other decision now counts in its own year
     _event(decision=decision, action="withdraw", actor=actor, note=reason, from_status=previous,
            to_status=DecisionStatus.WITHDRAWN)
     _notify([decision.subject], "decision.withdrawn", _("Disciplinary decision %(number)s was withdrawn.")

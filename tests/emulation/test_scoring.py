@@ -103,11 +103,17 @@ def test_a_discipline_in_the_year_forces_kht_and_its_verdict_names_the_decision(
 
 
 def test_a_january_decision_already_counted_last_year_is_not_counted_twice(world, secretary):
+    """§7: the Party disciplined the act in December (last year's KHT); the State decision on the
+    same act in January does not force this year's rating too."""
     person = world.staff_division
+    party = inspections.decision_record(
+        actor=world.head_dept, subject=person, summary="Vi phạm năm trước", discovered_on=day(12, 1, year=YEAR - 1),
+        violation_date=day(11, 20, year=YEAR - 1), form="reprimand", number="12-QĐ/ĐU",
+        decision_date=day(12, 20, year=YEAR - 1), signer="Bí thư", system="party")
     inspections.decision_record(
         actor=world.head_dept, subject=person, summary="Vi phạm năm trước", discovered_on=day(1, 5),
         violation_date=day(11, 20, year=YEAR - 1), form="reprimand", number="02/QĐ-SNV", decision_date=day(1, 15),
-        signer="Giám đốc", already_counted_last_year=True)
+        signer="Giám đốc", same_act_as=party)
     last_year = services.period_open(actor=secretary, unit=world.dept, year=YEAR - 1)
     this_year = services.period_open(actor=secretary, unit=world.dept, year=YEAR)
     task_row(person, deadline=at(3, 1, year=YEAR - 1))
