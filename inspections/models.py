@@ -9,6 +9,7 @@ effective window, seeded by a data migration and editable by the administrator.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -521,6 +522,43 @@ class DisciplinePause(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_on:%d/%m/%Y}"
+
+
+# -- complaints ----------------------------------------------------------------------------
+
+
+class Complaint(models.Model):
+    """A complaint or denunciation (khiếu nại, tố cáo) about a person or a unit, recorded while it is
+    being settled: commendation of its subject waits until it is (DOMAIN.md §4)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="complaints",
+                                     verbose_name=_("organisation"))
+    subject_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="complaints_about", verbose_name=_("person concerned"))
+    subject_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints_about",
+                                     verbose_name=_("unit concerned"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+    summary = models.TextField(_("content"))
+    resolved_on = models.DateField(_("settled on"), null=True, blank=True)
+    resolution = models.TextField(_("how it was settled"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint or denunciation")
+        verbose_name_plural = _("complaints and denunciations")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("received_on")),
+                                   name="complaint_settled_after_received"),
+        ]
+
+    def __str__(self):
+        return self.reference or f"{self.received_on:%d/%m/%Y}: {self.summary[:60]}"
+
+    def clean(self):
+        if self.subject_unit_id and self.organisation_id and self.subject_unit.organisation_id != self.organisation_id:
+            raise ValidationError({"subject_unit": _("Choose a unit of the same organisation.")})
 
 
 # -- history of actions --------------------------------------------------------------------

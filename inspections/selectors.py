@@ -19,6 +19,7 @@ from inspections.access import (
     recommendations_visible_to,
 )
 from inspections.models import (
+    Complaint,
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
@@ -245,3 +246,57 @@ def overdue_recommendations_in(unit_path: str, on: date) -> list[dict]:
                                               target_unit__path__startswith=unit_path)
                 .values("id", "number", "content", "deadline", "target_unit_id", "inspection_id",
                         "inspection__code").order_by("deadline", "id"))
+
+
+# An inspection is open about its targets from its start until it is closed or cancelled.
+OPEN_INSPECTION = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
+                   InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+
+
+@dataclass
+class OpenCases:
+    """Disciplinary cases, inspections and complaints still open about people and units: their
+    commendation waits until they end. Each case: kind, id, code, since."""
+
+    people: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    units: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+def open_cases_about(person_ids, unit_path: str, on: date) -> OpenCases:
+    """What is still open on `on` about the people (`person_ids`, a subquery or a list) and the units
+    of the subtree: a disciplinary case under consideration, an inspection that targets the unit or
+    has a finding on the person, a complaint not yet settled. Four queries, whatever the size."""
+    cases = OpenCases()
+    for d in DisciplinaryDecision.objects.filter(subject_id__in=person_ids, status=DecisionStatus.PROCEEDING) \
+            .values("id", "code", "subject_id", "discovered_on").order_by("discovered_on", "id"):
+        cases.people[d["subject_id"]].append({"kind": "discipline", "id": d["id"], "code": d["code"],
+                                              "since": d["discovered_on"]})
+    for row in Inspection.targets.through.objects.filter(
+            inspection__status__in=OPEN_INSPECTION, unit__path__startswith=unit_path) \
+            .values("unit_id", "inspection_id", "inspection__code", "inspection__started_at") \
+            .order_by("inspection_id"):
+        started = row["inspection__started_at"]
+        cases.units[row["unit_id"]].append({"kind": "inspection", "id": row["inspection_id"],
+                                            "code": row["inspection__code"],
+                                            "since": timezone.localtime(started).date() if started else None})
+    seen = set()
+    for row in Finding.objects.filter(subject_person_id__in=person_ids, inspection__status__in=OPEN_INSPECTION) \
+            .exclude(status=FindingStatus.WITHDRAWN) \
+            .values("subject_person_id", "inspection_id", "inspection__code", "inspection__started_at") \
+            .order_by("inspection_id"):
+        if (row["subject_person_id"], row["inspection_id"]) in seen:
+            continue
+        seen.add((row["subject_person_id"], row["inspection_id"]))
+        started = row["inspection__started_at"]
+        cases.people[row["subject_person_id"]].append({
+            "kind": "inspection", "id": row["inspection_id"], "code": row["inspection__code"],
+            "since": timezone.localtime(started).date() if started else None})
+    for c in Complaint.objects.filter(subject_unit__path__startswith=unit_path, received_on__lte=on) \
+            .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=on)) \
+            .values("id", "reference", "subject_person_id", "subject_unit_id", "received_on").order_by("received_on", "id"):
+        case = {"kind": "complaint", "id": c["id"], "code": c["reference"], "since": c["received_on"]}
+        if c["subject_person_id"]:
+            cases.people[c["subject_person_id"]].append(case)
+        else:
+            cases.units[c["subject_unit_id"]].append(case)
+    return cases

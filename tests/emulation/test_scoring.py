@@ -126,7 +126,7 @@ def test_a_january_decision_already_counted_last_year_is_not_counted_twice(world
     assert rating_of(this_year, person).mode == RatingMode.POINTS  # Decree 335/2025 from 2026
 
 
-def test_an_overdue_task_withholds_commendation_with_the_task_as_evidence(world, period):
+def test_an_overdue_task_withholds_commendation_with_the_task_as_evidence(world, period, overdue_withholds):
     person = world.staff_division
     task_row(person, deadline=at(3, 1))
     overdue = task_row(person, deadline=at(12, 29), status=TaskStatus.IN_PROGRESS, title="Báo cáo tổng kết")
