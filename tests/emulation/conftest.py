@@ -8,7 +8,7 @@ from emulation import services
 from emulation.models import Period
 from tasks.models import Task, TaskEvent, TaskStatus
 from tests.factories import RoleFactory
-from tests.inspections.conftest import inspectorate, make_inspection  # noqa: F401 (shared fixtures)
+from tests.inspections.conftest import inspectorate, make_inspection, record  # noqa: F401 (shared fixtures)
 
 YEAR = 2026
 
