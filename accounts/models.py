@@ -41,10 +41,10 @@ class LocalRegulation(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="regulations",
                                      verbose_name=_("organisation"))
-    number = models.CharField(_("number"), max_length=100, help_text=_("E.g. 15/2024/QĐ-UBND."))
+    number = models.CharField(_("regulation number"), max_length=100, help_text=_("E.g. 15/2024/QĐ-UBND."))
     issued_on = models.DateField(_("issued on"))
     issuer = models.CharField(_("issued by"), max_length=200)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("summary of contents"), max_length=500)
     file = models.FileField(_("file"), upload_to=regulation_file_path, blank=True,
                             validators=[FileExtensionValidator(["pdf", "doc", "docx"])])
     history = HistoricalRecords()
