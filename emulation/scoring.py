@@ -321,8 +321,9 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         rating.disqualified = True
         rating.computed_level = RatingLevel.KHT
         rating.pending_reason = ""
-        breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"], "rule": rule_set.legal_basis}
-                                      for d in effects.kht_decisions]
+        breakdown["disqualifiers"] = [
+            _decision_evidence(d) | {"basis": d["legal_basis"], "rating_rule": rules.rule_ref(rule_set)}
+            for d in effects.kht_decisions]
     if rating.level and LEVEL_RANK[rating.level] > LEVEL_RANK[rating.computed_level]:
         # A decided level may lower the computed one (quota), never raise it: a new computation
         # that lowers the computed level takes the decision back.

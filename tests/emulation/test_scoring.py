@@ -237,3 +237,29 @@ def test_a_frozen_period_is_not_recomputed(world, period, secretary):
     with pytest.raises(ValidationError):
         compute(period)
     assert rating_of(period, world.staff_division).score == before
+
+
+def test_only_a_discipline_for_a_violation_related_to_public_duty_forces_kht(world, period):
+    person, colleague = world.staff_division, world.colleague_division
+    for official in (person, colleague):
+        task_row(official, deadline=at(3, 1), quality="excellent")
+    inspections.decision_record(
+        actor=world.head_dept, subject=person, summary="Vi phạm quy định nơi cư trú", discovered_on=day(2, 20),
+        violation_date=day(2, 10), form="reprimand", number="46/QĐ-SNV", decision_date=day(3, 3), signer="Giám đốc",
+        public_duty=False)
+    decision = inspections.decision_record(
+        actor=world.head_dept, subject=colleague, summary="Chậm trễ giải quyết hồ sơ", discovered_on=day(2, 20),
+        violation_date=day(2, 10), form="reprimand", number="47/QĐ-SNV", decision_date=day(3, 3), signer="Giám đốc",
+        public_duty=True)
+    compute(period)
+    for official in (person, colleague):
+        score_general(world, period, official, 30)
+    compute(period)
+    unrelated, related = rating_of(period, person), rating_of(period, colleague)
+    assert unrelated.computed_level == RatingLevel.HTXS and not unrelated.disqualified
+    assert not {c["code"]: c for c in verdict_of(period, person).conditions}["discipline"]["passed"]  # still no title
+    assert related.computed_level == RatingLevel.KHT and related.disqualified
+    [disqualifier] = related.breakdown["disqualifiers"]
+    assert disqualifier["url"] == f"/inspections/discipline/{decision.pk}/"
+    assert disqualifier["rating_rule"]["id"] == related.rule_set_id
+    assert "335/2025" in disqualifier["rating_rule"]["basis"]
