@@ -85,3 +85,21 @@ def test_the_same_act_is_of_the_same_person_and_the_other_system(world):
                violation_date=date(2025, 11, 20), same_act_as=party)
     assert "same_act_as" in someone_else.value.message_dict
     assert DisciplinaryDecision.objects.count() == 2  # nothing written on a refusal
+
+
+def test_the_issue_form_asks_whether_the_violation_is_related_to_public_duty(client, world):
+    case = services.decision_open(actor=world.head_dept, subject=world.staff_division, summary="Vắng mặt",
+                                  discovered_on=date(2026, 3, 1), violation_date=date(2026, 2, 25))
+    client.force_login(world.head_dept)
+    page = client.get(f"/inspections/discipline/{case.pk}/").content.decode()
+    assert 'name="issue-public_duty"' in page and "hoạt động công vụ" in page
+    fields = {"issue-form": "reprimand", "issue-number": "03/QĐ-SNV", "issue-decision_date": "2026-03-10",
+              "issue-signer": "Giám đốc Sở"}
+    client.post(f"/inspections/discipline/{case.pk}/issue/", fields)
+    case.refresh_from_db()
+    assert case.status == "proceeding"  # unanswered: nothing issued
+    client.post(f"/inspections/discipline/{case.pk}/issue/", fields | {"issue-public_duty": "no"})
+    case.refresh_from_db()
+    assert case.status == "issued" and case.public_duty is False and case.counted_in_year == 2026
+    page = client.get(f"/inspections/discipline/{case.pk}/").content.decode()
+    assert 'data-testid="public-duty">Không<' in page
