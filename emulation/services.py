@@ -547,10 +547,11 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     recused = access.recusals(session)
     nominations = list(session.nominations.select_related("person", "unit").filter(status=NominationStatus.PROPOSED))
     title_rules = {title: rules.title_rule(title, decision_date) for title in {n.title for n in nominations}}
+    thresholds = {title: _threshold(session, rule, title, decision_date) for title, rule in title_rules.items()}
     results, passed_by_title = [], defaultdict(list)
     for nomination in nominations:
         rule = title_rules[nomination.title]
-        threshold, threshold_basis = _threshold(session, rule, nomination.title, decision_date)
+        threshold, threshold_basis = thresholds[nomination.title]
         yes, no = tally[nomination.pk][Choice.YES], tally[nomination.pk][Choice.NO]
         # Counted over ALL members entitled to vote on the nomination (DOMAIN.md §4), absent ones
         # included. A member who is the nominee, or heads the nominated unit, does not vote on it and
