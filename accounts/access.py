@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import LocalRegulation, Role, RoleAssignment, Unit, UnitGroupObjectPermission, UnitUserObjectPermission, User
+from accounts.models import (
+    LocalRegulation,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
+    User,
+)
 
 MANAGING_ROLES = frozenset({Role.HEAD, Role.DEPUTY})
 SUBTREE_READING_ROLES = frozenset(

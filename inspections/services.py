@@ -854,6 +854,13 @@ def _same_act(actor, subject: User, system: str, findings: list[Finding],
     return chosen.same_act_as or chosen
 
 
+def _lock_acts_of(person_id: int) -> None:
+    """Issuing or withdrawing a decision recounts the other decisions of its act, all of one person:
+    their person's row is locked first, so two decisions of one act never recount at the same time
+    (and every such transaction takes its locks in the same order)."""
+    list(User.objects.select_for_update(no_key=True).filter(pk=person_id).values_list("pk", flat=True))
+
+
 def _recount_act(decision: DisciplinaryDecision) -> None:
     """A Party and a State decision on the same act count once, whatever their years: every issued
     decision of the act counts in the year of its first issued one (DOMAIN.md §2, §7)."""
@@ -925,6 +932,7 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
     signer = required_text(signer, "signer", _("Enter who signed the decision."))
     if decision_date is None or decision_date > _today():
         raise ValidationError({"decision_date": _("Enter the decision date (not in the future).")})
+    _lock_acts_of(decision.subject_id)
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     if decision.status != DecisionStatus.PROCEEDING:
@@ -1017,6 +1025,7 @@ def decision_record(*, actor, subject: User, summary: str, discovered_on: date, 
 def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> DisciplinaryDecision:
     """Never deleted: a withdrawn decision stays in the register with the reason, who and when."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
+    _lock_acts_of(decision.subject_id)
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     previous = decision.status
