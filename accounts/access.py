@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, RoleAssignment, Unit, UnitGroupObjectPermission, UnitUserObjectPermission, User
+from accounts.models import (
+    LocalRegulation,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
+    User,
+)
 
 MANAGING_ROLES = frozenset({Role.HEAD, Role.DEPUTY})
 SUBTREE_READING_ROLES = frozenset(
@@ -220,6 +228,25 @@ def people_visible_to(user) -> QuerySet[User]:
     if scope is _NO_ACCESS:
         return User.objects.none()
     return User.objects.filter(scope.people_q())
+
+
+def regulations_visible_to(user) -> QuerySet[LocalRegulation]:
+    """A body's own regulations are read by everyone of the organisation (they are the rules its
+    people are judged by) and by its administrators."""
+    scope = scope_for(user)
+    if scope is _NO_ACCESS:
+        return LocalRegulation.objects.none()
+    if scope.is_superuser:
+        return LocalRegulation.objects.all()
+    own = Q(organisation_id=user.unit.organisation_id) if getattr(user, "unit_id", None) else Q(pk__in=[])
+    return LocalRegulation.objects.filter(own | Q(organisation_id__in=sorted(scope.admin_org_ids)))
+
+
+def get_regulation_for_user(user, pk) -> LocalRegulation:
+    try:
+        return regulations_visible_to(user).get(pk=pk)
+    except (LocalRegulation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def get_unit_for_user(user, pk) -> Unit:

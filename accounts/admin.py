@@ -5,7 +5,8 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.forms import ModelChoiceField
+from django.forms import ClearableFileInput, ModelChoiceField
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdminMixin
@@ -14,7 +15,7 @@ from treebeard.forms import movenodeform_factory
 
 from accounts import two_factor
 from accounts.access import people_visible_to, scope_for, units_visible_to
-from accounts.models import Organisation, RoleAssignment, Unit, User
+from accounts.models import LocalRegulation, Organisation, RoleAssignment, Unit, User
 from accounts.text import fold
 from config.history_admin import ScopedHistoryAdmin
 
@@ -268,3 +269,41 @@ class RoleAssignmentAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
     def scope_queryset(self, request, queryset):
         scope = scope_for(request.user)
         return queryset.filter(unit__organisation_id__in=scope.admin_org_ids)
+
+
+class _RegulationFileInput(ClearableFileInput):
+    """Links the current file through the access-checked download, never MEDIA_URL (not served)."""
+
+    def __init__(self, *args, regulation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regulation = regulation
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.regulation is not None and self.regulation.file:
+            context["widget"]["value"] = _Linked(self.regulation)
+        return context
+
+
+class _Linked:
+    def __init__(self, regulation):
+        self.url = reverse("accounts:regulation_file", args=[regulation.pk])
+        self.name = regulation.file.name.rsplit("/", 1)[-1]
+
+    def __str__(self):
+        return self.name
+
+
+@admin.register(LocalRegulation)
+class LocalRegulationAdmin(ScopedAdminMixin, ScopedHistoryAdmin):
+    """An organisation's own regulations, cited by the local rules and thresholds it sets."""
+
+    list_display = ["number", "issued_on", "issuer", "title", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["number", "title", "issuer"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "file" in form.base_fields:
+            form.base_fields["file"].widget = _RegulationFileInput(regulation=obj)
+        return form

@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +29,41 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def regulation_file_path(instance, filename):
+    return f"regulations/{timezone.now():%Y%m}/{filename}"
+
+
+class LocalRegulation(models.Model):
+    """A regulation the organisation issued itself (quy chế, quy định of the body or the province):
+    the local rules and thresholds it sets cite it, so none is passed off as a national article."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="regulations",
+                                     verbose_name=_("organisation"))
+    number = models.CharField(_("regulation number"), max_length=100, help_text=_("E.g. 15/2024/QĐ-UBND."))
+    issued_on = models.DateField(_("issued on"))
+    issuer = models.CharField(_("issued by"), max_length=200)
+    title = models.CharField(_("summary of contents"), max_length=500)
+    file = models.FileField(_("file"), upload_to=regulation_file_path, blank=True,
+                            validators=[FileExtensionValidator(["pdf", "doc", "docx"])])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("local regulation")
+        verbose_name_plural = _("local regulations")
+        ordering = ["organisation", "-issued_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="regulation_number_unique")]
+
+    def __str__(self):
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        """How a rule names it: "Quyết định 15/2024/QĐ-UBND ngày 20/03/2024 của UBND tỉnh: <title>"."""
+        return _("%(number)s of %(day)s by %(issuer)s: %(title)s") % {
+            "number": self.number, "day": self.issued_on.strftime("%d/%m/%Y"), "issuer": self.issuer,
+            "title": self.title}
 
 
 class UnitKind(models.TextChoices):

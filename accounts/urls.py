@@ -6,6 +6,7 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("regulations/<int:pk>/file/", views.regulation_file, name="regulation_file"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

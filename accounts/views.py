@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import excel, two_factor
-from accounts.access import get_person_for_user, get_unit_for_user, scope_for
+from accounts.access import get_person_for_user, get_regulation_for_user, get_unit_for_user, scope_for
 from accounts.forms import ImportForm, OneTimeCodeForm
 from accounts.models import Organisation, Unit
 from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
+from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 
@@ -200,3 +201,13 @@ def two_factor_off(request):
         return redirect("accounts:two_factor")
     context = {"device": device, "required": False, "form": form}
     return render(request, "accounts/two_factor.html", context, status=400)
+
+
+@login_required
+@require_GET
+def regulation_file(request, pk):
+    """The text of one of the organisation's own regulations (404 outside it, or without a file)."""
+    regulation = get_regulation_for_user(request.user, pk)
+    if not regulation.file:
+        raise Http404
+    return stored_file_response(regulation.file, regulation.file.name.rsplit("/", 1)[-1])

@@ -2,15 +2,19 @@
 them here (with history); nothing is deleted, a rule is ended by its validity date."""
 
 from django.contrib import admin
+from django.db.models import Q
 
 from accounts.admin import ScopedAdminMixin, administered_rows, shared
 from config.history_admin import ScopedHistoryAdmin
-from emulation.models import CouncilRule, RatingRuleSet, TitleRule
+from emulation.models import CouncilRule, LocalRule, RatingRuleSet, TitleRule, UnitOfficialRating
 from inspections.admin import AdministratorsOnly, NoDelete
 
 administered_rows(RatingRuleSet, shared)
 administered_rows(TitleRule, shared)
 administered_rows(CouncilRule, shared)
+# LocalRule carries its organisation (the default rule of ScopedAdminMixin).
+administered_rows(UnitOfficialRating, lambda org_ids: Q(period__organisation_id__in=org_ids,
+                                                        unit__organisation_id__in=org_ids))
 
 
 @admin.register(RatingRuleSet)
@@ -24,10 +28,32 @@ class RatingRuleSetAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedH
 @admin.register(TitleRule)
 class TitleRuleAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["title", "valid_from", "valid_to", "quota_percent", "quota_of", "vote_threshold_percent",
-                    "collective", "legal_basis"]
+                    "collective", "cash_multiple", "legal_basis"]
     list_filter = ["title", "collective"]
 
 
 @admin.register(CouncilRule)
 class CouncilRuleAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
     list_display = ["legal_basis", "valid_from", "valid_to", "quorum_numerator", "quorum_denominator", "min_ballots"]
+
+
+@admin.register(LocalRule)
+class LocalRuleAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+    """The rules an organisation sets for itself, each citing its own regulation."""
+
+    list_display = ["kind", "title", "percent", "regulation", "valid_from", "valid_to", "organisation"]
+    list_filter = ["kind", "organisation"]
+
+
+@admin.register(UnitOfficialRating)
+class UnitOfficialRatingAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+    """Units' official ratings, as their superiors decided them: the collective titles use them."""
+
+    list_display = ["unit", "period", "level", "decision", "entered_by"]
+    list_filter = ["level", "period"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

@@ -61,6 +61,53 @@ TITLE_RULES = [
 ]
 
 
+# From 2024 (Law 06/2022 in force): each title rule has its window, its vote threshold's own basis
+# and its cash award (Decree 98/2023 art. 54), as migration 0009 sets them (copied there, since a
+# migration does not import app code). Base-level vote thresholds come from each body's regulation:
+# the figure here is a default until the body records its own as a local rule.
+LAW_06_FROM = date(2024, 1, 1)
+CASH = "Nghị định 98/2023/NĐ-CP, Điều 54 (mức tiền thưởng theo lần mức lương cơ sở)"
+BODY_VOTE = ("Mức mặc định, không phải quy định của Luật: tỷ lệ phiếu do quy chế của cơ quan, đơn vị quy định "
+             "(ghi quy chế đó thành quy định riêng của cơ quan)")
+SECRET_BALLOT = ("Nghị định 91/2017/NĐ-CP, Điều 45 khoản 8: bỏ phiếu kín, từ 90% tổng số thành viên Hội đồng "
+                 "(cần đối chiếu Nghị định 98/2023/NĐ-CP)")
+# title: legal basis of its conditions, basis of its vote threshold, cash award (× base salary)
+TITLE_RULES_2024 = {
+    "ldtt": (f"{LAW}; Thông tư 01/2024/TT-BNV", BODY_VOTE, "0.3"),
+    "cstdcs": (f"{LAW} (tỷ lệ không quá 15% số LĐTT, cần đối chiếu Nghị định 98/2023/NĐ-CP)", BODY_VOTE, "1.0"),
+    "cstd_tinh": (LAW, SECRET_BALLOT, "3.0"),
+    "tt_ldtt": (LAW, BODY_VOTE, "0.8"),
+    "tt_ldxs": (LAW, BODY_VOTE, "1.5"),
+    "giay_khen": (LAW, BODY_VOTE, None),
+    "bang_khen": (LAW, BODY_VOTE, None),
+}
+# Titles first seeded in 2024 form: title, votes needed (% of all members), collective, legal basis,
+# basis of the vote, cash award.
+NEW_TITLE_RULES = [
+    ("cstd_tq", 90, False, LAW, SECRET_BALLOT, "4.5"),
+    ("co_cp", 50, True, LAW, BODY_VOTE, "12.0"),
+    ("co_tinh", 50, True, LAW, BODY_VOTE, "8.0"),
+]
+
+
+def _seed_title_rules(TitleRule) -> None:
+    with_cash = any(f.name == "cash_multiple" for f in TitleRule._meta.get_fields())
+    for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
+        if not with_cash:  # the first migration's state
+            TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,
+                                     vote_threshold_percent=votes, collective=collective, legal_basis=basis)
+            continue
+        legal_basis, vote_basis, cash = TITLE_RULES_2024[title]
+        TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of, vote_threshold_percent=votes,
+                                 collective=collective, legal_basis=legal_basis, vote_basis=vote_basis,
+                                 cash_multiple=cash, cash_basis=CASH if cash else "", valid_from=LAW_06_FROM)
+    if with_cash:
+        for title, votes, collective, basis, vote_basis, cash in NEW_TITLE_RULES:
+            TitleRule.objects.create(title=title, vote_threshold_percent=votes, collective=collective,
+                                     legal_basis=basis, vote_basis=vote_basis, cash_multiple=cash, cash_basis=CASH,
+                                     valid_from=LAW_06_FROM)
+
+
 # The fewest ballots a council session is counted on (emulation.CouncilRule): each body sets it in the
 # regulation of its council — this default is no national article, and the administrator replaces
 # it with the body's figure. Two thirds of ALL members, and never fewer than three ballots: with one,
@@ -81,9 +128,7 @@ def ensure_seeded(get_model=None) -> None:
         for rule_set in RATING_RULE_SETS:
             RatingRuleSet.objects.create(**{name: value for name, value in rule_set.items() if name in fields})
     if not TitleRule.objects.exists():
-        for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
-            TitleRule.objects.create(title=title, quota_percent=quota, quota_of=quota_of,
-                                     vote_threshold_percent=votes, collective=collective, legal_basis=basis)
+        _seed_title_rules(TitleRule)
     try:
         CouncilRule = get_model("emulation", "CouncilRule")
     except LookupError:  # the migration seeding the first rules runs before council rules exist

@@ -5,13 +5,13 @@ Runs once per organisation."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from accounts.models import Organisation, Unit, User
+from accounts.models import LocalRegulation, Organisation, Unit, User
 from emulation import access, services
-from emulation.models import MemberRole, Period, PeriodStatus, Rating, Title, Verdict
+from emulation.models import LocalRule, LocalRuleKind, MemberRole, Period, PeriodStatus, Rating, Title, Verdict
 from emulation.scoring import compute_period
 from inspections.models import DecisionStatus, DisciplinaryDecision
 from tasks.models import Task, TaskStatus
@@ -34,9 +34,22 @@ def _backfill(people: list[User], head: User, year: int) -> None:
     Task.objects.bulk_create(tasks, ignore_conflicts=True)
 
 
+def _local_rules(org: Organisation) -> None:
+    """The province's own emulation regulation turns on its withholding practice (a local rule, not
+    Law 06/2022)."""
+    regulation, _created = LocalRegulation.objects.get_or_create(
+        organisation=org, number="15/2024/QĐ-UBND", defaults={
+            "issued_on": date(2024, 3, 20), "issuer": "UBND tỉnh",
+            "title": "Quy định về công tác thi đua, khen thưởng trên địa bàn tỉnh (không xét khen thưởng tập thể, "
+                     "cá nhân không hoàn thành nhiệm vụ, né tránh, đùn đẩy trách nhiệm)"})
+    for kind in (LocalRuleKind.WITHHOLD_OVERDUE_TASK, LocalRuleKind.WITHHOLD_SHIFTING):
+        LocalRule.objects.get_or_create(organisation=org, kind=kind, defaults={"regulation": regulation})
+
+
 def seed(org: Organisation) -> int:
     if Period.objects.filter(organisation=org).exists():
         return 0
+    _local_rules(org)
     snv = Unit.objects.filter(organisation=org, code="SNV").first()
     secretary = User.objects.filter(username="thuky").first()
     head = User.objects.filter(username="giamdoc.snv").first()

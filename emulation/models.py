@@ -5,6 +5,7 @@ seeded by a data migration and edited by the administrator."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -109,11 +110,15 @@ class Title(models.TextChoices):
     TAP_THE_LDXS = "tt_ldxs", _("Excellent collective (Tập thể lao động xuất sắc)")
     GIAY_KHEN = "giay_khen", _("Certificate of merit (Giấy khen)")
     BANG_KHEN = "bang_khen", _("Certificate of merit of the province (Bằng khen)")
+    CSTD_TOAN_QUOC = "cstd_tq", _("National emulation fighter (Chiến sĩ thi đua toàn quốc)")
+    CO_THI_DUA_CP = "co_cp", _("Emulation flag of the Government (Cờ thi đua của Chính phủ)")
+    CO_THI_DUA_TINH = "co_tinh", _("Emulation flag of the province (Cờ thi đua cấp tỉnh)")
 
 
 class TitleRule(models.Model):
-    """A title's quota (relative to another title) and the share of ALL council members that must
-    vote for it, during one window."""
+    """A title's conditions (their legal basis), quota (relative to another title), the share of ALL
+    council members that must vote for it and its cash award, during one window. Every verdict
+    names the row it applied."""
 
     title = models.CharField(_("title"), max_length=12, choices=Title.choices)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -122,7 +127,14 @@ class TitleRule(models.Model):
     quota_of = models.CharField(_("of the number awarded"), max_length=12, choices=Title.choices, blank=True)
     vote_threshold_percent = models.PositiveSmallIntegerField(
         _("votes needed (percent of all council members)"), default=50)
+    vote_basis = models.CharField(
+        _("basis of the votes needed"), max_length=300, blank=True,
+        help_text=_("For base-level titles each body's own regulation sets it: record that regulation as a local "
+                    "rule; this figure is only the default."))
     collective = models.BooleanField(_("for a collective"), default=False)
+    cash_multiple = models.DecimalField(_("cash award (times the base salary)"), max_digits=4, decimal_places=1,
+                                        null=True, blank=True)
+    cash_basis = models.CharField(_("basis of the cash award"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     history = HistoricalRecords()
 
@@ -140,6 +152,64 @@ class TitleRule(models.Model):
 
     def __str__(self):
         return self.get_title_display()
+
+
+class LocalRuleKind(models.TextChoices):
+    WITHHOLD_OVERDUE_TASK = "withhold_overdue", _(
+        "No commendation for an official who left an assigned task undone past its deadline")
+    WITHHOLD_SHIFTING = "withhold_shifting", _(
+        "No commendation for an official found avoiding or shifting assigned work")
+    VOTE_THRESHOLD = "vote_threshold", _("Votes needed for a base-level title")
+
+
+class LocalRule(models.Model):
+    """A rule an organisation sets for itself by its own regulation (DOMAIN.md §4) — the withholding
+    practice some provinces follow, the base-level vote thresholds — never passed off as national
+    law: every verdict or count that applies it names this row and the regulation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="emulation_rules",
+                                     verbose_name=_("organisation"))
+    kind = models.CharField(_("rule"), max_length=20, choices=LocalRuleKind.choices)
+    title = models.CharField(_("title"), max_length=12, choices=Title.choices, blank=True,
+                             help_text=_("For a vote threshold: the title it applies to."))
+    percent = models.PositiveSmallIntegerField(_("votes needed (percent of all council members)"), null=True,
+                                               blank=True)
+    regulation = models.ForeignKey("accounts.LocalRegulation", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("regulation"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = EffectiveWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local emulation rule")
+        verbose_name_plural = _("local emulation rules")
+        ordering = ["organisation", "kind", "title", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="vote_threshold") & ~Q(title="") & Q(percent__gte=1, percent__lte=100))
+                | (~Q(kind="vote_threshold") & Q(title="", percent__isnull=True)),
+                name="local_rule_threshold_has_title_and_percent"),
+        ]
+
+    def __str__(self):
+        label = self.get_kind_display()
+        if self.kind == LocalRuleKind.VOTE_THRESHOLD:
+            label = f"{label}: {self.get_title_display()} {self.percent}%"
+        return f"{label} ({self.regulation.number})"
+
+    def clean(self):
+        if self.regulation_id and self.organisation_id and self.regulation.organisation_id != self.organisation_id:
+            raise ValidationError({"regulation": _("Choose a regulation of the same organisation.")})
+        if self.kind == LocalRuleKind.VOTE_THRESHOLD and (not self.title or self.percent is None):
+            raise ValidationError({"percent": _("A vote threshold names its title and a percentage from 1 to 100.")})
+        if self.kind != LocalRuleKind.VOTE_THRESHOLD and (self.title or self.percent is not None):
+            raise ValidationError({"title": _("Only a vote threshold has a title and a percentage.")})
+
+    @property
+    def basis(self) -> str:
+        return self.regulation.citation
 
 
 class CouncilRule(models.Model):
@@ -493,6 +563,30 @@ class UnitScore(models.Model):
         return f"{self.unit} {self.total}"
 
 
+class UnitOfficialRating(models.Model):
+    """The unit's official rating for the period (xếp loại chất lượng cơ quan, tổ chức, đơn vị), as its
+    superior decided it: the collective titles use it. The unit score of the period's own criteria is
+    used only where none is recorded, and the verdict says so."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="official_unit_ratings")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    level = models.CharField(_("level"), max_length=4, choices=RatingLevel.choices)
+    decision = models.CharField(_("decided by (decision number, date, issuer)"), max_length=300)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   editable=False)
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("official unit rating")
+        verbose_name_plural = _("official unit ratings")
+        ordering = ["period", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_official_rating_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit}: {self.get_level_display()}"
+
+
 # -- eligibility, nominations, councils, awards -----------------------------------------------------
 
 
@@ -506,6 +600,9 @@ class Verdict(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     eligible = models.BooleanField(_("eligible"))
     conditions = models.JSONField(default=list)
+    # The title rule applied (its conditions' legal basis); each condition names any other rule it used.
+    title_rule = models.ForeignKey(TitleRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("title rule applied"))
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

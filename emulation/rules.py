@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind
 from config import rulebook
-from emulation.models import CouncilRule, RatingLevel, RatingRuleSet, TitleRule
+from emulation.models import CouncilRule, LocalRule, LocalRuleKind, RatingLevel, RatingRuleSet, TitleRule
 
 # Listed on the page of rules in force, one line per rule model.
 rulebook.register(RatingRuleSet)
 rulebook.register(TitleRule)
 rulebook.register(CouncilRule)
+rulebook.register(LocalRule, basis=(), organisation_field="organisation_id")  # cites its regulation
 
 
 def rating_rule_set(staff_group: str, on: date | int) -> RatingRuleSet:
@@ -96,6 +97,45 @@ def title_rule(title: str, on: date) -> TitleRule:
     if rule is None:
         raise ValidationError(_("No rule is defined for this title on %(day)s.") % {"day": on.strftime("%d/%m/%Y")})
     return rule
+
+
+def title_rules_in_force(on: date) -> dict[str, TitleRule]:
+    """Every title's rule in force on the day (the latest to take effect), in one query."""
+    found: dict[str, TitleRule] = {}
+    for rule in TitleRule.objects.in_force(on).order_by(F("valid_from").asc(nulls_first=True), "id"):
+        found[rule.title] = rule
+    return found
+
+
+# Commendation of a person or unit under a pending disciplinary case, inspection or complaint waits
+# until it ends (DOMAIN.md §4: practice under the circulars — verify against Circular 01/2024).
+POSTPONEMENT_BASIS = ("Thông tư 01/2024/TT-BNV: hoãn xét khen thưởng đối với cá nhân, tập thể đang bị xem xét "
+                      "kỷ luật, thanh tra, kiểm tra hoặc có khiếu nại, tố cáo đang được giải quyết "
+                      "(cần đối chiếu điều khoản)")
+
+
+def local_rules(organisation_id: int, on: date) -> dict[str, list[LocalRule]]:
+    """The rules the organisation set for itself by its own regulations, in force on the day, by kind."""
+    found: dict[str, list[LocalRule]] = {}
+    for rule in LocalRule.objects.in_force(on).filter(organisation_id=organisation_id) \
+            .select_related("regulation").order_by(F("valid_from").desc(nulls_last=True), "id"):
+        found.setdefault(rule.kind, []).append(rule)
+    return found
+
+
+def local_vote_threshold(organisation_id: int, title: str, on: date) -> LocalRule | None:
+    """The body's own threshold for a base-level title on the day, if its regulation sets one."""
+    return next((rule for rule in local_rules(organisation_id, on).get(LocalRuleKind.VOTE_THRESHOLD, [])
+                 if rule.title == title), None)
+
+
+def rule_ref(rule) -> dict:
+    """How a verdict or a count names the rule row it applied (model, id, what it says, its basis)."""
+    basis = rule.basis if isinstance(rule, LocalRule) else rule.legal_basis
+    ref = {"model": rule._meta.label_lower, "id": rule.pk, "name": str(rule), "basis": basis}
+    if isinstance(rule, LocalRule):
+        ref["regulation"] = rule.regulation_id
+    return ref
 
 
 def title_quota_max(rule: TitleRule, awarded: dict[str, int]) -> int | None:

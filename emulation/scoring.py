@@ -36,6 +36,8 @@ from emulation.models import (
     Cluster,
     CriterionKind,
     Initiative,
+    LocalRule,
+    LocalRuleKind,
     ManualScore,
     Metric,
     ObjectiveCause,
@@ -46,20 +48,25 @@ from emulation.models import (
     RatingMode,
     ResultsEvery,
     Title,
+    TitleRule,
     UnitCriterion,
+    UnitOfficialRating,
     UnitScore,
     Verdict,
 )
 from inspections.rules import add_months, dmy
-from inspections.selectors import discipline_effects, findings_in_period, overdue_recommendations_in
+from inspections.selectors import (
+    OpenCases,
+    discipline_effects,
+    findings_in_period,
+    open_cases_about,
+    overdue_recommendations_in,
+)
 from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
 
 LEVEL_RANK = {RatingLevel.HTXS: 4, RatingLevel.HTT: 3, RatingLevel.HT: 2, RatingLevel.KHT: 1, "": 0}
 SHIFTING_RESPONSIBILITY = "DUN_DAY"  # the catalogue's "avoiding or shifting assigned work"
-WITHHOLDING_BASIS = "Luật Thi đua, khen thưởng 06/2022; quy định không xét khen thưởng tập thể, cá nhân " \
-                    "không hoàn thành nhiệm vụ, né tránh, đùn đẩy trách nhiệm"
-SERVICE_BASIS = "Thông tư 01/2024/TT-BNV"
 
 
 def window(period: Period) -> tuple[datetime, datetime]:
@@ -131,6 +138,12 @@ class Inputs:
     initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
     rule_sets: dict[str, RatingRuleSet | ValidationError] = field(default_factory=dict)
     measured: dict[str, list[dict]] = field(default_factory=dict)
+    # Eligibility: the title rules and the organisation's own rules in force on the period's last day,
+    # what is still open about people and units, and the units' official ratings.
+    title_rules: dict[str, TitleRule] = field(default_factory=dict)
+    local: dict[str, list[LocalRule]] = field(default_factory=dict)
+    open_cases: OpenCases = field(default_factory=OpenCases)
+    official_levels: dict[int, UnitOfficialRating] = field(default_factory=dict)
 
     def rule_set_for(self, staff_group: str) -> RatingRuleSet:
         """The rule set of the staff group, read once per computation (not once per official)."""
@@ -208,6 +221,10 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
         findings=findings, shifting=dict(shifting),
         ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
         led_units=dict(led_units), headed_units=dict(headed_units), initiatives=dict(initiatives), rated=rated,
+        title_rules=rules.title_rules_in_force(period.ends_on),
+        local=rules.local_rules(period.organisation_id, period.ends_on),
+        open_cases=open_cases_about(rated.values("id"), path, timezone.localdate(now)),
+        official_levels={o.unit_id: o for o in UnitOfficialRating.objects.filter(period=period)},
     )
 
 
@@ -378,12 +395,14 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
             rating.computed_level = level
             rating.task_points = _points(100 * counts["on_time"] / counts["assigned"])
     if effects and effects.forces_kht:
-        # Any discipline counted in the year means KHT, whatever the score — and it is counted in
-        # that one year only (inspections decides the year), so never twice.
+        # A discipline for a violation related to public duty means KHT, whatever the score — and
+        # each act is counted in one year only (inspections decides the year), so never twice.
         rating.disqualified = True
         rating.computed_level = RatingLevel.KHT
         rating.pending_reason = ""
-        breakdown["disqualifiers"] = [_decision_evidence(d) | {"basis": d["legal_basis"]} for d in effects.decisions]
+        breakdown["disqualifiers"] = [
+            _decision_evidence(d) | {"basis": d["legal_basis"], "rating_rule": rules.rule_ref(rule_set)}
+            for d in effects.kht_decisions]
     _keep_decided_level_within(rating)
 
 
@@ -600,21 +619,55 @@ def _metric_items(metric, unit, tasks, findings, recommendations, discipline) ->
 # -- eligibility -------------------------------------------------------------------------------------------
 
 
+def _condition_under(rule, code: str, passed: bool, reason: str, evidence: list[dict] | None = None) -> dict:
+    """A condition that names the rule row it applied (a title rule, a local rule) and its basis."""
+    if rule is None:
+        return _condition(code, passed, reason, "", evidence)
+    ref = rules.rule_ref(rule)
+    return _condition(code, passed, reason, ref["basis"], evidence) | {"rule": ref}
+
+
 def _withholding(person: User, data: Inputs) -> list[dict]:
-    """“Do not consider commendation for officials who fail assigned tasks or shift responsibility.”"""
-    overdue = [t for t in data.problems.get(person.pk, []) if t["official"] == OPEN_OVERDUE]
-    shifting = data.shifting.get(person.pk, [])
-    conditions = [
-        _condition("assigned_work", not overdue,
-                   _("No assigned task left undone past its deadline.") if not overdue else
-                   _("%(n)d assigned task(s) not done and overdue.") % {"n": len(overdue)},
-                   WITHHOLDING_BASIS, [_task_evidence(t) for t in overdue]),
-        _condition("responsibility", not shifting,
-                   _("No finding of avoiding or shifting assigned work.") if not shifting else
-                   _("Found avoiding or shifting assigned work."), WITHHOLDING_BASIS,
-                   [_finding_evidence(f) for f in shifting]),
-    ]
+    """“Do not consider commendation for officials who fail assigned tasks or shift responsibility”:
+    the practice of some provinces, applied only where the organisation turned it on by its own
+    regulation (a local rule), and named as that regulation."""
+    conditions = []
+    for rule in data.local.get(LocalRuleKind.WITHHOLD_OVERDUE_TASK, [])[:1]:
+        overdue = [t for t in data.problems.get(person.pk, []) if t["official"] == OPEN_OVERDUE]
+        conditions.append(_condition_under(
+            rule, "assigned_work", not overdue,
+            _("No assigned task left undone past its deadline.") if not overdue else
+            _("%(n)d assigned task(s) not done and overdue.") % {"n": len(overdue)},
+            [_task_evidence(t) for t in overdue]))
+    for rule in data.local.get(LocalRuleKind.WITHHOLD_SHIFTING, [])[:1]:
+        shifting = data.shifting.get(person.pk, [])
+        conditions.append(_condition_under(
+            rule, "responsibility", not shifting,
+            _("No finding of avoiding or shifting assigned work.") if not shifting else
+            _("Found avoiding or shifting assigned work."), [_finding_evidence(f) for f in shifting]))
     return conditions
+
+
+def _case_evidence(case: dict) -> dict:
+    if case["kind"] == "discipline":
+        return _evidence(_("Disciplinary case %(code)s under consideration since %(day)s") % {
+            "code": case["code"], "day": dmy(case["since"])}, link("inspections:decision", case["id"]))
+    if case["kind"] == "inspection":
+        return _evidence(_("Inspection %(code)s under way since %(day)s") % {
+            "code": case["code"], "day": dmy(case["since"])}, link("inspections:detail", case["id"]))
+    return _evidence(_("Complaint %(code)s received on %(day)s, not yet settled") % {
+        "code": case["code"] or "—", "day": dmy(case["since"])},
+        link("admin:inspections_complaint_change", case["id"]))
+
+
+def _postponement(cases: list[dict]) -> dict:
+    """Commendation waits while a disciplinary case, an inspection or a complaint about the subject
+    is open (DOMAIN.md §4); the reason names each case."""
+    evidence = [_case_evidence(case) for case in cases]
+    reason = (_("No disciplinary case, inspection or complaint open about them.") if not cases else
+              _("Commendation postponed until it ends: %(cases)s.") % {
+                  "cases": "; ".join(e["label"] for e in evidence)})
+    return _condition("postponed", not cases, reason, rules.POSTPONEMENT_BASIS, evidence)
 
 
 def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
@@ -632,77 +685,102 @@ def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
 
 def _person_verdicts(rating: Rating, data: Inputs, previous: dict) -> dict[str, list[dict]]:
     person, period = rating.person, data.period
+    rule = data.title_rules.get
     effects = data.discipline.get(person.pk)
     served = _served_six_months(person, period)
-    service = _condition("service", served, _("At least 6 months worked in the period.") if served else
-                         _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)},
-                         SERVICE_BASIS)
+    service = _condition_under(
+        rule(Title.LDTT), "service", served, _("At least 6 months worked in the period.") if served else
+        _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)})
     disciplined = bool(effects and effects.excludes_individual_titles)
-    discipline = _condition(
-        "discipline", not disciplined,
-        _("Not disciplined in %(year)d.") % {"year": period.year} if not disciplined else
-        _("Disciplined in %(year)d: no title at reprimand or heavier.") % {"year": period.year},
-        "Luật Thi đua, khen thưởng 06/2022; Thông tư 01/2024/TT-BNV",
-        [_decision_evidence(d) for d in effects.decisions] if effects else [])
+
+    def discipline(title):
+        return _condition_under(
+            rule(title), "discipline", not disciplined,
+            _("Not disciplined in %(year)d.") % {"year": period.year} if not disciplined else
+            _("Disciplined in %(year)d: no title at reprimand or heavier.") % {"year": period.year},
+            [_decision_evidence(d) for d in effects.decisions] if effects else [])
+
     withholding = _withholding(person, data)
-    ldtt = [_rating_condition(rating, RatingLevel.HTT), service, discipline, *withholding]
+    postponed = _postponement(data.open_cases.people.get(person.pk, []))
+    ldtt = [_rating_condition(rating, RatingLevel.HTT), service, discipline(Title.LDTT), *withholding, postponed]
     ldtt_ok = all(c["passed"] for c in ldtt)
     initiatives = data.initiatives.get(person.pk, [])
-    initiative = _condition("initiative", bool(initiatives), _("Recognised initiative: %(titles)s.") % {
-        "titles": "; ".join(f"{i.title} ({i.recognition})" for i in initiatives)} if initiatives else
-        _("No recognised initiative or applied research in the period."), "Nghị định 98/2023/NĐ-CP")
-    base = _condition("ldtt", ldtt_ok, _("Meets every condition of LĐTT.") if ldtt_ok else
-                      _("Does not meet the conditions of LĐTT."), "Luật Thi đua, khen thưởng 06/2022")
-    cstdcs = [base, initiative]
+    initiative = _condition_under(rule(Title.CSTDCS), "initiative", bool(initiatives), _(
+        "Recognised initiative: %(titles)s.") % {"titles": "; ".join(
+            f"{i.title} ({i.recognition})" for i in initiatives)} if initiatives else
+        _("No recognised initiative or applied research in the period."))
+    base = _condition_under(rule(Title.LDTT), "ldtt", ldtt_ok, _("Meets every condition of LĐTT.") if ldtt_ok else
+                            _("Does not meet the conditions of LĐTT."))
+    cstdcs = [base, initiative, postponed]
     earlier = previous.get(("cstdcs", person.pk), 0)
-    cstd_tinh = [base, initiative, _condition(
-        "consecutive", earlier >= 2, _("CSTĐCS in %(n)d of the 2 previous years (3 consecutive needed).") % {
-            "n": earlier}, "Luật Thi đua, khen thưởng 06/2022, Điều 23")]
+    cstd_tinh = [base, initiative, _condition_under(
+        rule(Title.CSTD_TINH), "consecutive", earlier >= 2,
+        _("CSTĐCS in %(n)d of the 2 previous years (3 consecutive needed).") % {"n": earlier}), postponed]
     last_year = previous.get(("level", person.pk), "")
-    bang_khen = [_rating_condition(rating, RatingLevel.HTXS), discipline, *withholding, _condition(
-        "previous_year", last_year == RatingLevel.HTXS,
-        _("Rated HTXS the previous year too.") if last_year == RatingLevel.HTXS else
-        _("Not rated HTXS the previous year (2 consecutive years needed)."), "Nghị định 98/2023/NĐ-CP")]
-    giay_khen = [_rating_condition(rating, RatingLevel.HTT), discipline, *withholding]
+    bang_khen = [_rating_condition(rating, RatingLevel.HTXS), discipline(Title.BANG_KHEN), *withholding,
+                 _condition_under(rule(Title.BANG_KHEN), "previous_year", last_year == RatingLevel.HTXS,
+                                  _("Rated HTXS the previous year too.") if last_year == RatingLevel.HTXS else
+                                  _("Not rated HTXS the previous year (2 consecutive years needed).")), postponed]
+    giay_khen = [_rating_condition(rating, RatingLevel.HTT), discipline(Title.GIAY_KHEN), *withholding, postponed]
     return {Title.LDTT: ldtt, Title.CSTDCS: cstdcs, Title.CSTD_TINH: cstd_tinh, Title.BANG_KHEN: bang_khen,
             Title.GIAY_KHEN: giay_khen}
 
 
 def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, data: Inputs) -> dict:
     n = len(members)
+    rule = data.title_rules.get
     ldtt = sum(1 for r in members if person_ok.get((Title.LDTT, r.person_id)))
     cstdcs = sum(1 for r in members if person_ok.get((Title.CSTDCS, r.person_id)))
     at_least_ht = sum(1 for r in members if LEVEL_RANK[r.final_level] >= LEVEL_RANK[RatingLevel.HT])
     heavy = [d for r in members if (e := data.discipline.get(r.person_id)) and e.excludes_collective_titles
              for d in e.decisions]
-    url = link("emulation:unit", score.period_id, score.unit_id)
-    level = score.level
+    official = data.official_levels.get(score.unit_id)
 
-    def unit_level(least):
+    def unit_level(title, least):
+        # The unit's official rating, as its superior decided it, where one is recorded; the score of
+        # the period's own criteria only where none is.
+        if official is not None:
+            passed = LEVEL_RANK[official.level] >= LEVEL_RANK[least]
+            return _condition_under(rule(title), "unit_level", passed, _(
+                "Unit officially rated %(level)s (%(decision)s); at least %(least)s needed.") % {
+                "level": official.level.upper(), "decision": official.decision, "least": least.upper()},
+                [_evidence(_("Official rating: %(decision)s") % {"decision": official.decision},
+                           link("admin:emulation_unitofficialrating_change", official.pk))])
+        level = score.level
         passed = bool(level) and LEVEL_RANK[level] >= LEVEL_RANK[least]
-        return _condition("unit_level", passed, _("Unit rated %(level)s on %(total)s of %(max)s points "
-                                                  "(at least %(least)s needed).") % {
+        return _condition_under(rule(title), "unit_level", passed, _(
+            "No official rating of the unit is recorded: rated %(level)s on %(total)s of %(max)s points of the "
+            "period's criteria (at least %(least)s needed).") % {
             "level": (level or "—").upper(), "total": score.total, "max": score.max_total, "least": least.upper()},
-            "Luật Thi đua, khen thưởng 06/2022", [_evidence(_("Unit score"), url)])
+            [_evidence(_("Unit score"), link("emulation:unit", score.period_id, score.unit_id))])
+
+    def no_warning(title):
+        return _condition_under(rule(title), "no_warning", not heavy, _(
+            "No member disciplined at warning or heavier.") if not heavy else
+            _("%(n)d decision(s) at warning or heavier.") % {"n": len(heavy)},
+            [_decision_evidence(d) for d in heavy])
 
     share = (lambda k: round(100 * k / n, 1)) if n else (lambda k: 0)
-    basis = "Luật Thi đua, khen thưởng 06/2022, Điều 26, 27"
+    postponed = _postponement(data.open_cases.units.get(score.unit_id, []))
     tt_ldtt = [
-        unit_level(RatingLevel.HTT),
-        _condition("members_ldtt", n > 0 and ldtt * 2 > n, _("%(k)d of %(n)d members (%(p)s%%) meet LĐTT; more "
-                   "than 50%% needed.") % {"k": ldtt, "n": n, "p": share(ldtt)}, basis),
-        _condition("no_warning", not heavy, _("No member disciplined at warning or heavier.") if not heavy else
-                   _("%(n)d decision(s) at warning or heavier.") % {"n": len(heavy)}, basis,
-                   [_decision_evidence(d) for d in heavy]),
+        unit_level(Title.TAP_THE_LDTT, RatingLevel.HTT),
+        _condition_under(rule(Title.TAP_THE_LDTT), "members_ldtt", n > 0 and ldtt * 2 > n, _(
+            "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; more than 50%% needed.") % {
+            "k": ldtt, "n": n, "p": share(ldtt)}),
+        no_warning(Title.TAP_THE_LDTT),
+        postponed,
     ]
     tt_ldxs = [
-        unit_level(RatingLevel.HTXS),
-        _condition("members_ht", n > 0 and at_least_ht == n, _("%(k)d of %(n)d members rated HT or better; all "
-                   "needed.") % {"k": at_least_ht, "n": n}, basis),
-        _condition("members_ldtt", n > 0 and ldtt * 10 >= 7 * n, _("%(k)d of %(n)d members (%(p)s%%) meet LĐTT; "
-                   "at least 70%% needed.") % {"k": ldtt, "n": n, "p": share(ldtt)}, basis),
-        _condition("members_cstdcs", cstdcs >= 1, _("%(k)d member(s) meet CSTĐCS; at least 1 needed.") % {
-            "k": cstdcs}, basis),
+        unit_level(Title.TAP_THE_LDXS, RatingLevel.HTXS),
+        _condition_under(rule(Title.TAP_THE_LDXS), "members_ht", n > 0 and at_least_ht == n, _(
+            "%(k)d of %(n)d members rated HT or better; all needed.") % {"k": at_least_ht, "n": n}),
+        _condition_under(rule(Title.TAP_THE_LDXS), "members_ldtt", n > 0 and ldtt * 10 >= 7 * n, _(
+            "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; at least 70%% needed.") % {
+            "k": ldtt, "n": n, "p": share(ldtt)}),
+        _condition_under(rule(Title.TAP_THE_LDXS), "members_cstdcs", cstdcs >= 1, _(
+            "%(k)d member(s) meet CSTĐCS; at least 1 needed.") % {"k": cstdcs}),
+        no_warning(Title.TAP_THE_LDXS),
+        postponed,
     ]
     return {Title.TAP_THE_LDTT: tt_ldtt, Title.TAP_THE_LDXS: tt_ldxs}
 
@@ -721,16 +799,26 @@ def _previous_results(period: Period, person_ids) -> dict:
     return previous
 
 
+def _no_rule(title: str, data: Inputs) -> list[dict]:
+    """A title with no rule in force on the period's last day is refused, saying so."""
+    if title in data.title_rules:
+        return []
+    return [_condition("title_rule", False, _("No rule is defined for this title on %(day)s.") % {
+        "day": dmy(data.period.ends_on)})]
+
+
 def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore]) -> list[Verdict]:
     period = data.period
     previous = _previous_results(period, data.rated.values("id"))
     verdicts, person_ok = [], {}
     for rating in ratings:
         for title, conditions in _person_verdicts(rating, data, previous).items():
+            conditions = _no_rule(title, data) + conditions
             eligible = all(c["passed"] for c in conditions)
             person_ok[(title, rating.person_id)] = eligible
             verdicts.append(Verdict(period=period, title=title, person=rating.person, unit=rating.unit,
-                                    eligible=eligible, conditions=conditions, computed_at=data.now))
+                                    eligible=eligible, conditions=conditions, title_rule=data.title_rules.get(title),
+                                    computed_at=data.now))
         rating.withheld = not person_ok[(Title.LDTT, rating.person_id)]
     members = defaultdict(list)
     for rating in ratings:
@@ -738,9 +826,10 @@ def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore
             members[path].append(rating)
     for score in scores:
         for title, conditions in _unit_verdicts(score, members.get(score.unit.path, []), person_ok, data).items():
+            conditions = _no_rule(title, data) + conditions
             verdicts.append(Verdict(period=period, title=title, person=None, unit=score.unit,
                                     eligible=all(c["passed"] for c in conditions), conditions=conditions,
-                                    computed_at=data.now))
+                                    title_rule=data.title_rules.get(title), computed_at=data.now))
     return verdicts
 
 

@@ -59,7 +59,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verdict
-        fields = ["title", "eligible", "conditions"]
+        fields = ["title", "eligible", "title_rule", "conditions"]
 
 
 class RatingDetailSerializer(RatingSerializer):

@@ -530,10 +530,18 @@ def _count_ballot(session: CouncilSession, given: dict[int, str]) -> None:
     BallotTally.objects.filter(session=session).update(count=F("count") + add)
 
 
-def _threshold(session: CouncilSession, rule: TitleRule, title: str) -> int:
+def _threshold(session: CouncilSession, rule: TitleRule, title: str, on: date) -> tuple[int, str]:
+    """The share of all members a nomination needs, and where it comes from: the figure set for the
+    session, else the body's own regulation (a local rule) for a base-level title, else the title
+    rule (for base-level titles only a default, which its basis says)."""
     if session.base_threshold_percent and title in BASE_LEVEL_TITLES:
-        return session.base_threshold_percent
-    return rule.vote_threshold_percent
+        return session.base_threshold_percent, _("Set for this session by the council: %(percent)d%% of all members.") % {
+            "percent": session.base_threshold_percent}
+    local = rules.local_vote_threshold(session.period.organisation_id, title, on) \
+        if title in BASE_LEVEL_TITLES else None
+    if local is not None:
+        return local.percent, local.basis
+    return rule.vote_threshold_percent, rule.vote_basis or rule.legal_basis
 
 
 @transaction.atomic
@@ -567,19 +575,20 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     recused = access.recusals(session)
     nominations = list(session.nominations.select_related("person", "unit").filter(status=NominationStatus.PROPOSED))
     title_rules = {title: rules.title_rule(title, decision_date) for title in {n.title for n in nominations}}
+    thresholds = {title: _threshold(session, rule, title, decision_date) for title, rule in title_rules.items()}
     results, passed_by_title = [], defaultdict(list)
     for nomination in nominations:
         rule = title_rules[nomination.title]
-        threshold = _threshold(session, rule, nomination.title)
+        threshold, threshold_basis = thresholds[nomination.title]
         yes, no = tally[nomination.pk][Choice.YES], tally[nomination.pk][Choice.NO]
         # Counted over ALL members entitled to vote on the nomination (DOMAIN.md §4), absent ones
         # included. A member who is the nominee, or heads the nominated unit, does not vote on it and
         # is not among its members: counting them would turn their standing aside into a "no".
         entitled = members - len(recused.get(nomination.pk, ()))
-        outcome = rules.VoteResult(yes, entitled, threshold, rule.legal_basis)
+        outcome = rules.VoteResult(yes, entitled, threshold, threshold_basis)
         results.append(SessionResult(session=session, nomination=nomination, yes=yes, no=no,
                                      not_voted=entitled - yes - no, members=entitled, threshold_percent=threshold,
-                                     passed=outcome.passed, basis=rule.legal_basis))
+                                     passed=outcome.passed, basis=threshold_basis[:300]))
         if outcome.passed:
             passed_by_title[nomination.title].append((yes, nomination))
     awarded_before = {row["title"]: row["n"] for row in Award.objects.filter(period=period, revoked_at__isnull=True)

@@ -10,6 +10,7 @@ from config.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
     ConclusionTimeLimit,
+    Complaint,
     DisciplinaryDecision,
     DisciplineFormRule,
     DisciplineRuleSet,
@@ -137,3 +138,14 @@ class DisciplinaryDecisionAdmin(ScopedAdminMixin, ScopedReadOnly, ScopedHistoryA
 
     def get_queryset(self, request):
         return decisions_visible_to(request.user).select_related("subject")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ScopedAdminMixin, NoDelete, ScopedHistoryAdmin):
+    """Complaints and denunciations about people and units of the organisation, until settled:
+    commendation of their subject is postponed meanwhile. Never deleted: settled with a date."""
+
+    list_display = ["received_on", "reference", "subject_person", "subject_unit", "resolved_on"]
+    list_filter = ["resolved_on"]
+    search_fields = ["reference", "summary"]
+    autocomplete_fields = ["subject_person", "subject_unit"]

@@ -241,6 +241,10 @@ class DecisionOpenForm(forms.Form):
                     "rules in force on this date."))
     complex_case = forms.BooleanField(label=_("Complex case (longer processing time)"), required=False)
     summary = forms.CharField(label=_("Violations considered"), widget=forms.Textarea(attrs={"rows": 3}))
+    same_act_code = forms.CharField(
+        label=_("The other system's decision on the same act (code), if any"), required=False, max_length=30,
+        help_text=_("A Party and a State decision on the same act count once in the rating. Found by itself when a "
+                    "linked finding already has one."))
 
     def finding_codes_list(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data.get("finding_codes", "").split(",") if c.strip()]
@@ -253,8 +257,10 @@ class IssueForm(forms.Form):
     signer = forms.CharField(label=_("Signed by"), max_length=200)
     effective_from = forms.DateField(label=_("Effective from"), required=False, widget=DATE,
                                      help_text=_("Empty: the decision date."))
-    already_counted_last_year = forms.BooleanField(
-        label=_("The violation was already the ground of last year's “not completed” rating"), required=False)
+    public_duty = forms.TypedChoiceField(
+        label=_("Is the violation related to public duty?"), widget=forms.RadioSelect,
+        choices=[("yes", _("Yes: related to public duty (the year's rating becomes “did not complete duties”)")),
+                 ("no", _("No: not related to public duty"))], coerce=lambda value: value == "yes")
     warranted_form = forms.ChoiceField(
         label=_("Form the heaviest violation warrants on its own"), required=False,
         choices=[("", "—"), *DisciplineForm.choices],

@@ -9,6 +9,7 @@ effective window, seeded by a data migration and editable by the administrator.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -557,7 +558,18 @@ class DisciplinaryDecision(models.Model):
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effect_until = models.DateField(_("in force until"), null=True, blank=True)
     salary_delay_until = models.DateField(_("salary step delayed until"), null=True, blank=True)
-    # The rating year this discipline forces to KHT: counted once (DOMAIN.md §7).
+    # Only a discipline for a violation related to public duty forces the annual rating to KHT
+    # ("liên quan đến hoạt động công vụ", Decree 335/2025; "thực hiện nhiệm vụ", Decree 233/2026).
+    public_duty = models.BooleanField(
+        _("violation related to public duty"), default=True,
+        help_text=_("Related to public duty (performing assigned duties): the discipline forces the annual rating "
+                    "to “did not complete duties”."))
+    # A Party and a State decision on the same act are one act: it counts in one rating year only.
+    same_act_as = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="same_act_decisions",
+                                    verbose_name=_("the other system's decision on the same act"))
+    # The rating year the act counts in — the year of its first issued decision, Party or State —
+    # kept by the services when a decision of the act is issued or withdrawn (DOMAIN.md §7).
     counted_in_year = models.PositiveSmallIntegerField(_("counted in the rating of year"), null=True, blank=True)
     warnings = models.JSONField(_("warnings at issue"), default=list, blank=True)
     lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
@@ -611,6 +623,43 @@ class DisciplinePause(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_on:%d/%m/%Y}"
+
+
+# -- complaints ----------------------------------------------------------------------------
+
+
+class Complaint(models.Model):
+    """A complaint or denunciation (khiếu nại, tố cáo) about a person or a unit, recorded while it is
+    being settled: commendation of its subject waits until it is (DOMAIN.md §4)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="complaints",
+                                     verbose_name=_("organisation"))
+    subject_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="complaints_about", verbose_name=_("person concerned"))
+    subject_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="complaints_about",
+                                     verbose_name=_("unit concerned"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+    summary = models.TextField(_("content"))
+    resolved_on = models.DateField(_("settled on"), null=True, blank=True)
+    resolution = models.TextField(_("how it was settled"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint or denunciation")
+        verbose_name_plural = _("complaints and denunciations")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("received_on")),
+                                   name="complaint_settled_after_received"),
+        ]
+
+    def __str__(self):
+        return self.reference or f"{self.received_on:%d/%m/%Y}: {self.summary[:60]}"
+
+    def clean(self):
+        if self.subject_unit_id and self.organisation_id and self.subject_unit.organisation_id != self.organisation_id:
+            raise ValidationError({"subject_unit": _("Choose a unit of the same organisation.")})
 
 
 # -- history of actions --------------------------------------------------------------------

@@ -26,6 +26,7 @@ from inspections.access import (
     verification_awaited,
 )
 from inspections.models import (
+    Complaint,
     DecisionStatus,
     DisciplinaryDecision,
     DisciplineForm,
@@ -187,9 +188,15 @@ class DisciplineEffects:
     salary_delay_until: date | None = None
 
     @property
+    def kht_decisions(self) -> list[dict]:
+        """The decisions counted in the year for a violation related to public duty."""
+        return [d for d in self.decisions if d["public_duty"]]
+
+    @property
     def forces_kht(self) -> bool:
-        """Any discipline counted in the year forces “Không hoàn thành nhiệm vụ” — once."""
-        return bool(self.decisions)
+        """Only a discipline for a violation related to public duty forces “Không hoàn thành nhiệm vụ”
+        (Decree 335/2025, Decree 233/2026) — once: each act counts in one year."""
+        return bool(self.kht_decisions)
 
     @property
     def excludes_individual_titles(self) -> bool:
@@ -203,7 +210,8 @@ class DisciplineEffects:
 
 
 def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
-    """Issued decisions counted in `year`'s rating, per person (one query). `person_ids` may be a
+    """Issued decisions counted in `year`'s rating, per person (one query): each act — a Party and a
+    State decision on it alike — in the year of its first decision only. `person_ids` may be a
     subquery (`….values("id")`), which a province-wide computation should pass rather than a list."""
     effects: dict[int, DisciplineEffects] = defaultdict(DisciplineEffects)
     decisions = DisciplinaryDecision.objects.filter(
@@ -214,7 +222,7 @@ def discipline_effects(person_ids, year: int) -> dict[int, DisciplineEffects]:
         effect.decisions.append({
             "id": d.pk, "code": d.code, "number": d.number, "form": d.form, "form_label": str(d.get_form_display()),
             "system": d.system, "decision_date": d.decision_date, "legal_basis": d.form_rule.legal_basis
-            if d.form_rule_id else "",
+            if d.form_rule_id else "", "public_duty": d.public_duty, "same_act_as": d.same_act_as_id,
         })
         if d.salary_delay_until and (effect.salary_delay_until is None or d.salary_delay_until > effect.salary_delay_until):
             effect.salary_delay_until = d.salary_delay_until
@@ -304,3 +312,57 @@ def remediation_task_ids_awaiting_verification(user) -> set[int]:
     return set(recommendations_visible_to(user).filter(
         inspection__leader_id=user.pk, status=RecommendationStatus.IN_REMEDIATION, task__isnull=False,
     ).values_list("task_id", flat=True))
+
+
+# An inspection is open about its targets from its start until it is closed or cancelled.
+OPEN_INSPECTION = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
+                   InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+
+
+@dataclass
+class OpenCases:
+    """Disciplinary cases, inspections and complaints still open about people and units: their
+    commendation waits until they end. Each case: kind, id, code, since."""
+
+    people: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    units: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+def open_cases_about(person_ids, unit_path: str, on: date) -> OpenCases:
+    """What is still open on `on` about the people (`person_ids`, a subquery or a list) and the units
+    of the subtree: a disciplinary case under consideration, an inspection that targets the unit or
+    has a finding on the person, a complaint not yet settled. Four queries, whatever the size."""
+    cases = OpenCases()
+    for d in DisciplinaryDecision.objects.filter(subject_id__in=person_ids, status=DecisionStatus.PROCEEDING) \
+            .values("id", "code", "subject_id", "discovered_on").order_by("discovered_on", "id"):
+        cases.people[d["subject_id"]].append({"kind": "discipline", "id": d["id"], "code": d["code"],
+                                              "since": d["discovered_on"]})
+    for row in Inspection.targets.through.objects.filter(
+            inspection__status__in=OPEN_INSPECTION, unit__path__startswith=unit_path) \
+            .values("unit_id", "inspection_id", "inspection__code", "inspection__started_at") \
+            .order_by("inspection_id"):
+        started = row["inspection__started_at"]
+        cases.units[row["unit_id"]].append({"kind": "inspection", "id": row["inspection_id"],
+                                            "code": row["inspection__code"],
+                                            "since": timezone.localtime(started).date() if started else None})
+    seen = set()
+    for row in Finding.objects.filter(subject_person_id__in=person_ids, inspection__status__in=OPEN_INSPECTION) \
+            .exclude(status=FindingStatus.WITHDRAWN) \
+            .values("subject_person_id", "inspection_id", "inspection__code", "inspection__started_at") \
+            .order_by("inspection_id"):
+        if (row["subject_person_id"], row["inspection_id"]) in seen:
+            continue
+        seen.add((row["subject_person_id"], row["inspection_id"]))
+        started = row["inspection__started_at"]
+        cases.people[row["subject_person_id"]].append({
+            "kind": "inspection", "id": row["inspection_id"], "code": row["inspection__code"],
+            "since": timezone.localtime(started).date() if started else None})
+    for c in Complaint.objects.filter(subject_unit__path__startswith=unit_path, received_on__lte=on) \
+            .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=on)) \
+            .values("id", "reference", "subject_person_id", "subject_unit_id", "received_on").order_by("received_on", "id"):
+        case = {"kind": "complaint", "id": c["id"], "code": c["reference"], "since": c["received_on"]}
+        if c["subject_person_id"]:
+            cases.people[c["subject_person_id"]].append(case)
+        else:
+            cases.units[c["subject_unit_id"]].append(case)
+    return cases

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.serializers import UnitRefSerializer
 from config.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
-from inspections.access import findings_visible_to, plans_visible_to
+from inspections.access import decisions_visible_to, findings_visible_to, plans_visible_to
 from inspections.models import (
     DisciplinaryDecision,
     DisciplineForm,
@@ -42,6 +42,12 @@ class ScopedPlans(serializers.PrimaryKeyRelatedField):
 class ScopedFindings(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return findings_visible_to(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedDecisions(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return decisions_visible_to(self.context["request"].user)
 
 
 class ViolationTypeSerializer(serializers.ModelSerializer):
@@ -243,7 +249,8 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "system", "party_subject", "subject", "subject_unit", "staff_group",
                   "subject_is_leader", "findings", "summary", "violation_date", "discovered_on", "opened_on",
                   "complex_case", "status", "form", "legal_basis", "number", "decision_date", "signer",
-                  "announced_on", "effective_from", "effect_until", "salary_delay_until", "counted_in_year",
+                  "announced_on", "effective_from", "effect_until", "salary_delay_until", "public_duty",
+                  "same_act_as", "counted_in_year",
                   "warnings", "lapsed_at", "withdrawn_reason"]
 
 
@@ -253,7 +260,8 @@ class IssueInputSerializer(serializers.Serializer):
     decision_date = serializers.DateField()
     signer = serializers.CharField(max_length=200)
     effective_from = serializers.DateField(required=False, allow_null=True)
-    already_counted_last_year = serializers.BooleanField(required=False, default=False)
+    public_duty = serializers.BooleanField(
+        help_text="The violation is related to public duty: the discipline forces the year's rating to KHT.")
     warranted_form = serializers.ChoiceField(
         choices=DisciplineForm.choices, required=False, allow_blank=True, default="",
         help_text="The form the (heaviest) violation warrants on its own; checks several violations and a "
@@ -284,6 +292,8 @@ class DecisionInputSerializer(serializers.Serializer):
     findings = ScopedFindings(many=True, required=False, default=list)
     violation_date = serializers.DateField(required=False, allow_null=True)
     complex_case = serializers.BooleanField(required=False, default=False)
+    same_act_as = ScopedDecisions(required=False, allow_null=True, default=None,
+                                  help_text="The other system's decision (Party or State) on the same act.")
     issue = IssueInputSerializer(required=False)
 
 

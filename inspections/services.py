@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from inspections.access import (
     can_inspect_from,
     can_record,
     can_verify,
+    decisions_visible_to,
     findings_visible_to,
     is_team_member,
 )
@@ -855,10 +857,12 @@ def _check_decision_findings(actor, findings: list[Finding], *, subject: User | 
 def decision_open(*, actor, subject: User | None, summary: str, discovered_on: date, findings: list[Finding] = (),
                   violation_date: date | None = None, complex_case: bool = False,
                   system: str = DisciplineSystem.STATE, party_subject: str = "", subject_unit: Unit | None = None,
-                  opened_on: date | None = None) -> DisciplinaryDecision:
+                  opened_on: date | None = None, same_act_as: DisciplinaryDecision | None = None) -> DisciplinaryDecision:
     """Open a disciplinary proceeding on recorded findings (or on a violation known otherwise): on
     an official, or, in Party discipline, on a Party organisation (`subject_unit`, no subject).
-    `opened_on` (today by default) is the date whose rules the case keeps if they change."""
+    `opened_on` (today by default) is the date whose rules the case keeps if they change.
+    `same_act_as` is the other system's decision (Party or State) on the same act; it is found by
+    itself when a linked finding is already handled by one."""
     summary = required_text(summary, "summary", _("Describe the violations considered."))
     if system not in DisciplineSystem.values:
         raise ValidationError({"system": _("Choose state or Party discipline.")})
@@ -888,17 +892,61 @@ def decision_open(*, actor, subject: User | None, summary: str, discovered_on: d
     opened_on = opened_on or _today()
     if opened_on < discovered_on or opened_on > _today():
         raise ValidationError({"opened_on": _("The proceeding opens between the discovery and today.")})
+    # A Party organisation's discipline is no person's act: nothing to count once with a State decision.
+    same_act_as = _same_act(actor, subject, system, findings, same_act_as) if subject is not None else None
     decision = DisciplinaryDecision.objects.create(
         code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=unit,
         staff_group=subject.staff_group if subject else "", party_subject=party_subject,
         subject_is_leader=subject.is_leader if subject else False, summary=summary, discovered_on=discovered_on,
-        opened_on=opened_on, complex_case=complex_case, violation_date=violation_date, created_by=actor)
+        opened_on=opened_on, complex_case=complex_case, violation_date=violation_date, same_act_as=same_act_as,
+        created_by=actor)
     decision.code = _code("KL", decision.pk)
     decision.save(update_fields=["code"])
     decision.findings.set(findings)
     _event(decision=decision, action="open_proceeding", actor=actor, to_status=decision.status,
            data={"findings": [f.code for f in findings]})
     return decision
+
+
+def _same_act(actor, subject: User, system: str, findings: list[Finding],
+              chosen: DisciplinaryDecision | None) -> DisciplinaryDecision | None:
+    """The first decision of the act this new one shares: the chosen one, or the other system's
+    decision on one of its findings. Always the act's first decision, so an act is one small group."""
+    if chosen is None:
+        chosen = (DisciplinaryDecision.objects.filter(findings__in=findings).exclude(system=system)
+                  .exclude(status=DecisionStatus.WITHDRAWN).order_by("id").first()) if findings else None
+        if chosen is None:
+            return None
+    elif not decisions_visible_to(actor).filter(pk=chosen.pk).exists():
+        raise ValidationError({"same_act_as": _("That decision is outside your remit.")})
+    if chosen.subject_id != subject.pk:
+        raise ValidationError({"same_act_as": _("Decision %(code)s is about someone else.") % {"code": chosen.code}})
+    if chosen.system == system:
+        raise ValidationError({"same_act_as": _(
+            "Decision %(code)s is of the same system: the same act is disciplined once in each system.")
+            % {"code": chosen.code}})
+    if chosen.status == DecisionStatus.WITHDRAWN:
+        raise ValidationError({"same_act_as": _("Decision %(code)s was withdrawn.") % {"code": chosen.code}})
+    return chosen.same_act_as or chosen
+
+
+def _lock_acts_of(person_id: int | None) -> None:
+    """Issuing or withdrawing a decision recounts the other decisions of its act, all of one person:
+    their person's row is locked first, so two decisions of one act never recount at the same time
+    (and every such transaction takes its locks in the same order)."""
+    if person_id is not None:
+        list(User.objects.select_for_update(no_key=True).filter(pk=person_id).values_list("pk", flat=True))
+
+
+def _recount_act(decision: DisciplinaryDecision) -> None:
+    """A Party and a State decision on the same act count once, whatever their years: every issued
+    decision of the act counts in the year of its first issued one (DOMAIN.md §2, §7)."""
+    first_id = decision.same_act_as_id or decision.pk
+    act = DisciplinaryDecision.objects.filter(Q(pk=first_id) | Q(same_act_as_id=first_id))
+    issued = act.filter(status=DecisionStatus.ISSUED)
+    first_day = issued.order_by("decision_date").values_list("decision_date", flat=True).first()
+    issued.update(counted_in_year=first_day.year if first_day else None)
+    act.exclude(status=DecisionStatus.ISSUED).update(counted_in_year=None)
 
 
 @transaction.atomic
@@ -978,15 +1026,17 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
 
 @transaction.atomic
 def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: str, decision_date: date,
-                   signer: str, effective_from: date | None = None, already_counted_last_year: bool = False,
+                   signer: str, effective_from: date | None = None, public_duty: bool = True,
                    warranted_form: str = "", violation_count: int | None = None,
                    announced_on: date | None = None) -> DisciplinaryDecision:
     """Issue the decision under the rules the case is decided by; warnings are kept with it. A Party
-    decision's announcement date starts the state follow-up (or is recorded later)."""
+    decision's announcement date starts the state follow-up (or is recorded later). `public_duty`:
+    the violation is related to public duty, so the discipline forces the year's rating to KHT."""
     number = required_text(number, "number", _("Enter the decision number."))
     signer = required_text(signer, "signer", _("Enter who signed the decision."))
     if decision_date is None or decision_date > _today():
         raise ValidationError({"decision_date": _("Enter the decision date (not in the future).")})
+    _lock_acts_of(decision.subject_id)
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     if decision.status != DecisionStatus.PROCEEDING:
@@ -1005,17 +1055,20 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
         "effect_until": rules.add_months(effective_from, rule.effect_months) - timedelta(days=1),
         "salary_delay_until": (rules.add_months(effective_from, rule.salary_delay_months)
                                if rule.salary_delay_months else None),
-        # Counted once: a violation already behind last year's KHT rating is not counted again this year.
-        "counted_in_year": decision_date.year - (1 if already_counted_last_year else 0),
+        "public_duty": bool(public_duty),
         "warnings": warnings,
     }
     if DisciplinaryDecision.objects.filter(pk=decision.pk, status=DecisionStatus.PROCEEDING).update(**fields) != 1:
         raise ConflictError(_("Someone else issued this decision at the same moment."))
     for name, value in fields.items():
         setattr(decision, name, value)
+    _recount_act(decision)
+    decision.refresh_from_db(fields=["counted_in_year"])
     _event(decision=decision, action="issue", actor=actor, from_status=DecisionStatus.PROCEEDING,
            to_status=DecisionStatus.ISSUED, data={"form": form, "rule": rule.pk, "rule_set": checks.rules.rule_set.pk,
-                                                  "kept_rule_set": checks.rules.kept.pk, "warnings": warnings})
+                                                  "kept_rule_set": checks.rules.kept.pk, "warnings": warnings,
+                                                  "public_duty": decision.public_duty,
+                                                  "counted_in_year": decision.counted_in_year})
     if decision.subject is None:
         return decision
     _notify([decision.subject], "decision.issued", _("Disciplinary decision %(number)s: %(form)s")
@@ -1125,7 +1178,8 @@ def decision_record(*, actor, subject: User | None, summary: str, discovered_on:
                     decision_date: date, signer: str, findings: list[Finding] = (), violation_date: date | None = None,
                     complex_case: bool = False, system: str = DisciplineSystem.STATE, party_subject: str = "",
                     subject_unit: Unit | None = None, opened_on: date | None = None,
-                    effective_from: date | None = None, already_counted_last_year: bool = False,
+                    effective_from: date | None = None, public_duty: bool = True,
+                    same_act_as: DisciplinaryDecision | None = None,
                     warranted_form: str = "", violation_count: int | None = None,
                     announced_on: date | None = None) -> DisciplinaryDecision:
     """Enter a decision already taken: open and issue in one transaction (nothing kept if refused).
@@ -1134,10 +1188,11 @@ def decision_record(*, actor, subject: User | None, summary: str, discovered_on:
         opened_on = decision_date
     decision = decision_open(actor=actor, subject=subject, summary=summary, discovered_on=discovered_on,
                              findings=findings, violation_date=violation_date, complex_case=complex_case, system=system,
-                             party_subject=party_subject, subject_unit=subject_unit, opened_on=opened_on)
+                             party_subject=party_subject, subject_unit=subject_unit, opened_on=opened_on,
+                             same_act_as=same_act_as)
     return decision_issue(actor=actor, decision=decision, form=form, number=number, decision_date=decision_date,
-                          signer=signer, effective_from=effective_from,
-                          already_counted_last_year=already_counted_last_year, warranted_form=warranted_form,
+                          signer=signer, effective_from=effective_from, public_duty=public_duty,
+                          warranted_form=warranted_form,
                           violation_count=violation_count, announced_on=announced_on)
 
 
@@ -1145,6 +1200,7 @@ def decision_record(*, actor, subject: User | None, summary: str, discovered_on:
 def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> DisciplinaryDecision:
     """Never deleted: a withdrawn decision stays in the register with the reason, who and when."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
+    _lock_acts_of(decision.subject_id)
     decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
     require(can_decide_discipline(actor, decision.subject_unit))
     previous = decision.status
@@ -1152,6 +1208,7 @@ def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> 
             .update(status=DecisionStatus.WITHDRAWN, withdrawn_reason=reason) != 1:
         raise ConflictError(_("This decision is already withdrawn."), code="wrong_state")
     decision.status, decision.withdrawn_reason = DecisionStatus.WITHDRAWN, reason
+    _recount_act(decision)  # the act's other decision now counts in its own year
     _event(decision=decision, action="withdraw", actor=actor, note=reason, from_status=previous,
            to_status=DecisionStatus.WITHDRAWN)
     _notify([decision.subject], "decision.withdrawn", _("Disciplinary decision %(number)s was withdrawn.")

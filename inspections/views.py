@@ -30,6 +30,7 @@ from inspections.access import (
     can_file_in_plan,
     can_record,
     can_see_inspection,
+    decisions_visible_to,
     findings_visible_to,
     get_decision_for_user,
     get_finding_for_user,
@@ -563,6 +564,8 @@ def decision_create(request):
         codes = form.finding_codes_list()
         findings = list(findings_visible_to(request.user).filter(code__in=codes))
         missing = sorted(set(codes) - {f.code for f in findings})
+        same_act = (decisions_visible_to(request.user).filter(code=form.cleaned_data["same_act_code"].strip()).first()
+                    if form.cleaned_data["same_act_code"] else None)
         if chosen is None:
             form.add_error(None, _("Choose the official concerned."))
         elif missing:
@@ -570,6 +573,9 @@ def decision_create(request):
                            % {"codes": ", ".join(missing)})
         elif chosen.unit is None or not can_decide_discipline(request.user, chosen.unit):
             form.add_error(None, _("You are not the disciplining authority for %(name)s.") % {"name": chosen})
+        elif form.cleaned_data["same_act_code"] and same_act is None:
+            form.add_error("same_act_code", _("Not found among the decisions you can see: %(code)s")
+                           % {"code": form.cleaned_data["same_act_code"]})
         elif request.POST.get("record_now") and not issue_form.is_valid():
             pass
         else:
@@ -578,7 +584,7 @@ def decision_create(request):
                       "discovered_on": data["discovered_on"], "findings": findings,
                       "violation_date": data["violation_date"], "complex_case": data["complex_case"],
                       "system": data["system"], "party_subject": data["party_subject"],
-                      "opened_on": data["opened_on"]}
+                      "opened_on": data["opened_on"], "same_act_as": same_act}
             try:
                 if request.POST.get("record_now"):
                     decision = services.decision_record(**common, **issue_form.cleaned_data)

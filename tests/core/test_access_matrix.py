@@ -25,7 +25,7 @@ from tests.clients import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts.models import Organisation, Role, Unit, User
+from accounts.models import LocalRegulation, Organisation, Role, Unit, User
 from emulation.models import Award, CouncilSession, Nomination, Period, RatingRuleSet, RecomputeRun, TitleRule
 from inspections.models import (
     DisciplinaryDecision,
@@ -71,6 +71,9 @@ ARGUMENTS = [
     (r"^(api/v1/)?units/<int:pk>/", {"pk": "unit"}),
     (r"^(api/v1/)?people/<int:pk>/", {"pk": "person"}),
     (r"^notifications/<int:pk>/", {"pk": "notification"}),
+    # A body's regulation is read by everyone of its organisation (tests/emulation/test_eligibility_rules.py);
+    # the demo's has no file, so its download answers 404 to every persona here.
+    (r"^regulations/<int:pk>/", {"pk": "regulation"}),
 ]
 ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -127,6 +130,7 @@ def _records(period) -> dict[str, int]:
         "nomination": nomination.pk, "award": award.pk, "run": RecomputeRun.objects.filter(period=period).first().pk,
         "unit": snv.pk, "person": nomination.person_id,
         "notification": Notification.objects.filter(recipient__username="giamdoc.snv").first().pk,
+        "regulation": LocalRegulation.objects.order_by("pk").first().pk,
         "none": "x",
     }
     assert all(records.values()), records

@@ -8,7 +8,7 @@ from emulation import services
 from emulation.models import Period
 from tasks.models import Task, TaskEvent, TaskStatus
 from tests.factories import RoleFactory
-from tests.inspections.conftest import inspectorate, make_inspection  # noqa: F401 (shared fixtures)
+from tests.inspections.conftest import inspectorate, make_inspection, record  # noqa: F401 (shared fixtures)
 
 YEAR = 2026
 
@@ -53,3 +53,22 @@ def period(world, secretary) -> Period:
 
 def day(month, d, year=YEAR):
     return date(year, month, d)
+
+
+@pytest.fixture
+def provincial_regulation(world):
+    """The province's own emulation regulation (a local regulation, not a national text)."""
+    from accounts.models import LocalRegulation
+
+    return LocalRegulation.objects.create(
+        organisation=world.province.organisation, number="15/2024/QĐ-UBND", issued_on=date(2024, 3, 20),
+        issuer="UBND tỉnh", title="Quy định về công tác thi đua, khen thưởng trên địa bàn tỉnh")
+
+
+@pytest.fixture
+def overdue_withholds(world, provincial_regulation):
+    """The province turned on "an overdue task withholds commendation" by its own regulation."""
+    from emulation.models import LocalRule, LocalRuleKind
+
+    return LocalRule.objects.create(organisation=world.province.organisation, kind=LocalRuleKind.WITHHOLD_OVERDUE_TASK,
+                                    regulation=provincial_regulation)

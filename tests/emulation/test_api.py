@@ -17,7 +17,7 @@ def api(user):
     return client
 
 
-def test_ranking_rating_and_ballot_through_the_api(world, period, secretary):
+def test_ranking_rating_and_ballot_through_the_api(world, period, secretary, overdue_withholds):
     task_row(world.staff_division, deadline=at(3, 1))
     overdue = task_row(world.colleague_division, deadline=at(3, 1), status="in_progress")
     scoring.compute_period(period, now=AFTER_THE_YEAR)

@@ -111,11 +111,17 @@ def test_a_discipline_in_the_year_forces_kht_and_its_verdict_names_the_decision(
 
 
 def test_a_january_decision_already_counted_last_year_is_not_counted_twice(world, secretary):
+    """§7: the Party disciplined the act in December (last year's KHT); the State decision on the
+    same act in January does not force this year's rating too."""
     person = world.staff_division
+    party = inspections.decision_record(
+        actor=world.head_dept, subject=person, summary="Vi phạm năm trước", discovered_on=day(12, 1, year=YEAR - 1),
+        violation_date=day(11, 20, year=YEAR - 1), form="reprimand", number="12-QĐ/ĐU",
+        decision_date=day(12, 20, year=YEAR - 1), signer="Bí thư", system="party")
     inspections.decision_record(
         actor=world.head_dept, subject=person, summary="Vi phạm năm trước", discovered_on=day(1, 5),
         violation_date=day(11, 20, year=YEAR - 1), form="reprimand", number="02/QĐ-SNV", decision_date=day(1, 15),
-        signer="Giám đốc", already_counted_last_year=True)
+        signer="Giám đốc", same_act_as=party)
     last_year = services.period_open(actor=secretary, unit=world.dept, year=YEAR - 1)
     this_year = services.period_open(actor=secretary, unit=world.dept, year=YEAR)
     task_row(person, deadline=at(3, 1, year=YEAR - 1))
@@ -128,7 +134,7 @@ def test_a_january_decision_already_counted_last_year_is_not_counted_twice(world
     assert rating_of(this_year, person).mode == RatingMode.POINTS  # Decree 335/2025 from 2026
 
 
-def test_an_overdue_task_withholds_commendation_with_the_task_as_evidence(world, period):
+def test_an_overdue_task_withholds_commendation_with_the_task_as_evidence(world, period, overdue_withholds):
     person = world.staff_division
     task_row(person, deadline=at(3, 1))
     overdue = task_row(person, deadline=at(12, 29), status=TaskStatus.IN_PROGRESS, title="Báo cáo tổng kết")
@@ -266,3 +272,29 @@ def test_a_frozen_period_is_not_recomputed(world, period, secretary):
     with pytest.raises(ValidationError):
         compute(period)
     assert rating_of(period, world.staff_division).score == before
+
+
+def test_only_a_discipline_for_a_violation_related_to_public_duty_forces_kht(world, period):
+    person, colleague = world.staff_division, world.colleague_division
+    for official in (person, colleague):
+        task_row(official, deadline=at(3, 1), quality="excellent")
+    inspections.decision_record(
+        actor=world.head_dept, subject=person, summary="Vi phạm quy định nơi cư trú", discovered_on=day(2, 20),
+        violation_date=day(2, 10), form="reprimand", number="46/QĐ-SNV", decision_date=day(3, 3), signer="Giám đốc",
+        public_duty=False)
+    decision = inspections.decision_record(
+        actor=world.head_dept, subject=colleague, summary="Chậm trễ giải quyết hồ sơ", discovered_on=day(2, 20),
+        violation_date=day(2, 10), form="reprimand", number="47/QĐ-SNV", decision_date=day(3, 3), signer="Giám đốc",
+        public_duty=True)
+    compute(period)
+    for official in (person, colleague):
+        score_general(world, period, official, 30)
+    compute(period)
+    unrelated, related = rating_of(period, person), rating_of(period, colleague)
+    assert unrelated.computed_level == RatingLevel.HTXS and not unrelated.disqualified
+    assert not {c["code"]: c for c in verdict_of(period, person).conditions}["discipline"]["passed"]  # still no title
+    assert related.computed_level == RatingLevel.KHT and related.disqualified
+    [disqualifier] = related.breakdown["disqualifiers"]
+    assert disqualifier["url"] == f"/inspections/discipline/{decision.pk}/"
+    assert disqualifier["rating_rule"]["id"] == related.rule_set_id
+    assert "335/2025" in disqualifier["rating_rule"]["basis"]

@@ -101,7 +101,8 @@ def test_a_refused_form_is_a_400_naming_the_field(api, world):
     response = api(world.head_dept).post("/api/v1/decisions/", {
         "subject": world.staff_division.pk, "summary": "Đi muộn", "discovered_on": "2025-06-20",
         "violation_date": "2025-06-10",
-        "issue": {"form": "salary_downgrade", "number": "5/QĐ", "decision_date": "2025-07-01", "signer": "Giám đốc"},
+        "issue": {"form": "salary_downgrade", "number": "5/QĐ", "decision_date": "2025-07-01", "signer": "Giám đốc",
+                  "public_duty": True},
     }, format="json")
     assert response.status_code == 400 and "172/2025" in " ".join(response.json()["form"])
     assert not world.staff_division.disciplinary_decisions.exists()

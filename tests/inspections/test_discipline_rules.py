@@ -198,17 +198,6 @@ def test_new_violation_while_a_discipline_is_in_force_must_be_one_level_heavier(
 
 
 @pytest.mark.django_db
-def test_a_january_discipline_for_a_violation_counted_last_year_is_not_counted_twice(world):
-    january = decide(world, decision_date=date(2026, 1, 12), violation_date=date(2025, 11, 20),
-                     discovered_on=date(2025, 12, 1), already_counted_last_year=True)
-    assert january.counted_in_year == 2025
-    assert world.staff_division.pk in people_disciplined_in_year(2025)
-    assert world.staff_division.pk not in people_disciplined_in_year(2026)
-    effects = discipline_effects([world.staff_division.pk], 2026)
-    assert world.staff_division.pk not in effects
-
-
-@pytest.mark.django_db
 def test_two_decisions_in_a_year_force_kht_once_and_name_their_basis(world):
     decide(world, decision_date=date(2026, 3, 1), violation_date=date(2026, 2, 1), number="1/QĐ")
     decide(world, form=DisciplineForm.WARNING, decision_date=date(2026, 4, 1), violation_date=date(2026, 3, 20),

@@ -331,7 +331,8 @@ def test_the_api_refuses_dismissal_of_a_probationary_member_and_records_the_anno
     case = {"subject": world.staff_division.pk, "system": "party", "party_subject": "probationary",
             "summary": "Vi phạm điều lệ", "discovered_on": (today - timedelta(days=10)).isoformat(),
             "violation_date": (today - timedelta(days=20)).isoformat()}
-    issue_data = {"number": "9-QĐ/UBKT", "decision_date": (today - timedelta(days=3)).isoformat(), "signer": "UBKT"}
+    issue_data = {"number": "9-QĐ/UBKT", "decision_date": (today - timedelta(days=3)).isoformat(), "signer": "UBKT",
+                  "public_duty": True}
     refused = client.post("/api/v1/decisions/", {**case, "issue": {**issue_data, "form": "dismissal"}}, format="json")
     assert refused.status_code == 400 and "form" in refused.json()
     assert not world.staff_division.disciplinary_decisions.exists()
@@ -386,7 +387,8 @@ def test_the_case_form_records_a_probationary_members_party_discipline_and_refus
             "discovered_on": (today - timedelta(days=10)).strftime("%d/%m/%Y"),
             "violation_date": (today - timedelta(days=20)).strftime("%d/%m/%Y"),
             "summary": "Vi phạm điều lệ Đảng", "record_now": "1", "issue-form": "dismissal", "issue-number": "3-QĐ/UBKT",
-            "issue-decision_date": today.strftime("%d/%m/%Y"), "issue-signer": "UBKT Đảng ủy"}
+            "issue-decision_date": today.strftime("%d/%m/%Y"), "issue-signer": "UBKT Đảng ủy",
+            "issue-public_duty": "yes"}
     refused = client.post(reverse("inspections:decision_create"), post)
     assert refused.status_code == 200 and "69-QĐ/TW" in refused.content.decode()
     assert not world.staff_division.disciplinary_decisions.exists()

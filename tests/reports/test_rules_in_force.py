@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import LocalRegulation
 from config import rulebook
-from emulation.models import CouncilRule, RatingRuleSet, TitleRule
+from emulation.models import CouncilRule, LocalRule, RatingRuleSet, TitleRule
 from inspections import services
 from inspections.models import (
     ConclusionStep,
@@ -63,6 +64,7 @@ def test_every_registered_rule_row_is_listed_with_its_basis_and_window(client, w
         assert rows, model
         for row in rows:
             assert f'id="{rulebook.anchor(row)}"' in html
+    assert {LocalRegulation, LocalRule} <= {entry.model for entry in rulebook.registered_models()}
     rule_set = DisciplineRuleSet.objects.get(valid_from=date(2022, 11, 15), system=DisciplineSystem.STATE, staff_group="")
     assert rule_set.limitation_basis in html and rule_set.processing_basis in html
     assert "15/11/2022 – 30/06/2025" in html
@@ -104,7 +106,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(client, wor
         TitleRule.objects.create(title="giay_khen", legal_basis="Quy chế thi đua của tỉnh", vote_threshold_percent=50)
     # session, user, second-step device, roles, unit grants, the user's unit (the organisations
     # whose own rows they see), then one query per rule model (7), its last change a subquery.
-    assert queries() == before == 13
+    assert queries() == before == 15  # one per registered rule model, whatever the number of rows
 
 
 def test_a_refused_discipline_form_links_to_the_rule_rows_it_applied(client, world):
@@ -113,7 +115,7 @@ def test_a_refused_discipline_form_links_to_the_rule_rows_it_applied(client, wor
     client.force_login(world.head_dept)
     response = client.post(f"/inspections/discipline/{decision.pk}/issue/", {
         "issue-form": DisciplineForm.SALARY_DOWNGRADE, "issue-number": "3/QĐ", "issue-decision_date": "02/07/2025",
-        "issue-signer": "Giám đốc"}, follow=True)
+        "issue-signer": "Giám đốc", "issue-public_duty": "yes"}, follow=True)
     html = response.content.decode()
     allowed = DisciplineFormRule.objects.in_force(date(2025, 7, 2)).filter(
         staff_group=world.staff_division.staff_group, leader_scope__in=["any", "non_leaders"])
@@ -122,7 +124,8 @@ def test_a_refused_discipline_form_links_to_the_rule_rows_it_applied(client, wor
         assert f'href="/rules/#{rulebook.anchor(row)}"' in html
     client.force_login(world.head_dept)
     api = client.post(f"/api/v1/decisions/{decision.pk}/issue/", {
-        "form": DisciplineForm.SALARY_DOWNGRADE, "number": "3/QĐ", "decision_date": "2025-07-02", "signer": "GĐ"},
+        "form": DisciplineForm.SALARY_DOWNGRADE, "number": "3/QĐ", "decision_date": "2025-07-02", "signer": "GĐ",
+        "public_duty": True},
         content_type="application/json")
     assert api.status_code == 400
     assert {link["url"] for link in api.json()["rules"]} == {f"/rules/#{rulebook.anchor(row)}" for row in allowed}
