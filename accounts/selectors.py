@@ -6,6 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import Role, RoleAssignment, Unit, User
+from accounts.collation import by_vietnamese
 from accounts.text import fold
 
 
@@ -24,7 +25,7 @@ def person_list_for_user(user, *, search: str = "", unit: Unit | None = None) ->
         people = people.filter(unit__path__startswith=unit.path)
     if search:
         people = people.filter(search_text__contains=fold(search))
-    return people.order_by("full_name", "id")
+    return people.order_by(by_vietnamese("full_name"), "id")
 
 
 def unit_children_with_counts(user, unit: Unit) -> QuerySet[Unit]:

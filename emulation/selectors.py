@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
+from accounts.collation import by_vietnamese
 from accounts.text import fold
 from emulation.access import ratings_visible_to, readable, unit_scores_visible_to
 from emulation.models import (
@@ -87,7 +88,7 @@ def nominations(user, period: Period) -> QuerySet[Nomination]:
 def decision_list(user, period: Period) -> QuerySet[Award]:
     """The period's awards the user reads, in the order of the decision list: title, unit, name."""
     return readable(Award.objects.filter(period=period), user, "unit__").select_related("person", "unit", "session") \
-        .annotate(flag_count=Count("flags")).order_by("title", "unit__path", "person__full_name", "id")
+        .annotate(flag_count=Count("flags")).order_by("title", "unit__path", by_vietnamese("person__full_name"), "id")
 
 
 def latest_run(period: Period) -> RecomputeRun | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
+from accounts.collation import by_vietnamese
 from accounts.models import Role, RoleAssignment, Unit, User
 from config.filters import DateFilterField, IdFilterField, YearFilterField
 from inspections.access import plans_visible_to
@@ -34,7 +35,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 def inspectors_visible_to(user):
     """Team candidates: active inspectors (and heads of inspecting bodies) the user can see."""
     holders = RoleAssignment.objects.current().filter(role__in=(Role.INSPECTOR, Role.HEAD, Role.DEPUTY)).values("user_id")
-    return people_visible_to(user).filter(is_active=True, pk__in=holders).select_related("unit").order_by("full_name")
+    return (people_visible_to(user).filter(is_active=True, pk__in=holders).select_related("unit")
+            .order_by(by_vietnamese("full_name"), "id"))
 
 
 class UnitChoice(forms.ModelChoiceField):
