@@ -69,10 +69,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Not Django's LocaleMiddleware: the browser's language is not asked (accounts.language).
+    "accounts.language.InterfaceLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.security.DenialLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
