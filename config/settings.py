@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     # third party
     "rest_framework",
     "rest_framework.authtoken",
@@ -105,6 +106,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets are rendered with the project's templates too (templates/accounts/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffGroup
 from config.filters import IdFilterField
+from config.widgets import DatePickerInput
 from emulation.models import PERIOD_ORDER, RatingLevel, Title
 
 
@@ -67,7 +68,7 @@ class ManualScoreForm(forms.Form):
 
 class SessionForm(forms.Form):
     name = forms.CharField(label=_("Session"), max_length=200)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DatePickerInput())
     quorum = forms.IntegerField(label=_("Quorum (members present)"), min_value=1)
     base_threshold_percent = forms.IntegerField(label=_("Votes needed for base-level titles (percent of all members)"),
                                                 required=False, min_value=1, max_value=100)
@@ -77,7 +78,7 @@ class SessionForm(forms.Form):
 
 class CloseForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
-    decision_date = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = forms.DateField(label=_("Decision date"), widget=DatePickerInput())
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
