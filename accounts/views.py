@@ -14,7 +14,13 @@ from accounts.access import get_person_for_user, get_unit_for_user, scope_for
 from accounts.forms import ImportForm, OneTimeCodeForm
 from accounts.language import supported
 from accounts.models import Language, Organisation, Unit
-from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
+from accounts.selectors import (
+    person_choices_for_user,
+    person_list_for_user,
+    roles_of,
+    unit_children_with_counts,
+    unit_list_for_user,
+)
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
 
@@ -60,6 +66,21 @@ def person_list(request):
     context = {"page": page, "q": search, "query": query_without_page(request)}
     template = "accounts/person_list.html#rows" if request.htmx else "accounts/person_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def person_search(request):
+    """Answers of a person search box (accounts.widgets.PersonPicker): people the user may see,
+    within the `within` unit's subtree when given (a task's lead comes from the assigning unit)."""
+    name = request.GET.get("name", "")
+    if not name.replace("-", "").replace("_", "").isalnum():
+        name = "person"
+    within = request.GET.get("within")
+    unit = get_unit_for_user(request.user, within) if within else None
+    search = request.GET.get("q", "").strip()[:100]
+    people = person_choices_for_user(request.user, search=search, within=unit)
+    return render(request, "accounts/_person_choices.html", {"people": people, "q": search, "name": name})
 
 
 @login_required
