@@ -23,7 +23,7 @@ from accounts.models import Unit, User
 from config.errors import ConflictError, require, required_text
 from notifications.services import notification_send
 from tasks.access import can, can_assign_in, owner_refusal
-from tasks.clarity import clarity_check, missing_dimensions
+from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
     OPEN_STATUSES,
@@ -275,7 +275,7 @@ def task_assign(*, actor, task: Task) -> Task:
     require(can(actor, task, "assign"))
     missing = missing_dimensions(clarity_check(task))
     if missing:
-        raise ValidationError({"clarity": [_("Not clear yet: %(dims)s.") % {"dims": ", ".join(missing)}]}
+        raise ValidationError({"clarity": [_("Not clear yet: %(dims)s.") % {"dims": ", ".join(str(DIMENSION_NAMES[dim]) for dim in missing)}]}
                               | {f"clarity.{dim}": reasons for dim, reasons in missing.items()})
     if task.deadline <= timezone.now():
         raise ValidationError({"deadline": _("The deadline must be in the future.")})
