@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "treebeard",
     "simple_history",
-    "axes",
+    "config.apps.SignInLockoutConfig",  # django-axes
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import StaffGroup
 from config.filters import IdFilterField
@@ -56,7 +57,7 @@ class InitiativeForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
+    title = forms.ChoiceField(label=pgettext_lazy("commendation", "Title"), choices=Title.choices)
     note = forms.CharField(label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, StaffGroup, Unit
@@ -76,7 +77,7 @@ class TitleRule(models.Model):
     """A title's quota (relative to another title) and the share of ALL council members that must
     vote for it, during one window."""
 
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     quota_percent = models.PositiveSmallIntegerField(_("at most (percent)"), null=True, blank=True)
@@ -456,7 +457,7 @@ class Verdict(models.Model):
     """Whether a person or a unit may be proposed for a title, with every condition and its evidence."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="verdicts")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -487,7 +488,7 @@ class NominationStatus(models.TextChoices):
 
 class Nomination(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="nominations")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="nominations", verbose_name=_("official"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -644,7 +645,7 @@ class Award(models.Model):
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="awards")
     nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="award")
     session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="awards")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="awards", verbose_name=_("official"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))

@@ -857,7 +857,7 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
         later_violations=rules.later_violation_dates(decision.subject_id, decision.violation_date),
         no_limitation=any(f.violation_type.no_limitation for f in findings))
     if not limitation.allows(decision_date):
-        raise ValidationError({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}})
+        raise ValidationError({"decision_date": _("Past the statute of limitations: %(why)s") % {"why": limitation.describe()}})
     warnings = []
     window = rules.processing_window(decision, today=decision_date)
     if decision_date > window.due_on:

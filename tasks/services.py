@@ -38,6 +38,7 @@ from tasks.models import (
     TaskStatus,
     TaskStep,
 )
+from tasks.recurrence import period_label
 
 EDITABLE_FIELDS = (
     "title", "content", "source_number", "source_date", "source_issuer", "lead", "lead_unit", "monitor",
@@ -261,7 +262,7 @@ def task_create_occurrence(*, rule, period: str, due_at: datetime) -> Task:
     participants = [{"user": p.user, "unit": p.unit, "part": p.part} for p in template.participants.all()]
     steps = [{"name": s.name, "responsible": s.responsible} for s in template.steps.all()]
     _save_parts(task, participants, steps)
-    _event(task, action="create", actor=None, note=_("Recurring task for %(period)s") % {"period": period})
+    _event(task, action="create", actor=None, note=_("Recurring task for %(period)s") % {"period": period_label(period)})
     return task_assign(actor=template.assigner, task=task)
 
 
