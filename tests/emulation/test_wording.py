@@ -26,3 +26,20 @@ def test_the_nomination_list_says_title_and_nominee(client, world, period, secre
     page = client.get(reverse("emulation:nominations", args=[period.pk])).content.decode()
     headers = re.findall(r'<th scope="col">([^<]*)</th>', page)
     assert headers[:2] == ["Danh hiệu", "Cá nhân, tập thể được đề nghị"]
+
+
+def test_the_score_in_a_verdicts_evidence_uses_the_comma(world, period):
+    from decimal import Decimal
+
+    from emulation.models import Verdict
+
+    people = populate(world, period, 1)
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    rating = Rating.objects.get(period=period, person=people[0])
+    services.rating_set_general(actor=world.head_dept, rating=rating, points=Decimal("12.67"), note="Đạt")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    rating.refresh_from_db()
+    assert rating.score != rating.score.to_integral_value()  # a score with decimals
+    labels = [e["label"] for v in Verdict.objects.filter(period=period, person=people[0])
+              for c in v.conditions for e in c.get("evidence", []) if e["label"].startswith("Xếp loại")]
+    assert labels and all("." not in label and "," in label for label in labels), labels
