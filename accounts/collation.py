@@ -4,7 +4,7 @@ In the Vietnamese alphabet "Đ" is a letter of its own between "D" and "E", "Ă"
 "A", "Ơ" and "Ô" follow "O", "Ư" follows "U"; tone marks only break ties. A byte or code-point
 order puts every "Đ…" name after "V…", and a generic Latin order treats "Đ" as "D".
 
-PostgreSQL orders by the ICU collation created by accounts' migration `VIETNAMESE`; SQLite orders
+PostgreSQL orders by the ICU collation VIETNAMESE created by accounts' migration; SQLite orders
 by the same rules written here, registered on every new connection under the same name. Order by
 `by_vietnamese("full_name")` (or `"person__full_name"`…) wherever people see a sorted list of names.
 """
@@ -14,9 +14,7 @@ import unicodedata
 from django.db.models import F
 from django.db.models.functions import Collate
 
-VIETNAMESE = "vietnamese"
-# The ICU locale of VIETNAMESE on PostgreSQL (accounts' migration 0003).
-ICU_LOCALE = "vi-VN"
+VIETNAMESE = "vietnamese"  # on PostgreSQL, the ICU collation "vi-VN" (accounts' migration 0003)
 
 # Letter-forming marks: they make another letter of the alphabet ("ă", "â", "ơ", "ư", "ê", "ô").
 _LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve, circumflex, horn

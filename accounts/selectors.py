@@ -5,8 +5,8 @@ from collections import defaultdict
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.access import people_visible_to, units_visible_to
-from accounts.models import Role, RoleAssignment, Unit, User
 from accounts.collation import by_vietnamese
+from accounts.models import Role, RoleAssignment, Unit, User
 from accounts.text import fold
 
 

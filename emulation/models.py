@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.collation import by_vietnamese
 from accounts.models import Organisation, StaffGroup, Unit
 from config.windows import EffectiveWindowQuerySet
 
@@ -292,7 +293,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        ordering = ["unit__path", "rank_in_unit", "person__full_name"]
+        ordering = ["unit__path", "rank_in_unit", by_vietnamese("person__full_name")]
         constraints = [
             models.UniqueConstraint(fields=["period", "person"], name="one_rating_per_person_and_period"),
             models.CheckConstraint(condition=Q(general_points__isnull=True)
@@ -503,7 +504,7 @@ class Nomination(models.Model):
     class Meta:
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
-        ordering = ["title", "unit__path", "person__full_name"]
+        ordering = ["title", "unit__path", by_vietnamese("person__full_name")]
         constraints = [
             models.UniqueConstraint(fields=["period", "title", "person"],
                                     condition=Q(person__isnull=False) & ~Q(status="withdrawn"),
@@ -572,7 +573,7 @@ class SessionMember(models.Model):
     present = models.BooleanField(_("present"), default=True)
 
     class Meta:
-        ordering = ["role", "user__full_name"]
+        ordering = ["role", by_vietnamese("user__full_name")]
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_seat_per_member")]
 
     def __str__(self):
@@ -660,7 +661,7 @@ class Award(models.Model):
     class Meta:
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        ordering = ["title", "unit__path", "person__full_name"]
+        ordering = ["title", "unit__path", by_vietnamese("person__full_name")]
 
     def __str__(self):
         return f"{self.get_title_display()}: {self.person or self.unit}"

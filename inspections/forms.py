@@ -225,10 +225,6 @@ class DecisionOpenForm(forms.Form):
     subject = forms.IntegerField(label=_("Official (name or code, with or without diacritics)"),
                                  widget=PersonPicker(people=User.objects.none(),
                                                      search_url=reverse_lazy("inspections:discipline_person_search")))
-
-    def show_people_of(self, user):
-        """The person already chosen is shown only if the user may see them."""
-        self.fields["subject"].widget.people = people_visible_to(user)
     system = forms.ChoiceField(label=_("System"), choices=DisciplineSystem.choices)
     finding_codes = forms.CharField(label=_("Findings (codes, comma-separated)"), required=False, max_length=500)
     violation_date = forms.DateField(label=_("Date of the violation (when no finding is linked)"), required=False,
@@ -239,6 +235,10 @@ class DecisionOpenForm(forms.Form):
 
     def finding_codes_list(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data.get("finding_codes", "").split(",") if c.strip()]
+
+    def show_people_of(self, user):
+        """The person already chosen is shown only if the user may see them."""
+        self.fields["subject"].widget.people = people_visible_to(user)
 
 
 class IssueForm(forms.Form):

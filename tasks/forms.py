@@ -13,7 +13,6 @@ from tasks.models import ProcessTemplate, Quality, Task
 from tasks.status import LABELS, OFFICIAL_ORDER
 
 
-
 class TaskForm(forms.ModelForm):
     """Parses the draft; every relation offers only what the user may use."""
 
