@@ -15,6 +15,7 @@ from treebeard.forms import movenodeform_factory
 
 from accounts import two_factor
 from accounts.access import people_visible_to, scope_for, units_visible_to
+from accounts.collation import by_vietnamese
 from accounts.models import LocalRegulation, Organisation, RoleAssignment, Unit, User
 from accounts.text import fold
 from config.history_admin import ScopedHistoryAdmin
@@ -221,7 +222,7 @@ class UserAdmin(ScopedAdminMixin, ScopedHistoryAdmin, DjangoUserAdmin):
     list_display = ["full_name", "username", "employee_code", "unit", "position", "staff_group", "is_active"]
     list_filter = ["staff_group", "is_leader", "is_party_member", "is_active", "is_staff"]
     search_fields = ["search_text", "username", "employee_code"]
-    ordering = ["full_name"]
+    ordering = [by_vietnamese("full_name"), "id"]
     autocomplete_fields = ["unit"]
     inlines = [RoleInline]
     fieldsets = (

@@ -10,3 +10,8 @@ class AccountsConfig(AppConfig):
         from accounts import security  # noqa: F401 - connects the sign-in and lockout log receivers
         from accounts import checks  # noqa: F401 - registers the deployment check of the proxy settings
         from config import lookups  # noqa: F401 - registers the `in_array` lookup
+        from django.db.backends.signals import connection_created
+
+        from accounts.collation import register_on_sqlite
+
+        connection_created.connect(register_on_sqlite, dispatch_uid="accounts_vietnamese_collation")

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from accounts.collation import by_vietnamese
 from accounts.text import fold
 
 
@@ -173,6 +174,14 @@ class UserManager(BaseUserManager):
         return self._create_user(username, password, **extra_fields)
 
 
+class Language(models.TextChoices):
+    """Languages of the interface. Vietnamese unless the person chooses otherwise: many office
+    computers run an English system, and that must not switch the product to English."""
+
+    VIETNAMESE = "vi", "Tiếng Việt"
+    ENGLISH = "en", "English"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """An official (or a system administrator) who signs in."""
 
@@ -193,6 +202,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     service_start_date = models.DateField(_("service start date"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("interface language"), max_length=8, choices=Language.choices,
+                                default=Language.VIETNAMESE)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -208,7 +219,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("official")
         verbose_name_plural = _("officials")
-        ordering = ["full_name", "id"]
+        ordering = [by_vietnamese("full_name"), "id"]
         indexes = [models.Index(fields=["unit", "full_name"], name="user_unit_name_idx")]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.access import people_visible_to, units_visible_to
+from accounts.collation import by_vietnamese
 from accounts.models import Role, RoleAssignment, Unit, User
 from accounts.text import fold
 
@@ -24,7 +25,25 @@ def person_list_for_user(user, *, search: str = "", unit: Unit | None = None) ->
         people = people.filter(unit__path__startswith=unit.path)
     if search:
         people = people.filter(search_text__contains=fold(search))
-    return people.order_by("full_name", "id")
+    return people.order_by(by_vietnamese("full_name"), "id")
+
+
+PICKER_LIMIT = 10  # answers shown under a person search box
+
+
+def person_choices_for_user(user, *, search: str, within: Unit | None = None, people: QuerySet[User] | None = None
+                            ) -> list[User]:
+    """The people a person search box offers for `search` (diacritics ignored, at least two
+    characters): active, visible to the user, within the unit's subtree when one is given, in
+    Vietnamese order."""
+    folded = fold(search)
+    if len(folded) < 2:
+        return []
+    people = people if people is not None else people_visible_to(user)
+    people = people.filter(is_active=True, search_text__contains=folded)
+    if within is not None:
+        people = people.filter(unit__path__startswith=within.path)
+    return list(people.select_related("unit").order_by(by_vietnamese("full_name"), "id")[:PICKER_LIMIT])
 
 
 def unit_children_with_counts(user, unit: Unit) -> QuerySet[Unit]:

@@ -58,6 +58,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("people/", views.person_list, name="person_list"),
+    path("people/search/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("import/", views.import_people, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

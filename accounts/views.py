@@ -6,13 +6,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import excel, two_factor
 from accounts.access import get_person_for_user, get_regulation_for_user, get_unit_for_user, scope_for
 from accounts.forms import ImportForm, OneTimeCodeForm
-from accounts.models import Organisation, Unit
-from accounts.selectors import person_list_for_user, roles_of, unit_children_with_counts, unit_list_for_user
+from accounts.language import supported
+from accounts.models import Language, Organisation, Unit
+from accounts.selectors import (
+    person_choices_for_user,
+    person_list_for_user,
+    roles_of,
+    unit_children_with_counts,
+    unit_list_for_user,
+)
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
@@ -63,9 +71,25 @@ def person_list(request):
 
 @login_required
 @require_GET
+def person_search(request):
+    """Answers of a person search box (accounts.widgets.PersonPicker): people the user may see,
+    within the `within` unit's subtree when given (a task's lead comes from the assigning unit)."""
+    name = request.GET.get("name", "")
+    if not name.replace("-", "").replace("_", "").isalnum():
+        name = "person"
+    within = request.GET.get("within")
+    unit = get_unit_for_user(request.user, within) if within else None
+    search = request.GET.get("q", "").strip()[:100]
+    people = person_choices_for_user(request.user, search=search, within=unit)
+    return render(request, "accounts/_person_choices.html", {"people": people, "q": search, "name": name})
+
+
+@login_required
+@require_GET
 def person_detail(request, pk):
     person = get_person_for_user(request.user, pk)
-    return render(request, "accounts/person_detail.html", {"person": person, "roles": roles_of(person)})
+    context = {"person": person, "roles": roles_of(person), "languages": Language.choices}
+    return render(request, "accounts/person_detail.html", context)
 
 
 def _require_admin(user):
@@ -106,6 +130,18 @@ def import_people(request):
 def import_template(request):
     _require_admin(request.user)
     return xlsx_download(excel.template_workbook_bytes(), "mau-nhap-don-vi-can-bo.xlsx")
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (cookie, redirect), and for a signed-in person
+    the choice is kept on their profile, which is what decides the language of their pages."""
+    response = i18n_views.set_language(request)
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 @login_required

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     # third party
     "rest_framework",
     "rest_framework.authtoken",
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "treebeard",
     "simple_history",
-    "axes",
+    "config.apps.SignInLockoutConfig",  # django-axes
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
@@ -69,10 +70,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Not Django's LocaleMiddleware: the browser's language is not asked (accounts.language).
+    "accounts.language.InterfaceLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.security.DenialLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -104,6 +106,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets are rendered with the project's templates too (templates/accounts/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from accounts import views as accounts_views
 from config import views as config_views
 from reports import views as report_views
 from emulation import api as emulation_api
@@ -90,7 +91,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
     path("emulation/", include("emulation.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import StaffGroup
 from config.filters import IdFilterField
+from config.widgets import DatePickerInput
 from emulation.models import PERIOD_ORDER, RatingLevel, Title
 
 
@@ -57,7 +59,7 @@ class InitiativeForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
+    title = forms.ChoiceField(label=pgettext_lazy("commendation", "Title"), choices=Title.choices)
     note = forms.CharField(label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -69,7 +71,7 @@ class ManualScoreForm(forms.Form):
 
 class SessionForm(forms.Form):
     name = forms.CharField(label=_("Session"), max_length=200)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DatePickerInput())
     quorum = forms.IntegerField(label=_("Quorum (members present)"), min_value=1)
     base_threshold_percent = forms.IntegerField(label=_("Votes needed for base-level titles (percent of all members)"),
                                                 required=False, min_value=1, max_value=100)
@@ -79,7 +81,7 @@ class SessionForm(forms.Form):
 
 class CloseForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
-    decision_date = forms.DateField(label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = forms.DateField(label=_("Decision date"), widget=DatePickerInput())
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Unit
 from emulation import scoring, services
@@ -16,7 +17,8 @@ from scheduler.registry import scheduled_job
 
 
 
-@scheduled_job("emulation.run_requested_recomputes", interval_seconds=30)
+@scheduled_job("emulation.run_requested_recomputes", interval_seconds=30,
+               title=gettext_lazy("Run requested emulation recomputes"))
 def run_requested_recomputes() -> int:
     """Run the recomputes asked from the pages, oldest first."""
     done = 0
@@ -26,7 +28,7 @@ def run_requested_recomputes() -> int:
     return done
 
 
-@scheduled_job("emulation.nightly_recompute", cron="30 1 * * *")
+@scheduled_job("emulation.nightly_recompute", cron="30 1 * * *", title=gettext_lazy("Nightly emulation recompute"))
 def nightly_recompute() -> int:
     """Recompute every period that is not frozen, so tomorrow's pages show last night's work."""
     done = 0
@@ -37,7 +39,7 @@ def nightly_recompute() -> int:
     return done
 
 
-@scheduled_job("emulation.revocation_flags", cron="45 1 * * *")
+@scheduled_job("emulation.revocation_flags", cron="45 1 * * *", title=gettext_lazy("Flag awards to reconsider"))
 def revocation_flags() -> int:
     """Flag awards whose achievement period holds a finding recorded after the period was frozen
     (Law 06/2022, ch. VII): the council decides whether to revoke. Each flag is raised once."""

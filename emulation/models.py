@@ -10,8 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.collation import by_vietnamese
 from accounts.models import Organisation, StaffGroup, Unit
 from config.windows import EffectiveWindowQuerySet
 
@@ -120,7 +122,7 @@ class TitleRule(models.Model):
     council members that must vote for it and its cash award, during one window. Every verdict
     names the row it applied."""
 
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     quota_percent = models.PositiveSmallIntegerField(_("at most (percent)"), null=True, blank=True)
@@ -403,7 +405,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        ordering = ["unit__path", "rank_in_unit", "person__full_name"]
+        ordering = ["unit__path", "rank_in_unit", by_vietnamese("person__full_name")]
         constraints = [
             models.UniqueConstraint(fields=["period", "person"], name="one_rating_per_person_and_period"),
             models.CheckConstraint(condition=Q(general_points__isnull=True)
@@ -594,7 +596,7 @@ class Verdict(models.Model):
     """Whether a person or a unit may be proposed for a title, with every condition and its evidence."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="verdicts")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -628,7 +630,7 @@ class NominationStatus(models.TextChoices):
 
 class Nomination(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="nominations")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="nominations", verbose_name=_("official"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -643,7 +645,7 @@ class Nomination(models.Model):
     class Meta:
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
-        ordering = ["title", "unit__path", "person__full_name"]
+        ordering = ["title", "unit__path", by_vietnamese("person__full_name")]
         constraints = [
             models.UniqueConstraint(fields=["period", "title", "person"],
                                     condition=Q(person__isnull=False) & ~Q(status="withdrawn"),
@@ -712,7 +714,7 @@ class SessionMember(models.Model):
     present = models.BooleanField(_("present"), default=True)
 
     class Meta:
-        ordering = ["role", "user__full_name"]
+        ordering = ["role", by_vietnamese("user__full_name")]
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_seat_per_member")]
 
     def __str__(self):
@@ -785,7 +787,7 @@ class Award(models.Model):
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="awards")
     nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="award")
     session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, related_name="awards")
-    title = models.CharField(_("title"), max_length=12, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("commendation", "title"), max_length=12, choices=Title.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="awards", verbose_name=_("official"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -800,7 +802,7 @@ class Award(models.Model):
     class Meta:
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        ordering = ["title", "unit__path", "person__full_name"]
+        ordering = ["title", "unit__path", by_vietnamese("person__full_name")]
 
     def __str__(self):
         return f"{self.get_title_display()}: {self.person or self.unit}"

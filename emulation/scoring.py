@@ -30,6 +30,7 @@ from accounts.models import RoleAssignment, Role, Unit, User
 from config.bulk import copy_insert, copy_upsert
 from config.errors import ConflictError
 from config.links import link
+from config.numbers import show_number
 from emulation import rules
 from emulation.models import (
     Award,
@@ -573,7 +574,7 @@ def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
             else:
                 count, evidence = _metric_items(criterion.metric, unit, tasks, findings, recommendations, discipline)
                 points = max(top - float(criterion.deduct_per_item) * count, 0.0)
-                line["note"] = _("%(count)d × −%(each)s points.") % {"count": count, "each": criterion.deduct_per_item}
+                line["note"] = _("%(count)d × −%(each)s points.") % {"count": count, "each": show_number(criterion.deduct_per_item)}
                 line["evidence"] = evidence[:20]
             line["points"] = round(points, 2)
             lines.append(line)
@@ -679,7 +680,7 @@ def _rating_condition(rating: Rating, least: str, code: str = "rating") -> dict:
     passed = LEVEL_RANK[level] >= LEVEL_RANK[least]
     return _condition(code, passed, _("Rated %(level)s (at least %(least)s needed).") % {
         "level": level.upper(), "least": least.upper()}, rating.breakdown.get("rule", {}).get("basis", ""),
-        [_evidence(_("Rating %(level)s, %(score)s points") % {"level": level.upper(), "score": rating.score or "—"},
+        [_evidence(_("Rating %(level)s, %(score)s points") % {"level": level.upper(), "score": show_number(rating.score)},
                    url)])
 
 
@@ -751,7 +752,7 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
         return _condition_under(rule(title), "unit_level", passed, _(
             "No official rating of the unit is recorded: rated %(level)s on %(total)s of %(max)s points of the "
             "period's criteria (at least %(least)s needed).") % {
-            "level": (level or "—").upper(), "total": score.total, "max": score.max_total, "least": least.upper()},
+            "level": (level or "—").upper(), "total": show_number(score.total), "max": show_number(score.max_total), "least": least.upper()},
             [_evidence(_("Unit score"), link("emulation:unit", score.period_id, score.unit_id))])
 
     def no_warning(title):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import MANAGING_ROLES, prime_scopes, scope_for
+from accounts.collation import by_vietnamese
 from accounts.models import RoleAssignment, Unit
 from accounts.text import fold
 from config.inbox import InboxItem, by_due
@@ -99,7 +100,7 @@ def nominations(user, period: Period) -> QuerySet[Nomination]:
 def decision_list(user, period: Period) -> QuerySet[Award]:
     """The period's awards the user reads, in the order of the decision list: title, unit, name."""
     return readable(Award.objects.filter(period=period), user, "unit__").select_related("person", "unit", "session") \
-        .annotate(flag_count=Count("flags")).order_by("title", "unit__path", "person__full_name", "id")
+        .annotate(flag_count=Count("flags")).order_by("title", "unit__path", by_vietnamese("person__full_name"), "id")
 
 
 def latest_run(period: Period) -> RecomputeRun | None:

@@ -6,12 +6,16 @@ import uuid
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
+from accounts.collation import by_vietnamese
 from accounts.models import Role, RoleAssignment, Unit, User
+from accounts.widgets import PersonPicker
 from config.filters import DateFilterField, IdFilterField, YearFilterField
+from config.widgets import DatePickerInput, DateTimePickerInput
 from inspections.access import plans_visible_to
 from inspections.models import (
     DecisionStatus,
@@ -28,14 +32,15 @@ from inspections.models import (
     ViolationType,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DatePickerInput()
+DATETIME = DateTimePickerInput()
 
 
 def inspectors_visible_to(user):
     """Team candidates: active inspectors (and heads of inspecting bodies) the user can see."""
     holders = RoleAssignment.objects.current().filter(role__in=(Role.INSPECTOR, Role.HEAD, Role.DEPUTY)).values("user_id")
-    return people_visible_to(user).filter(is_active=True, pk__in=holders).select_related("unit").order_by("full_name")
+    return (people_visible_to(user).filter(is_active=True, pk__in=holders).select_related("unit")
+            .order_by(by_vietnamese("full_name"), "id"))
 
 
 class UnitChoice(forms.ModelChoiceField):
@@ -116,7 +121,8 @@ def target_units(inspection):
 class FindingForm(forms.Form):
     """The fast form: the person is picked by a search that ignores diacritics (htmx)."""
 
-    subject_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    subject_person = forms.IntegerField(label=_("Person (name or code, with or without diacritics)"), required=False,
+                                        widget=PersonPicker(people=User.objects.none()))
     subject_unit = UnitChoice(label=_("Unit"), queryset=Unit.objects.none(), required=False,
                               help_text=_("Leave empty to use the person's unit."))
     violation_type = forms.ModelChoiceField(label=_("Violation"), queryset=ViolationType.objects.filter(active=True))
@@ -133,6 +139,11 @@ class FindingForm(forms.Form):
         kwargs["initial"].setdefault("client_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["subject_unit"].queryset = target_units(inspection)
+        self.fields["subject_person"].widget.search_url = reverse("inspections:person_search", args=[inspection.pk])
+
+    def show_people_of(self, user):
+        """The person already chosen is shown only if the user may see them."""
+        self.fields["subject_person"].widget.people = people_visible_to(user)
 
 
 class ExplainForm(forms.Form):
@@ -224,7 +235,9 @@ class DecisionFilterForm(forms.Form):
 
 
 class DecisionOpenForm(forms.Form):
-    subject = forms.IntegerField(widget=forms.HiddenInput)
+    subject = forms.IntegerField(label=_("Official (name or code, with or without diacritics)"),
+                                 widget=PersonPicker(people=User.objects.none(),
+                                                     search_url=reverse_lazy("inspections:discipline_person_search")))
     system = forms.ChoiceField(label=_("System"), choices=DisciplineSystem.choices)
     finding_codes = forms.CharField(label=_("Findings (codes, comma-separated)"), required=False, max_length=500)
     violation_date = forms.DateField(label=_("Date of the violation (when no finding is linked)"), required=False,
@@ -248,6 +261,10 @@ class DecisionOpenForm(forms.Form):
 
     def finding_codes_list(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data.get("finding_codes", "").split(",") if c.strip()]
+
+    def show_people_of(self, user):
+        """The person already chosen is shown only if the user may see them."""
+        self.fields["subject"].widget.people = people_visible_to(user)
 
 
 class IssueForm(forms.Form):

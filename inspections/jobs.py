@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
 from accounts.selectors import head_ids_by_unit
@@ -32,7 +33,7 @@ from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
 
 
-@scheduled_job("inspections.explanation_deadlines", cron="15 * * * *")
+@scheduled_job("inspections.explanation_deadlines", cron="15 * * * *", title=gettext_lazy("Explanation deadlines"))
 def explanation_deadlines(now=None) -> int:
     """Remind subjects the day their explanation is due; once past it, mark the finding
     “no explanation” and tell the recorder."""
@@ -73,7 +74,7 @@ def explanation_deadlines(now=None) -> int:
     return marked + len(due_today)
 
 
-@scheduled_job("inspections.recommendation_deadlines", cron="30 7 * * *")
+@scheduled_job("inspections.recommendation_deadlines", cron="30 7 * * *", title=gettext_lazy("Overdue recommendations"))
 def recommendation_deadlines(now=None) -> int:
     """Tell the team leader and the unit's head about recommendations past their deadline — once each."""
     today = timezone.localdate(now or timezone.now())
@@ -97,7 +98,7 @@ def recommendation_deadlines(now=None) -> int:
         return notification_send_bulk(items)
 
 
-@scheduled_job("inspections.conclusion_time_limits", cron="0 8 * * 1-5")
+@scheduled_job("inspections.conclusion_time_limits", cron="0 8 * * 1-5", title=gettext_lazy("Conclusion time limits"))
 def conclusion_time_limits(now=None) -> int:
     """Warn the team leader when a Law 84/2025 limit (assigning the drafting, signing, the implementing
     directive) is due soon or missed. Public-service checks are not thanh tra: never warned."""
@@ -129,7 +130,7 @@ def conclusion_time_limits(now=None) -> int:
         return notification_send_bulk(items)
 
 
-@scheduled_job("inspections.discipline_lapse", cron="5 0 * * *")
+@scheduled_job("inspections.discipline_lapse", cron="5 0 * * *", title=gettext_lazy("End of disciplinary periods"))
 def discipline_lapse(now=None) -> int:
     """Mark decisions whose period in force has ended, once, and tell the official."""
     now = now or timezone.now()

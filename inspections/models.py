@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -88,7 +89,7 @@ class InspectionPlan(models.Model):
     issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspection_plans",
                                      verbose_name=_("inspecting body"))
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("name of a plan or inspection", "title"), max_length=300)
     number = models.CharField(_("approval number"), max_length=100, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -134,7 +135,7 @@ class Inspection(models.Model):
                              related_name="inspections", verbose_name=_("plan"))
     kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices, default=InspectionKind.PLANNED)
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("name of a plan or inspection", "title"), max_length=300)
     issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspections_issued",
                                      verbose_name=_("inspecting body"))
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)

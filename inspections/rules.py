@@ -229,7 +229,7 @@ class Limitation:
     def describe(self) -> str:
         if not self.applies:
             return _("No statute of limitations for this violation (%(basis)s).") % {"basis": self.basis}
-        text = _("Time-barred after %(day)s: %(years)d years from %(start)s (%(basis)s).") % {
+        text = _("The limitation period is %(years)d years from %(start)s and ends after %(day)s (%(basis)s).") % {
             "day": dmy(self.expires_on), "years": self.years, "start": dmy(self.runs_from), "basis": self.basis}
         if self.paused:
             text += " " + _("%(days)d days that do not count are added (%(basis)s).") % {

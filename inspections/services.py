@@ -1001,7 +1001,7 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
         violation_date=decision.violation_date, decision_date=decision_date, form=form, later_violations=later,
         no_limitation=any(f.violation_type.no_limitation for f in findings), pauses=pauses, rule_set=case.rule_set)
     if not limitation.allows(decision_date):
-        raise RuleRefusal({"decision_date": _("Time-barred: %(why)s") % {"why": limitation.describe()}},
+        raise RuleRefusal({"decision_date": _("Past the statute of limitations: %(why)s") % {"why": limitation.describe()}},
                           rules=[limitation.rule_set])
     if violation_count is not None and violation_count < 1:
         raise ValidationError({"violation_count": _("A case considers at least one violation.")})

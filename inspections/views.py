@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
-from accounts.text import fold
 from config import rulebook
+from accounts.selectors import person_choices_for_user
 from config.actions import report_error, submit
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
@@ -350,6 +350,7 @@ def finding_create(request, pk):
     if not can_record(request.user, inspection):
         raise PermissionDenied
     form = FindingForm(request.POST or None, inspection=inspection)
+    form.show_people_of(request.user)
     chosen = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -382,15 +383,12 @@ def person_search(request, pk):
     inspection = get_inspection_for_user(request.user, pk)
     if not can_record(request.user, inspection):
         raise PermissionDenied
-    q = (request.GET.get("q") or "").strip()
-    people = []
-    if len(q) >= 2:
-        units_q = Q(pk__in=[])
-        for target in inspection.targets.all():
-            units_q |= Q(unit__path__startswith=target.path)
-        people = (people_visible_to(request.user).filter(units_q, is_active=True, search_text__contains=fold(q))
-                  .select_related("unit").order_by("full_name")[:10])
-    return render(request, "inspections/_people_choices.html", {"people": people, "q": q})
+    q = (request.GET.get("q") or "").strip()[:100]
+    units_q = Q(pk__in=[])
+    for target in inspection.targets.all():
+        units_q |= Q(unit__path__startswith=target.path)
+    people = person_choices_for_user(request.user, search=q, people=people_visible_to(request.user).filter(units_q))
+    return render(request, "accounts/_person_choices.html", {"people": people, "q": q, "name": "subject_person"})
 
 
 @login_required
@@ -533,10 +531,10 @@ def decision_register(request):
 @require_GET
 def discipline_person_search(request):
     """People the user may discipline (heads above their unit, administrators), diacritics ignored."""
-    q = (request.GET.get("q") or "").strip()
+    q = (request.GET.get("q") or "").strip()[:100]
     people = []
     scope = scope_for(request.user)
-    if len(q) >= 2 and (scope.is_manager or scope.is_admin):
+    if scope.is_manager or scope.is_admin:
         allowed = Q(pk__in=[])
         for path in scope.managed_paths:
             allowed |= Q(unit__path__startswith=path)
@@ -544,9 +542,8 @@ def discipline_person_search(request):
             allowed |= Q(unit__organisation_id__in=sorted(scope.admin_org_ids))
         if scope.is_superuser:
             allowed = Q()
-        people = (people_visible_to(request.user).filter(allowed, is_active=True, search_text__contains=fold(q))
-                  .select_related("unit").order_by("full_name")[:10])
-    return render(request, "inspections/_people_choices.html", {"people": people, "q": q, "name": "subject"})
+        people = person_choices_for_user(request.user, search=q, people=people_visible_to(request.user).filter(allowed))
+    return render(request, "accounts/_person_choices.html", {"people": people, "q": q, "name": "subject"})
 
 
 @login_required
@@ -556,6 +553,7 @@ def decision_create(request):
     if not (scope.is_manager or scope.is_admin):
         raise Http404
     form = DecisionOpenForm(request.POST or None, initial={"discovered_on": timezone.localdate()})
+    form.show_people_of(request.user)
     issue_form = IssueForm(request.POST or None, prefix="issue") if request.POST.get("record_now") else IssueForm(
         prefix="issue")
     chosen, rule_links = None, []

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from notifications.models import EmailStatus, Notification
 from notifications.services import notification_email_pending
@@ -10,7 +11,8 @@ from scheduler.registry import JobReport, scheduled_job
 STALE_AFTER = timedelta(days=2)  # an e-mail not sent by then is stale news: in-app only
 
 
-@scheduled_job("notifications.send_pending_emails", cron="* * * * *")
+@scheduled_job("notifications.send_pending_emails", cron="* * * * *",
+               title=gettext_lazy("Send pending notification e-mails"))
 def send_pending_emails(now=None) -> JobReport:
     """E-mail the notifications waiting for it (bulk ones from jobs, and retries that are due)."""
     now = now or timezone.now()

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from scheduler.registry import job_title
+
 
 class JobRun(models.Model):
     """One run of one scheduled job for one time slot.
@@ -32,6 +34,11 @@ class JobRun(models.Model):
             models.UniqueConstraint(fields=["job_id", "scheduled_for"], name="jobrun_one_per_slot"),
         ]
         indexes = [models.Index(fields=["job_id", "-started_at"], name="jobrun_job_recent_idx")]
+
+    @property
+    def title(self) -> str:
+        """The job's title, as people read it (the id stays in the row and the logs)."""
+        return job_title(self.job_id)
 
     def __str__(self):
         return f"{self.job_id} @ {self.scheduled_for:%Y-%m-%d %H:%M:%S}"

@@ -2,11 +2,12 @@
 
     from scheduler.registry import scheduled_job
 
-    @scheduled_job("tasks.mark_overdue", cron="*/5 * * * *")
+    @scheduled_job("tasks.mark_overdue", cron="*/5 * * * *", title=gettext_lazy("Mark overdue tasks"))
     def mark_overdue() -> int:
         ...                      # returns how many items it processed
 
-A job is a plain function, so tests call it directly; `runscheduler` runs it on time.
+A job is a plain function, so tests call it directly; `runscheduler` runs it on time. Its id
+names it in logs and in the JobRun rows (it never changes); its title is what people read.
 A job that does several kinds of thing returns a `JobReport` (an int, the total, that also
 names its parts): the run records the total and logs the parts.
 """
@@ -63,6 +64,7 @@ class JobDefinition:
     cron: str | None = None
     interval_seconds: int | Callable[[], int] | None = None
     description: str = ""
+    title: str = ""  # translatable; the id when none is given
 
     def trigger(self) -> BaseTrigger:
         if self.cron:
@@ -91,6 +93,7 @@ def scheduled_job(
     cron: str | None = None,
     interval_seconds: int | Callable[[], int] | None = None,
     description: str = "",
+    title: str = "",
 ):
     if (cron is None) == (interval_seconds is None):
         raise ValueError(f"Job {job_id}: give exactly one of cron= or interval_seconds=.")
@@ -104,10 +107,17 @@ def scheduled_job(
             cron=cron,
             interval_seconds=interval_seconds,
             description=description or (func.__doc__ or "").strip().split("\n")[0],
+            title=title or job_id,
         )
         return func
 
     return register
+
+
+def job_title(job_id: str) -> str:
+    """What people read for a job: its title, or its id for a job no longer declared."""
+    job = collect_jobs().get(job_id)
+    return str(job.title) if job else job_id
 
 
 def collect_jobs() -> dict[str, JobDefinition]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tasks.models import ClarityProfile, Task, TaskPolicy
 
@@ -26,6 +26,17 @@ DIMENSION_LABELS = {
     PRODUCT: gettext_lazy("Clear product"),
     RESULT: gettext_lazy("Clear result"),
     AUTHORITY: gettext_lazy("Clear authority"),
+}
+# The dimensions named in a sentence ("Chưa rõ: quy trình, kết quả."); the API keys stay the codes.
+DIMENSION_NAMES = {
+    PERSON: pgettext_lazy("5-rõ dimension", "person"),
+    WORK: pgettext_lazy("5-rõ dimension", "work"),
+    PROCESS: pgettext_lazy("5-rõ dimension", "process"),
+    TIME: pgettext_lazy("5-rõ dimension", "time"),
+    RESPONSIBILITY: pgettext_lazy("5-rõ dimension", "responsibility"),
+    PRODUCT: pgettext_lazy("5-rõ dimension", "product"),
+    RESULT: pgettext_lazy("5-rõ dimension", "result"),
+    AUTHORITY: pgettext_lazy("5-rõ dimension", "authority"),
 }
 # A deadline is always required, whatever the profile (DOMAIN.md §1).
 PROFILE_DIMENSIONS = {

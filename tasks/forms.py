@@ -1,14 +1,16 @@
 from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
+from accounts.widgets import PersonPicker
 from config.filters import DateFilterField, IdFilterField
+from config.widgets import DatePickerInput, DateTimePickerInput
 from tasks.models import ProcessTemplate, Quality, Task, TaskStatus
 from tasks.status import LABELS, OFFICIAL_ORDER
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class TaskForm(forms.ModelForm):
@@ -31,21 +33,26 @@ class TaskForm(forms.ModelForm):
             "expected_result": forms.Textarea(attrs={"rows": 2}),
             "acceptance_criterion": forms.Textarea(attrs={"rows": 2}),
             "lead_may_decide": forms.Textarea(attrs={"rows": 2}),
-            "deadline": DATETIME_WIDGET,
-            "source_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": DateTimePickerInput(),
+            "source_date": DatePickerInput(),
+            "lead": PersonPicker(),
+            "monitor": PersonPicker(),
         }
 
     def __init__(self, *args, user, assigning_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
-        self.fields["source_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.fields["title"].required = False  # the gate says what is missing, in context
         subtree = Q()
         if assigning_unit is not None:
             subtree = Q(unit__path__startswith=assigning_unit.path)
         people = people_visible_to(user).filter(is_active=True).select_related("unit")
         self.fields["lead"].queryset = people.filter(subtree)
+        self.fields["lead"].error_messages["invalid_choice"] = _("The lead must belong to your unit.")
         self.fields["monitor"].queryset = people
+        search = reverse("accounts:person_search")
+        self.fields["lead"].widget.search_url = (
+            f"{search}?{urlencode({'within': assigning_unit.pk})}" if assigning_unit is not None else search)
+        self.fields["monitor"].widget.search_url = search
         units = units_visible_to(user).filter(active=True)
         if assigning_unit is not None:
             units = units.filter(path__startswith=assigning_unit.path)
@@ -58,11 +65,11 @@ class TaskForm(forms.ModelForm):
 
 
 class ParticipantForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-operating person"))
+    user = forms.ModelChoiceField(queryset=None, required=False, label=_("Co-operating person"),
+                                  widget=PersonPicker(search_url=reverse_lazy("accounts:person_search")))
     unit = forms.ModelChoiceField(queryset=None, required=False, label=_("or unit"))
     part = forms.CharField(required=False, label=_("Their part"), max_length=2000)
-    deadline = forms.DateTimeField(required=False, label=_("Their deadline"), widget=DATETIME_WIDGET,
-                                   input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    deadline = forms.DateTimeField(required=False, label=_("Their deadline"), widget=DateTimePickerInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +130,7 @@ class SubmitForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_deadline = forms.DateTimeField(label=_("New deadline"), widget=DATETIME_WIDGET,
-                                       input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    new_deadline = forms.DateTimeField(label=_("New deadline"), widget=DateTimePickerInput())
     reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
@@ -132,7 +138,7 @@ class ExtensionDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "yes",
                                      choices=[("yes", _("Approve")), ("no", _("Refuse"))])
     granted_deadline = forms.DateTimeField(label=_("Granted deadline (empty: as requested)"), required=False,
-                                           widget=DATETIME_WIDGET, input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+                                           widget=DateTimePickerInput())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
@@ -159,8 +165,8 @@ class TaskFilterForm(forms.Form):
     official = forms.ChoiceField(required=False, label=_("Official status"))
     status = forms.ChoiceField(required=False, label=_("Workflow state"))
     unit = IdFilterField(required=False, widget=forms.HiddenInput)
-    deadline_from = DateFilterField(required=False, label=_("Deadline from"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_to = DateFilterField(required=False, label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_from = DateFilterField(required=False, label=_("Deadline from"), widget=DatePickerInput())
+    deadline_to = DateFilterField(required=False, label=_("to"), widget=DatePickerInput())
     directive = forms.CharField(required=False, max_length=100, label=_("Directive number"))
 
     def __init__(self, *args, **kwargs):

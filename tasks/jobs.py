@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
 from accounts.selectors import head_ids_by_unit
@@ -39,7 +40,8 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
 
 
-@scheduled_job("tasks.mark_overdue", interval_seconds=lambda: settings.TASKS_OVERDUE_CHECK_SECONDS)
+@scheduled_job("tasks.mark_overdue", interval_seconds=lambda: settings.TASKS_OVERDUE_CHECK_SECONDS,
+               title=gettext_lazy("Mark overdue tasks"))
 def mark_overdue(now=None) -> int:
     """Mark newly overdue tasks in one UPDATE; tell each lead and escalate to the lead unit's head."""
     now = now or timezone.now()
@@ -67,7 +69,7 @@ def mark_overdue(now=None) -> int:
     return marked
 
 
-@scheduled_job("tasks.deadline_reminders", cron="0 * * * *")
+@scheduled_job("tasks.deadline_reminders", cron="0 * * * *", title=gettext_lazy("Remind leads of coming deadlines"))
 def deadline_reminders(now=None) -> int:
     """Remind leads a few days before the deadline and on the day — once each per deadline."""
     now = now or timezone.now()
@@ -90,7 +92,7 @@ def deadline_reminders(now=None) -> int:
         return notification_send_bulk(items)
 
 
-@scheduled_job("tasks.generate_recurring", cron="10 * * * *")
+@scheduled_job("tasks.generate_recurring", cron="10 * * * *", title=gettext_lazy("Create recurring tasks"))
 def generate_recurring(today=None) -> int:
     """Create (and assign) each recurring task once per period, `assign_days_before` its due date."""
     today = today or timezone.localdate()

@@ -1,5 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.access import people_visible_to, units_visible_to
@@ -19,7 +20,10 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPeople(serializers.PrimaryKeyRelatedField):
-    """Only people the requesting user may see can be attached (DRF #2374)."""
+    """Only people the requesting user may see can be attached (DRF #2374). Someone outside that
+    scope is answered like someone who does not exist, in words an official understands."""
+
+    default_error_messages = {"does_not_exist": _("Choose a person of your units (no. “{pk_value}” is not one).")}
 
     def get_queryset(self):
         return people_visible_to(self.context["request"].user).filter(is_active=True)
@@ -27,12 +31,16 @@ class ScopedPeople(serializers.PrimaryKeyRelatedField):
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedUnits(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": _("Choose one of your units (no. “{pk_value}” is not one).")}
+
     def get_queryset(self):
         return units_visible_to(self.context["request"].user).filter(active=True)
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedTemplates(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": _("Choose an active process template of your organisation.")}
+
     def get_queryset(self):
         orgs = units_visible_to(self.context["request"].user).values("organisation_id")
         return ProcessTemplate.objects.filter(active=True, organisation_id__in=orgs)
@@ -53,6 +61,8 @@ class StepInputSerializer(serializers.Serializer):
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedTasks(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {"does_not_exist": _("Choose one of the tasks you can see (no. “{pk_value}” is not one).")}
+
     def get_queryset(self):
         return tasks_visible_to(self.context["request"].user)
 
@@ -66,7 +76,8 @@ class TaskInputSerializer(serializers.Serializer):
     source_number = serializers.CharField(allow_blank=True, required=False, max_length=100)
     source_date = serializers.DateField(required=False, allow_null=True)
     source_issuer = serializers.CharField(allow_blank=True, required=False, max_length=200)
-    lead = ScopedPeople(required=False, allow_null=True)
+    lead = ScopedPeople(required=False, allow_null=True,
+                        error_messages={"does_not_exist": _("The lead must belong to your unit.")})
     lead_unit = ScopedUnits(required=False, allow_null=True)
     monitor = ScopedPeople(required=False, allow_null=True)
     process_template = ScopedTemplates(required=False, allow_null=True)
@@ -180,7 +191,10 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
 
 
 class ApproveInputSerializer(serializers.Serializer):
-    quality = serializers.ChoiceField(choices=[c for c in Quality.choices if c[0] != Quality.FAIL])
+    quality = serializers.ChoiceField(
+        choices=[c for c in Quality.choices if c[0] != Quality.FAIL],
+        error_messages={"invalid_choice": _("“{input}” is not a quality a result can be approved with; "
+                                            "a result that falls short is sent back.")})
     note = serializers.CharField(allow_blank=True, required=False, max_length=4000)
     open_subtasks_reason = serializers.CharField(allow_blank=True, required=False, max_length=2000)
 

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Unit, User
+from config.dates import show_date, show_datetime
 from config.errors import ConflictError, require, required_text
 from notifications.services import notification_send
 from tasks.access import can, can_assign_in, owner_refusal
-from tasks.clarity import clarity_check, missing_dimensions
+from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
     OPEN_STATUSES,
@@ -38,6 +39,7 @@ from tasks.models import (
     TaskStatus,
     TaskStep,
 )
+from tasks.recurrence import period_label
 
 EDITABLE_FIELDS = (
     "title", "content", "source_number", "source_date", "source_issuer", "lead", "lead_unit", "monitor",
@@ -267,7 +269,7 @@ def task_create_occurrence(*, rule, period: str, due_at: datetime) -> Task:
     participants = [{"user": p.user, "unit": p.unit, "part": p.part} for p in template.participants.all()]
     steps = [{"name": s.name, "responsible": s.responsible} for s in template.steps.all()]
     _save_parts(task, participants, steps)
-    _event(task, action="create", actor=None, note=_("Recurring task for %(period)s") % {"period": period})
+    _event(task, action="create", actor=None, note=_("Recurring task for %(period)s") % {"period": period_label(period)})
     return task_assign(actor=template.assigner, task=task)
 
 
@@ -281,7 +283,8 @@ def task_assign(*, actor, task: Task) -> Task:
     require(can(actor, task, "assign"))
     missing = missing_dimensions(clarity_check(task))
     if missing:
-        raise ValidationError({"clarity": [_("Not clear yet: %(dims)s.") % {"dims": ", ".join(missing)}]}
+        dims = ", ".join(str(DIMENSION_NAMES[dim]) for dim in missing)  # named in words; the keys keep the codes
+        raise ValidationError({"clarity": [_("Not clear yet: %(dims)s.") % {"dims": dims}]}
                               | {f"clarity.{dim}": reasons for dim, reasons in missing.items()})
     if task.deadline <= timezone.now():
         raise ValidationError({"deadline": _("The deadline must be in the future.")})
@@ -289,7 +292,7 @@ def task_assign(*, actor, task: Task) -> Task:
                 actor=actor, assigned_at=timezone.now(), original_deadline=task.original_deadline or task.deadline)
     people = [task.lead, task.monitor, *[p.user for p in task.participants.select_related("user")]]
     _notify(task, people, "task.assigned", _("New task: %(title)s (deadline %(deadline)s)")
-            % {"title": task.title, "deadline": timezone.localtime(task.deadline).strftime("%d/%m/%Y %H:%M")})
+            % {"title": task.title, "deadline": show_datetime(task.deadline)})
     return task
 
 
@@ -366,7 +369,7 @@ def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason:
     latest = task.deadline - timedelta(days=lead_days)
     if timezone.now() >= latest:
         raise ValidationError({"new_deadline": _("An extension must be asked before %(when)s.")
-                               % {"when": timezone.localtime(latest).strftime("%d/%m/%Y %H:%M")}})
+                               % {"when": show_datetime(latest)}})
     if new_deadline <= task.deadline:
         raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
     if task.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
@@ -376,7 +379,7 @@ def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason:
     _event(task, action="request_extension", actor=actor, note=reason,
            data={"requested_deadline": new_deadline.isoformat(), "request": request.pk})
     _notify(task, [task.assigner], "task.extension_requested", _("%(lead)s asks to extend %(title)s to %(when)s")
-            % {"lead": actor, "title": task.title, "when": timezone.localtime(new_deadline).strftime("%d/%m/%Y")})
+            % {"lead": actor, "title": task.title, "when": show_date(new_deadline)})
     return request
 
 
@@ -411,7 +414,7 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
                data={"from": task.deadline.isoformat(), "to": granted.isoformat(), "request": request.pk})
         task.deadline = granted
         message = _("Extension granted for %(title)s: new deadline %(when)s") % {
-            "title": task.title, "when": timezone.localtime(granted).strftime("%d/%m/%Y %H:%M")}
+            "title": task.title, "when": show_datetime(granted)}
     else:
         _event(task, action="refuse_extension", actor=actor, note=note.strip(), data={"request": request.pk})
         message = _("Extension refused for %(title)s: %(note)s") % {"title": task.title, "note": note.strip()[:200]}

@@ -55,16 +55,23 @@ def test_dates_are_shown_dd_mm_yyyy(client, world):
 
 
 def _po_entries(path: Path):
-    """(msgid, first msgstr) for every entry of a .po file, continuation lines joined."""
-    entries, msgid, strs, key = [], None, [], None
+    """(msgid, first msgstr) for every entry of a .po file, continuation lines joined. An entry with
+    a context (msgctxt) is keyed as gettext keys it: "context\x04msgid"."""
+    entries, msgid, strs, key, context = [], None, [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+        match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
         if match:
             key = match.group(1)
-            if key == "msgid":
+            if key == "msgctxt":
                 if msgid is not None:
                     entries.append((msgid, strs[0] if strs else ""))
-                msgid, strs = match.group(2), []
+                    msgid, strs = None, []
+                context = match.group(2)
+            elif key == "msgid":
+                if msgid is not None:
+                    entries.append((msgid, strs[0] if strs else ""))
+                msgid, strs = (f"{context}\x04" if context is not None else "") + match.group(2), []
+                context = None
             elif key.startswith("msgstr"):
                 strs.append(match.group(2))
         elif line.startswith('"') and key:

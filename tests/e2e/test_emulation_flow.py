@@ -75,7 +75,7 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
     services.ballot_cast(actor=chair, session=session, choices={n.pk: "yes" for n in session.nominations.all()})
     page.goto(f"{base}/emulation/sessions/{session.pk}/")
     page.get_by_label("Số quyết định").fill("125/QĐ-HĐTĐKT")
-    page.get_by_label("Ngày quyết định").fill(period.ends_on.replace(month=11, day=20).isoformat())
+    page.get_by_label("Ngày quyết định").fill(period.ends_on.replace(month=11, day=20).strftime("%d/%m/%Y"))
     page.get_by_label("Biên bản").fill("Hội đồng họp, bỏ phiếu kín.")
     page.once("dialog", lambda dialog: dialog.accept())  # closing cannot be undone: the page asks first
     page.get_by_test_id("close-session").click()

@@ -47,7 +47,7 @@ def test_record_explain_conclude_remedy_verify_close(live_server, demo, phone, p
     log_in(phone, base, "thanhtra")
     phone.goto(f"{base}/inspections/{inspection.pk}/")
     phone.get_by_test_id("record-finding").click()
-    phone.get_by_test_id("person-search").fill("ho thanh tam")
+    phone.get_by_label("Người vi phạm (tên hoặc mã").fill("ho thanh tam")
     choice = phone.get_by_test_id("people-choices").get_by_role("radio").first
     expect(choice).to_be_visible()
     choice.check()
@@ -78,13 +78,13 @@ def test_record_explain_conclude_remedy_verify_close(live_server, demo, phone, p
     act(page, "/do/draft/", {"#id_draft-text": "Còn cán bộ hút thuốc, đi muộn; đề nghị chấn chỉnh."})
     act(page, f"/inspections/{inspection.pk}/recommendations/", {
         "#id_rec-content": "Chấn chỉnh kỷ luật, kỷ cương hành chính trong toàn Sở",
-        "#id_rec-deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "#id_rec-deadline": (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y"),
         "#id_rec-expected_result": "Không còn vi phạm giờ giấc, hút thuốc nơi làm việc",
     })
     act(page, "/do/conclude/", {"#id_conclude-number": "30/KL-TTr", "#id_conclude-signer": "Chánh Thanh tra tỉnh"})
     recommendation = page.get_by_test_id("recommendation-1")
     expect(recommendation).to_contain_text("NV")
-    act(page, "/do/publish/", {"#id_publish-publish_until": (timezone.localdate() + timedelta(days=20)).isoformat()})
+    act(page, "/do/publish/", {"#id_publish-publish_until": (timezone.localdate() + timedelta(days=20)).strftime("%d/%m/%Y")})
     act(page, "/do/follow-up/")
     screenshot(page, "inspection-4-concluded-with-remediation-task")
     rec = inspection.recommendations.get()
