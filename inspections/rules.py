@@ -81,6 +81,13 @@ PLAN_OVERLAP_PER_YEAR = rulebook.constant(
     gettext_lazy("Planned inspections of the same body in a year, at most (more need a stated reason)"),
     1, PLAN_OVERLAP_BASIS)
 
+# DOMAIN.md §2, Party ↔ State: a state body tells the Party organisation of a member's discipline.
+PARTY_NOTICE_DAYS = rulebook.constant(
+    "inspections.party_notice_days",
+    gettext_lazy("A state body tells the Party organisation of a member's discipline within (days)"), 5,
+    "Phối hợp giữa kỷ luật đảng và kỷ luật hành chính: cơ quan nhà nước thông báo cho tổ chức đảng trong "
+    "05 ngày kể từ khi quyết định kỷ luật đảng viên (cần đối chiếu văn bản gốc)")
+
 FORM_ORDER = [value for value, _label in DisciplineForm.choices]
 
 

@@ -1081,8 +1081,9 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
             _follow_party_discipline(actor, decision)
     elif decision.subject.is_party_member:
         _notify([actor], "decision.notify_party", _(
-            "%(name)s is a Party member: notify their Party organisation of decision %(number)s within 5 days.")
-            % {"name": decision.subject, "number": number}, target=decision, url=_decision_url(decision))
+            "%(name)s is a Party member: notify their Party organisation of decision %(number)s within %(days)d days.")
+            % {"name": decision.subject, "number": number, "days": rules.PARTY_NOTICE_DAYS}, target=decision,
+            url=_decision_url(decision))
     return decision
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, StaffGroup, UnitKind
+from config import rulebook
 from inspections import rules, services
 from inspections.models import (
     DecisionStatus,
@@ -398,3 +399,17 @@ def test_the_case_form_records_a_probationary_members_party_discipline_and_refus
     assert (decision.party_subject, decision.form) == (PartySubject.PROBATIONARY, DisciplineForm.WARNING)
     page = client.get(accepted["Location"]).content.decode()
     assert str(PartySubject.PROBATIONARY.label) in page
+
+
+def test_a_state_decision_on_a_party_member_asks_to_notify_the_party_within_the_days_the_rules_set(world):
+    from notifications.models import Notification
+
+    world.staff_division.is_party_member = True
+    world.staff_division.save()
+    today = timezone.localdate()
+    services.decision_record(actor=world.head_dept, subject=world.staff_division, summary="Đi muộn nhiều lần",
+                             discovered_on=today - timedelta(days=5), violation_date=today - timedelta(days=10),
+                             form="reprimand", number="7/QĐ", decision_date=today, signer="Giám đốc")
+    notice = Notification.objects.get(recipient=world.head_dept, verb="decision.notify_party")
+    assert f"trong {rules.PARTY_NOTICE_DAYS} ngày" in notice.message and rules.PARTY_NOTICE_DAYS == 5
+    assert rulebook.registered_constant("inspections.party_notice_days").value == rules.PARTY_NOTICE_DAYS
