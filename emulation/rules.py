@@ -86,10 +86,11 @@ def check_htxs_quota(levels: Iterable[tuple[str, str]], rule_set: RatingRuleSet,
     percent = htxs_quota_percent(rule_set, excellent_unit=excellent_unit)
     allowed = quota_max(good, percent)
     if len(excellent) > allowed:
-        raise ValidationError(_(
+        raise rulebook.RuleRefusal(_(
             "At most %(allowed)d HTXS: %(percent)d%% of the %(good)d rated HTT (%(basis)s). Proposed %(count)d: "
             "%(names)s.") % {"allowed": allowed, "percent": percent, "good": good,
-                             "basis": rule_set.legal_basis, "count": len(excellent), "names": ", ".join(excellent)})
+                             "basis": rule_set.legal_basis, "count": len(excellent), "names": ", ".join(excellent)},
+            rules=[rule_set])
 
 
 def title_rule(title: str, on: date) -> TitleRule:
@@ -132,7 +133,8 @@ def local_vote_threshold(organisation_id: int, title: str, on: date) -> LocalRul
 def rule_ref(rule) -> dict:
     """How a verdict or a count names the rule row it applied (model, id, what it says, its basis)."""
     basis = rule.basis if isinstance(rule, LocalRule) else rule.legal_basis
-    ref = {"model": rule._meta.label_lower, "id": rule.pk, "name": str(rule), "basis": basis}
+    ref = {"model": rule._meta.label_lower, "id": rule.pk, "name": str(rule), "basis": basis,
+           "url": rulebook.rule_url(rule)}  # its row on the page of rules in force
     if isinstance(rule, LocalRule):
         ref["regulation"] = rule.regulation_id
     return ref

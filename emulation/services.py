@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.access import scope_for
 from accounts.models import Unit, User
 from config.errors import ConflictError, require, required_text
+from config.rulebook import RuleRefusal
 from emulation import access, rules, scoring
 from emulation.catalogue import DEFAULT_UNIT_CRITERIA
 from emulation.models import (
@@ -41,6 +42,7 @@ from emulation.models import (
     Rating,
     RatingLevel,
     RatingMode,
+    RatingRuleSet,
     RecomputeRun,
     RecomputeStatus,
     SessionMember,
@@ -151,7 +153,9 @@ def period_advance(*, actor, period: Period, to: str, note: str = "") -> Period:
     if to == PeriodStatus.VOTING:
         errors = quota_errors(period)
         if errors:
-            raise ValidationError({"status": errors})
+            # The refusal links to the rating rule sets whose quota it applied.
+            applied = RatingRuleSet.objects.filter(pk__in=period.ratings.values("rule_set_id")).order_by("pk")
+            raise RuleRefusal({"status": errors}, rules=list(applied))
         changes["frozen_at"] = now
     if to == PeriodStatus.DECIDED:
         if not period.sessions.exists():

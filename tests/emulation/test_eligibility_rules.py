@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.access import regulations_visible_to
 from accounts.models import LocalRegulation
+from config import rulebook
 from emulation import rules, scoring, services
 from emulation.models import (
     LocalRule,
@@ -63,7 +64,8 @@ def test_an_overdue_task_withholds_nothing_unless_the_organisation_turns_it_on(w
     assert condition["basis"] == provincial_regulation.citation
     assert "15/2024/QĐ-UBND" in condition["basis"] and "06/2022" not in condition["basis"]
     assert condition["rule"] == {"model": "emulation.localrule", "id": rule.pk, "name": str(rule),
-                                 "basis": provincial_regulation.citation, "regulation": provincial_regulation.pk}
+                                 "basis": provincial_regulation.citation, "regulation": provincial_regulation.pk,
+                                 "url": rulebook.rule_url(rule)}
 
 
 def test_a_local_rule_counts_only_in_its_window_and_for_its_organisation(world, period, provincial_regulation):

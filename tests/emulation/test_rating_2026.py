@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.models import Role, UnitKind
+from config import rulebook
 from emulation import rules, scoring, services
 from emulation.models import PeriodStatus, Rating, RatingLevel, RatingMode, RatingRuleSet, ResultsEvery, UnitScore
 from tasks.models import TaskStatus, TaskStep
@@ -140,8 +141,11 @@ def test_a_division_of_four_shares_the_quota_of_its_agency_of_forty(world, perio
     type(period).objects.filter(pk=period.pk).update(computed_at=AFTER_THE_YEAR)
     for step in (PeriodStatus.SCORING, PeriodStatus.REVIEW):
         services.period_advance(actor=secretary, period=period, to=step)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refusal:
         services.period_advance(actor=secretary, period=period, to=PeriodStatus.VOTING)
+    # The refusal names the rule set whose quota it applied, linking to its row of the rules in force.
+    rule_set = period.ratings.first().rule_set
+    assert [url for _name, url in refusal.value.rule_links()] == [rulebook.rule_url(rule_set)]
 
 
 def test_an_agency_rated_htxs_has_the_25_percent_ceiling(world):
