@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scheduler",
     "tasks",
     "inspections",
+    "reform",
     "emulation",
     "reports",
     "backups",

@@ -84,6 +84,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
+    path("reform/", include("reform.urls")),
     path("emulation/", include("emulation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
