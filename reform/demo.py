@@ -128,8 +128,8 @@ def _run(org, *, actor, issuer, year, group, title, units, rng, finished: bool) 
         CriteriaSet.objects.filter(pk=criteria_set.pk).update(
             self_assessment_deadline=today.replace(year=year, month=10, day=5))
     else:
-        criteria_set_qs = CriteriaSet.objects.filter(pk=criteria_set.pk)
-        criteria_set_qs.update(self_assessment_deadline=today + timedelta(days=14))
+        CriteriaSet.objects.filter(pk=criteria_set.pk).update(self_assessment_deadline=today + timedelta(days=14))
+        services.criteria_set_recompute(criteria_set=criteria_set)  # the provisional ranking while scoring goes on
     return criteria_set
 
 

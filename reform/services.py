@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Unit, User
 from accounts.selectors import heads_of
 from config.errors import ConflictError, require, required_text
+from inspections.services import common_ancestor
 from notifications.services import notification_send
 from reform import rules
 from reform.access import available_actions, can_issue_from, may_appraise, runs_set
@@ -530,7 +531,9 @@ def remedy_issue(*, actor, score: Score, deadline: date, note: str = ""):
         "authority_basis": criteria_set.legal_basis[:300],
         "lead_may_decide": _("How the work is organised within the unit"),
     }
-    task = task_issue(assigner=actor, assigning_unit=criteria_set.issuing_unit, data=data,
+    # The work is assigned from the unit above both the issuer and the unit (the province's People's
+    # Committee for a commune), as an inspection's remedies are: the lead must lie under it.
+    task = task_issue(assigner=actor, assigning_unit=common_ancestor(criteria_set.issuing_unit, unit), data=data,
                       note=note or _("Reform index %(year)s") % {"year": criteria_set.year})
     Score.objects.filter(pk=score.pk).update(remedy_task=task)
     score.remedy_task = task
