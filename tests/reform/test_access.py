@@ -82,3 +82,16 @@ def test_available_actions_follow_the_state(small_exercise, world):
     assert access.available_actions(small_exercise.appraiser, assessment) == set()
     assert "assign_appraiser" in access.available_actions(world.head_dept, small_exercise.criteria_set)
     assert access.available_actions(small_exercise.heads[0], small_exercise.criteria_set) == set()
+
+
+def test_the_admin_lists_only_the_administrators_own_sets(small_exercise, world):
+    from tests.clients import Client
+
+    for user, expected in ((world.admin_a, True), (world.admin_b, False)):
+        user.is_staff = True
+        user.save()
+        client = Client()
+        client.force_login(user)
+        page = client.get("/admin/reform/criteriaset/")
+        assert page.status_code in (200, 403)
+        assert (small_exercise.criteria_set.title in page.content.decode()) is expected
