@@ -47,7 +47,7 @@ def _own_units_q(scope, prefix: str = "") -> Q:
     a province's head does not read a commune's self-assessment unless they run the set)."""
     q = Q(**{f"{prefix}unit_id": scope.own_unit_id}) if scope.own_unit_id else Q(pk__in=[])
     headed = RoleAssignment.objects.current().filter(user_id=scope.user_id, role__in=UNIT_HEAD_ROLES).values("unit_id")
-    return q | Q(**{f"{prefix}unit_id__in": headed})
+    return q | Q(**{f"{prefix}unit_id__in": headed})  # headed_unit_ids, from the scope's user id
 
 
 def sets_visible_to(user) -> QuerySet[CriteriaSet]:
@@ -123,6 +123,17 @@ def runs_set(user, criteria_set: CriteriaSet) -> bool:
 def heads_unit(user, unit: Unit) -> bool:
     """The head or a deputy of this very unit: the one who answers for its self-assessment."""
     return RoleAssignment.objects.current().filter(user_id=user.pk, unit=unit, role__in=UNIT_HEAD_ROLES).exists()
+
+
+def headed_unit_ids(user) -> QuerySet:
+    """The units the user heads or deputises (themselves, not those below them)."""
+    return RoleAssignment.objects.current().filter(user_id=user.pk, role__in=UNIT_HEAD_ROLES).values("unit_id")
+
+
+def may_import_self_scores(user, criteria_set: CriteriaSet) -> bool:
+    """While scoring is open, the head of a unit whose self-assessment is still a draft."""
+    return criteria_set.status == SetStatus.OPEN and criteria_set.assessments.filter(
+        unit_id__in=headed_unit_ids(user), status=AssessmentStatus.DRAFT).exists()
 
 
 def belongs_to(user, unit: Unit) -> bool:

@@ -26,7 +26,7 @@ from config.errors import ConflictError, require, required_text
 from inspections.services import common_ancestor
 from notifications.services import notification_send
 from reform import rules
-from reform.access import available_actions, can_issue_from, may_appraise, runs_set
+from reform.access import available_actions, can_issue_from, heads_unit, may_appraise, runs_set
 from reform.models import (
     Area,
     Assessment,
@@ -65,6 +65,8 @@ def _refuse_unless(user, obj, action: str) -> None:
         require(runs_set(user, obj))
         raise ConflictError(_("This criteria set is “%(status)s”; that step is not possible now.")
                             % {"status": obj.get_status_display()}, code="wrong_state")
+    # Someone with no part in this assessment is refused outright; those with one hear it is the wrong moment.
+    require(heads_unit(user, obj.unit) or obj.appraiser_id == user.pk or runs_set(user, obj.criteria_set))
     raise ConflictError(_("This assessment is “%(status)s” and its set “%(set_status)s”; that step is not possible "
                           "for you now.") % {"status": obj.get_status_display(),
                                              "set_status": obj.criteria_set.get_status_display()},

@@ -25,6 +25,7 @@ from reform.access import (
     available_actions,
     get_assessment_for_user,
     get_set_for_user,
+    may_import_self_scores,
     runs_set,
 )
 from reform.forms import AppraiseForm, ImportForm, PublishForm, RemedyForm, SelfScoreForm
@@ -58,7 +59,7 @@ def set_detail(request, pk):
     page = paginate(request, assessment_list_for_user(request.user, criteria_set=criteria_set))
     return render(request, "reform/set.html", {
         "set": criteria_set, "page": page, "actions": available_actions(request.user, criteria_set),
-        "applicable": criteria_set.sub_criteria.count(), "bands": criteria_set.bands.all(),
+        "can_import_self": may_import_self_scores(request.user, criteria_set), "bands": criteria_set.bands.all(),
         "areas": criteria_set.areas.all(), "publish_form": PublishForm(), "today": timezone.localdate()})
 
 
@@ -104,9 +105,7 @@ def criteria_set_url(criteria_set) -> str:
 def _import_allowed(user, criteria_set, kind) -> bool:
     if kind == "survey":
         return "import_survey" in available_actions(user, criteria_set)
-    return any("self_score" in available_actions(user, a)
-               for a in assessments_visible_to(user).filter(criteria_set=criteria_set).select_related("unit",
-                                                                                                   "criteria_set"))
+    return may_import_self_scores(user, criteria_set)
 
 
 @login_required

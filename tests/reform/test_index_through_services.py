@@ -89,9 +89,14 @@ def test_points_follow_the_scoring_method(small_exercise):
 
 def test_only_the_units_head_self_scores_and_submits(small_exercise, world):
     assessment = small_exercise.criteria_set.assessments.get(unit=small_exercise.communes[0])
-    for intruder in (small_exercise.heads[1], world.head_dept, small_exercise.appraiser):
+    # Another commune's head has no part in it (403); the set's runner and the appraiser have one, but
+    # not this step (409).
+    with pytest.raises(PermissionDenied):
+        services.score_self(actor=small_exercise.heads[1], assessment=assessment, sub_criterion=small_exercise.subs[0],
+                            points=5)
+    for wrong_role in (world.head_dept, small_exercise.appraiser):
         with pytest.raises(ConflictError):
-            services.score_self(actor=intruder, assessment=assessment, sub_criterion=small_exercise.subs[0], points=5)
+            services.score_self(actor=wrong_role, assessment=assessment, sub_criterion=small_exercise.subs[0], points=5)
 
 
 def test_nobody_appraises_their_own_unit(small_exercise, world):
@@ -152,3 +157,13 @@ def test_survey_import_is_all_or_nothing(small_exercise):
     with pytest.raises(ValidationError):
         services.survey_record(actor=small_exercise.secretary, criteria_set=small_exercise.criteria_set, rows=rows)
     assert not first.survey_scores.exists()
+
+
+def test_the_benchmark_recompute_runs(world):
+    """The benchmark's reform recompute (tests/bench) on a small province: it builds, times and rolls back."""
+    from reform.models import CriteriaSet
+    from tests.bench.operations import reform_recompute
+
+    row = reform_recompute(units=5, sub_criteria=4, log=lambda _line: None)
+    assert row["detail"] == {"units": 5, "scored_lines": 20}
+    assert not CriteriaSet.objects.filter(year=1999).exists()
