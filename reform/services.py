@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from accounts.selectors import heads_of
+from accounts.selectors import head_ids_by_unit, heads_of
 from config.errors import ConflictError, require, required_text
 from inspections.services import common_ancestor
 from notifications.services import notification_send
@@ -222,8 +222,8 @@ def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit]
     _move(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN, self_assessment_deadline=deadline)
     Assessment.objects.bulk_create([Assessment(criteria_set=criteria_set, unit=unit) for unit in units])
     _event(criteria_set=criteria_set, action="open", actor=actor, from_status=SetStatus.DRAFT, to_status=SetStatus.OPEN)
-    heads = [head for unit in units for head in heads_of(unit)]
-    notification_send(recipients=heads, verb="reform.opened",
+    head_ids = {pk for ids in head_ids_by_unit([unit.pk for unit in units]).values() for pk in ids}
+    notification_send(recipients=User.objects.filter(pk__in=head_ids), verb="reform.opened",
                       message=_("Self-assess your unit on “%(title)s” by %(deadline)s.")
                       % {"title": criteria_set.title, "deadline": f"{deadline:%d/%m/%Y}"},
                       target=criteria_set, url=reverse("reform:set", args=[criteria_set.pk]))

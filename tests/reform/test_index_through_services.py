@@ -167,3 +167,10 @@ def test_the_benchmark_recompute_runs(world):
     row = reform_recompute(units=5, sub_criteria=4, log=lambda _line: None)
     assert row["detail"] == {"units": 5, "scored_lines": 20}
     assert not CriteriaSet.objects.filter(year=1999).exists()
+
+
+def test_opening_the_set_tells_every_assessed_units_head(small_exercise):
+    from notifications.models import Notification
+
+    told = set(Notification.objects.filter(verb="reform.opened").values_list("recipient_id", flat=True))
+    assert told == {head.pk for head in small_exercise.heads}
