@@ -10,6 +10,7 @@ from config import views as config_views
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
+from reform import api as reform_api
 from tasks import api as tasks_api
 
 admin.site.site_header = _("Kỷ Cương administration")
@@ -53,6 +54,18 @@ api_v1 = [
     path("decisions/<int:pk>/", inspections_api.DecisionDetailApi.as_view(), name="decision-detail"),
     *[path(f"decisions/<int:pk>/{name}/", view.as_view(), name=f"decision-{name}")
       for name, view in inspections_api.DECISION_ACTIONS.items()],
+    path("reform/sets/", reform_api.SetListApi.as_view(), name="reform-set-list"),
+    path("reform/sets/<int:pk>/", reform_api.SetDetailApi.as_view(), name="reform-set-detail"),
+    path("reform/sets/<int:pk>/assessments/", reform_api.AssessmentListApi.as_view(), name="reform-assessment-list"),
+    path("reform/sets/<int:pk>/ranking/", reform_api.RankingApi.as_view(), name="reform-ranking"),
+    path("reform/sets/<int:pk>/survey/", reform_api.SurveyApi.as_view(), name="reform-set-survey"),
+    path("reform/sets/<int:pk>/freeze/", reform_api.FreezeApi.as_view(), name="reform-set-freeze"),
+    path("reform/sets/<int:pk>/publish/", reform_api.PublishApi.as_view(), name="reform-set-publish"),
+    path("reform/assessments/<int:pk>/", reform_api.AssessmentDetailApi.as_view(), name="reform-assessment-detail"),
+    path("reform/assessments/<int:pk>/self-scores/", reform_api.SelfScoreApi.as_view(), name="reform-self-score"),
+    path("reform/assessments/<int:pk>/appraisals/", reform_api.AppraiseApi.as_view(), name="reform-appraise"),
+    *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
+      for name, view in reform_api.ASSESSMENT_ACTIONS.items()],
     path("emulation/periods/", emulation_api.PeriodListCreateApi.as_view(), name="emulation-period-list"),
     path("emulation/periods/<int:pk>/", emulation_api.PeriodDetailApi.as_view(), name="emulation-period-detail"),
     path("emulation/periods/<int:pk>/advance/", emulation_api.PeriodAdvanceApi.as_view(),
@@ -90,6 +103,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
+    path("reform/", include("reform.urls")),
     path("emulation/", include("emulation.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

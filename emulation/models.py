@@ -476,6 +476,9 @@ class Metric(models.TextChoices):
     VIOLATIONS = "violations", _("Violations found")
     OVERDUE_RECOMMENDATIONS = "overdue_recommendations", _("Overdue recommendations")
     DISCIPLINE = "discipline", _("Members disciplined")
+    # The period says so by holding a criterion with this metric: its points are the maximum × the
+    # unit's published administrative-reform index of the period's year (reform.selectors).
+    REFORM_INDEX = "reform_index", _("Administrative reform index")
 
 
 class UnitCriterion(models.Model):

@@ -63,6 +63,7 @@ from inspections.selectors import (
     open_cases_about,
     overdue_recommendations_in,
 )
+from reform.selectors import unit_reform_results
 from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
 
@@ -553,6 +554,9 @@ def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
     for cluster in Cluster.objects.filter(period=period).prefetch_related("units"):
         for unit in cluster.units.all():
             clusters[unit.pk] = cluster
+    reform = (unit_reform_results([u.pk for u in units.values()], organisation_id=period.organisation_id,
+                                  year=period.year)
+              if any(c.metric == Metric.REFORM_INDEX for c in criteria) else {})
     existing = {s.unit_id: s for s in UnitScore.objects.filter(period=period)}
     scores = []
     for unit in units.values():
@@ -571,6 +575,12 @@ def compute_unit_scores(data: Inputs, ratings: list[Rating]) -> list[UnitScore]:
                 points = top * on_time / assigned if assigned else top
                 line["note"] = _("%(on_time)d of %(assigned)d tasks on time.") % {"on_time": on_time,
                                                                                   "assigned": assigned}
+            elif criterion.metric == Metric.REFORM_INDEX:
+                index, band = reform.get(unit.pk, (None, ""))
+                points = top * float(index) / 100 if index is not None else 0.0
+                line["note"] = (_("Reform index %(year)d: %(index)s%% (%(band)s).") % {
+                    "year": period.year, "index": index, "band": band or "—"} if index is not None
+                    else _("No published reform index for %(year)d.") % {"year": period.year})
             else:
                 count, evidence = _metric_items(criterion.metric, unit, tasks, findings, recommendations, discipline)
                 points = max(top - float(criterion.deduct_per_item) * count, 0.0)

@@ -102,7 +102,7 @@ def _group_by_pass():
         return len(cursor.fetchall())
 
 
-OFFLINE = ("recompute", "export", "overdue", "history")
+OFFLINE = ("recompute", "export", "overdue", "history", "reform")
 
 
 def offline(context: Context, *, export_rows: int, memory: bool = True, log, only: tuple[str, ...] = OFFLINE) -> list[dict]:
@@ -115,6 +115,8 @@ def offline(context: Context, *, export_rows: int, memory: bool = True, log, onl
         rows += _overdue(log)
     if "history" in only:
         rows += _history_import(context, log)
+    if "reform" in only:
+        rows.append(reform_recompute(log=log))
     return rows
 
 
@@ -131,6 +133,43 @@ def _recompute(context: Context, log) -> list[dict]:
                  "ratio": recompute_s / group_s, "target": "≤ 10 × GROUP BY", "detail": counts,
                  "ok": recompute_s <= 10 * group_s})
     return rows
+
+
+def reform_recompute(*, units: int = 600, sub_criteria: int = 100, log=print) -> dict:
+    """The reform index of a province: `units` units × `sub_criteria` scored lines, recomputed (totals,
+    index, band, shared ranks, result rows), timed inside a transaction that is then rolled back."""
+    from decimal import Decimal
+
+    from accounts.models import Unit, User
+    from reform.models import Area, Assessment, Band, CriteriaSet, Criterion, Score, SubCriterion
+    from reform.services import criteria_set_recompute
+
+    def build_and_run():
+        unit_rows = list(Unit.objects.order_by("path")[:units])
+        actor = User.objects.order_by("pk").first()
+        criteria_set = CriteriaSet.objects.create(
+            organisation_id=unit_rows[0].organisation_id, issuing_unit=unit_rows[0], year=1999, unit_group="communes",
+            title="Bench", legal_basis="Bench", version=99, status="frozen", created_by=actor)
+        Band.objects.bulk_create([Band(criteria_set=criteria_set, name=name, min_percent=floor)
+                                  for name, floor in (("Tốt", 90), ("Khá", 70), ("Trung bình", 50), ("Yếu", 0))])
+        area = Area.objects.create(criteria_set=criteria_set, code="1", name="Bench")
+        criterion = Criterion.objects.create(area=area, code="1.1", name="Bench")
+        subs = SubCriterion.objects.bulk_create([
+            SubCriterion(criterion=criterion, criteria_set=criteria_set, code=f"1.1.{n}", name="Bench",
+                         max_points=Decimal(1)) for n in range(sub_criteria)])
+        assessments = Assessment.objects.bulk_create([Assessment(criteria_set=criteria_set, unit=u, status="appraised")
+                                                      for u in unit_rows])
+        Score.objects.bulk_create([Score(assessment=a, sub_criterion=s, self_points=Decimal(1),
+                                         appraised_points=Decimal((a.pk + s.pk) % 2))
+                                   for a in assessments for s in subs], batch_size=5000)
+        seconds, results = _seconds(lambda: criteria_set_recompute(criteria_set=criteria_set))
+        return seconds, len(results)
+
+    _total, (seconds, results) = _rolled_back(build_and_run)
+    lines = results * sub_criteria
+    log(f"  reform index recompute {seconds:.2f} s ({results} units × {sub_criteria} sub-criteria)")
+    return {"operation": "Reform index recompute, province", "kind": "offline", "seconds": seconds,
+            "detail": {"units": results, "scored_lines": lines}}
 
 
 def _export_queryset(context: Context, limit: int):

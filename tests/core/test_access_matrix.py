@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests.clients import Client
 from django.utils import timezone
@@ -39,6 +40,7 @@ from inspections.models import (
     ViolationType,
 )
 from notifications.models import Notification
+from reform.models import CriteriaSet, Score, ScoreEvidence
 from tasks import services as task_services
 from tasks.models import Evidence, ExtensionRequest, ProcessTemplate, Task, TaskStatus
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
@@ -46,7 +48,7 @@ from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "tasks", "inspections", "emulation", "notifications", "scheduler")
+OUR_APPS = ("accounts", "tasks", "inspections", "reform", "emulation", "notifications", "scheduler")
 
 
 ROUTES = sorted({route for route in all_routes() if not route.startswith("admin/")})
@@ -68,6 +70,10 @@ ARGUMENTS = [
     (r"^emulation/<int:pk>/|^api/v1/emulation/periods/<int:pk>/",
      {"pk": "period", "person_pk": "rated_person", "unit_pk": "scored_unit", "nomination_pk": "nomination",
       "award_pk": "award", "run_pk": "run"}),
+    (r"^(api/v1/)?reform/(sets/)?<int:pk>/", {"pk": "reform_set", "kind": "reform_import"}),
+    (r"^(api/v1/)?reform/assessments/<int:pk>/", {"pk": "reform_assessment", "sub_pk": "reform_sub"}),
+    (r"^reform/scores/<int:pk>/", {"pk": "reform_score"}),
+    (r"^reform/evidence/<int:pk>/", {"pk": "reform_evidence"}),
     (r"^(api/v1/)?units/<int:pk>/", {"pk": "unit"}),
     (r"^(api/v1/)?people/<int:pk>/", {"pk": "person"}),
     (r"^notifications/<int:pk>/", {"pk": "notification"}),
@@ -119,6 +125,12 @@ def _records(period) -> dict[str, int]:
                                  person=nomination.person, unit=nomination.unit, decision_number="99/QĐ-UBND",
                                  decision_date=timezone.localdate())
     finding = Finding.objects.filter(evidence__isnull=False).order_by("pk").first()
+    # This year's reform exercise of the communes: no sibling department takes part in it.
+    reform_set = CriteriaSet.objects.filter(unit_group="communes").order_by("-year").first()
+    reform_score = Score.objects.filter(assessment__criteria_set=reform_set).order_by("pk").first()
+    reform_evidence = ScoreEvidence.objects.create(
+        score=reform_score, file=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 minh chung"), name="minh-chung.pdf",
+        size=19, uploaded_by=User.objects.get(username="chutich.bmt"))
     records = {
         "task": running.pk, "task_of_extension": running.pk, "extension": extension.pk,
         "task_evidence": Evidence.objects.order_by("pk").first().pk,
@@ -129,6 +141,9 @@ def _records(period) -> dict[str, int]:
         "session": session.pk, "period": period.pk, "rated_person": nomination.person_id, "scored_unit": snv.pk,
         "nomination": nomination.pk, "award": award.pk, "run": RecomputeRun.objects.filter(period=period).first().pk,
         "unit": snv.pk, "person": nomination.person_id,
+        "reform_set": reform_set.pk, "reform_import": "self", "reform_assessment": reform_score.assessment_id,
+        "reform_sub": reform_score.sub_criterion_id, "reform_score": reform_score.pk,
+        "reform_evidence": reform_evidence.pk,
         "notification": Notification.objects.filter(recipient__username="giamdoc.snv").first().pk,
         "regulation": LocalRegulation.objects.order_by("pk").first().pk,
         "none": "x",
@@ -213,7 +228,9 @@ def test_the_records_are_there_for_those_entitled(demo):
     client.force_login(User.objects.get(username="giamdoc.snv"))
     for url in [f"/tasks/{records['task']}/", f"/api/v1/tasks/{records['task']}/",
                 f"/inspections/discipline/{records['decision']}/", f"/api/v1/people/{records['person']}/",
-                f"/emulation/{records['period']}/people/{records['rated_person']}/"]:
+                f"/emulation/{records['period']}/people/{records['rated_person']}/",
+                f"/reform/{records['reform_set']}/", f"/reform/assessments/{records['reform_assessment']}/",
+                f"/reform/evidence/{records['reform_evidence']}/"]:
         assert client.get(url).status_code == 200, url
 
 

@@ -9,13 +9,14 @@ from django.test.utils import CaptureQueriesContext, ContextList
 
 from accounts.models import User
 from config import pagination
+from reform.models import CriteriaSet
 from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
 
 # Pages that list the rows of one object, and the object the demo gives them.
-LIST_OWNERS = {"emulation/<int:pk>/": "{period}", "units/<int:pk>/": "{unit}"}
+LIST_OWNERS = {"emulation/<int:pk>/": "{period}", "units/<int:pk>/": "{unit}", "reform/<int:pk>/": "{reform_set}"}
 
 
 def _page_routes() -> list[str]:
@@ -46,6 +47,11 @@ def _page_in(response) -> Page | None:
     return None
 
 
+def _reform_set_in_progress() -> int:
+    """This year's reform criteria set for the demo's communes (all of them assessed under it)."""
+    return CriteriaSet.objects.filter(unit_group="communes").order_by("-year").values_list("pk", flat=True)[0]
+
+
 @pytest.fixture
 def list_pages(client, demo, monkeypatch):
     """The list pages and their rows for the readers who see most of them; page sizes 2 and 200
@@ -55,7 +61,8 @@ def list_pages(client, demo, monkeypatch):
     for route in PAGE_ROUTES:
         for reader in ("chutich", "thuky", "thanhtra", "admin", "canbo"):
             client.force_login(User.objects.get(username=reader))
-            url = route.format(period=demo.pk, unit=demo.organisation.units.get(code="UBND").pk)
+            url = route.format(period=demo.pk, unit=demo.organisation.units.get(code="UBND").pk,
+                               reform_set=_reform_set_in_progress())
             response = client.get(url, {"size": 2})
             page = _page_in(response) if response.status_code == 200 else None
             if page is not None and len(page.object_list) == 2:
@@ -69,6 +76,7 @@ def test_the_walk_finds_the_list_pages(list_pages):
                 "/notifications/"}
     assert expected <= set(list_pages), sorted(list_pages)
     assert any(url.startswith("/emulation/") for url in list_pages), sorted(list_pages)
+    assert {"/reform/", f"/reform/{_reform_set_in_progress()}/", "/reform/queue/"} <= set(list_pages), sorted(list_pages)
 
 
 def test_list_page_queries_do_not_depend_on_the_page_size(client, list_pages):

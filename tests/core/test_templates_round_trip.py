@@ -25,6 +25,7 @@ from emulation.models import ManualScore
 from inspections.excel import COLUMNS as CHECK_COLUMNS
 from inspections.excel import SHEET as CHECK_SHEET
 from inspections.models import Finding
+from reform.excel import SELF_COLUMNS, SURVEY_COLUMNS
 from tasks.excel import TASK_COLUMNS, TASK_SHEET
 from tasks.history import SHEET as HISTORY_SHEET
 from tasks.history import TEMPLATE_COLUMNS as HISTORY_COLUMNS
@@ -355,6 +356,7 @@ def test_an_unknown_column_blocks_the_import_and_writes_nothing(world):
 
 
 def test_every_importer_can_tell_its_headers_apart():
-    for columns in (UNIT_COLUMNS, PEOPLE_COLUMNS, TASK_COLUMNS, CHECK_COLUMNS, MANUAL_COLUMNS):
+    for columns in (UNIT_COLUMNS, PEOPLE_COLUMNS, TASK_COLUMNS, CHECK_COLUMNS, MANUAL_COLUMNS, SELF_COLUMNS,
+                    SURVEY_COLUMNS):
         keys = [header_key(c.header) for c in columns]
         assert len(set(keys)) == len(keys) and all(keys), keys
