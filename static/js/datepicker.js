@@ -7,6 +7,15 @@
   // otherwise stay open over the fields and buttons below.
   var COMPLETE = {date: /^\d{2}\/\d{2}\/\d{4}$/, datetime: /^\d{1,2}:\d{2} \d{2}\/\d{2}\/\d{4}$/};
 
+  // flatpickr's Vietnamese locale leaves the labels of its month, year, hour and minute fields English.
+  var VIETNAMESE_LABELS = {monthAriaLabel: "Tháng", yearAriaLabel: "Năm", hourAriaLabel: "Giờ", minuteAriaLabel: "Phút"};
+
+  function locale(lang) {
+    var base = window.flatpickr.l10ns[lang];
+    if (!base) { return "default"; }
+    return lang === "vn" ? Object.assign({}, base, VIETNAMESE_LABELS) : base;
+  }
+
   function attach(input) {
     if (input._flatpickr || !window.flatpickr) { return; }
     var kind = input.getAttribute("data-datepicker") === "datetime" ? "datetime" : "date";
@@ -17,7 +26,7 @@
       time_24hr: true,
       allowInput: true,        // typing "02/12/2026" works as well as picking
       disableMobile: true,     // a phone's native picker would follow its locale again
-      locale: window.flatpickr.l10ns[lang] || "default"
+      locale: locale(lang)
     });
     input.addEventListener("input", function () {
       var picker = input._flatpickr;

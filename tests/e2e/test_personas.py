@@ -123,7 +123,7 @@ class Walk:
         icon = page.locator('link[rel="icon"]').get_attribute("href")
         if icon is None or not page.request.get(self.base + icon).ok:
             self.problems.append(f"{where}: no icon ({icon})")
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)"):
             parts = urlsplit(href)
             if not href.startswith(self.base) or not parts.path:
                 continue
