@@ -50,7 +50,7 @@ class CriteriaSetDetailSerializer(CriteriaSetSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name")
     unit_code = serializers.CharField(source="unit.code")
-    appraiser = serializers.CharField(source="appraiser.full_name", default=None)
+    appraiser = serializers.CharField(source="appraiser.full_name", default=None, allow_null=True)
     self_scored = serializers.IntegerField(read_only=True)
     appraised = serializers.IntegerField(read_only=True)
 
@@ -62,7 +62,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class ScoreSerializer(serializers.ModelSerializer):
     sub_criterion = serializers.CharField(source="sub_criterion.code")
-    appraised_by = serializers.CharField(source="appraised_by.full_name", default=None)
+    appraised_by = serializers.CharField(source="appraised_by.full_name", default=None, allow_null=True)
 
     class Meta:
         model = Score

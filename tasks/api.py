@@ -210,6 +210,13 @@ class _HistoryImportError(serializers.Serializer):
     message = serializers.CharField()
 
 
+class _HistoryImportRefusal(serializers.Serializer):
+    """A refused import: the rows refused, by row and column — or, for a bad request, the messages by
+    field name, as every other endpoint gives them."""
+
+    errors = _HistoryImportError(many=True, required=False)
+
+
 class _HistoryImportOutput(serializers.Serializer):
     imported = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -224,7 +231,7 @@ class TaskHistoryImportApi(APIView):
 
     @extend_schema(request={"multipart/form-data": _HistoryImportInput}, operation_id="tasks_import_history",
                    summary="Import an existing task register with its history (Excel .xlsx)",
-                   responses={200: _HistoryImportOutput, 400: _HistoryImportError(many=True),
+                   responses={200: _HistoryImportOutput, 400: _HistoryImportRefusal,
                               404: OpenApiResponse(description="Not a head or administrator")})
     def post(self, request):
         units = {unit.pk: unit for unit in history_import_units(request.user)}

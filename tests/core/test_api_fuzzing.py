@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Unit, User
 from emulation.models import Award, CouncilSession, Nomination, Period
 from inspections.models import DisciplinaryDecision, Finding, Inspection, InspectionPlan, Recommendation
+from reform.models import Assessment, CriteriaSet
 from tasks.models import ExtensionRequest, Task
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ RECORDS = {
     "findings": Finding,
     "recommendations": Recommendation, "decisions": DisciplinaryDecision, "periods": Period,
     "sessions": CouncilSession, "request_pk": ExtensionRequest, "person_pk": User, "award_pk": Award,
-    "nomination_pk": Nomination,
+    "nomination_pk": Nomination, "sets": CriteriaSet, "assessments": Assessment,
 }
 
 
