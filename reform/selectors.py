@@ -5,9 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from reform.access import assessments_visible_to, results_visible_to, sets_visible_to
-from reform.models import Assessment, CriteriaSet, Result, SetStatus
+from config.inbox import InboxItem, by_due
+from reform.access import assessments_visible_to, available_actions, results_visible_to, sets_visible_to
+from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, SetStatus
+
+# What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
+REFORM_QUEUES = {
+    "self_assessments": _("Reform self-assessments to submit"),
+    "appraisals": _("Reform self-assessments to appraise"),
+}
 
 
 def set_list_for_user(user) -> QuerySet[CriteriaSet]:
@@ -44,3 +53,27 @@ def unit_reform_results(unit_ids, *, organisation_id: int, year: int) -> dict[in
     for unit_id, index, band in rows:
         found.setdefault(unit_id, (index, band))
     return found
+
+
+def reform_inbox(user) -> dict[str, list[InboxItem]]:
+    """Per queue, what waits for `user`: the self-assessment of a unit they head, not submitted yet,
+    due by its set's deadline; a submitted one they were assigned to appraise. One query; whether each
+    waits is asked of reform.access.available_actions."""
+    queues: dict[str, list[InboxItem]] = {key: [] for key in REFORM_QUEUES}
+    if not getattr(user, "is_authenticated", False):
+        return queues
+    candidates = (assessments_visible_to(user)
+                  .filter(criteria_set__status=SetStatus.OPEN,
+                          status__in=(AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED))
+                  .select_related("unit", "criteria_set").order_by("criteria_set_id", "unit__name"))
+    for assessment in candidates:
+        actions = available_actions(user, assessment)
+        url = reverse("reform:assessment", args=[assessment.pk])
+        if "submit" in actions:
+            queues["self_assessments"].append(InboxItem(
+                "", str(assessment.criteria_set.title), url, assessment.criteria_set.self_assessment_deadline,
+                str(assessment.unit)))
+        if "finish_appraisal" in actions:
+            queues["appraisals"].append(InboxItem("", str(assessment.unit), url, None,
+                                                  str(assessment.criteria_set.title)))
+    return {key: by_due(items) for key, items in queues.items()}

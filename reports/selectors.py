@@ -23,12 +23,13 @@ from config import rulebook
 from config.inbox import InboxItem
 from emulation.selectors import EMULATION_QUEUES, emulation_inbox
 from inspections.selectors import INSPECTION_QUEUES, inspection_inbox, remediation_task_ids_awaiting_verification
+from reform.selectors import REFORM_QUEUES, reform_inbox
 from tasks.selectors import TASK_QUEUES, task_inbox
 
 # -- the work inbox ---------------------------------------------------------------------------
 
 # The inbox's order: the work on one's own tasks, then what others wait for one to decide.
-QUEUE_LABELS = {**TASK_QUEUES, **INSPECTION_QUEUES, **EMULATION_QUEUES}
+QUEUE_LABELS = {**TASK_QUEUES, **INSPECTION_QUEUES, **REFORM_QUEUES, **EMULATION_QUEUES}
 
 
 @dataclass
@@ -54,7 +55,7 @@ def inbox_for(user, *, now: datetime | None = None) -> list[Queue]:
     to submit), and the inspection leader who checks it by verifying the recommendation among the
     remedies to verify (not again among results to judge)."""
     now = now or timezone.now()
-    found = {**task_inbox(user, now=now), **inspection_inbox(user), **emulation_inbox(user)}
+    found = {**task_inbox(user, now=now), **inspection_inbox(user), **reform_inbox(user), **emulation_inbox(user)}
     if found["verifications"]:
         verified_by_me = remediation_task_ids_awaiting_verification(user)
         found["to_judge"] = [item for item in found["to_judge"] if item.task_id not in verified_by_me]

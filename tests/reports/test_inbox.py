@@ -244,3 +244,27 @@ def test_the_inbox_costs_the_same_queries_for_one_item_or_many(client, world, ma
         make_task(status="assigned", title=f"Giao {i}")
         record(inspection, description=f"Vi phạm {i}")
     assert queries() == few
+
+
+def test_a_reform_self_assessment_waits_for_its_unit_head_then_for_its_appraiser(world):
+    from reform import services as reform
+    from reform.models import Assessment
+    from tests.reform.conftest import build_set
+
+    def items_of(user, key):
+        return [item for q in inbox_for(user) if q.key == key for item in q.items]
+
+    exercise = build_set(world, communes=2)
+    head, other_head, appraiser = exercise.heads[0], exercise.heads[1], exercise.appraiser
+    assessment = Assessment.objects.get(unit=exercise.communes[0])
+    url = reverse("reform:assessment", args=[assessment.pk])
+    mine = items_of(head, "self_assessments")
+    assert [item.url for item in mine] == [url] and mine[0].due == exercise.criteria_set.self_assessment_deadline
+    assert url not in [item.url for item in items_of(other_head, "self_assessments")]
+    assert items_of(appraiser, "appraisals") == [] and items_of(world.outsider, "self_assessments") == []
+    for sub in exercise.subs:
+        reform.score_self(actor=head, assessment=assessment, sub_criterion=sub, points=sub.max_points)
+    reform.assessment_submit(actor=head, assessment=assessment)
+    assert items_of(head, "self_assessments") == []
+    assert [item.url for item in items_of(appraiser, "appraisals")] == [url]
+    assert items_of(world.outsider, "appraisals") == [] and items_of(other_head, "appraisals") == []
