@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import RoleAssignment, Role, Unit, User
+from config import rulebook
 from config.bulk import copy_insert, copy_upsert
 from config.errors import ConflictError
 from config.links import link
@@ -350,7 +351,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         rating.pending_reason = error.messages[0]
         return
     rating.rule_set, rating.mode = rule_set, rule_set.mode
-    breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis,
+    breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis, "url": rulebook.rule_url(rule_set),
                          "bands": [rule_set.htxs_min_points, rule_set.htt_min_points, rule_set.ht_min_points]}
     # The minimum service is a test of the year's rating: a quarter is rated on the work done in it.
     if period.quarter is None and not _served_long_enough(person, period, rule_set.min_service_months):

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role
+from config import rulebook
 from emulation import scoring, services
 from emulation.models import Cluster, PeriodStatus, Rating, RatingLevel, RatingMode, Title, UnitScore, Verdict
 from inspections import services as inspections
@@ -170,6 +171,7 @@ def test_a_public_employee_rated_for_2026_is_rated_under_decree_233(world, perio
     compute(period)
     rating = rating_of(period, person)
     assert rating.mode == RatingMode.POINTS and "233/2026" in rating.breakdown["rule"]["basis"]
+    assert rating.breakdown["rule"]["url"] == rulebook.rule_url(rating.rule_set)  # its row of the rules in force
     assert rating.rule_set.valid_from == day(7, 1)
     assert rating.score == Decimal("98.00") and rating.computed_level == RatingLevel.HTXS
 
