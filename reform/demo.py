@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, RoleAssignment, Unit, UnitKind, User
+from notifications.models import Notification
 from reform import services
 from reform.models import Assessment, CriteriaSet, MemberRole, UnitGroup
 
@@ -147,10 +148,14 @@ def seed(org: Organisation) -> int:
     year = timezone.localdate().year
     rng = random.Random(year)
     created = 0
+    started = timezone.now()
     for group, units, label in ((UnitGroup.COMMUNES, communes, "cấp xã"),
                                 (UnitGroup.DEPARTMENTS, departments, "các sở, ban, ngành")):
         for set_year, finished in ((year - 1, True), (year, False)):
             _run(org, actor=actor, issuer=issuer, year=set_year, group=group, units=units, rng=rng,
                  finished=finished, title=f"Bộ chỉ số CCHC {label} năm {set_year}")
             created += 1
+    # Demo notifications stay in the bell: nobody is e-mailed about a made-up reform exercise (the
+    # e-mail sender skips notifications already marked e-mailed).
+    Notification.objects.filter(created_at__gte=started, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return created
