@@ -69,7 +69,7 @@ from inspections.models import (
 )
 from notifications.services import notification_send
 from tasks.evidence import validate_evidence_files
-from tasks.models import OPEN_STATUSES, TaskOwner, TaskStatus
+from tasks.models import TaskOwner, TaskStatus
 from tasks.services import task_approve, task_cancel, task_issue, task_send_back
 
 PERMISSION = f"inspections.{RECORD_PERMISSION}"
