@@ -121,8 +121,14 @@ def runs_set(user, criteria_set: CriteriaSet) -> bool:
 
 
 def heads_unit(user, unit: Unit) -> bool:
-    """The head or a deputy of this very unit: the one who answers for its self-assessment."""
-    return RoleAssignment.objects.current().filter(user_id=user.pk, unit=unit, role__in=UNIT_HEAD_ROLES).exists()
+    """The head or a deputy of this very unit: the one who answers for its self-assessment. The
+    units are read once per user object (like their access scope), so asking about many
+    assessments — the work inbox, a list — costs one query, not one each."""
+    headed = getattr(user, "_reform_headed_unit_ids", None)
+    if headed is None:
+        headed = frozenset(headed_unit_ids(user).values_list("unit_id", flat=True))
+        user._reform_headed_unit_ids = headed
+    return unit.pk in headed
 
 
 def headed_unit_ids(user) -> QuerySet:

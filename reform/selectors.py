@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.inbox import InboxItem, by_due
-from reform.access import assessments_visible_to, available_actions, results_visible_to, sets_visible_to
+from reform.access import (
+    assessments_visible_to,
+    available_actions,
+    headed_unit_ids,
+    results_visible_to,
+    sets_visible_to,
+)
 from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, SetStatus
 
 # What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
@@ -57,14 +63,16 @@ def unit_reform_results(unit_ids, *, organisation_id: int, year: int) -> dict[in
 
 def reform_inbox(user) -> dict[str, list[InboxItem]]:
     """Per queue, what waits for `user`: the self-assessment of a unit they head, not submitted yet,
-    due by its set's deadline; a submitted one they were assigned to appraise. One query; whether each
-    waits is asked of reform.access.available_actions."""
+    due by its set's deadline; a submitted one they were assigned to appraise. Two queries however
+    many there are; whether each waits is asked of reform.access.available_actions."""
     queues: dict[str, list[InboxItem]] = {key: [] for key in REFORM_QUEUES}
     if not getattr(user, "is_authenticated", False):
         return queues
-    candidates = (assessments_visible_to(user)
-                  .filter(criteria_set__status=SetStatus.OPEN,
-                          status__in=(AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED))
+    # Only what can wait for this user: drafts of the units they head, submissions assigned to them
+    # (a secretary sees every assessment of the set, and none of them waits for the secretary).
+    mine = (Q(status=AssessmentStatus.DRAFT, unit_id__in=headed_unit_ids(user))
+            | Q(status=AssessmentStatus.SUBMITTED, appraiser_id=user.pk))
+    candidates = (assessments_visible_to(user).filter(mine, criteria_set__status=SetStatus.OPEN)
                   .select_related("unit", "criteria_set").order_by("criteria_set_id", "unit__name"))
     for assessment in candidates:
         actions = available_actions(user, assessment)

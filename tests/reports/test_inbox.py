@@ -268,3 +268,38 @@ def test_a_reform_self_assessment_waits_for_its_unit_head_then_for_its_appraiser
     assert items_of(head, "self_assessments") == []
     assert [item.url for item in items_of(appraiser, "appraisals")] == [url]
     assert items_of(world.outsider, "appraisals") == [] and items_of(other_head, "appraisals") == []
+
+
+def test_the_reform_queues_cost_the_same_queries_however_many_assessments_there_are(world):
+    """The home page asks the inbox on every visit: a secretary who sees every assessment of a set,
+    and an appraiser with more and more to appraise, cost the same few queries."""
+    from reform import services as reform
+    from reform.models import Assessment
+    from reform.selectors import reform_inbox
+    from tests.reform.conftest import build_set
+
+    exercise = build_set(world, communes=4)
+
+    def submit(unit):
+        head = exercise.heads[exercise.communes.index(unit)]
+        assessment = Assessment.objects.get(unit=unit)
+        for sub in exercise.subs:
+            reform.score_self(actor=head, assessment=assessment, sub_criterion=sub, points=sub.max_points)
+        reform.assessment_submit(actor=head, assessment=assessment)
+
+    def cost(user):
+        fresh = type(user).objects.get(pk=user.pk)  # nothing read before, as in a request
+        with CaptureQueriesContext(connection) as queries:
+            found = reform_inbox(fresh)
+        return len(queries), found
+
+    secretary_before, found = cost(exercise.secretary)  # four drafts in sight, none of them theirs
+    assert found == {"self_assessments": [], "appraisals": []}
+    submit(exercise.communes[0])
+    one, found = cost(exercise.appraiser)
+    assert len(found["appraisals"]) == 1
+    for unit in exercise.communes[1:]:
+        submit(unit)
+    four, found = cost(exercise.appraiser)
+    assert len(found["appraisals"]) == 4 and four == one
+    assert cost(exercise.secretary)[0] == secretary_before
