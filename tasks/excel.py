@@ -87,14 +87,9 @@ def register_response(tasks, *, title: str):
 # -- import of a task list (e.g. the tasks drawn from a directive) ------------------------
 
 TASK_SHEET = "Nhiệm vụ"
-TASK_COLUMNS = [
-    Column("title", "Tên nhiệm vụ", required=True, width=40),
-    Column("content", "Nội dung", required=True, width=50),
-    Column("lead_code", "Mã người chủ trì", required=True, width=16),
-    Column("deadline", "Hạn xử lý", required=True, width=18),
-    Column("source_number", "Số văn bản giao", width=16),
-    Column("source_date", "Ngày văn bản", width=14),
-    Column("source_issuer", "Cơ quan ban hành", width=20),
+# The 5-rõ texts of a task (process, responsibility, product, result, authority): the same columns in
+# the task-list template and in the register brought in with its history (tasks.history).
+FIVE_RO_TEXT_COLUMNS = [
     Column("process_description", "Quy trình", width=30),
     Column("reporting_regime", "Chế độ báo cáo", width=18),
     Column("responsibility", "Trách nhiệm", width=30),
@@ -104,6 +99,16 @@ TASK_COLUMNS = [
     Column("acceptance_criterion", "Tiêu chí nghiệm thu", width=30),
     Column("authority_basis", "Thẩm quyền giao", width=24),
     Column("lead_may_decide", "Chủ trì được quyết định", width=24),
+]
+TASK_COLUMNS = [
+    Column("title", "Tên nhiệm vụ", required=True, width=40),
+    Column("content", "Nội dung", required=True, width=50),
+    Column("lead_code", "Mã người chủ trì", required=True, width=16),
+    Column("deadline", "Hạn xử lý", required=True, width=18),
+    Column("source_number", "Số văn bản giao", width=16),
+    Column("source_date", "Ngày văn bản", width=14),
+    Column("source_issuer", "Cơ quan ban hành", width=20),
+    *FIVE_RO_TEXT_COLUMNS,
     Column("participant_codes", "Mã người phối hợp", width=20),
     Column("participant_part", "Phần việc phối hợp", width=30),
     Column("assign_now", "Giao ngay", width=10),

@@ -39,6 +39,7 @@ from config.xlsx import workbook_bytes
 from config.xlsx_import import Column, RowError, cell_ref, choice_lookup, parse_date, parse_datetime, read_upload, text
 from config.xlsx_template import data_sheet, guide_sheet
 from tasks.access import can_import_history, tasks_visible_to
+from tasks.excel import FIVE_RO_TEXT_COLUMNS
 from tasks.models import OPEN_STATUSES, Participant, Quality, Task, TaskEvent, TaskStatus
 from tasks.status import OPEN_OVERDUE, official_status
 
@@ -67,15 +68,7 @@ COLUMNS = [
     Column("completed_at", "Ngày hoàn thành", width=18),
     Column("quality", "Chất lượng", width=14),
     Column("reason", "Lý do trả lại, hủy", width=30),
-    Column("process_description", "Quy trình", width=30),
-    Column("reporting_regime", "Chế độ báo cáo", width=18),
-    Column("responsibility", "Trách nhiệm", width=30),
-    Column("product_type", "Loại sản phẩm", width=16),
-    Column("product_description", "Mô tả sản phẩm", width=30),
-    Column("expected_result", "Kết quả dự kiến", width=30),
-    Column("acceptance_criterion", "Tiêu chí nghiệm thu", width=30),
-    Column("authority_basis", "Thẩm quyền giao", width=24),
-    Column("lead_may_decide", "Chủ trì được quyết định", width=24),
+    *FIVE_RO_TEXT_COLUMNS,
 ]
 # Read from an exported register but never trusted: the number is the row's place in that file and
 # the official status is derived again from the dates.
