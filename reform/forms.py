@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import DatePickerInput
+
 
 class SelfScoreForm(forms.Form):
     points = forms.DecimalField(label=_("Points"), max_digits=7, decimal_places=2, min_value=0)
@@ -17,7 +19,8 @@ class PublishForm(forms.Form):
 
 
 class RemedyForm(forms.Form):
-    deadline = forms.DateField(label=_("Deadline"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    deadline = forms.DateField(label=_("Deadline"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                               widget=DatePickerInput(attrs={"required": True}))
 
 
 class ImportForm(forms.Form):

@@ -156,10 +156,13 @@ def assessment_detail(request, pk):
             "criterion__area__order", "criterion__order", "order"):
         if sub.applies_to(assessment.unit.kind):
             areas[sub.criterion.area].append((sub, scores.get(sub.pk)))
+    lines = [score for rows in areas.values() for _sub, score in rows]
+    progress = {"total": len(lines), "scored": sum(1 for s in lines if s and s.self_points is not None),
+                "appraised": sum(1 for s in lines if s and s.appraised_by_id)}
     return render(request, "reform/assessment.html", {
         "assessment": assessment, "set": criteria_set, "areas": dict(areas), "actions": actions,
-        "set_actions": available_actions(request.user, criteria_set),
-        "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm()})
+        "set_actions": available_actions(request.user, criteria_set), "progress": progress,
+        "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm(auto_id=False)})
 
 
 def _assessment_url(assessment) -> str:

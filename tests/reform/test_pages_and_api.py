@@ -56,6 +56,20 @@ def test_the_head_self_assesses_with_a_photo_and_submits(small_exercise):
     assert assessment.status == AssessmentStatus.SUBMITTED
 
 
+def test_the_self_assessment_page_says_how_far_it_is_and_leads_to_the_submission(small_exercise):
+    """A long page on a phone: its head says how many sub-criteria are scored and links to the
+    submission at its foot."""
+    head, assessment = small_exercise.heads[0], Assessment.objects.get(unit=small_exercise.communes[0])
+    client = signed_in(head)
+    total = len(small_exercise.subs)
+    assert f"Đã tự chấm 0/{total} tiêu chí thành phần." in client.get(f"/reform/assessments/{assessment.pk}/").content.decode()
+    sub = small_exercise.subs[0]
+    client.post(f"/reform/assessments/{assessment.pk}/score/{sub.pk}/", {"points": "4"})
+    body = client.get(f"/reform/assessments/{assessment.pk}/").content.decode()
+    assert f"Đã tự chấm 1/{total} tiêu chí thành phần." in body and 'href="#submit"' in body and 'id="submit"' in body
+    assert 'type="date"' not in body  # dates are typed and picked as dd/mm/yyyy, whatever the browser
+
+
 def test_bad_points_say_what_is_wrong_and_write_nothing(small_exercise):
     head, assessment = small_exercise.heads[0], Assessment.objects.get(unit=small_exercise.communes[0])
     yes_no = small_exercise.subs[1]
