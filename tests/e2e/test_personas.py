@@ -14,10 +14,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from emulation.models import BallotReceipt, CouncilSession, Period, SessionStatus
 from inspections.models import Finding, Inspection
+from reform.models import Assessment, CriteriaSet, UnitGroup
 from tasks.models import Task
 from tests.clients import Client
 from tests.e2e.conftest import screenshot
@@ -200,12 +202,19 @@ def inspection(number):
     return reverse("inspections:detail", args=[Inspection.objects.get(decision_number=number).pk])
 
 
+def communes_set():
+    """This year's reform set for communes, still being scored in the demo."""
+    return CriteriaSet.objects.get(year=timezone.localdate().year, unit_group=UnitGroup.COMMUNES)
+
+
 def walk_admin(walk):
     walk.visit("home", "/", then=menu_folds)
     walk.visit("import", reverse("accounts:import"))
     walk.visit("people", reverse("accounts:person_list"))
     walk.visit("people-search", reverse("accounts:person_list") + "?q=nguyen+van+an")
     walk.visit("units", reverse("accounts:unit_list"))
+    walk.visit("history-import", reverse("tasks:history_import"))
+    walk.visit("rules", reverse("rules"))
 
 
 def walk_chutich(walk):
@@ -213,6 +222,7 @@ def walk_chutich(walk):
     walk.visit("overview", reverse("tasks:overview"))
     walk.visit("tasks", reverse("tasks:list"))
     walk.visit("inspections", reverse("inspections:dashboard"))
+    walk.visit("inbox", reverse("inbox"))
 
 
 def walk_giamdoc(walk):
@@ -222,6 +232,8 @@ def walk_giamdoc(walk):
     walk.visit("overview", reverse("tasks:overview"))
     walk.visit("inspection", inspection("15/QĐ-TTr"))
     walk.visit("discipline", reverse("inspections:decisions"))
+    walk.visit("reform-set", reverse("reform:set", args=[communes_set().pk]))
+    walk.visit("reform-ranking", reverse("reform:ranking", args=[communes_set().pk]))
 
 
 def walk_chutich_bmt(walk):
@@ -229,6 +241,9 @@ def walk_chutich_bmt(walk):
     walk.visit("task-to-judge", task("Báo cáo tình hình giải quyết hồ sơ trễ hẹn tháng 11"),
                then=lambda page, size: on_top(page.locator("summary", has_text="Đánh giá kết quả"), size))
     walk.visit("overview", reverse("tasks:overview"))
+    walk.visit("inbox", reverse("inbox"))
+    own = Assessment.objects.filter(criteria_set=communes_set(), status="draft").order_by("unit__code").first()
+    walk.visit("reform-self-assessment", reverse("reform:assessment", args=[own.pk]))
 
 
 def walk_thanhtra(walk):
@@ -241,6 +256,7 @@ def walk_thanhtra(walk):
                then=photo_thumbnails)
     walk.visit("plan", reverse("inspections:plan", args=[check.plan_id]))
     walk.visit("commune-inspection", inspection("09/QĐ-TTr"))
+    walk.visit("rules", reverse("rules"))
 
 
 def walk_canbo(walk):
@@ -251,6 +267,7 @@ def walk_canbo(walk):
     walk.visit("my-findings", reverse("inspections:findings"))
     finding = Finding.objects.filter(subject_person=canbo).order_by("id").first()
     walk.visit("finding", reverse("inspections:finding", args=[finding.pk]), then=photo_thumbnails)
+    walk.visit("reform-queue", reverse("reform:queue"))
 
 
 def walk_hoidong(walk):
