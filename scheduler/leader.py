@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import Error as DatabaseError, connections
 
 # A fixed 32-bit key, the same for every process of this project.
 ADVISORY_LOCK_KEY = zlib.crc32(b"kycuong.scheduler.leader")
@@ -52,9 +52,17 @@ class PostgresLeaderLock:
     def release(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.close()
+                # Unlock before closing: a closed connection's backend drops its locks only
+                # when it gets round to ending, so a standby asking at once could be refused.
+                with self._connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+            except DatabaseError:
+                pass  # the connection is already gone, and the lock with it
             finally:
-                self._connection = None
+                try:
+                    self._connection.close()
+                finally:
+                    self._connection = None
 
 
 class FileLeaderLock:
