@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import User
 from accounts.serializers import UnitRefSerializer
-from tasks.access import available_actions, tasks_visible_to
+from tasks.access import available_actions, owner_refusal, tasks_visible_to
 from tasks.clarity import checklist_data
 from tasks.models import ProcessTemplate, Quality, Task
 from tasks.status import official_status
@@ -125,6 +125,8 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
     events = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(
         help_text="What the requesting user may do on the task now: the action endpoints that accept it.")
+    managed_note = serializers.SerializerMethodField(
+        help_text="Why cancel and return are not among the actions when another record manages the task; empty otherwise.")
 
     class Meta:
         model = Task
@@ -134,11 +136,14 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
             "process_description", "reporting_regime", "deadline", "original_deadline", "extended", "responsibility",
             "product_type", "product_description", "expected_result", "acceptance_criterion", "authority_basis",
             "lead_may_decide", "progress_percent", "assigned_at", "submitted_at", "completed_at", "quality",
-            "evaluation_note", "checklist", "participants", "events", "actions",
+            "evaluation_note", "checklist", "participants", "events", "actions", "managed_by", "managed_note",
         ]
 
     def get_official_status(self, task) -> str:
         return official_status(task)
+
+    def get_managed_note(self, task) -> str:
+        return owner_refusal(task, "cancel") or ""
 
     def get_checklist(self, task) -> list[dict]:
         return checklist_data(task)

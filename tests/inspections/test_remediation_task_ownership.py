@@ -166,6 +166,18 @@ def test_withdraw_and_replace_over_the_api(world, inspectorate, followed):
     assert again.status_code == 409
 
 
+def test_the_task_api_says_which_record_manages_the_task_and_why_cancel_is_not_offered(world, inspectorate,
+                                                                                       followed):
+    _inspection, _recommendation, task = followed
+    detail = as_user(world.head_dept).get(f"/api/v1/tasks/{task.pk}/").json()
+    assert detail["managed_by"] == TaskOwner.RECOMMENDATION
+    assert "kiến nghị" in detail["managed_note"]
+    assert "cancel" not in detail["actions"] and "return" not in detail["actions"]
+    own = task_services.task_create_draft(actor=world.head_dept, assigning_unit=world.dept, data={"title": "Việc thường"})
+    plain = as_user(world.head_dept).get(f"/api/v1/tasks/{own.pk}/").json()
+    assert plain["managed_by"] == "" and plain["managed_note"] == ""
+
+
 def test_the_head_of_the_inspecting_body_withdraws_though_the_task_is_not_theirs(inspectorate, followed):
     """The recommendation's authority governs its task: the head of the inspecting body is no
     authority of the task (assigned from the province), yet withdrawing cancels it."""
