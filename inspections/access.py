@@ -194,6 +194,16 @@ def inspecting_units(user) -> list[Unit]:
     return units
 
 
+def inspecting_bodies(user) -> QuerySet[Unit]:
+    """The units a plan or an inspection may be issued from by `user`: every active unit at or below
+    one they inspect from — exactly the units `can_inspect_from` accepts, so the form offers what
+    the service takes."""
+    q = Q(pk__in=[])
+    for unit in inspecting_units(user):
+        q |= Q(path__startswith=unit.path)
+    return Unit.objects.filter(q, active=True).order_by("path")
+
+
 def can_explain(user, finding: Finding) -> bool:
     """The person concerned; for a finding on a unit only, its head or deputy."""
     if finding.subject_person_id is not None:

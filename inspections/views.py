@@ -36,6 +36,7 @@ from inspections.access import (
     get_finding_for_user,
     get_inspection_for_user,
     get_plan_for_user,
+    inspecting_bodies,
     inspecting_units,
     is_team_member,
     plans_visible_to,
@@ -116,7 +117,7 @@ def inspection_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_list(request):
     units = inspecting_units(request.user)
-    form = PlanForm(request.POST or None, units=units)
+    form = PlanForm(request.POST or None, bodies=inspecting_bodies(request.user))
     if request.method == "POST":
         if not units:
             raise Http404
@@ -154,7 +155,8 @@ def inspection_create(request):
     if not units:
         raise Http404
     initial = {"plan": request.GET.get("plan"), "leader": request.user.pk}
-    form = InspectionForm(request.POST or None, user=request.user, units=units, initial=initial)
+    form = InspectionForm(request.POST or None, user=request.user, bodies=inspecting_bodies(request.user),
+                          initial=initial)
     rule_links = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from inspections.access import plans_visible_to
+from accounts.models import Unit
+from inspections.access import can_inspect_from, plans_visible_to
 from inspections.models import InspectionPlan
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,18 @@ def test_an_outsider_cannot_file_under_a_plan_they_cannot_see(world, plan):
         "issuing_unit": world.sibling.pk, "title": "Ngoài phạm vi", "plan": plan.pk, "targets": [world.sibling.pk],
         "leader": world.head_sibling.pk}, format="json")
     assert response.status_code == 400 and "plan" in response.json()
+
+
+def test_the_pages_offer_exactly_the_inspecting_bodies_the_services_accept(client, world, inspectorate):
+    """The inspector's role is held at the province: the plan and inspection forms offer the province
+    and every unit below it (the inspectorate among them), as `can_inspect_from` does, and a plan
+    issued by the inspectorate from the page is created."""
+    client.force_login(inspectorate.leader)
+    accepted = {unit.pk for unit in Unit.objects.filter(active=True) if can_inspect_from(inspectorate.leader, unit)}
+    for url in (reverse("inspections:plans"), reverse("inspections:create")):
+        offered = set(client.get(url).context["form"].fields["issuing_unit"].queryset.values_list("pk", flat=True))
+        assert inspectorate.unit.pk in offered and offered == accepted, url
+    response = client.post(reverse("inspections:plans"), {
+        "issuing_unit": inspectorate.unit.pk, "year": timezone.localdate().year, "title": "Kế hoạch của Thanh tra"})
+    assert response.status_code == 302
+    assert InspectionPlan.objects.get(title="Kế hoạch của Thanh tra").issuing_unit == inspectorate.unit
