@@ -308,7 +308,8 @@ def import_structure(upload, *, actor, criteria_set: CriteriaSet) -> ImportResul
     if records is None:
         return result
     col = lambda key: cell_ref(STRUCTURE_SHEET, STRUCTURE_COLUMNS, key)  # noqa: E731
-    kinds = choice_lookup(UnitKind.choices)
+    kinds = {key.replace(" ", ""): value for key, value in choice_lookup(UnitKind.choices).items()}
+    kind_key = lambda value: fold(value).replace(" ", "")  # noqa: E731  "Xã / phường" is "Xã/phường"
     errors = result.errors
     rows: list[StructureRow] = []
     seen_areas, seen_subs = {}, {}
@@ -374,9 +375,13 @@ def import_structure(upload, *, actor, criteria_set: CriteriaSet) -> ImportResul
         unit_kinds, unknown = [], []
         given = text(record.get("unit_kinds"))
         if fold(given) not in ("", "tat ca", "all"):
-            for part in (given.split(";") if fold(given) not in kinds else [given]):
-                if part.strip():
-                    (unit_kinds.append(kinds[fold(part)]) if fold(part) in kinds else unknown.append(part.strip()))
+            for part in (given.split(";") if kind_key(given) not in kinds else [given]):
+                if not part.strip():
+                    continue
+                if kind_key(part) in kinds:
+                    unit_kinds.append(kinds[kind_key(part)])
+                else:
+                    unknown.append(part.strip())
         if unknown:
             errors.append(RowError(STRUCTURE_SHEET, row, col("unit_kinds"), _(
                 "Unknown unit kind: %(kinds)s (separate several with “;”).") % {"kinds": ", ".join(unknown)}))
