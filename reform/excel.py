@@ -21,6 +21,7 @@ from config.xlsx_template import data_sheet, guide_sheet
 from reform import services
 from reform.access import assessments_visible_to, available_actions
 from reform.models import CriteriaSet
+from reform.selectors import previous_results
 from reform.structure import StructureRow, check_sub_criterion, set_structure, structure_replace
 
 SELF_SHEET = "Tự chấm"
@@ -207,16 +208,27 @@ RANKING_HEADERS = ["STT", "Đơn vị", "Điểm tự chấm", "Điểm thẩm �
 RANKING_WIDTHS = [6, 40, 14, 14, 14, 12, 16, 10]
 
 
-def ranking_rows(results):
+def ranking_rows(results, before: dict | None = None):
+    """The ranking's rows; with `before` (last year's results by unit), its index and class beside."""
     for number, r in enumerate(results.select_related("unit").order_by("rank", "unit__name"), start=1):
-        yield [number, r.unit.name, float(r.self_points), float(r.appraised_points), float(r.survey_points),
+        row = [number, r.unit.name, float(r.self_points), float(r.appraised_points), float(r.survey_points),
                float(r.index), r.band_name, r.rank]
+        if before is not None:
+            last = before.get(r.unit_id)
+            row += [float(last.index), last.band_name] if last else [None, None]
+        yield row
 
 
 def ranking_response(criteria_set: CriteriaSet, results):
+    previous, before = previous_results(criteria_set)
+    headers, widths = RANKING_HEADERS, RANKING_WIDTHS
+    if previous is not None:
+        headers = [*headers, f"Chỉ số năm {previous.year} (%)", f"Xếp loại năm {previous.year}"]
+        widths = [*widths, 14, 16]
     return register_response(slug="xep-hang-cchc", sheet_title="Xếp hạng Chỉ số CCHC",
                              heading="KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", title=criteria_set.title,
-                             headers=RANKING_HEADERS, rows=ranking_rows(results), widths=RANKING_WIDTHS)
+                             headers=headers, rows=ranking_rows(results, before if previous else None),
+                             widths=widths)
 
 
 # -- the structure of a set, in the layout provinces publish -------------------------------

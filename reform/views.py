@@ -4,6 +4,7 @@ self-assessment, the appraiser's queue. Permissions are decided here, from refor
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,8 +43,8 @@ from reform.forms import (
     SubCriterionForm,
     VersionForm,
 )
-from reform.models import Area, Criterion, Score, ScoreEvidence, SubCriterion
-from reform.selectors import assessment_list_for_user, ranking_for_user, set_list_for_user
+from reform.models import Area, Criterion, Result, Score, ScoreEvidence, SubCriterion
+from reform.selectors import assessment_list_for_user, previous_results, ranking_for_user, set_list_for_user
 
 IMPORTS = {
     "self": (excel.import_self_scores, excel.self_score_template, "tu-cham"),
@@ -82,7 +83,16 @@ def set_detail(request, pk):
 def ranking(request, pk):
     criteria_set = get_set_for_user(request.user, pk)
     page = paginate(request, ranking_for_user(request.user, criteria_set), default_size=50)
-    return render(request, "reform/ranking.html", {"set": criteria_set, "page": page,
+    rows = list(page.object_list)
+    previous, before = previous_results(criteria_set, [r.unit_id for r in rows])
+    # A unit's row leads to the scores behind it for those who may read them (one query for the page).
+    readable = set(assessments_visible_to(request.user).filter(pk__in=[r.assessment_id for r in rows])
+                   .values_list("pk", flat=True)) if rows else set()
+    for row in rows:
+        row.previous = before.get(row.unit_id)
+        row.readable = row.assessment_id in readable
+    return render(request, "reform/ranking.html", {"set": criteria_set, "page": page, "rows": rows,
+                                                   "previous": previous,
                                                    "can_export": runs_set(request.user, criteria_set)})
 
 
@@ -177,10 +187,53 @@ def assessment_detail(request, pk):
     lines = [score for rows in areas.values() for _sub, score in rows]
     progress = {"total": len(lines), "scored": sum(1 for s in lines if s and s.self_points is not None),
                 "appraised": sum(1 for s in lines if s and s.appraised_by_id)}
+    survey = list(assessment.survey_scores.select_related("area"))
+    result = Result.objects.filter(assessment=assessment).first()
+    previous = None
+    if result is not None:
+        _previous_set, before = previous_results(criteria_set, [assessment.unit_id])
+        previous = before.get(assessment.unit_id)
     return render(request, "reform/assessment.html", {
         "assessment": assessment, "set": criteria_set, "areas": dict(areas), "actions": actions,
         "set_actions": available_actions(request.user, criteria_set), "progress": progress,
-        "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm(auto_id=False)})
+        "survey": survey, "remedy_form": RemedyForm(auto_id=False),
+        "chart": area_chart(areas, survey, criteria_set) if progress["scored"] or survey else [],
+        "lost": lost_lines(areas) if progress["scored"] else [], "result": result, "previous": previous})
+
+
+def area_chart(areas, survey, criteria_set) -> list[dict]:
+    """One bar per area: the points obtained (the appraiser's once given, else the unit's own) of
+    the points that apply to the unit, as a share of the bar, for the server-rendered SVG. A survey
+    area not imported yet shows 0."""
+    bars = []
+    for area, rows in areas.items():
+        maximum = sum((sub.max_points for sub, _score in rows), Decimal(0))
+        obtained = sum(((score.final_points or 0) if score else Decimal(0) for _sub, score in rows), Decimal(0))
+        bars.append(_bar(area, obtained, maximum))
+    surveyed = {line.area_id: line.points for line in survey}
+    for area in criteria_set.areas.filter(survey_max_points__isnull=False).order_by("order", "id"):
+        bars.append(_bar(area, surveyed.get(area.pk, Decimal(0)), area.survey_max_points))
+    return bars
+
+
+def _bar(area, obtained, maximum) -> dict:
+    percent = (Decimal(obtained) * 100 / maximum).quantize(Decimal("0.1")) if maximum else Decimal(0)
+    return {"area": area, "obtained": obtained, "max": maximum, "percent": percent,
+            "width": float(min(percent, Decimal(100))),
+            "label": _("%(area)s: %(obtained)s of %(max)s points (%(percent)s%%)") % {
+                "area": area, "obtained": obtained, "max": maximum, "percent": percent}}
+
+
+def lost_lines(areas) -> list[tuple]:
+    """Every sub-criterion on which the unit lost points: (sub-criterion, score or None, points lost)."""
+    lost = []
+    for rows in areas.values():
+        for sub, score in rows:
+            final = score.final_points if score else None
+            missing = sub.max_points - (final or 0)
+            if missing > 0:
+                lost.append((sub, score, missing))
+    return lost
 
 
 def _assessment_url(assessment) -> str:
