@@ -43,7 +43,7 @@ from reform.forms import (
     SubCriterionForm,
     VersionForm,
 )
-from reform.models import Area, Criterion, Result, Score, ScoreEvidence, SubCriterion
+from reform.models import Area, AssessmentStatus, Criterion, Result, Score, ScoreEvidence, SubCriterion
 from reform.selectors import assessment_list_for_user, previous_results, ranking_for_user, set_list_for_user
 
 IMPORTS = {
@@ -198,7 +198,9 @@ def assessment_detail(request, pk):
         "set_actions": available_actions(request.user, criteria_set), "progress": progress,
         "survey": survey, "remedy_form": RemedyForm(auto_id=False),
         "chart": area_chart(areas, survey, criteria_set) if progress["scored"] or survey else [],
-        "lost": lost_lines(areas) if progress["scored"] else [], "result": result, "previous": previous})
+        # Lost points are explained once the appraisal is done (before, every unscored line would be "lost").
+        "lost": lost_lines(areas) if assessment.status == AssessmentStatus.APPRAISED else [],
+        "result": result, "previous": previous})
 
 
 def area_chart(areas, survey, criteria_set) -> list[dict]:
