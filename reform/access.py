@@ -159,11 +159,12 @@ def available_actions(user, obj) -> set[str]:
         actions: set[str] = set()
         if not runs_set(user, obj):
             return actions
-        actions.add("export")
+        # Any set is the model of next year's ("copy"); a set in use changes only as a new version.
+        actions |= {"export", "copy"}
         if obj.status == SetStatus.DRAFT:
             actions |= {"edit", "open"}
         if obj.status == SetStatus.OPEN:
-            actions |= {"assign_appraiser", "import_survey", "freeze", "recompute"}
+            actions |= {"assign_appraiser", "import_survey", "freeze", "recompute", "new_version"}
         if obj.status == SetStatus.FROZEN:
             actions |= {"publish", "reopen", "recompute", "remedy"}
         if obj.status == SetStatus.PUBLISHED:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reform import services
+from reform import services, structure
 from reform.access import get_assessment_for_user, get_set_for_user
 from reform.selectors import assessment_list_for_user, ranking_for_user, set_list_for_user
 from reform.serializers import (
@@ -22,9 +22,12 @@ from reform.serializers import (
     AssessmentSerializer,
     CriteriaSetDetailSerializer,
     CriteriaSetSerializer,
+    CriteriaSetVersionSerializer,
     IndexPublishInputSerializer,
     IndexResultSerializer,
     ScoreInputSerializer,
+    SetCopyInputSerializer,
+    SetVersionInputSerializer,
     SurveyInputSerializer,
 )
 
@@ -44,7 +47,7 @@ class SetDetailApi(APIView):
     @extend_schema(responses={200: CriteriaSetDetailSerializer, 404: ERRORS[404]}, operation_id="reform_sets_retrieve")
     def get(self, request, pk: int):
         criteria_set = get_set_for_user(request.user, pk)
-        criteria_set = type(criteria_set).objects.select_related("issuing_unit").prefetch_related(
+        criteria_set = type(criteria_set).objects.select_related("issuing_unit", "based_on").prefetch_related(
             "bands", "areas", "sub_criteria__criterion").get(pk=criteria_set.pk)
         return Response(CriteriaSetDetailSerializer(criteria_set).data)
 
@@ -169,3 +172,35 @@ class PublishApi(APIView):
         criteria_set = services.criteria_set_publish(actor=request.user, criteria_set=criteria_set,
                                                      **payload.validated_data)
         return Response(CriteriaSetSerializer(criteria_set).data)
+
+
+class SetCopyApi(APIView):
+    @extend_schema(request=SetCopyInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_copy")
+    def post(self, request, pk: int):
+        source = get_set_for_user(request.user, pk)
+        payload = SetCopyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        copy = structure.criteria_set_copy(actor=request.user, source=source, **payload.validated_data)
+        return Response(CriteriaSetVersionSerializer(copy).data, status=status.HTTP_201_CREATED)
+
+
+class SetVersionApi(APIView):
+    @extend_schema(request=SetVersionInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_new_version")
+    def post(self, request, pk: int):
+        criteria_set = get_set_for_user(request.user, pk)
+        payload = SetVersionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = structure.criteria_set_new_version(actor=request.user, criteria_set=criteria_set,
+                                                     reason=payload.validated_data["reason"])
+        return Response(CriteriaSetVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class SetVersionOpenApi(APIView):
+    @extend_schema(request=None, responses={200: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_version_open")
+    def post(self, request, pk: int):
+        criteria_set = structure.criteria_set_version_open(actor=request.user,
+                                                           criteria_set=get_set_for_user(request.user, pk))
+        return Response(CriteriaSetVersionSerializer(criteria_set).data)

@@ -35,6 +35,7 @@ class SetStatus(models.TextChoices):
     OPEN = "open", _("Scoring under way")
     FROZEN = "frozen", _("Scores final")
     PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Replaced by a new version")
 
 
 class CriteriaSet(models.Model):
@@ -51,6 +52,10 @@ class CriteriaSet(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=SetStatus.choices, default=SetStatus.DRAFT)
     self_assessment_deadline = models.DateField(_("self-assessment deadline"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+                                 verbose_name=_("based on"),
+                                 help_text=_("The set this one was copied from: last year's, or the version it replaces."))
+    change_reason = models.TextField(_("reason for the new version"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
@@ -66,6 +71,15 @@ class CriteriaSet(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
+
+    @property
+    def replaces(self) -> "CriteriaSet | None":
+        """The earlier version of the same year and group this one replaces (not last year's set it
+        was copied from)."""
+        based_on = self.based_on
+        if based_on is not None and based_on.year == self.year and based_on.unit_group == self.unit_group:
+            return based_on
+        return None
 
 
 class Band(models.Model):

@@ -85,3 +85,22 @@ def reform_inbox(user) -> dict[str, list[InboxItem]]:
             queues["appraisals"].append(InboxItem("", str(assessment.unit), url, None,
                                                   str(assessment.criteria_set.title)))
     return {key: by_due(items) for key, items in queues.items()}
+
+
+def previous_year_set(criteria_set: CriteriaSet) -> CriteriaSet | None:
+    """The set of the year before for the same organisation and group: its latest published version
+    (a published ranking is open to the whole organisation, so showing it beside this one reveals nothing)."""
+    return (CriteriaSet.objects.filter(organisation_id=criteria_set.organisation_id, unit_group=criteria_set.unit_group,
+                                       year=criteria_set.year - 1, status=SetStatus.PUBLISHED)
+            .order_by("-version").first())
+
+
+def previous_results(criteria_set: CriteriaSet, unit_ids=None) -> tuple[CriteriaSet | None, dict[int, Result]]:
+    """Last year's set and its results by unit (of `unit_ids` when given): two queries."""
+    previous = previous_year_set(criteria_set)
+    if previous is None:
+        return None, {}
+    rows = Result.objects.filter(criteria_set=previous)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    return previous, {row.unit_id: row for row in rows.only("unit_id", "index", "band_name", "rank")}

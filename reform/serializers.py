@@ -43,8 +43,8 @@ class CriteriaSetDetailSerializer(CriteriaSetSerializer):
     sub_criteria = SubCriterionSerializer(many=True)
 
     class Meta(CriteriaSetSerializer.Meta):
-        fields = [f for f in CriteriaSetSerializer.Meta.fields if f != "unit_count"] + ["bands", "areas",
-                                                                                       "sub_criteria"]
+        fields = [f for f in CriteriaSetSerializer.Meta.fields if f != "unit_count"] + [
+            "based_on", "change_reason", "bands", "areas", "sub_criteria"]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -113,3 +113,23 @@ class SurveyInputSerializer(serializers.Serializer):
 
 class IndexPublishInputSerializer(serializers.Serializer):
     published_on = serializers.DateField()
+
+
+class SetCopyInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    title = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    legal_basis = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    members = serializers.BooleanField(required=False, default=False)
+
+
+class SetVersionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class CriteriaSetVersionSerializer(CriteriaSetSerializer):
+    """A set made from another: the set it was copied from, or the version it replaces, and why."""
+
+    unit_count = None
+
+    class Meta(CriteriaSetSerializer.Meta):
+        fields = [f for f in CriteriaSetSerializer.Meta.fields if f != "unit_count"] + ["based_on", "change_reason"]

@@ -135,7 +135,15 @@ def criteria_set_create(*, actor, issuing_unit: Unit, year: int, unit_group: str
 
 
 def _editable(actor, criteria_set: CriteriaSet) -> None:
-    _refuse_unless(actor, criteria_set, "edit")
+    """Only a draft's structure changes. Once scoring has started the criteria are frozen: a change
+    is a new version with a reason (reform.structure.criteria_set_new_version)."""
+    if "edit" in available_actions(actor, criteria_set):
+        return
+    require(runs_set(actor, criteria_set))
+    raise ConflictError(_("The criteria of “%(title)s” are frozen (%(status)s): scoring has started. To change them, "
+                          "make a new version with a reason.") % {"title": criteria_set.title,
+                                                                  "status": criteria_set.get_status_display()},
+                        code="frozen")
 
 
 def band_add(*, actor, criteria_set: CriteriaSet, name: str, min_percent) -> Band:
@@ -208,6 +216,9 @@ def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit]
     """Scoring starts: the structure is frozen, every unit gets its assessment and its head is told."""
     criteria_set = _locked_set(criteria_set)
     _refuse_unless(actor, criteria_set, "open")
+    if criteria_set.replaces is not None:
+        raise ConflictError(_("This is a new version of a set already in use: put it in force instead, and the "
+                              "units of the version it replaces move to it."), code="version")
     units = list(units)
     if not units:
         raise ValidationError({"units": _("Choose the units to be assessed.")})

@@ -20,6 +20,7 @@ from accounts.models import User
 from emulation.models import BallotReceipt, CouncilSession, Period, SessionStatus
 from inspections.models import Finding, Inspection
 from reform.models import Assessment, CriteriaSet, UnitGroup
+from reform.structure import criteria_set_copy
 from tasks.models import Task
 from tests.clients import Client
 from tests.e2e.conftest import screenshot
@@ -234,6 +235,12 @@ def walk_giamdoc(walk):
     walk.visit("discipline", reverse("inspections:decisions"))
     walk.visit("reform-set", reverse("reform:set", args=[communes_set().pk]))
     walk.visit("reform-ranking", reverse("reform:ranking", args=[communes_set().pk]))
+    # The set in use is frozen (a change is a new version); next year's draft, copied from it, is edited.
+    walk.visit("reform-criteria", reverse("reform:structure", args=[communes_set().pk]))
+    draft = criteria_set_copy(actor=User.objects.get(username="giamdoc.snv"), source=communes_set())
+    walk.visit("reform-criteria-draft", reverse("reform:structure", args=[draft.pk]))
+    walk.visit("reform-sub-criterion", reverse("reform:structure_item", args=[
+        draft.pk, "sub", draft.sub_criteria.order_by("order", "id").first().pk]))
 
 
 def walk_chutich_bmt(walk):

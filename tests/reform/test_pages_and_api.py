@@ -166,7 +166,8 @@ def _grow(world, exercise, count=6):
 LISTS = {
     "/reform/": ("secretary", 7),
     "/reform/{set}/": ("secretary", 11),
-    "/reform/{set}/ranking/": ("secretary", 8),
+    "/reform/{set}/ranking/": ("secretary", 10),  # + last year's set, + the rows' assessments one may read
+    "/reform/{set}/structure/": ("secretary", 11),
     "/reform/queue/": ("appraiser", 6),
     "/api/v1/reform/sets/": ("secretary", 2),
     "/api/v1/reform/sets/{set}/assessments/": ("secretary", 3),
