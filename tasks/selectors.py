@@ -26,6 +26,7 @@ from tasks.models import (
     TaskStatus,
     TaskStep,
 )
+from tasks.report import Period, PeriodKind, TaskReport, previous_window, task_report, tasks_as_of  # noqa: F401
 from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
     DONE_LATE,

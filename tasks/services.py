@@ -81,7 +81,8 @@ def _transition(task: Task, *, action: str, allowed: Iterable[str], to: str, act
     if changed != 1:
         raise ConflictError(_("Someone else changed this task at the same moment. Reload it and try again."))
     event = TaskEvent.objects.create(
-        task=task, action=action, from_status=task.status, to_status=to, actor=actor, at=now, note=note, data=data or {}
+        task=task, action=action, from_status=task.status, to_status=to, actor=actor, at=now, note=note, data=data or {},
+        deadline=fields.get("deadline", task.deadline),
     )
     task.status = to
     for name, value in fields.items():
@@ -105,7 +106,8 @@ def _action_label(action: str) -> str:
 
 def _event(task: Task, *, action: str, actor, note: str = "", data: dict | None = None) -> TaskEvent:
     return TaskEvent.objects.create(
-        task=task, action=action, from_status=task.status, to_status=task.status, actor=actor, note=note, data=data or {}
+        task=task, action=action, from_status=task.status, to_status=task.status, actor=actor, note=note, data=data or {},
+        deadline=task.deadline,
     )
 
 
@@ -410,9 +412,10 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
             raise ConflictError(_("The task is no longer open."), code="wrong_state")
         # The original deadline stays in original_deadline; every change stays in the events.
         Task.objects.filter(pk=task.pk).update(deadline=granted, extended=True, overdue_marked_at=None, updated_at=now)
-        _event(task, action="extend", actor=actor, note=note.strip(),
-               data={"from": task.deadline.isoformat(), "to": granted.isoformat(), "request": request.pk})
+        previous = task.deadline
         task.deadline = granted
+        _event(task, action="extend", actor=actor, note=note.strip(),
+               data={"from": previous.isoformat(), "to": granted.isoformat(), "request": request.pk})
         message = _("Extension granted for %(title)s: new deadline %(when)s") % {
             "title": task.title, "when": show_datetime(granted)}
     else:
