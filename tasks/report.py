@@ -284,7 +284,7 @@ def _reported_tasks(unit: Unit, start: date, end: date, moment: datetime, source
 def _count(unit: Unit, units: list[Unit], start: date, end: date, moment: datetime, source_document: str,
            ) -> tuple[dict[int, ReportRow], ReportRow, list[TaskState]]:
     rows = {u.pk: ReportRow(u.pk, u.name, u.depth - unit.depth) for u in units}
-    total = ReportRow(None, _("Total"))
+    total = ReportRow(None, _("All units"))
     overdue = []
     for state, official in states_as_of(moment, _reported_tasks(unit, start, end, moment, source_document)):
         if official == NOT_TRACKED:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Avg, Case, IntegerField, Value, When
 from django.urls import reverse
@@ -496,3 +497,13 @@ def task_cancel(*, actor, task: Task, reason: str, owner: str = "") -> Task:
                 to=TaskStatus.CANCELLED, actor=actor, note=reason)
     _notify(task, [task.lead, task.monitor], "task.cancelled", _("Task cancelled: %(title)s") % {"title": task.title})
     return task
+
+
+def task_submit_report(*, actor, task_id: int, note: str, file_name: str, content: bytes) -> Task:
+    """A generated report (the periodic task report's workbook) sent as the result of a report task
+    the actor leads: the file is its evidence. The same checks as any result (tasks.access)."""
+    task = Task.objects.filter(pk=task_id, lead=actor).first()
+    if task is None:
+        raise ValidationError({"task": _("Choose a report task you lead.")})
+    upload = SimpleUploadedFile(file_name, content)
+    return task_submit_result(actor=actor, task=task, note=note, files=[upload])
