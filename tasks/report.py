@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,56 +125,69 @@ class TaskState(NamedTuple):
 
 
 def tasks_as_of(moment: datetime, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
-    """`tasks` (all by default) annotated with their state at `moment`, read back from their history:
-    at_status, at_deadline, at_extended, at_submitted, at_completed and first_assigned."""
+    """`tasks` (all by default) annotated with what their history holds at `moment`, each read once:
+    the last event by then (its action, status and the deadline it left), the last submission and
+    approval by then, whether an extension was granted by then, whether the task came from a
+    register (and in which state), and its first assignment. `state_at` turns a row into the state."""
     tasks = Task.objects.all() if tasks is None else tasks
     events = TaskEvent.objects.filter(task=OuterRef("pk"))
     by_then = events.filter(at__lte=moment).order_by("-at", "-id")
-    imported = Exists(events.filter(action="import"))
-    import_status = Subquery(events.filter(action="import").values("to_status")[:1])
-    # Before its import (or until its next live event), a task of a register stands as its dates say.
-    on_register = Q(imported=True) & (Q(last_action__isnull=True) | Q(last_action="import"))
     return tasks.annotate(
-        imported=imported,
-        import_status=import_status,
         last_action=Subquery(by_then.values("action")[:1]),
         last_status=Subquery(by_then.values("to_status")[:1]),
-    ).annotate(
+        last_deadline=Subquery(by_then.filter(deadline__isnull=False).values("deadline")[:1]),
+        last_submit=Subquery(by_then.filter(action="submit").values("at")[:1]),
+        last_approve=Subquery(by_then.filter(action="approve").values("at")[:1]),
+        extended_by_then=Exists(by_then.filter(action="extend")),
+        import_status=Subquery(events.filter(action="import").values("to_status")[:1]),
+        imported_extended=Exists(events.filter(action="import", data__has_key="original_deadline")),
         first_assigned=Coalesce(
             Subquery(events.filter(action="assign").order_by("at", "id").values("at")[:1]), F("assigned_at")),
-        at_deadline=Coalesce(Subquery(by_then.filter(deadline__isnull=False).values("deadline")[:1]), F("deadline")),
-        at_extended=Exists(by_then.filter(action="extend"))
-        | Exists(events.filter(action="import", data__has_key="original_deadline")),
-        at_submitted=Coalesce(
-            Subquery(by_then.filter(action="submit").values("at")[:1]),
-            Case(When(Q(imported=True, submitted_at__lte=moment), then=F("submitted_at")),
-                 output_field=DateTimeField())),
-        at_completed=Coalesce(
-            Subquery(by_then.filter(action="approve").values("at")[:1]),
-            Case(When(Q(imported=True, completed_at__lte=moment), then=F("completed_at")),
-                 output_field=DateTimeField())),
-    ).annotate(
-        at_status=Case(
-            When(Q(last_action__isnull=False) & ~Q(last_action="import"), then=F("last_status")),
-            When(on_register & Q(completed_at__lte=moment, import_status=TaskStatus.COMPLETED),
-                 then=Value(TaskStatus.COMPLETED)),
-            When(on_register & Q(submitted_at__lte=moment, import_status__in=(TaskStatus.SUBMITTED,
-                                                                              TaskStatus.COMPLETED)),
-                 then=Value(TaskStatus.SUBMITTED)),
-            When(on_register & Q(assigned_at__lte=moment, import_status__in=TRACKED_AT_IMPORT),
-                 then=Value(TaskStatus.IN_PROGRESS)),
-            When(on_register & Q(assigned_at__lte=moment), then=F("import_status")),
-            default=Value(TaskStatus.DRAFT), output_field=CharField()),
     )
+
+
+STATE_COLUMNS = ("id", "lead_unit_id", "deadline", "original_deadline", "assigned_at", "submitted_at", "completed_at",
+                 "last_action", "last_status", "last_deadline", "last_submit", "last_approve", "extended_by_then",
+                 "import_status", "imported_extended")
+
+
+def state_at(row: dict, moment: datetime) -> TaskState:
+    """A task's state at `moment` from the columns of tasks_as_of."""
+    imported = row["import_status"] is not None
+    on_register = imported and row["last_action"] in (None, "import")
+    submitted = row["last_submit"]
+    completed = row["last_approve"]
+    if imported and submitted is None and row["submitted_at"] and row["submitted_at"] <= moment:
+        submitted = row["submitted_at"]
+    if imported and completed is None and row["completed_at"] and row["completed_at"] <= moment:
+        completed = row["completed_at"]
+    if row["last_action"] not in (None, "import"):
+        status = row["last_status"]
+    elif on_register and row["assigned_at"] and row["assigned_at"] <= moment:
+        # Before its import (or until its next live event), a task of a register stands as its dates say.
+        final = row["import_status"]
+        if final not in TRACKED_AT_IMPORT:
+            status = final
+        elif completed and final == TaskStatus.COMPLETED:
+            status = TaskStatus.COMPLETED
+        elif submitted and final in (TaskStatus.SUBMITTED, TaskStatus.COMPLETED):
+            status = TaskStatus.SUBMITTED
+        else:
+            status = TaskStatus.IN_PROGRESS
+    else:
+        status = TaskStatus.DRAFT
+    return TaskState(
+        id=row["id"], lead_unit_id=row["lead_unit_id"], status=status,
+        deadline=row["last_deadline"] or row["deadline"], original_deadline=row["original_deadline"],
+        extended=bool(row["extended_by_then"] or row["imported_extended"]),
+        submitted_at=submitted, completed_at=completed)
 
 
 def states_as_of(moment: datetime, tasks: QuerySet[Task]):
     """Each task's state at `moment` and its official status judged then, streamed."""
-    rows = tasks_as_of(moment, tasks).values_list(
-        "id", "lead_unit_id", "at_status", "at_deadline", "original_deadline", "at_extended", "at_submitted",
-        "at_completed").order_by()
+    rows = tasks_as_of(moment, tasks).values(*STATE_COLUMNS).order_by()
     for row in rows.iterator(chunk_size=READ_CHUNK):
-        state = TaskState(*row)
+        state = state_at(row, moment)
         yield state, official_status(state, moment)
 
 
