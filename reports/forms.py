@@ -11,7 +11,7 @@ class TaskReportForm(forms.Form):
     """The period picker of the task report: a kind of period, a day inside it, and the cut-off."""
 
     unit = IdFilterField(required=False, label=_("Unit"))
-    kind = forms.ChoiceField(choices=PeriodKind.CHOICES, required=False, label=_("Period"))
+    kind = forms.ChoiceField(choices=PeriodKind.CHOICES, required=False, label=_("Reporting period"))
     day = DateFilterField(required=False, label=_("A day in the period"), widget=DatePickerInput())
     cut_off = DateFilterField(required=False, label=_("Figures as of"), widget=DatePickerInput())
     directive = forms.CharField(required=False, max_length=100, label=_("Source directive number"))

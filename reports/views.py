@@ -157,7 +157,11 @@ def task_report_page(request):
     context = {"form": form, "unit": unit, "units": units, "report": None}
     if valid:
         data["unit_pk"] = unit.pk
-        context.update(report=_report(unit, data), period=data["period"], query=_report_query(data),
+        # The picker shows the period and cut-off the report was made for, defaults included.
+        shown = TaskReportForm({"unit": unit.pk, "kind": data["kind"], "day": show_date(data["period"].start),
+                                "cut_off": show_date(data["cut_off"]), "directive": data["directive"]})
+        shown.is_valid()
+        context.update(form=shown, report=_report(unit, data), period=data["period"], query=_report_query(data),
                        report_tasks=report_tasks_for(request.user))
     return render(request, "reports/task_report.html", context)
 
