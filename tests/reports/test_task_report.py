@@ -152,3 +152,29 @@ def test_periods(kind, day, start, end, before):
     period = Period.containing(kind, day)
     assert (period.start, period.end) == (start, end)
     assert previous_window(start, end) == before
+
+
+def test_a_register_imported_today_reads_by_its_dates_at_a_past_cut_off(world):
+    """Tasks brought in from a 2017 register have one "import" event dated today: at a cut-off in
+    2017 their state follows from the register's dates, as the live rule judges them."""
+    from tasks.history import import_task_history  # noqa: PLC0415
+    from tests.tasks.test_history_import import good, history_book  # noqa: PLC0415
+
+    rows = [good(world),  # done 31/03 after an extension from 28/02: on time after extension
+            good(world, code="SO-002", submitted_at="", completed_at="01/04/2017", original_deadline="", quality=""),
+            good(world, code="SO-003", state="chưa hoàn thành", submitted_at="", completed_at="", quality="",
+                 deadline="30/06/2017")]
+    result = import_task_history(history_book(rows), actor=world.head_dept, assigning_unit=world.dept)
+    assert result.ok, result.errors
+    q1 = (date(2017, 1, 1), date(2017, 3, 31))
+    in_april = task_report(world.dept, *q1, date(2017, 4, 10))
+    t = in_april.total
+    assert (t.assigned, t.on_time, t.on_time_extended, t.late, t.open_within, t.open_overdue) == (3, 1, 1, 1, 1, 0)
+    # On 15/03 nothing was done yet: SO-002 (deadline 31/03) and SO-003 within, SO-001 within its extension.
+    in_march = task_report(world.dept, *q1, date(2017, 3, 15))
+    t = in_march.total
+    assert (t.assigned, t.open_within, t.open_overdue) == (3, 3, 0)
+    # Before the register's assignment date, nothing was assigned.
+    assert task_report(world.dept, *q1, date(2017, 1, 2)).total.assigned == 0
+    # And at the end of the year, the open one is overdue.
+    assert task_report(world.dept, *q1, date(2017, 12, 31)).total.open_overdue == 1
