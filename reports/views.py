@@ -117,7 +117,7 @@ def readyz(request):
 
 # -- the periodic task report ------------------------------------------------------------------
 
-def _report_unit(request, unit_id):
+def task_report_unit(request, unit_id):
     """The unit whose subtree the report covers: one the user heads (or deputises), else 404."""
     units = role_units(request.user, MANAGING_ROLES)
     if unit_id:
@@ -130,7 +130,7 @@ def _report_unit(request, unit_id):
     return units[0], units
 
 
-def _report(unit, data):
+def task_report_for(unit, data):
     period = data["period"]
     return task_report(unit, period.start, period.end, data["cut_off"], data["directive"], compare=True)
 
@@ -149,7 +149,7 @@ def task_report_page(request):
     form = TaskReportForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else False
     data = form.cleaned_data if valid else {}
-    unit, units = _report_unit(request, data.get("unit"))
+    unit, units = task_report_unit(request, data.get("unit"))
     if not form.is_bound:
         form = TaskReportForm({"unit": unit.pk})
         valid = form.is_valid()
@@ -161,7 +161,7 @@ def task_report_page(request):
         shown = TaskReportForm({"unit": unit.pk, "kind": data["kind"], "day": show_date(data["period"].start),
                                 "cut_off": show_date(data["cut_off"]), "directive": data["directive"]})
         shown.is_valid()
-        context.update(form=shown, report=_report(unit, data), period=data["period"], query=_report_query(data),
+        context.update(form=shown, report=task_report_for(unit, data), period=data["period"], query=_report_query(data),
                        report_tasks=report_tasks_for(request.user))
     return render(request, "reports/task_report.html", context)
 
@@ -172,8 +172,8 @@ def task_report_export(request):
     form = TaskReportForm(request.GET)
     if not form.is_valid():
         raise Http404
-    unit, _units = _report_unit(request, form.cleaned_data.get("unit"))
-    report = _report(unit, form.cleaned_data)
+    unit, _units = task_report_unit(request, form.cleaned_data.get("unit"))
+    report = task_report_for(unit, form.cleaned_data)
     return xlsx_download(report_workbook(report), report_filename(report))
 
 
@@ -189,9 +189,9 @@ def task_report_send(request):
                 messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
         return redirect("task_report")
     data = form.cleaned_data
-    unit, _units = _report_unit(request, data.get("unit"))
+    unit, _units = task_report_unit(request, data.get("unit"))
     data["unit_pk"] = unit.pk
-    report = _report(unit, data)
+    report = task_report_for(unit, data)
     note = data["note"] or _("Task report for %(unit)s, %(start)s–%(end)s, figures as of %(cut_off)s.") % {
         "unit": unit, "start": show_date(report.period_start), "end": show_date(report.period_end),
         "cut_off": show_date(report.cut_off_date)}

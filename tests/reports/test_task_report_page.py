@@ -139,6 +139,10 @@ def test_send_the_report_as_the_result_of_a_report_task(client, world, history):
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert ["Tổng cộng", 6] == [r[1] for r in rows if r[1] == "Tổng cộng"] + [
         next(r[2] for r in rows if r[1] == "Tổng cộng")]
+    # Sent twice (a double click, a second tab): the first won, the second is told, nothing more is stored.
+    again = client.post(reverse("task_report_send"), {**query, "task": task.pk}, follow=True)
+    assert "không thể" in again.content.decode() and Evidence.objects.filter(task=task).count() == 1
+    assert client.get(reverse("task_report_send")).status_code == 405
     # A task one does not lead is refused, nothing is written.
     other = services.task_create_draft(actor=world.head_dept, assigning_unit=world.dept,
                                        data=clear_data(world, title="Việc khác", lead=world.colleague_division))
@@ -147,9 +151,10 @@ def test_send_the_report_as_the_result_of_a_report_task(client, world, history):
     assert not Evidence.objects.filter(task=other).exists()
 
 
-# session, user, roles (the managed units), roles + grants (scope), the unit, its subtree's units,
-# the tasks as of the cut-off (one query), the overdue tasks, their extension requests, their
-# progress notes, the previous period's tasks (one query), the report tasks one leads
+# session, user, the managed units (role assignments), the scope (roles, then grants), the unit asked
+# for, its subtree's units, the tasks as of the cut-off (one cursor, each history column a correlated
+# subquery), the overdue tasks, their extension requests, their progress notes, the previous period's
+# tasks (one cursor), the report tasks one leads (page only)
 @pytest.mark.parametrize("more", [0, 6])
 def test_page_and_api_query_counts_do_not_grow_with_tasks(client, world, history, django_assert_num_queries, more,
                                                           make_task):
