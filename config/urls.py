@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as config_views
+from reports import api as reports_api
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
@@ -23,6 +24,7 @@ api_v1 = [
     path("people/", accounts_api.PersonListApi.as_view(), name="person-list"),
     path("people/<int:pk>/", accounts_api.PersonDetailApi.as_view(), name="person-detail"),
     path("tasks/", tasks_api.TaskListCreateApi.as_view(), name="task-list"),
+    path("reports/tasks/", reports_api.TaskReportApi.as_view(), name="task-report"),
     path("tasks/import-history/", tasks_api.TaskHistoryImportApi.as_view(), name="task-import-history"),
     path("tasks/<int:pk>/", tasks_api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/checklist/", tasks_api.TaskChecklistApi.as_view(), name="task-checklist"),
@@ -102,6 +104,9 @@ urlpatterns = [
     path("inbox/", report_views.inbox, name="inbox"),
     path("readyz", report_views.readyz, name="readyz"),
     path("rules/", report_views.rules_in_force, name="rules"),
+    path("reports/tasks/", report_views.task_report_page, name="task_report"),
+    path("reports/tasks/export.xlsx", report_views.task_report_export, name="task_report_export"),
+    path("reports/tasks/send/", report_views.task_report_send, name="task_report_send"),
     path("favicon.ico", config_views.favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

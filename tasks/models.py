@@ -265,6 +265,9 @@ class TaskEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The deadline in force once the event happened: with to_status, the task's state at any past
+    # moment is read back from its events (tasks.selectors.tasks_as_of).
+    deadline = models.DateTimeField(_("deadline after the event"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task event")

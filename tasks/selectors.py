@@ -26,6 +26,7 @@ from tasks.models import (
     TaskStatus,
     TaskStep,
 )
+from tasks.report import Period, PeriodKind, TaskReport, previous_window, task_report, tasks_as_of  # noqa: F401
 from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
     DONE_LATE,
@@ -292,3 +293,17 @@ def results_by_unit(start: datetime, end: datetime, unit_path: str, now: datetim
                       on_time=Count("id", filter=Q(official__in=(DONE_ON_TIME, DONE_ON_TIME_EXTENDED))),
                       open_overdue=Count("id", filter=Q(official=OPEN_OVERDUE))))
     return {row.pop("lead_unit_id"): row for row in rows}
+
+
+# -- the periodic report sent up as the result of a report task ----------------------------------
+
+REPORT_TASKS_SHOWN = 20
+
+
+def report_tasks_for(user) -> list[Task]:
+    """The tasks the user leads that can take a result now — a periodic report to send up is one of
+    them: the occurrences of recurring tasks ("Báo cáo tháng") first, then by deadline."""
+    tasks = (Task.objects.filter(lead=user, status=TaskStatus.IN_PROGRESS).select_related("lead_unit")
+             .order_by(Case(When(recurrence__isnull=False, then=Value(0)), default=Value(1),
+                            output_field=IntegerField()), "deadline", "id")[:REPORT_TASKS_SHOWN])
+    return [task for task in tasks if "submit" in available_actions(user, task)]

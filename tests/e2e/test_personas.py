@@ -231,6 +231,7 @@ def walk_giamdoc(walk):
     walk.visit("new-task", reverse("tasks:create"))
     walk.visit("task-done", task("Báo cáo cải cách hành chính quý III"))
     walk.visit("overview", reverse("tasks:overview"))
+    walk.visit("task-report", reverse("task_report") + "?kind=quarter", then=task_report_filled)
     walk.visit("inspection", inspection("15/QĐ-TTr"))
     walk.visit("discipline", reverse("inspections:decisions"))
     walk.visit("reform-set", reverse("reform:set", args=[communes_set().pk]))
@@ -241,6 +242,18 @@ def walk_giamdoc(walk):
     walk.visit("reform-criteria-draft", reverse("reform:structure", args=[draft.pk]))
     walk.visit("reform-sub-criterion", reverse("reform:structure_item", args=[
         draft.pk, "sub", draft.sub_criteria.order_by("order", "id").first().pk]))
+
+
+def task_report_filled(page, size):
+    """The quarter's report of the department: rows with figures, the cut-off, the overdue task with
+    its progress note, and the monthly report task to send it to."""
+    assert page.get_by_test_id("cut-off").inner_text().startswith("Số liệu tính đến ngày")
+    total = page.get_by_test_id("report-total").inner_text()
+    assert "Tổng cộng" in total
+    overdue = page.get_by_test_id("report-overdue").inner_text()
+    assert "Tổng hợp hồ sơ đề nghị khen thưởng đợt 1" in overdue
+    assert page.get_by_test_id("report-send-button").is_visible()
+    assert "Báo cáo tình hình thực hiện nhiệm vụ hằng tháng" in page.get_by_test_id("report-send").inner_text()
 
 
 def walk_chutich_bmt(walk):
