@@ -16,7 +16,8 @@ from reform.access import (
     results_visible_to,
     sets_visible_to,
 )
-from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, SetStatus
+from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, Score, SetStatus
+from tasks.selectors import task_official_status
 
 # What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
 REFORM_QUEUES = {
@@ -38,10 +39,49 @@ def assessment_list_for_user(user, *, criteria_set: CriteriaSet | None = None, a
         queryset = queryset.filter(criteria_set=criteria_set)
     if appraiser_queue:
         queryset = queryset.filter(appraiser_id=user.pk, criteria_set__status=SetStatus.OPEN)
-    return queryset.select_related("unit", "appraiser", "criteria_set").annotate(
+    return queryset.select_related("unit", "appraiser", "criteria_set", "task").annotate(
         self_scored=Count("scores", filter=Q(scores__self_points__isnull=False)),
         appraised=Count("scores", filter=Q(scores__appraised_by__isnull=False)),
     ).order_by("criteria_set", "unit__name")
+
+
+def submission_summary(user, criteria_set: CriteriaSet, today) -> dict[str, int]:
+    """The secretary's overview head: how many units submitted on time, late, not yet (and of those, how
+    many are past the deadline), and how many have no self-assessment task (no head). One query."""
+    deadline = criteria_set.self_assessment_deadline
+    submitted = Q(submitted_at__isnull=False)
+    late_cut = deadline is not None and Q(submitted_at__date__gt=deadline)
+    counts = assessments_visible_to(user).filter(criteria_set=criteria_set).aggregate(
+        total=Count("id"),
+        submitted=Count("id", filter=submitted),
+        submitted_late=Count("id", filter=submitted & late_cut) if late_cut else Count("id", filter=Q(pk__in=[])),
+        missing=Count("id", filter=Q(submitted_at__isnull=True)),
+        without_task=Count("id", filter=Q(task__isnull=True)),
+    )
+    counts["overdue"] = counts["missing"] if deadline is not None and deadline < today else 0
+    counts["on_time"] = counts["submitted"] - counts["submitted_late"]
+    return counts
+
+
+def remedy_list_for_user(user, criteria_set: CriteriaSet, *, unit_id: int | None = None) -> QuerySet[Score]:
+    """The lost points of a set turned into remedial tasks, scoped like the assessments behind them,
+    each with its task and the task's official status (done on time, late, overdue…), followed to
+    completion like an inspection's recommendations. One query for the page of rows."""
+    queryset = (Score.objects.filter(assessment__in=assessments_visible_to(user).filter(criteria_set=criteria_set),
+                                     remedy_task__isnull=False)
+                .select_related("assessment__unit", "sub_criterion", "remedy_task", "remedy_task__lead")
+                .order_by("assessment__unit__name", "sub_criterion__code"))
+    if unit_id is not None:
+        queryset = queryset.filter(assessment__unit_id=unit_id)
+    return queryset
+
+
+def with_task_state(scores, now=None) -> list[Score]:
+    """Each remedy of a page with its task's official status, as (code, label) in `task_state`."""
+    scores = list(scores)
+    for score in scores:
+        score.task_state = task_official_status(score.remedy_task, now)
+    return scores
 
 
 def ranking_for_user(user, criteria_set: CriteriaSet) -> QuerySet[Result]:

@@ -28,9 +28,25 @@ from reform.access import (
     may_import_self_scores,
     runs_set,
 )
-from reform.forms import AppraiseForm, ImportForm, PublishForm, RemedyForm, SelfScoreForm
-from reform.models import Score, ScoreEvidence
-from reform.selectors import assessment_list_for_user, ranking_for_user, set_list_for_user
+from reform.forms import (
+    AnswerForm,
+    AppraiseForm,
+    DecideForm,
+    ImportForm,
+    LinkForm,
+    PublishForm,
+    RemedyForm,
+    SelfScoreForm,
+)
+from reform.models import Score, ScoreEvidence, ScoreLink
+from reform.selectors import (
+    assessment_list_for_user,
+    ranking_for_user,
+    remedy_list_for_user,
+    set_list_for_user,
+    submission_summary,
+    with_task_state,
+)
 
 IMPORTS = {
     "self": (excel.import_self_scores, excel.self_score_template, "tu-cham"),
@@ -57,10 +73,13 @@ def appraiser_queue(request):
 def set_detail(request, pk):
     criteria_set = get_set_for_user(request.user, pk)
     page = paginate(request, assessment_list_for_user(request.user, criteria_set=criteria_set))
+    today = timezone.localdate()
     return render(request, "reform/set.html", {
         "set": criteria_set, "page": page, "actions": available_actions(request.user, criteria_set),
+        "summary": submission_summary(request.user, criteria_set, today) if runs_set(request.user, criteria_set)
+        else None,
         "can_import_self": may_import_self_scores(request.user, criteria_set), "bands": criteria_set.bands.all(),
-        "areas": criteria_set.areas.all(), "publish_form": PublishForm(), "today": timezone.localdate()})
+        "areas": criteria_set.areas.all(), "publish_form": PublishForm(), "today": today})
 
 
 @login_required
@@ -149,8 +168,8 @@ def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request.user, pk)
     criteria_set = assessment.criteria_set
     actions = available_actions(request.user, assessment)
-    scores = {s.sub_criterion_id: s for s in assessment.scores.select_related("appraised_by", "remedy_task")
-              .prefetch_related("evidence")}
+    scores = {s.sub_criterion_id: s for s in assessment.scores.select_related(
+        "appraised_by", "decided_by", "remedy_task").prefetch_related("evidence", "links")}
     areas = defaultdict(list)
     for sub in criteria_set.sub_criteria.select_related("criterion__area").order_by(
             "criterion__area__order", "criterion__order", "order"):
@@ -162,7 +181,8 @@ def assessment_detail(request, pk):
     return render(request, "reform/assessment.html", {
         "assessment": assessment, "set": criteria_set, "areas": dict(areas), "actions": actions,
         "set_actions": available_actions(request.user, criteria_set), "progress": progress,
-        "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm(auto_id=False)})
+        "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm(auto_id=False),
+        "link_form": LinkForm(auto_id=False)})
 
 
 def _assessment_url(assessment) -> str:
@@ -223,3 +243,69 @@ def evidence_download(request, pk):
     if not assessments_visible_to(request.user).filter(pk=evidence.score.assessment_id).exists():
         raise Http404
     return stored_file_response(evidence.file, evidence.name)
+
+
+@login_required
+@require_POST
+def assessment_compute(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return submit(request, None, lambda _data: services.assessment_compute_automatic(
+        actor=request.user, assessment=assessment), _("The automatic sub-criteria are recomputed."),
+        _assessment_url(assessment))
+
+
+@login_required
+@require_POST
+def assessment_link(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, LinkForm(request.POST), lambda data: services.score_link_add(
+        actor=request.user, assessment=assessment, sub_criterion=sub, kind=data["kind"], code=data["code"]),
+        _("Linked to %(code)s.") % {"code": sub.code}, _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def link_remove(request, pk):
+    link = get_object_or_404(ScoreLink.objects.select_related("score__assessment"), pk=pk,
+                             score__assessment__in=assessments_visible_to(request.user))
+    assessment = link.score.assessment
+    return submit(request, None, lambda _data: services.score_link_remove(actor=request.user, link=link),
+                  _("The link is removed."), _assessment_url(assessment) + f"#sub-{link.score.sub_criterion_id}")
+
+
+@login_required
+@require_POST
+def assessment_answer(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, AnswerForm(request.POST), lambda data: services.score_answer(
+        actor=request.user, assessment=assessment, sub_criterion=sub, answer=data["answer"]),
+        _("The answer is sent to the council."), _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, DecideForm(request.POST), lambda data: services.score_decide(
+        actor=request.user, assessment=assessment, sub_criterion=sub, points=data["points"], note=data["note"]),
+        _("Saved %(code)s.") % {"code": sub.code}, _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def assessment_finalise(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return submit(request, None, lambda _data: services.assessment_finalise(actor=request.user, assessment=assessment),
+                  _("The final score is fixed."), _assessment_url(assessment))
+
+
+@login_required
+@require_GET
+def remedies(request, pk):
+    criteria_set = get_set_for_user(request.user, pk)
+    page = paginate(request, remedy_list_for_user(request.user, criteria_set), default_size=50)
+    page.object_list = with_task_state(page.object_list)
+    return render(request, "reform/remedies.html", {"set": criteria_set, "page": page})

@@ -28,11 +28,13 @@ from tasks.models import (
 )
 from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
+    LABELS,
     DONE_LATE,
     DONE_ON_TIME,
     DONE_ON_TIME_EXTENDED,
     OFFICIAL_ORDER,
     OPEN_OVERDUE,
+    official_status,
     official_status_expression,
 )
 
@@ -292,3 +294,25 @@ def results_by_unit(start: datetime, end: datetime, unit_path: str, now: datetim
                       on_time=Count("id", filter=Q(official__in=(DONE_ON_TIME, DONE_ON_TIME_EXTENDED))),
                       open_overdue=Count("id", filter=Q(official=OPEN_OVERDUE))))
     return {row.pop("lead_unit_id"): row for row in rows}
+
+
+# -- read by the reform index ------------------------------------------------------------------
+
+
+def tasks_due_in_subtree(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> list[dict]:
+    """The tasks due in [start, end) led in the subtree, each with its official status: what an
+    automatic reform sub-criterion counts, and keeps as its evidence. One query."""
+    return list(_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
+                .values("id", "code", "title", "official").order_by("deadline", "id"))
+
+
+def task_official_status(task: Task, now: datetime | None = None) -> tuple[str, str]:
+    """The official status of one task (QĐ 42/2014) as (code, label in words)."""
+    code = official_status(task, now)
+    return code, str(LABELS[code])
+
+
+def task_label_by_code_visible_to(user, code: str) -> tuple[int, str] | None:
+    """The task of that code, if the user may see it: (id, "code — title"); else None. One query."""
+    row = tasks_visible_to(user).filter(code=code.strip()).values_list("pk", "code", "title").first()
+    return (row[0], f"{row[1]} — {row[2]}") if row else None
