@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +18,7 @@ from reform.access import (
     results_visible_to,
     sets_visible_to,
 )
-from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, Score, SetStatus
+from reform.models import Assessment, AssessmentStatus, Band, CriteriaSet, Result, Score, SetStatus
 from tasks.selectors import task_official_status
 
 # What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
@@ -99,6 +101,47 @@ def unit_reform_results(unit_ids, *, organisation_id: int, year: int) -> dict[in
     for unit_id, index, band in rows:
         found.setdefault(unit_id, (index, band))
     return found
+
+
+@dataclass(frozen=True)
+class ReformStanding:
+    """A unit's published reform result for a year, with the thresholds of its set's classes."""
+
+    index: Decimal
+    band_name: str
+    band_min_percent: Decimal | None
+    class_thresholds: dict[str, Decimal]  # the set's class names → their thresholds
+    set_id: int
+    set_title: str
+
+    def reaches(self, least: str) -> bool | None:
+        """Whether the unit's class is `least` or above it; None where the set has no class so named."""
+        threshold = self.class_thresholds.get(least.strip())
+        if threshold is None:
+            return None
+        return self.band_min_percent is not None and self.band_min_percent >= threshold
+
+
+def unit_reform_standings(unit_ids, *, organisation_id: int, year: int) -> dict[int, ReformStanding]:
+    """Per unit, its published reform index and class for `year` (the latest version of a set per
+    group) with the set's classes, for the conditions of collective titles. Two queries; `unit_ids`
+    may be a subquery (a province's units)."""
+    rows = (Result.objects.filter(unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids), criteria_set__organisation_id=organisation_id,
+                                  criteria_set__year=year, criteria_set__status=SetStatus.PUBLISHED)
+            .order_by("unit_id", "-criteria_set__version")
+            .values_list("unit_id", "index", "band_name", "band__min_percent", "criteria_set_id",
+                         "criteria_set__title"))
+    latest = {}
+    for unit_id, *rest in rows:
+        latest.setdefault(unit_id, rest)
+    thresholds: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for set_id, name, min_percent in Band.objects.filter(
+            criteria_set_id__in={row[3] for row in latest.values()}).values_list("criteria_set_id", "name",
+                                                                                 "min_percent"):
+        thresholds[set_id][name] = min_percent
+    return {unit_id: ReformStanding(index=index, band_name=band, band_min_percent=min_percent,
+                                    class_thresholds=thresholds[set_id], set_id=set_id, set_title=title)
+            for unit_id, (index, band, min_percent, set_id, title) in latest.items()}
 
 
 def reform_inbox(user) -> dict[str, list[InboxItem]]:
