@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from inspections.selectors import decisions_in_subtree, recommendations_due_in_subtree
 from reform.models import LinkKind, Measure
 from tasks.selectors import tasks_due_in_subtree
-from tasks.status import DONE_LATE, DONE_ON_TIME, DONE_ON_TIME_EXTENDED, LABELS, OPEN_OVERDUE
 
 # A share is compared with its steps as "at least the threshold"; a count as "at most the threshold".
 SHARES = frozenset({Measure.TASKS_ON_TIME, Measure.RECOMMENDATIONS_ON_TIME})
@@ -92,17 +91,17 @@ def figure(sub, unit, year: int, now: datetime | None = None) -> Figure:
     records: list[Counted] = []
     if measure in (Measure.TASKS_ON_TIME, Measure.TASKS_OVERDUE):
         tasks = tasks_due_in_subtree(_aware(start), _aware(end), unit.path, now)
-        on_time = [t for t in tasks if t["official"] in (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)]
+        on_time = [t for t in tasks if t["on_time"]]
         if measure == Measure.TASKS_ON_TIME:
             value = _share(len(on_time), len(tasks))
-            records = [Counted(LinkKind.TASK, t["id"], f"{t['code']} — {t['title']}"[:300], str(LABELS[t["official"]]))
+            records = [Counted(LinkKind.TASK, t["id"], f"{t['code']} — {t['title']}"[:300], t["official_label"])
                        for t in tasks]
             text = _("%(done)d of %(total)d tasks due in %(year)d done on time: %(share)s%%.") % {
                 "done": len(on_time), "total": len(tasks), "year": year, "share": value}
         else:
-            late = [t for t in tasks if t["official"] in (DONE_LATE, OPEN_OVERDUE)]
+            late = [t for t in tasks if t["late"]]
             value = Decimal(len(late))
-            records = [Counted(LinkKind.TASK, t["id"], f"{t['code']} — {t['title']}"[:300], str(LABELS[t["official"]]))
+            records = [Counted(LinkKind.TASK, t["id"], f"{t['code']} — {t['title']}"[:300], t["official_label"])
                        for t in late]
             text = _("%(n)d of %(total)d tasks due in %(year)d overdue or done late.") % {
                 "n": len(late), "total": len(tasks), "year": year}

@@ -28,10 +28,10 @@ from tasks.models import (
 )
 from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
-    LABELS,
     DONE_LATE,
     DONE_ON_TIME,
     DONE_ON_TIME_EXTENDED,
+    LABELS,
     OFFICIAL_ORDER,
     OPEN_OVERDUE,
     official_status,
@@ -300,10 +300,16 @@ def results_by_unit(start: datetime, end: datetime, unit_path: str, now: datetim
 
 
 def tasks_due_in_subtree(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> list[dict]:
-    """The tasks due in [start, end) led in the subtree, each with its official status: what an
-    automatic reform sub-criterion counts, and keeps as its evidence. One query."""
-    return list(_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
+    """The tasks due in [start, end) led in the subtree, each with its official status (code and
+    words) and whether it was done on time (an approved extension counts) or is overdue or was done
+    late: what an automatic reform sub-criterion counts, and keeps as its evidence. One query."""
+    rows = list(_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
                 .values("id", "code", "title", "official").order_by("deadline", "id"))
+    for row in rows:
+        row["official_label"] = str(LABELS[row["official"]])
+        row["on_time"] = row["official"] in (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
+        row["late"] = row["official"] in (DONE_LATE, OPEN_OVERDUE)
+    return rows
 
 
 def task_official_status(task: Task, now: datetime | None = None) -> tuple[str, str]:
