@@ -28,7 +28,7 @@ class ImportForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Record"), choices=[("task", _("Task")), ("finding", _("Inspection finding")),
+    kind = forms.ChoiceField(label=_("Kind of record"), choices=[("task", _("Task")), ("finding", _("Inspection finding")),
                                                          ("decision", _("Disciplinary decision"))])
     code = forms.CharField(label=_("Code"), max_length=40)
 

@@ -38,7 +38,7 @@ from reform.forms import (
     RemedyForm,
     SelfScoreForm,
 )
-from reform.models import Score, ScoreEvidence, ScoreLink
+from reform.models import Score, ScoreEvidence, ScoreLink, ScoringMethod
 from reform.selectors import (
     assessment_list_for_user,
     ranking_for_user,
@@ -182,7 +182,8 @@ def assessment_detail(request, pk):
         "assessment": assessment, "set": criteria_set, "areas": dict(areas), "actions": actions,
         "set_actions": available_actions(request.user, criteria_set), "progress": progress,
         "survey": assessment.survey_scores.select_related("area"), "remedy_form": RemedyForm(auto_id=False),
-        "link_form": LinkForm(auto_id=False)})
+        "link_form": LinkForm(auto_id=False),
+        "has_automatic": any(sub.method == ScoringMethod.AUTOMATIC for rows in areas.values() for sub, _s in rows)})
 
 
 def _assessment_url(assessment) -> str:

@@ -234,6 +234,7 @@ def walk_giamdoc(walk):
     walk.visit("discipline", reverse("inspections:decisions"))
     walk.visit("reform-set", reverse("reform:set", args=[communes_set().pk]))
     walk.visit("reform-ranking", reverse("reform:ranking", args=[communes_set().pk]))
+    walk.visit("reform-remedies", reverse("reform:remedies", args=[communes_set().pk]))
 
 
 def walk_chutich_bmt(walk):
