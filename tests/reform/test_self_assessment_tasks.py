@@ -69,3 +69,11 @@ def test_late_and_missing_submissions_show_on_the_overview(small_exercise):
     # A commune head reads no overview of the others.
     assert 'data-testid="submission-summary"' not in signed_in(exercise.heads[1]).get(
         f"/reform/{exercise.criteria_set.pk}/").content.decode()
+
+
+def test_a_zero_self_score_shows_as_zero_not_as_unscored(small_exercise):
+    head, assessment = small_exercise.heads[0], Assessment.objects.get(unit=small_exercise.communes[0])
+    yes_no = small_exercise.subs[1]
+    services.score_self(actor=head, assessment=assessment, sub_criterion=yes_no, points=0, note="Chưa thực hiện")
+    body = signed_in(head).get(f"/reform/assessments/{assessment.pk}/").content.decode()
+    assert "<strong>0,00</strong> — Chưa thực hiện" in body
