@@ -72,6 +72,9 @@ api_v1 = [
     path("reform/assessments/<int:pk>/appraisals/", reform_api.AppraiseApi.as_view(), name="reform-appraise"),
     *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
       for name, view in reform_api.ASSESSMENT_ACTIONS.items()],
+    *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
+      for name, view in reform_api.SUB_CRITERION_ACTIONS.items()],
+    path("reform/sets/<int:pk>/remedies/", reform_api.RemedyListApi.as_view(), name="reform-remedy-list"),
     path("emulation/periods/", emulation_api.PeriodListCreateApi.as_view(), name="emulation-period-list"),
     path("emulation/periods/<int:pk>/", emulation_api.PeriodDetailApi.as_view(), name="emulation-period-detail"),
     path("emulation/periods/<int:pk>/advance/", emulation_api.PeriodAdvanceApi.as_view(),

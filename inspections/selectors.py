@@ -366,3 +366,44 @@ def open_cases_about(person_ids, unit_path: str, on: date) -> OpenCases:
         else:
             cases.units[c["subject_unit_id"]].append(case)
     return cases
+
+
+# -- read by the reform index ------------------------------------------------------------------
+
+
+def recommendations_due_in_subtree(start: date, end: date, unit_path: str) -> list[dict]:
+    """Recommendations (not drafts or withdrawn) to units of the subtree due in [start, end), each
+    saying whether it was verified done by its deadline. One query."""
+    rows = (Recommendation.objects.filter(deadline__gte=start, deadline__lt=end, target_unit__path__startswith=unit_path)
+            .exclude(status__in=(RecommendationStatus.DRAFT, RecommendationStatus.WITHDRAWN))
+            .values("id", "number", "deadline", "status", "verified_at", "inspection__code").order_by("deadline", "id"))
+    result = []
+    for row in rows:
+        verified = row["verified_at"]
+        row["on_time"] = (row["status"] == RecommendationStatus.VERIFIED and verified is not None
+                          and timezone.localdate(verified) <= row["deadline"])
+        result.append(row)
+    return result
+
+
+def decisions_in_subtree(year: int, unit_path: str) -> list[dict]:
+    """Issued disciplinary decisions counted in `year` against officials of units of the subtree. One query."""
+    rows = list(DisciplinaryDecision.objects.filter(status=DecisionStatus.ISSUED, counted_in_year=year,
+                                                    subject_unit__path__startswith=unit_path)
+                .values("id", "code", "number", "form").order_by("decision_date", "id"))
+    for row in rows:
+        row["form_label"] = str(DisciplineForm(row["form"]).label) if row["form"] else ""
+    return rows
+
+
+def record_label_by_code_visible_to(user, kind: str, code: str) -> tuple[int, str] | None:
+    """A finding or a disciplinary decision of that code, if the user may see it: (id, label); else
+    None. One query."""
+    code = code.strip()
+    if kind == "finding":
+        row = findings_visible_to(user).filter(code=code).values_list("pk", "code", "violation_type__name").first()
+    elif kind == "decision":
+        row = decisions_visible_to(user).filter(code=code).values_list("pk", "code", "number").first()
+    else:
+        return None
+    return (row[0], f"{row[1]} — {row[2]}".rstrip(" —")) if row else None

@@ -15,16 +15,20 @@ from rest_framework.views import APIView
 
 from reform import services, structure
 from reform.access import get_assessment_for_user, get_set_for_user
-from reform.selectors import assessment_list_for_user, ranking_for_user, set_list_for_user
+from reform.selectors import assessment_list_for_user, ranking_for_user, remedy_list_for_user, set_list_for_user
 from reform.serializers import (
+    AnswerInputSerializer,
     AppraiseInputSerializer,
     AssessmentDetailSerializer,
     AssessmentSerializer,
     CriteriaSetDetailSerializer,
     CriteriaSetSerializer,
     CriteriaSetVersionSerializer,
+    DecideInputSerializer,
     IndexPublishInputSerializer,
     IndexResultSerializer,
+    LinkInputSerializer,
+    RemedySerializer,
     ScoreInputSerializer,
     SetCopyInputSerializer,
     SetVersionInputSerializer,
@@ -68,9 +72,19 @@ class RankingApi(generics.ListAPIView):
         return ranking_for_user(self.request.user, criteria_set)
 
 
+class RemedyListApi(generics.ListAPIView):
+    """The remedial tasks of a set's lost points, with their task's state, scoped like the assessments."""
+
+    serializer_class = RemedySerializer
+
+    def get_queryset(self):
+        criteria_set = get_set_for_user(self.request.user, self.kwargs["pk"])
+        return remedy_list_for_user(self.request.user, criteria_set)
+
+
 def _assessment_detail(assessment):
-    assessment = type(assessment).objects.select_related("unit").prefetch_related(
-        "scores__sub_criterion", "scores__appraised_by").get(pk=assessment.pk)
+    assessment = type(assessment).objects.select_related("unit", "task", "finalised_by").prefetch_related(
+        "scores__sub_criterion", "scores__appraised_by", "scores__decided_by", "scores__links").get(pk=assessment.pk)
     return AssessmentDetailSerializer(assessment).data
 
 
@@ -116,6 +130,31 @@ class AppraiseApi(APIView):
         return Response(_assessment_detail(assessment))
 
 
+def _sub_criterion_action(serializer_class, run, operation_id: str):
+    """A POST on one sub-criterion of an assessment, named by its code: the input's other fields go to `run`."""
+
+    class SubCriterionActionApi(APIView):
+        @extend_schema(request=serializer_class, responses={200: AssessmentDetailSerializer, **ERRORS},
+                       operation_id=operation_id)
+        def post(self, request, pk: int):
+            assessment = get_assessment_for_user(request.user, pk)
+            payload = serializer_class(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            sub = _sub_criterion(assessment, data.pop("sub_criterion"))
+            run(actor=request.user, assessment=assessment, sub_criterion=sub, **data)
+            return Response(_assessment_detail(assessment))
+
+    return SubCriterionActionApi
+
+
+SUB_CRITERION_ACTIONS = {
+    "links": _sub_criterion_action(LinkInputSerializer, services.score_link_add, "reform_assessments_link"),
+    "answers": _sub_criterion_action(AnswerInputSerializer, services.score_answer, "reform_assessments_answer"),
+    "decisions": _sub_criterion_action(DecideInputSerializer, services.score_decide, "reform_assessments_decide"),
+}
+
+
 def _assessment_action(run, operation_id: str):
     class AssessmentActionApi(APIView):
         @extend_schema(request=None, responses={200: AssessmentDetailSerializer, **ERRORS}, operation_id=operation_id)
@@ -130,6 +169,8 @@ def _assessment_action(run, operation_id: str):
 ASSESSMENT_ACTIONS = {
     "submit": _assessment_action(services.assessment_submit, "reform_assessments_submit"),
     "finish-appraisal": _assessment_action(services.assessment_finish_appraisal, "reform_assessments_finish"),
+    "compute-automatic": _assessment_action(services.assessment_compute_automatic, "reform_assessments_compute"),
+    "finalise": _assessment_action(services.assessment_finalise, "reform_assessments_finalise"),
 }
 
 

@@ -77,3 +77,18 @@ class CopyForm(forms.Form):
 class VersionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the new version"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=4000)
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of record"), choices=[("task", _("Task")), ("finding", _("Inspection finding")),
+                                                         ("decision", _("Disciplinary decision"))])
+    code = forms.CharField(label=_("Code"), max_length=40)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("The unit's answer"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(forms.Form):
+    points = forms.DecimalField(label=_("Final points"), max_digits=7, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("Council's decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

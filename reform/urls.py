@@ -29,4 +29,11 @@ urlpatterns = [
     path("assessments/<int:pk>/finish/", views.assessment_finish, name="finish"),
     path("scores/<int:pk>/remedy/", views.score_remedy, name="remedy"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("<int:pk>/remedies/", views.remedies, name="remedies"),
+    path("assessments/<int:pk>/compute/", views.assessment_compute, name="compute"),
+    path("assessments/<int:pk>/link/<int:sub_pk>/", views.assessment_link, name="link"),
+    path("links/<int:pk>/remove/", views.link_remove, name="link_remove"),
+    path("assessments/<int:pk>/answer/<int:sub_pk>/", views.assessment_answer, name="answer"),
+    path("assessments/<int:pk>/decide/<int:sub_pk>/", views.assessment_decide, name="decide"),
+    path("assessments/<int:pk>/finalise/", views.assessment_finalise, name="finalise"),
 ]

@@ -32,19 +32,40 @@ from reform.access import (
     runs_set,
 )
 from reform.forms import (
+    AnswerForm,
     AppraiseForm,
     AreaForm,
     CopyForm,
     CriterionForm,
+    DecideForm,
     ImportForm,
+    LinkForm,
     PublishForm,
     RemedyForm,
     SelfScoreForm,
     SubCriterionForm,
     VersionForm,
 )
-from reform.models import Area, AssessmentStatus, Criterion, Result, Score, ScoreEvidence, SubCriterion
-from reform.selectors import assessment_list_for_user, previous_results, ranking_for_user, set_list_for_user
+from reform.models import (
+    Area,
+    AssessmentStatus,
+    Criterion,
+    Result,
+    Score,
+    ScoreEvidence,
+    ScoreLink,
+    ScoringMethod,
+    SubCriterion,
+)
+from reform.selectors import (
+    assessment_list_for_user,
+    previous_results,
+    ranking_for_user,
+    remedy_list_for_user,
+    set_list_for_user,
+    submission_summary,
+    with_task_state,
+)
 
 IMPORTS = {
     "self": (excel.import_self_scores, excel.self_score_template, "tu-cham"),
@@ -72,10 +93,13 @@ def appraiser_queue(request):
 def set_detail(request, pk):
     criteria_set = get_set_for_user(request.user, pk)
     page = paginate(request, assessment_list_for_user(request.user, criteria_set=criteria_set))
+    today = timezone.localdate()
     return render(request, "reform/set.html", {
         "set": criteria_set, "page": page, "actions": available_actions(request.user, criteria_set),
+        "summary": submission_summary(request.user, criteria_set, today) if runs_set(request.user, criteria_set)
+        else None,
         "can_import_self": may_import_self_scores(request.user, criteria_set), "bands": criteria_set.bands.all(),
-        "areas": criteria_set.areas.all(), "publish_form": PublishForm(), "today": timezone.localdate()})
+        "areas": criteria_set.areas.all(), "publish_form": PublishForm(), "today": today})
 
 
 @login_required
@@ -177,8 +201,8 @@ def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request.user, pk)
     criteria_set = assessment.criteria_set
     actions = available_actions(request.user, assessment)
-    scores = {s.sub_criterion_id: s for s in assessment.scores.select_related("appraised_by", "remedy_task")
-              .prefetch_related("evidence")}
+    scores = {s.sub_criterion_id: s for s in assessment.scores.select_related(
+        "appraised_by", "decided_by", "remedy_task").prefetch_related("evidence", "links")}
     areas = defaultdict(list)
     for sub in criteria_set.sub_criteria.select_related("criterion__area").order_by(
             "criterion__area__order", "criterion__order", "order"):
@@ -196,10 +220,11 @@ def assessment_detail(request, pk):
     return render(request, "reform/assessment.html", {
         "assessment": assessment, "set": criteria_set, "areas": dict(areas), "actions": actions,
         "set_actions": available_actions(request.user, criteria_set), "progress": progress,
-        "survey": survey, "remedy_form": RemedyForm(auto_id=False),
+        "survey": survey, "remedy_form": RemedyForm(auto_id=False), "link_form": LinkForm(auto_id=False),
+        "has_automatic": any(sub.method == ScoringMethod.AUTOMATIC for rows in areas.values() for sub, _s in rows),
         "chart": area_chart(areas, survey, criteria_set) if progress["scored"] or survey else [],
         # Lost points are explained once the appraisal is done (before, every unscored line would be "lost").
-        "lost": lost_lines(areas) if assessment.status == AssessmentStatus.APPRAISED else [],
+        "lost": lost_lines(areas) if assessment.status in (AssessmentStatus.APPRAISED, AssessmentStatus.FINAL) else [],
         "result": result, "previous": previous})
 
 
@@ -296,6 +321,63 @@ def evidence_download(request, pk):
     if not assessments_visible_to(request.user).filter(pk=evidence.score.assessment_id).exists():
         raise Http404
     return stored_file_response(evidence.file, evidence.name)
+
+
+@login_required
+@require_POST
+def assessment_compute(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return submit(request, None, lambda _data: services.assessment_compute_automatic(
+        actor=request.user, assessment=assessment), _("The automatic sub-criteria are recomputed."),
+        _assessment_url(assessment))
+
+
+@login_required
+@require_POST
+def assessment_link(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, LinkForm(request.POST), lambda data: services.score_link_add(
+        actor=request.user, assessment=assessment, sub_criterion=sub, kind=data["kind"], code=data["code"]),
+        _("Linked to %(code)s.") % {"code": sub.code}, _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def link_remove(request, pk):
+    link = get_object_or_404(ScoreLink.objects.select_related("score__assessment"), pk=pk,
+                             score__assessment__in=assessments_visible_to(request.user))
+    assessment = link.score.assessment
+    return submit(request, None, lambda _data: services.score_link_remove(actor=request.user, link=link),
+                  _("The link is removed."), _assessment_url(assessment) + f"#sub-{link.score.sub_criterion_id}")
+
+
+@login_required
+@require_POST
+def assessment_answer(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, AnswerForm(request.POST), lambda data: services.score_answer(
+        actor=request.user, assessment=assessment, sub_criterion=sub, answer=data["answer"]),
+        _("The answer is sent to the council."), _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def assessment_decide(request, pk, sub_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    sub = get_object_or_404(assessment.criteria_set.sub_criteria, pk=sub_pk)
+    return submit(request, DecideForm(request.POST), lambda data: services.score_decide(
+        actor=request.user, assessment=assessment, sub_criterion=sub, points=data["points"], note=data["note"]),
+        _("Saved %(code)s.") % {"code": sub.code}, _assessment_url(assessment) + f"#sub-{sub.pk}")
+
+
+@login_required
+@require_POST
+def assessment_finalise(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return submit(request, None, lambda _data: services.assessment_finalise(actor=request.user, assessment=assessment),
+                  _("The final score is fixed."), _assessment_url(assessment))
 
 
 # -- the structure of a set: editing a draft, copies, versions, Excel ------------------------
@@ -452,3 +534,12 @@ def set_version_open(request, pk):
     return submit(request, None, lambda _data: structure.criteria_set_version_open(
         actor=request.user, criteria_set=criteria_set),
         _("The new version is in force; the units' self-assessments moved to it."), criteria_set_url(criteria_set))
+
+
+@login_required
+@require_GET
+def remedies(request, pk):
+    criteria_set = get_set_for_user(request.user, pk)
+    page = paginate(request, remedy_list_for_user(request.user, criteria_set), default_size=50)
+    page.object_list = with_task_state(page.object_list)
+    return render(request, "reform/remedies.html", {"set": criteria_set, "page": page})

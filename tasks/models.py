@@ -88,6 +88,7 @@ class TaskOwner(models.TextChoices):
     engine's own cancel and return refuse it (tasks.access.owner_refusal)."""
 
     RECOMMENDATION = "recommendation", _("recommendation")
+    REFORM_ASSESSMENT = "reform_assessment", _("reform self-assessment")
 
 
 class Quality(models.TextChoices):

@@ -243,6 +243,8 @@ def walk_giamdoc(walk):
     walk.visit("reform-sub-criterion", reverse("reform:structure_item", args=[
         draft.pk, "sub", draft.sub_criteria.order_by("order", "id").first().pk]))
 
+    walk.visit("reform-remedies", reverse("reform:remedies", args=[communes_set().pk]))
+
 
 def task_report_filled(page, size):
     """The quarter's report of the department: rows with figures, the cut-off, the overdue task with
