@@ -247,3 +247,16 @@ def roll_actions(user, inspection: Inspection) -> frozenset[str]:
     if can_record(user, inspection):
         return frozenset(("view", *ROLL_EDIT_ACTIONS))
     return frozenset(("view",))
+
+
+def get_roll_for_user(user, inspection_pk, roll_pk):
+    """The roll of a check the user may see (404 otherwise), with its inspection and unit."""
+    from inspections.models import RollCall
+
+    inspection = get_inspection_for_user(user, inspection_pk)
+    try:
+        roll = RollCall.objects.select_related("unit").get(pk=roll_pk, inspection=inspection)
+    except (RollCall.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    roll.inspection = inspection
+    return roll

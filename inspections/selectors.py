@@ -403,10 +403,11 @@ def roll_summary(roll) -> dict:
     return summarise_attendance(counts)
 
 
-def rolls_of(inspection: Inspection) -> list[RollCall]:
+def rolls_of(inspection: Inspection, *, roll_pk: int | None = None) -> list[RollCall]:
     """The rolls of a check with their entries and check results, each with `summary` (3 queries);
     the caller has loaded `inspection` through the access policy."""
-    rolls = list(inspection.rolls.select_related("unit").prefetch_related(
+    rolls = inspection.rolls.all() if roll_pk is None else inspection.rolls.filter(pk=roll_pk)
+    rolls = list(rolls.select_related("unit").prefetch_related(
         Prefetch("entries", queryset=RollEntry.objects.select_related("person", "person_unit", "finding")
                  .order_by(by_vietnamese("person__full_name"), "id")),
         Prefetch("checks", queryset=CheckResult.objects.select_related("item", "finding").order_by("item__order", "id"))))
@@ -416,6 +417,13 @@ def rolls_of(inspection: Inspection) -> list[RollCall]:
             counts[entry.state] += 1
         roll.summary = summarise_attendance(counts)
     return rolls
+
+
+def rolls_of_one(roll: RollCall) -> RollCall:
+    """One roll as rolls_of loads it (its entries, check results and summary)."""
+    loaded = rolls_of(roll.inspection, roll_pk=roll.pk)[0]
+    loaded.inspection = roll.inspection
+    return loaded
 
 
 def check_summary(rolls: list[RollCall]) -> dict | None:
@@ -464,13 +472,18 @@ class RepeatOffender:
     checks: list = field(default_factory=list)  # (inspection id, code, title, day, what)
 
 
+def repeat_window(since: date | None = None, until: date | None = None) -> tuple[date, date]:
+    """The window asked for, by default REPEAT_OFFENCE_WINDOW_DAYS up to today."""
+    until = until or timezone.localdate()
+    return since or until - timedelta(days=REPEAT_OFFENCE_WINDOW_DAYS), until
+
+
 def repeat_offenders_for_user(user, *, since: date | None = None, until: date | None = None,
                               min_checks: int = 2) -> tuple[list[RepeatOffender], list[RepeatOffender]]:
     """People absent without a reason, and units with items not met, in at least `min_checks`
     public-service checks the user may see, checked between `since` and `until` (by default the
     window of inspections.rules.REPEAT_OFFENCE_WINDOW_DAYS up to today). Four queries."""
-    until = until or timezone.localdate()
-    since = since or until - timedelta(days=REPEAT_OFFENCE_WINDOW_DAYS)
+    since, until = repeat_window(since, until)
     start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
     visible = inspections_visible_to(user).filter(kind=InspectionKind.PUBLIC_SERVICE).values("pk")

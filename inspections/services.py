@@ -1401,6 +1401,13 @@ def roll_submit(*, actor, roll: RollCall, client_token: str, entries: list[dict]
     return {**result, "replayed": False}
 
 
+def roll_submission_message(result: dict) -> str:
+    """What the member is told after a submission (page and API)."""
+    if result["replayed"]:
+        return _("This submission was already recorded; nothing changed.")
+    return _("Roll saved: %(summary)s.") % {"summary": result["summary"]["text"]}
+
+
 @transaction.atomic
 def roll_record_findings(*, actor, inspection: Inspection) -> list[Finding]:
     """Findings through finding_record: each absence without a reason on the person, each item not
