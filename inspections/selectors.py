@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -380,21 +380,23 @@ def open_cases_about(person_ids, unit_path: str, on: date) -> OpenCases:
 
 
 def summarise_attendance(counts: dict) -> dict:
-    """The figures and the sentence users write: "có mặt 185/263, 78,39%; vắng 51, không lý do 9".
-    Absent counts both kinds of absence; "without reason" is the part of them that had none."""
+    """The figures and the sentence users write: "có mặt 185/263, 78,39%; vắng 51, không lý do 9" —
+    present out of everyone on the roll; the rate is present ÷ those whose attendance was
+    established (present or absent; 185 ÷ 236 = 78,39% there, 27 not marked); absent counts both
+    kinds of absence, "without reason" the part of them that had none."""
     present = counts.get(Attendance.PRESENT, 0)
     excused = counts.get(Attendance.EXCUSED, 0)
     unexcused = counts.get(Attendance.UNEXCUSED, 0)
     unmarked = counts.get(Attendance.UNMARKED, 0)
     total = present + excused + unexcused + unmarked
-    rate = (Decimal(present) * 100 / total) if total else Decimal(0)
+    marked = present + excused + unexcused
+    rate = (Decimal(present) * 100 / marked) if marked else Decimal(0)
     text = _("present %(present)s/%(total)s, %(rate)s%%; absent %(absent)s, without reason %(unexcused)s") % {
         "present": show_number(present, 0), "total": show_number(total, 0), "rate": show_number(rate),
         "absent": show_number(excused + unexcused, 0), "unexcused": show_number(unexcused, 0)}
-    if unmarked:
-        text += "; " + _("not yet marked %(n)s") % {"n": show_number(unmarked, 0)}
     return {"total": total, "present": present, "absent": excused + unexcused, "excused": excused,
-            "unexcused": unexcused, "unmarked": unmarked, "rate": str(rate.quantize(Decimal("0.01"))), "text": text}
+            "unexcused": unexcused, "unmarked": unmarked,
+            "rate": str(rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), "text": text}
 
 
 def roll_summary(roll) -> dict:
