@@ -22,6 +22,7 @@ from inspections.models import (
     RollEntry,
 )
 from notifications.models import Notification
+from accounts.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -347,3 +348,52 @@ def test_the_minutes_read_the_roll_and_checklist_as_plain_data(roll, inspectorat
     assert (council["state"], council["reason"]) == ("excused", "Nghỉ phép năm")
     assert next(c for c in unit["checks"] if c["code"] == "GIO_LAM_VIEC")["outcome"] == "met"
     assert data["summary"]["total"] == 4 and data["inspection"]["code"] == roll.inspection.code
+
+
+# -- query counts --------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(queries)
+
+
+# The roll API: the caller's scope and the inspection through the policy, the team's grant, the rolls
+# with their units, their entries (people, units, findings), their check results (items, findings).
+# The sheet adds the session, the roll itself and the page's frame; the inspection page its other sections.
+PINNED_ROLL_QUERIES = {"api": 6, "sheet": 12, "inspection": 22}
+
+
+def test_the_roll_costs_the_same_queries_whatever_the_number_of_officials(
+        make_inspection, inspectorate, world, client):
+    small = make_inspection(kind=InspectionKind.PUBLIC_SERVICE)
+    small_roll = services.roll_open(actor=inspectorate.leader, inspection=small, unit=world.dept)
+    for n in range(30):
+        UserFactory(full_name=f"Công Chức {n:02d}", unit=world.division)
+    large = make_inspection(kind=InspectionKind.PUBLIC_SERVICE)
+    large_roll = services.roll_open(actor=inspectorate.leader, inspection=large, unit=world.dept)
+    for roll in (small_roll, large_roll):
+        mark(inspectorate.member, roll, f"q-{roll.pk}", row(roll, world.colleague_division, Attendance.UNEXCUSED))
+    assert large_roll.entries.count() == 34
+    api = as_user(inspectorate.leader)
+    client.force_login(inspectorate.leader)
+    counts = {}
+    for name, url_of in (("api", lambda i, r: f"/api/v1/inspections/{i}/roll/"),
+                         ("sheet", lambda i, r: f"/inspections/{i}/roll/{r}/"),
+                         ("inspection", lambda i, r: f"/inspections/{i}/")):
+        reader = api if name == "api" else client
+        counts[name] = _queries(reader, url_of(small.pk, small_roll.pk))
+        assert counts[name] == _queries(reader, url_of(large.pk, large_roll.pk)), name
+    assert counts == PINNED_ROLL_QUERIES
+    page = "/inspections/repeat-offenders/"
+    before = _queries(client, page)
+    third = make_inspection(kind=InspectionKind.PUBLIC_SERVICE)
+    third_roll = services.roll_open(actor=inspectorate.leader, inspection=third, unit=world.dept)
+    mark(inspectorate.member, third_roll, "q-3", *[
+        row(third_roll, person, Attendance.UNEXCUSED) for person in User.objects.filter(unit=world.division)])
+    assert _queries(client, page) == before
