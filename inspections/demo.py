@@ -82,7 +82,7 @@ def _public_service_checks(leader, member, units, today) -> None:
         RollCall.objects.filter(pk=roll.pk).update(checked_at=timezone.now() - timedelta(days=days_ago, hours=1))
         return inspection, roll
 
-    # Last month's check: everyone marked, findings recorded, concluded (the head gets the results).
+    # Last month's check: everyone marked, concluded (the head gets the results).
     earlier, roll = check("18/QĐ-KTCV", "Kiểm tra công vụ đột xuất tại Sở Nội vụ (tháng trước)", 35)
     people = list(roll.entries.order_by("id").values_list("person_id", flat=True))
     marks = {pid: (Attendance.PRESENT, "") for pid in people}
@@ -91,7 +91,7 @@ def _public_service_checks(leader, member, units, today) -> None:
     _mark_roll(member or leader, roll, f"demo-{earlier.pk}", marks,
                {"THE_CONG_CHUC": ("not_met", "01 công chức không đeo thẻ khi tiếp công dân"),
                 "GIO_LAM_VIEC": ("met", ""), "NIEM_YET_TTHC": ("met", ""), "PHIEU_XIN_LOI": ("met", "")})
-    services.roll_record_findings(actor=member or leader, inspection=earlier)
+    # Its findings are left to the team (*Lập vi phạm từ bảng điểm danh*): the demo's ratings stay as they are.
     services.inspection_report(actor=leader, inspection=earlier, note="Báo cáo kết quả kiểm tra công vụ")
     services.inspection_draft_conclusion(actor=leader, inspection=earlier,
                                          text="Cơ bản chấp hành tốt; còn 01 trường hợp vắng không lý do.")

@@ -1358,13 +1358,19 @@ def roll_submit(*, actor, roll: RollCall, client_token: str, entries: list[dict]
     client_token = (client_token or "").strip()[:64]
     if not client_token:
         raise ValidationError({"client_token": _("The submission has no token; reload the page and submit again.")})
-    earlier = RollSubmission.objects.filter(submitted_by=actor, client_token=client_token).first()
-    if earlier is not None:
-        if earlier.roll_id != roll.pk:
+    def earlier_answer():
+        earlier = RollSubmission.objects.filter(submitted_by=actor, client_token=client_token).first()
+        if earlier is not None and earlier.roll_id != roll.pk:
             raise ValidationError({"client_token": _("This submission token was already used for another roll; reload "
                                                      "the page and submit again.")})
-        return {**earlier.result, "replayed": True}
+        return None if earlier is None else {**earlier.result, "replayed": True}
+
+    if (answer := earlier_answer()) is not None:
+        return answer
+    # Submissions to one check wait for each other here; the same one sent twice at once finds the first.
     inspection = _locked(roll.inspection)
+    if (answer := earlier_answer()) is not None:
+        return answer
     _require_roll(actor, inspection, "mark")
     parsed_entries, parsed_checks = _clean_roll_rows(roll, list(entries), list(checks))
     conflicts, changed = [], 0
