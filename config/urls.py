@@ -42,6 +42,16 @@ api_v1 = [
     *[path(f"inspections/<int:pk>/{name}/", view.as_view(), name=f"inspection-{name}")
       for name, view in inspections_api.INSPECTION_ACTIONS.items()],
     path("inspections/<int:pk>/findings/", inspections_api.FindingCreateApi.as_view(), name="inspection-findings"),
+    path("inspections/<int:pk>/roll/", inspections_api.CheckRollApi.as_view(), name="inspection-roll"),
+    path("inspections/<int:pk>/roll/open/", inspections_api.RollOpenApi.as_view(), name="inspection-roll-open"),
+    path("inspections/<int:pk>/roll/findings/", inspections_api.RollFindingsApi.as_view(),
+         name="inspection-roll-findings"),
+    path("inspections/<int:pk>/roll/<int:roll_pk>/submit/", inspections_api.RollSubmitApi.as_view(),
+         name="inspection-roll-submit"),
+    path("inspections/<int:pk>/roll/<int:roll_pk>/people/", inspections_api.RollPersonApi.as_view(),
+         name="inspection-roll-people"),
+    path("inspections/repeat-offenders/", inspections_api.RepeatOffendersApi.as_view(),
+         name="inspection-repeat-offenders"),
     path("findings/", inspections_api.FindingListApi.as_view(), name="finding-list"),
     path("findings/<int:pk>/", inspections_api.FindingDetailApi.as_view(), name="finding-detail"),
     *[path(f"findings/<int:pk>/{name}/", view.as_view(), name=f"finding-{name}")

@@ -278,6 +278,13 @@ def walk_thanhtra(walk):
                then=photo_thumbnails)
     walk.visit("plan", reverse("inspections:plan", args=[check.plan_id]))
     walk.visit("commune-inspection", inspection("09/QĐ-TTr"))
+    public_service = Inspection.objects.get(decision_number="27/QĐ-KTCV")
+    walk.visit("public-service-check", inspection("27/QĐ-KTCV"),
+               then=lambda page, size: on_top(page.get_by_test_id("record-finding"), size))
+    walk.visit("roll-sheet", reverse("inspections:roll", args=[public_service.pk, public_service.rolls.get().pk]),
+               then=lambda page, size: on_top(page.get_by_test_id("roll-save"), size))
+    walk.visit("repeat-offenders", reverse("inspections:repeat_offenders"),
+               then=lambda page, size: page.get_by_test_id("repeat-people").wait_for())
     walk.visit("rules", reverse("rules"))
 
 
