@@ -105,6 +105,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("reform/", include("reform.urls")),
     path("emulation/", include("emulation.urls")),
+    path("documents/", include("documents.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
