@@ -81,7 +81,7 @@ register(DocumentKind(
 # -- Quyết định kỷ luật -------------------------------------------------------------------------
 
 def _decision_unit(decision):
-    parent = decision.subject_unit.get_parent()
+    parent = type(decision.subject_unit).objects.get_parent(decision.subject_unit)
     return parent or decision.subject_unit
 
 
@@ -186,7 +186,7 @@ register(DocumentKind(
     get_for_user=inspection_access.get_inspection_for_user,
     context=_check_minutes_context,
     issuing_unit=lambda inspection: inspection.issuing_unit,
-    may_issue=lambda user, inspection: inspection_access.can_record(user, inspection),
+    may_issue=lambda user, inspection: inspection_access.can_direct(user, inspection),
     table=FINDING_TABLE,
     record_url=lambda inspection: reverse("inspections:detail", args=[inspection.pk]),
 ))

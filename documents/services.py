@@ -45,7 +45,8 @@ def unit_abbreviation(unit) -> str:
 
 
 def reference(kind: DocumentKind, unit, number: int | None) -> str:
-    return f"{number if number else '…'}/{kind.abbreviation}-{unit_abbreviation(unit)}"
+    # Decree 30, appendix I: numbers below 10 are written with a leading 0.
+    return f"{f'{number:02d}' if number else '…'}/{kind.abbreviation}-{unit_abbreviation(unit)}"
 
 
 def place_date(day: date | None) -> str:
@@ -99,7 +100,7 @@ def template_for(kind: DocumentKind, organisation_id: int):
 
 def build_context(kind: DocumentKind, obj, issued: IssuedDocument | None) -> dict:
     unit = kind.issuing_unit(obj)
-    parent = unit.get_parent()
+    parent = type(unit).objects.get_parent(unit)
     context = {
         "superior_body": (parent.name if parent else unit.organisation.name).upper(),
         "issuing_body": unit.name.upper(),
