@@ -101,6 +101,11 @@ def build(kind: DocumentKind) -> Document:
     if kind.table:
         grid = document.add_table(rows=4, cols=len(kind.table))
         grid.style = "Table Grid"
+        grid.autofit = False
+        first, rest = Mm(12), Mm(153 / (len(kind.table) - 1))
+        for index, column in enumerate(grid.columns):
+            for cell in column.cells:
+                cell.width = first if index == 0 else rest
         for index, heading in enumerate(kind.table):
             _para(_cell(grid, 0, index), heading, size=13, bold=True)
             _para(_cell(grid, 2, index), "{{ row[%d] }}" % index, size=13, align=LEFT if index else CENTER)
@@ -108,6 +113,7 @@ def build(kind: DocumentKind) -> Document:
         _para(_cell(grid, 3, 0), "{%tr endfor %}", size=13)
         _para(document, "", space_after=6)
 
+    _para(document, "", space_after=6)
     # The foot: "Nơi nhận" (left) and the signature block (right).
     foot = document.add_table(rows=1, cols=2)
     foot.autofit = False

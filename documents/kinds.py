@@ -133,7 +133,8 @@ def _finding_rows(inspection):
 
 
 def _inspection_bases(inspection) -> list[str]:
-    bases = [f"Căn cứ {limit['basis']};" for limit in inspection_services.time_limits(inspection)]
+    # The time limits applied name their article ("…84/2025/QH15, Điều 36 khoản 1: …"): the document cites the law.
+    bases = [f"Căn cứ {limit['basis'].split(', Điều')[0]};" for limit in inspection_services.time_limits(inspection)]
     if inspection.decision_number:
         bases.append(f"Căn cứ Quyết định số {inspection.decision_number}"
                      + (f" ngày {dmy(inspection.decision_date)}" if inspection.decision_date else "")
