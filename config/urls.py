@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as config_views
+from documents import api as documents_api
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
@@ -91,6 +92,10 @@ api_v1 = [
     path("emulation/sessions/<int:pk>/ballot/", emulation_api.BallotApi.as_view(), name="emulation-session-ballot"),
     path("emulation/sessions/<int:pk>/close/", emulation_api.SessionCloseApi.as_view(),
          name="emulation-session-close"),
+    path("documents/<slug:kind>/<int:pk>/", documents_api.DocumentDetailApi.as_view(), name="document-detail"),
+    path("documents/<slug:kind>/<int:pk>/issue/", documents_api.DocumentIssueApi.as_view(), name="document-issue"),
+    path("documents/<slug:kind>/<int:pk>/docx/", documents_api.DocumentDocxApi.as_view(), name="document-docx"),
+    path("documents/<slug:kind>/<int:pk>/pdf/", documents_api.DocumentPdfApi.as_view(), name="document-pdf"),
 ]
 
 urlpatterns = [

@@ -73,3 +73,38 @@ def default_template(request, kind):
         raise Http404
     kind = kind_or_404(kind)
     return file_response(default_path(kind).read_bytes(), f"mau-{kind.key}.docx", DOCX)
+
+
+@login_required
+def template_list(request):
+    """The organisation's administrator downloads a default, edits it in Word, and uploads it back;
+    a template lacking a placeholder is refused, naming it."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.access import scope_for
+    from accounts.models import Organisation
+    from documents.models import DocumentTemplate
+
+    scope = scope_for(request.user)
+    if not scope.admin_org_ids:
+        raise Http404
+    organisation = Organisation.objects.filter(pk__in=scope.admin_org_ids).order_by("pk").first()
+    error_kind, error = None, None
+    if request.method == "POST":
+        kind = kind_or_404(request.POST.get("kind", ""))
+        upload = request.FILES.get("file")
+        if upload is None:
+            error_kind, error = kind.key, _("Choose a .docx file.")
+        else:
+            try:
+                services.template_replace(actor=request.user, kind=kind, organisation=organisation, upload=upload)
+            except ValidationError as refusal:
+                error_kind, error = kind.key, " ".join(refusal.message_dict["file"])
+            else:
+                messages.success(request, _("The template of %(kind)s was replaced.") % {"kind": kind.label})
+                return redirect("documents:templates")
+    custom = {t.kind: t for t in DocumentTemplate.objects.filter(organisation=organisation).select_related("uploaded_by")}
+    rows = [{"kind": kind, "custom": custom.get(key)} for key, kind in KINDS.items()]
+    return render(request, "documents/templates.html", {"rows": rows, "organisation": organisation,
+                                                        "error_kind": error_kind, "error": error},
+                  status=400 if error else 200)

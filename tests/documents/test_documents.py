@@ -156,3 +156,43 @@ def test_a_missing_converter_is_told_in_vietnamese_not_a_500(records, client, wo
     response = client.get(reverse("documents:pdf", args=["task-assignment", task.pk]), HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 503
     assert "Máy chủ chưa cài bộ chuyển đổi PDF (LibreOffice)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_record_page_links_its_documents_and_the_files_open(records, client, world):
+    import re
+
+    task = records["task-assignment"][0]
+    client.force_login(world.head_dept)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "Cấp số" in page and "dự thảo, chưa cấp số" in page
+    issue_through_the_page(client, world.head_dept, "task-assignment", task)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "Số 01/PGNV-D1" in page and "Cấp số" not in page
+    href = re.search(r'href="([^"]+\.docx)"', page).group(1)
+    assert "Số: 01/PGNV-D1" in docx_text(client.get(href).content)
+
+    client.force_login(world.staff_division)  # the lead sees the note, may not number it
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "Số 01/PGNV-D1" in page and "Cấp số" not in page
+
+
+@pytest.mark.django_db
+def test_the_api_issues_and_hands_out_the_files(records, client, world, tmp_path):
+    decision = records["discipline-decision"][0]
+    client.force_login(world.head_dept)
+    detail = client.get(f"/api/v1/documents/discipline-decision/{decision.pk}/").json()
+    assert detail["reference"] is None and detail["may_issue"] is True
+    issued = client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/")
+    assert issued.status_code == 201 and issued.json()["reference"] == "01/QĐ-D1"
+    again = client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/")
+    assert again.status_code == 201 and again.json()["number"] == 1
+    assert "Số: 01/QĐ-D1" in docx_text(client.get(issued.json()["docx_url"]).content)
+    assert "Số: 01/QĐ-D1" in pdf_text(client.get(issued.json()["pdf_url"]).content, tmp_path)
+
+    client.force_login(world.outsider)
+    for path in ("", "docx/", "pdf/"):
+        assert client.get(f"/api/v1/documents/discipline-decision/{decision.pk}/{path}").status_code == 404
+    assert client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/").status_code == 404
+    client.force_login(world.staff_division)  # the disciplined official reads, never issues
+    assert client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/").status_code == 403
