@@ -191,3 +191,114 @@ register(DocumentKind(
     table=FINDING_TABLE,
     record_url=lambda inspection: reverse("inspections:detail", args=[inspection.pk]),
 ))
+
+
+# -- Emulation: the council's ballot-count minutes, the proposal (tờ trình) and the decision -----
+
+def _session_unit(session):
+    return session.period.unit
+
+
+def _session_may_issue(user, session):
+    from emulation import access as emulation_access
+
+    return emulation_access.can_run(user, session.period)
+
+
+def _get_session(user, pk):
+    from emulation import access as emulation_access
+
+    return emulation_access.get_session_for_user(user, pk)
+
+
+def _title_bases(titles, on) -> list[str]:
+    from emulation import rules as emulation_rules
+
+    in_force = emulation_rules.title_rules_in_force(on)
+    return _unique([f"Căn cứ {in_force[title].legal_basis};" for title in titles if title in in_force])
+
+
+def _subject(item) -> tuple[str, str]:
+    return (item.person.full_name if item.person_id else item.unit.name), item.unit.name
+
+
+def _ballot_context(session) -> dict:
+    """Ballot secrecy: the minutes carry the totals of each nomination, never who chose what."""
+    results = list(session.results.select_related("nomination__person", "nomination__unit")
+                   .order_by("nomination__title", "nomination_id"))
+    members = session.members.count()
+    present = session.members.filter(present=True).count()
+    ballots = session.receipts.count()
+    rows = []
+    for index, result in enumerate(results, 1):
+        name, unit = _subject(result.nomination)
+        share = f"{100 * result.yes / result.members:.2f}".replace(".", ",") if result.members else "0"
+        rows.append([str(index), f"{name} ({unit})", result.nomination.get_title_display(),
+                     f"{result.yes}/{result.members} ({share}%)", str(result.no), str(result.not_voted),
+                     "Đạt" if result.passed else "Không đạt"])
+    body = [f"Hôm nay, ngày {dmy(session.held_on)}, {session.name} tiến hành kiểm phiếu bầu bằng hình thức bỏ phiếu kín.",
+            f"Tổng số thành viên Hội đồng: {members}; có mặt: {present}; số phiếu thu về: {ballots}.",
+            "Kết quả kiểm phiếu (tỷ lệ tán thành tính trên tổng số thành viên Hội đồng) như sau:"]
+    bases = _unique([f"Căn cứ {r.basis};" for r in results if r.basis]
+                    + _title_bases({r.nomination.title for r in results}, session.held_on))
+    chair = session.members.filter(role="chair").select_related("user").first()
+    return {"summary": f"Kiểm phiếu {session.name}", "bases": bases, "body": body, "rows": rows,
+            "recipients": ["Hội đồng Thi đua - Khen thưởng", "Lưu: hồ sơ khen thưởng"],
+            "signer_authority": "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "signer_title": "CHỦ TỊCH HỘI ĐỒNG",
+            "signer_name": chair.user.full_name if chair else "…"}
+
+
+register(DocumentKind(
+    key="ballot-minutes", label="Biên bản kiểm phiếu", abbreviation="BB",
+    get_for_user=_get_session, context=_ballot_context, issuing_unit=_session_unit,
+    may_issue=_session_may_issue,
+    table=("STT", "Họ và tên (đơn vị)", "Danh hiệu", "Tán thành", "Không tán thành", "Không bỏ phiếu", "Kết quả"),
+    record_url=lambda session: reverse("emulation:session", args=[session.pk]),
+))
+
+
+def _proposal_context(session) -> dict:
+    nominations = list(session.nominations.select_related("person", "unit").order_by("title", "pk"))
+    rows = [[str(i), _subject(n)[0], _subject(n)[1], n.get_title_display(), n.note]
+            for i, n in enumerate(nominations, 1)]
+    unit = session.period.unit
+    return {"summary": f"Về việc đề nghị khen thưởng năm {session.period.year}",
+            "bases": _title_bases({n.title for n in nominations}, session.held_on),
+            "body": [f"{unit.name} kính trình xem xét, khen thưởng {len(nominations)} trường hợp "
+                     "có thành tích theo danh sách dưới đây."],
+            "rows": rows, "recipients": ["Hội đồng Thi đua - Khen thưởng", "Lưu: VT"],
+            **_signature("…", unit)}
+
+
+register(DocumentKind(
+    key="commendation-proposal", label="Tờ trình", abbreviation="TTr",
+    get_for_user=_get_session, context=_proposal_context, issuing_unit=_session_unit,
+    may_issue=_session_may_issue,
+    table=("STT", "Họ và tên", "Đơn vị", "Danh hiệu đề nghị", "Thành tích"),
+    record_url=lambda session: reverse("emulation:session", args=[session.pk]),
+))
+
+
+def _decision_context(session) -> dict:
+    awards = list(session.awards.filter(revoked_at__isnull=True).select_related("person", "unit")
+                  .order_by("title", "pk"))
+    rows = [[str(i), _subject(a)[0], _subject(a)[1], a.get_title_display()] for i, a in enumerate(awards, 1)]
+    results = session.results.exclude(basis="")
+    bases = _unique(_title_bases({a.title for a in awards}, session.decision_date or session.held_on)
+                    + [f"Căn cứ {r.basis};" for r in results])
+    bases.append(f"Căn cứ kết quả kiểm phiếu của {session.name} ngày {dmy(session.held_on)};")
+    return {"summary": f"Về việc khen thưởng năm {session.period.year}", "bases": bases,
+            "body": [f"Điều 1. Tặng danh hiệu thi đua cho {len(awards)} trường hợp có tên trong danh sách kèm theo.",
+                     "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+                     "Điều 3. Thủ trưởng các đơn vị và cá nhân có tên trong danh sách chịu trách nhiệm thi hành."],
+            "rows": rows, "recipients": ["Như Điều 3", "Lưu: VT, hồ sơ khen thưởng"],
+            **_signature("…", session.period.unit)}
+
+
+register(DocumentKind(
+    key="commendation-decision", label="Quyết định", abbreviation="QĐ",
+    get_for_user=_get_session, context=_decision_context, issuing_unit=_session_unit,
+    may_issue=_session_may_issue, body_heading="QUYẾT ĐỊNH:",
+    table=("STT", "Họ và tên", "Đơn vị", "Danh hiệu"),
+    record_url=lambda session: reverse("emulation:session", args=[session.pk]),
+))

@@ -69,13 +69,16 @@ def document_issue(*, actor, kind: DocumentKind, obj) -> IssuedDocument:
         return existing
     unit = kind.issuing_unit(obj)
     today = timezone.localdate()
+    # The register is the unit's for the type of document (its abbreviation) and the year: a
+    # disciplinary and a commendation decision share the sequence of the unit's "QĐ".
+    register_kind = kind.abbreviation
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Register.objects.get_or_create(issuing_unit=unit, kind=kind.key, year=today.year)
+                Register.objects.get_or_create(issuing_unit=unit, kind=register_kind, year=today.year)
         except IntegrityError:  # another issue created it first
             pass
-        register = Register.objects.select_for_update().get(issuing_unit=unit, kind=kind.key, year=today.year)
+        register = Register.objects.select_for_update().get(issuing_unit=unit, kind=register_kind, year=today.year)
         existing = IssuedDocument.objects.filter(kind=kind.key, object_id=obj.pk).first()
         if existing:  # issued by someone else while we waited for the lock
             return existing

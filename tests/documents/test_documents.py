@@ -123,7 +123,7 @@ def test_a_draft_has_no_number_and_a_reissue_keeps_its_number(records, client, m
     numbers = list(IssuedDocument.objects.filter(kind="task-assignment").order_by("number")
                    .values_list("object_id", "number"))
     assert numbers == [(task.pk, 1), (second.pk, 2)]
-    assert Register.objects.get(kind="task-assignment").last_number == 2
+    assert Register.objects.get(kind="PGNV").last_number == 2
     assert "Số: 01/PGNV-D1" in docx_text(
         client.get(reverse("documents:docx", args=["task-assignment", task.pk])).content)
 
