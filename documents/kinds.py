@@ -15,10 +15,10 @@ def dmy(day) -> str:
     return day.strftime("%d/%m/%Y") if day else "…"
 
 
-def _local_date(moment):
+def _local(moment):
     from django.utils import timezone
 
-    return timezone.localtime(moment).date() if moment else None
+    return timezone.localtime(moment)
 
 
 def _signature(person_name: str, unit, user=None) -> dict:
@@ -59,7 +59,7 @@ def _task_context(task) -> dict:
         + (f"; người chủ trì được tự quyết: {task.lead_may_decide}" if task.lead_may_decide else "") + ".",
         f"5. Rõ hiệu quả: {task.expected_result or '…'}; tiêu chí nghiệm thu: {task.acceptance_criterion or '…'}"
         + (f"; sản phẩm: {task.product_description}" if task.product_description else "") + ".",
-        f"Thời hạn hoàn thành: {task.deadline and task.deadline.astimezone().strftime('%H:%M ngày %d/%m/%Y') or '…'}.",
+        f"Thời hạn hoàn thành: {_local(task.deadline).strftime('%H:%M ngày %d/%m/%Y') if task.deadline else '…'}.",
     ]
     recipients = _unique([lead, *(p.user.full_name if p.user else p.unit.name for p in task.participants.all()),
                           "Lưu: VT"])
@@ -170,13 +170,14 @@ def _check_minutes_context(inspection) -> dict:
     """Minutes of a public-service check (kiểm tra công vụ): what was seen on site. Law 84's time
     limits do not apply, so the bases are the decision and the breached rules only."""
     bases = [b for b in _inspection_bases(inspection) if "84/2025" not in b]
-    body = [f"Hôm nay, ngày {dmy(inspection.starts_on)}, đoàn kiểm tra do "
+    held_on = inspection.starts_on or (_local(inspection.started_at).date() if inspection.started_at else None)
+    body = [f"Hôm nay, ngày {dmy(held_on)}, đoàn kiểm tra do "
             f"{inspection.leader.full_name if inspection.leader else '…'} làm trưởng đoàn tiến hành kiểm tra công vụ "
             f"đột xuất: {inspection.title}.",
             f"Phạm vi, nội dung kiểm tra: {inspection.scope or '…'}",
             "Kết quả kiểm tra ghi nhận các trường hợp vi phạm như danh sách dưới đây.",
             "Biên bản được lập tại chỗ, đọc lại cho các bên cùng nghe và thống nhất ký tên."]
-    return {"summary": f"Kiểm tra công vụ: {inspection.title}", "bases": bases, "body": body,
+    return {"summary": inspection.title, "bases": bases, "body": body,
             "rows": _finding_rows(inspection), "recipients": ["Đơn vị được kiểm tra", "Lưu: hồ sơ kiểm tra"],
             "signer_authority": "TRƯỞNG ĐOÀN KIỂM TRA", "signer_title": "",
             "signer_name": inspection.leader.full_name if inspection.leader else "…"}
