@@ -104,6 +104,7 @@ def build(kind: DocumentKind) -> Document:
         grid.autofit = False
         first, rest = Mm(12), Mm(153 / (len(kind.table) - 1))
         for index, column in enumerate(grid.columns):
+            column.width = first if index == 0 else rest  # the grid LibreOffice lays out by
             for cell in column.cells:
                 cell.width = first if index == 0 else rest
         for index, heading in enumerate(kind.table):

@@ -32,6 +32,14 @@ def _signature(person_name: str, unit, user=None) -> dict:
     return {"signer_authority": authority, "signer_title": head_title, "signer_name": person_name}
 
 
+def _head_signature(unit) -> dict:
+    """Signed by the head of the issuing unit, when it has one."""
+    from accounts.selectors import heads_of
+
+    heads = heads_of(unit)
+    return _signature(heads[0].full_name if heads else "…", unit, heads[0] if heads else None)
+
+
 def _unique(lines):
     return list(dict.fromkeys(line for line in lines if line))
 
@@ -268,7 +276,7 @@ def _proposal_context(session) -> dict:
             "body": [f"{unit.name} kính trình xem xét, khen thưởng {len(nominations)} trường hợp "
                      "có thành tích theo danh sách dưới đây."],
             "rows": rows, "recipients": ["Hội đồng Thi đua - Khen thưởng", "Lưu: VT"],
-            **_signature("…", unit)}
+            **_head_signature(unit)}
 
 
 register(DocumentKind(
@@ -293,7 +301,7 @@ def _decision_context(session) -> dict:
                      "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
                      "Điều 3. Thủ trưởng các đơn vị và cá nhân có tên trong danh sách chịu trách nhiệm thi hành."],
             "rows": rows, "recipients": ["Như Điều 3", "Lưu: VT, hồ sơ khen thưởng"],
-            **_signature("…", session.period.unit)}
+            **_head_signature(session.period.unit)}
 
 
 register(DocumentKind(
