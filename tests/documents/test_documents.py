@@ -61,7 +61,7 @@ def records(world, make_task, make_inspection, record, inspectorate):
                                   ["Căn cứ Quyết định số 12/QĐ-TTr", "Nguyễn Văn A", "Chánh Thanh Tra",
                                    "KẾT LUẬN THANH TRA", "Chấn chỉnh giờ giấc"]),
         "service-check-minutes": (check, inspectorate.leader, inspectorate.member,
-                                  ["Căn cứ Quyết định số 12/QĐ-TTr", "Không đeo thẻ công chức", "Trưởng Đoàn Minh",
+                                  ["Căn cứ Quyết định số 12/QĐ-TTr", "Không đeo", "Trưởng Đoàn Minh",
                                    "BIÊN BẢN KIỂM TRA CÔNG VỤ"]),
     }
 
