@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as config_views
+from documents import api as documents_api
 from reports import api as reports_api
 from reports import views as report_views
 from emulation import api as emulation_api
@@ -110,6 +111,10 @@ api_v1 = [
     path("emulation/sessions/<int:pk>/ballot/", emulation_api.BallotApi.as_view(), name="emulation-session-ballot"),
     path("emulation/sessions/<int:pk>/close/", emulation_api.SessionCloseApi.as_view(),
          name="emulation-session-close"),
+    path("documents/<slug:kind>/<int:pk>/", documents_api.DocumentDetailApi.as_view(), name="document-detail"),
+    path("documents/<slug:kind>/<int:pk>/issue/", documents_api.DocumentIssueApi.as_view(), name="document-issue"),
+    path("documents/<slug:kind>/<int:pk>/docx/", documents_api.DocumentDocxApi.as_view(), name="document-docx"),
+    path("documents/<slug:kind>/<int:pk>/pdf/", documents_api.DocumentPdfApi.as_view(), name="document-pdf"),
 ]
 
 urlpatterns = [
@@ -127,6 +132,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("reform/", include("reform.urls")),
     path("emulation/", include("emulation.urls")),
+    path("documents/", include("documents.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
