@@ -174,6 +174,25 @@ register(DocumentKind(
 ))
 
 
+def _roll_lines(inspection) -> list[str]:
+    """The roll taken on site, per unit visited: the attendance as users write it, who was absent
+    and why, and the check items not met (inspections.selectors.roll_minutes_data)."""
+    from inspections.selectors import roll_minutes_data
+
+    lines = []
+    for unit in roll_minutes_data(inspection)["units"]:
+        lines.append(f"Điểm danh tại {unit['unit']}: {unit['summary']['text']}.")
+        absent = [f"{o['name']} ({o['reason'] or o['state_label'].lower()})" for o in unit["officials"]
+                  if o["state"] in ("excused", "unexcused")]
+        if absent:
+            lines.append("Vắng mặt: " + "; ".join(absent) + ".")
+        unmet = [c["item"] + (f" ({c['note']})" if c["note"] else "") for c in unit["checks"]
+                 if c["outcome"] == "not_met"]
+        if unmet:
+            lines.append("Nội dung chưa đạt: " + "; ".join(unmet) + ".")
+    return lines
+
+
 def _check_minutes_context(inspection) -> dict:
     """Minutes of a public-service check (kiểm tra công vụ): what was seen on site. Law 84's time
     limits do not apply, so the bases are the decision and the breached rules only."""
@@ -183,6 +202,7 @@ def _check_minutes_context(inspection) -> dict:
             f"{inspection.leader.full_name if inspection.leader else '…'} làm trưởng đoàn tiến hành kiểm tra công vụ "
             f"đột xuất: {inspection.title}.",
             f"Phạm vi, nội dung kiểm tra: {inspection.scope or '…'}",
+            *_roll_lines(inspection),
             "Kết quả kiểm tra ghi nhận các trường hợp vi phạm như danh sách dưới đây.",
             "Biên bản được lập tại chỗ, đọc lại cho các bên cùng nghe và thống nhất ký tên."]
     return {"summary": inspection.title, "bases": bases, "body": body,

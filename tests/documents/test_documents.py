@@ -205,3 +205,23 @@ def test_the_api_issues_and_hands_out_the_files(records, client, world, tmp_path
     assert client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/").status_code == 404
     client.force_login(world.staff_division)  # the disciplined official reads, never issues
     assert client.post(f"/api/v1/documents/discipline-decision/{decision.pk}/issue/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_check_minutes_carry_the_roll_taken_on_site(make_inspection, inspectorate, world, client):
+    from inspections.models import Attendance, RollEntry
+
+    check = make_inspection(kind="public_service", title="Kiểm tra công vụ đột xuất Sở Nội vụ")
+    roll = inspection_services.roll_open(actor=inspectorate.leader, inspection=check, unit=world.dept)
+    absent = RollEntry.objects.filter(roll=roll).select_related("person").first()
+    badge = roll.checks.get(item__code="THE_CONG_CHUC")
+    inspection_services.roll_submit(
+        actor=inspectorate.member, roll=roll, client_token="bb-1",
+        entries=[{"person": absent.person_id, "state": Attendance.UNEXCUSED, "reason": "", "version": absent.version}],
+        checks=[{"item": badge.item_id, "outcome": "not_met", "note": "2 người không đeo thẻ", "version": badge.version}])
+    client.force_login(inspectorate.member)
+    response = client.get(reverse("documents:docx", args=["service-check-minutes", check.pk]))
+    text = docx_text(response.content)
+    assert "Điểm danh tại Sở Nội vụ: có mặt 0/" in text, text
+    assert f"Vắng mặt: {absent.person.full_name} (vắng không lý do)" in text
+    assert "Nội dung chưa đạt: " in text and "2 người không đeo thẻ" in text
