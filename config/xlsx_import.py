@@ -78,6 +78,26 @@ def check_archive(data: bytes) -> None:
             # A small file that unpacks to a huge one is a zip bomb: refuse before parsing.
             raise ImportRejected(_("The file unpacks to more than %(limit)d MB; refusing to open it.")
                             % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20})
+        for entry in entries:
+            if entry.filename.endswith((".xml", ".rels")) and _declares_a_dtd(archive, entry):
+                raise ImportRejected(_("The file could not be read as an Excel workbook."))
+
+
+# Excel never writes a document type declaration. Entities declared in one are how an XML bomb
+# works; whichever XML parser openpyxl uses (lxml leaves them unexpanded, defusedxml refuses them),
+# a part that declares one is refused here, before any parsing.
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_PROLOG_LIMIT = 64 * 1024
+
+
+def _declares_a_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    with archive.open(entry) as part:
+        head = part.read(_PROLOG_LIMIT)
+    root = _ROOT_ELEMENT.search(head)
+    if root is None:
+        return len(head) == _PROLOG_LIMIT  # no element in the first 64 kB: not a part Excel wrote
+    prolog = head[:root.start()].upper()
+    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
 
 
 def _damaged(sheet_name: str, row: int) -> ImportRejected:
