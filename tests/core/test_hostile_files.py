@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from config.xlsx_import import Column, read_upload
+from config.xlsx_import import Column, ImportRejected, check_archive, read_upload
 from tasks import evidence
 from tasks.excel import import_tasks
 from tasks.models import Task
@@ -122,3 +122,15 @@ def test_evidence_is_checked_by_size_and_count():
     with pytest.raises(ValidationError, match="Tối đa 10 tệp"):
         evidence.validate_evidence_files(many)
     evidence.validate_evidence_files([SimpleUploadedFile("dung.pdf", b"%PDF-1.4")])  # a real one passes
+
+
+def test_a_part_declaring_a_dtd_is_refused_before_any_parser_sees_it():
+    """Whichever XML parser openpyxl finds installed, the archive check itself refuses a declared DTD
+    (Excel never writes one), even one whose entities are never used."""
+    def declare(xml: str) -> str:
+        body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+        return '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY unused "x">]>' + body
+    declared = with_part(workbook_bytes(), "[Content_Types].xml", declare)
+    with pytest.raises(ImportRejected):
+        check_archive(declared)
+    check_archive(workbook_bytes())  # the plain workbook passes
