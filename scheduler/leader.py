@@ -50,19 +50,18 @@ class PostgresLeaderLock:
             return False
 
     def release(self) -> None:
-        if self._connection is not None:
-            try:
-                # Unlock before closing: a closed connection's backend drops its locks only
-                # when it gets round to ending, so a standby asking at once could be refused.
-                with self._connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-            except DatabaseError:
-                pass  # the connection is already gone, and the lock with it
-            finally:
-                try:
-                    self._connection.close()
-                finally:
-                    self._connection = None
+        if self._connection is None:
+            return
+        connection, self._connection = self._connection, None
+        try:
+            # Unlock before closing: a closed connection's backend drops its locks only when it
+            # gets round to ending, so a standby asking at once could be refused.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        except DatabaseError:
+            pass  # the connection is already gone, and the lock with it
+        finally:
+            connection.close()
 
 
 class FileLeaderLock:
