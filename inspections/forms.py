@@ -61,9 +61,9 @@ class PlanForm(forms.Form):
     approved_on = forms.DateField(label=_("Approved on"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, bodies=Unit.objects.none(), **kwargs):
+    def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuing_unit"].queryset = bodies
+        self.fields["issuing_unit"].queryset = bodies if bodies is not None else Unit.objects.none()
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -87,9 +87,9 @@ class InspectionForm(forms.Form):
     overlap_reason = forms.CharField(label=_("Reason to inspect a unit twice this year"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, user, bodies=Unit.objects.none(), **kwargs):
+    def __init__(self, *args, user, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuing_unit"].queryset = bodies
+        self.fields["issuing_unit"].queryset = bodies if bodies is not None else Unit.objects.none()
         self.fields["plan"].queryset = plans_visible_to(user).select_related("issuing_unit").order_by("-year", "title")
         self.fields["targets"].queryset = units_visible_to(user).filter(active=True).order_by("path")
         people = inspectors_visible_to(user)

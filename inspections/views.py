@@ -117,7 +117,7 @@ def inspection_list(request):
 @require_http_methods(["GET", "POST"])
 def plan_list(request):
     units = inspecting_units(request.user)
-    form = PlanForm(request.POST or None, bodies=inspecting_bodies(request.user))
+    form = PlanForm(request.POST or None, bodies=inspecting_bodies(request.user, units))
     if request.method == "POST":
         if not units:
             raise Http404
@@ -155,7 +155,7 @@ def inspection_create(request):
     if not units:
         raise Http404
     initial = {"plan": request.GET.get("plan"), "leader": request.user.pk}
-    form = InspectionForm(request.POST or None, user=request.user, bodies=inspecting_bodies(request.user),
+    form = InspectionForm(request.POST or None, user=request.user, bodies=inspecting_bodies(request.user, units),
                           initial=initial)
     rule_links = []
     if request.method == "POST" and form.is_valid():
