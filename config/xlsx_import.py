@@ -10,6 +10,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -78,9 +79,15 @@ def check_archive(data: bytes) -> None:
             # A small file that unpacks to a huge one is a zip bomb: refuse before parsing.
             raise ImportRejected(_("The file unpacks to more than %(limit)d MB; refusing to open it.")
                             % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20})
-        for entry in entries:
-            if entry.filename.endswith((".xml", ".rels")) and _declares_a_dtd(archive, entry):
-                raise ImportRejected(_("The file could not be read as an Excel workbook."))
+        try:
+            declares_a_dtd = any(_declares_a_dtd(archive, entry) for entry in entries
+                                 if entry.filename.endswith((".xml", ".rels")))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
+            # A part that cannot be unpacked (bad CRC or header, a broken deflate stream, an unknown
+            # compression method, encryption) is the file's damage, refused like one.
+            declares_a_dtd = True
+        if declares_a_dtd:
+            raise ImportRejected(_("The file could not be read as an Excel workbook."))
 
 
 # Excel never writes a document type declaration. Entities declared in one are how an XML bomb

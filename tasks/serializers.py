@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.serializers import UnitRefSerializer
 from tasks.access import available_actions, owner_refusal, tasks_visible_to
 from tasks.clarity import checklist_data
-from tasks.models import ProcessTemplate, Quality, Task
+from tasks.models import ProcessTemplate, Quality, Task, TaskOwner
 from tasks.status import official_status
 
 
@@ -125,6 +125,9 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
     events = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(
         help_text="What the requesting user may do on the task now: the action endpoints that accept it.")
+    managed_by = serializers.ChoiceField(
+        choices=TaskOwner.choices, allow_blank=True, read_only=True,
+        help_text="The record that manages the task's lifecycle (cancel, return); empty when none does.")
     managed_note = serializers.SerializerMethodField(
         help_text="Why cancel and return are not among the actions when another record manages the task; empty otherwise.")
 
