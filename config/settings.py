@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reform",
     "emulation",
     "reports",
+    "documents",
     "backups",
 ]
 
@@ -346,3 +347,9 @@ SITE_URL = env.str("SITE_URL", default="")
 TASK_REMINDER_DAYS = env.int("TASK_REMINDER_DAYS", default=3)
 # Days a subject has to explain (giải trình) a recorded finding.
 FINDING_EXPLANATION_DAYS = env.int("FINDING_EXPLANATION_DAYS", default=5)
+
+# Official documents (documents/): the place written before the date ("Buôn Ma Thuột, ngày …"),
+# the LibreOffice binary that converts .docx to PDF, and how long one conversion may take.
+DOCUMENTS_PLACE = env.str("DOCUMENTS_PLACE", default="Buôn Ma Thuột")
+DOCUMENTS_SOFFICE = env.str("DOCUMENTS_SOFFICE", default="soffice")
+DOCUMENTS_CONVERT_TIMEOUT = env.int("DOCUMENTS_CONVERT_TIMEOUT", default=60)

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as config_views
+from documents import api as documents_api
+from reports import api as reports_api
 from reports import views as report_views
 from emulation import api as emulation_api
 from inspections import api as inspections_api
@@ -23,6 +25,7 @@ api_v1 = [
     path("people/", accounts_api.PersonListApi.as_view(), name="person-list"),
     path("people/<int:pk>/", accounts_api.PersonDetailApi.as_view(), name="person-detail"),
     path("tasks/", tasks_api.TaskListCreateApi.as_view(), name="task-list"),
+    path("reports/tasks/", reports_api.TaskReportApi.as_view(), name="task-report"),
     path("tasks/import-history/", tasks_api.TaskHistoryImportApi.as_view(), name="task-import-history"),
     path("tasks/<int:pk>/", tasks_api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/checklist/", tasks_api.TaskChecklistApi.as_view(), name="task-checklist"),
@@ -40,6 +43,16 @@ api_v1 = [
     *[path(f"inspections/<int:pk>/{name}/", view.as_view(), name=f"inspection-{name}")
       for name, view in inspections_api.INSPECTION_ACTIONS.items()],
     path("inspections/<int:pk>/findings/", inspections_api.FindingCreateApi.as_view(), name="inspection-findings"),
+    path("inspections/<int:pk>/roll/", inspections_api.CheckRollApi.as_view(), name="inspection-roll"),
+    path("inspections/<int:pk>/roll/open/", inspections_api.RollOpenApi.as_view(), name="inspection-roll-open"),
+    path("inspections/<int:pk>/roll/findings/", inspections_api.RollFindingsApi.as_view(),
+         name="inspection-roll-findings"),
+    path("inspections/<int:pk>/roll/<int:roll_pk>/submit/", inspections_api.RollSubmitApi.as_view(),
+         name="inspection-roll-submit"),
+    path("inspections/<int:pk>/roll/<int:roll_pk>/people/", inspections_api.RollPersonApi.as_view(),
+         name="inspection-roll-people"),
+    path("inspections/repeat-offenders/", inspections_api.RepeatOffendersApi.as_view(),
+         name="inspection-repeat-offenders"),
     path("findings/", inspections_api.FindingListApi.as_view(), name="finding-list"),
     path("findings/<int:pk>/", inspections_api.FindingDetailApi.as_view(), name="finding-detail"),
     *[path(f"findings/<int:pk>/{name}/", view.as_view(), name=f"finding-{name}")
@@ -61,11 +74,18 @@ api_v1 = [
     path("reform/sets/<int:pk>/survey/", reform_api.SurveyApi.as_view(), name="reform-set-survey"),
     path("reform/sets/<int:pk>/freeze/", reform_api.FreezeApi.as_view(), name="reform-set-freeze"),
     path("reform/sets/<int:pk>/publish/", reform_api.PublishApi.as_view(), name="reform-set-publish"),
+    path("reform/sets/<int:pk>/copy/", reform_api.SetCopyApi.as_view(), name="reform-set-copy"),
+    path("reform/sets/<int:pk>/versions/", reform_api.SetVersionApi.as_view(), name="reform-set-version"),
+    path("reform/sets/<int:pk>/versions/open/", reform_api.SetVersionOpenApi.as_view(),
+         name="reform-set-version-open"),
     path("reform/assessments/<int:pk>/", reform_api.AssessmentDetailApi.as_view(), name="reform-assessment-detail"),
     path("reform/assessments/<int:pk>/self-scores/", reform_api.SelfScoreApi.as_view(), name="reform-self-score"),
     path("reform/assessments/<int:pk>/appraisals/", reform_api.AppraiseApi.as_view(), name="reform-appraise"),
     *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
       for name, view in reform_api.ASSESSMENT_ACTIONS.items()],
+    *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
+      for name, view in reform_api.SUB_CRITERION_ACTIONS.items()],
+    path("reform/sets/<int:pk>/remedies/", reform_api.RemedyListApi.as_view(), name="reform-remedy-list"),
     path("emulation/periods/", emulation_api.PeriodListCreateApi.as_view(), name="emulation-period-list"),
     path("emulation/periods/<int:pk>/", emulation_api.PeriodDetailApi.as_view(), name="emulation-period-detail"),
     path("emulation/periods/<int:pk>/advance/", emulation_api.PeriodAdvanceApi.as_view(),
@@ -91,6 +111,10 @@ api_v1 = [
     path("emulation/sessions/<int:pk>/ballot/", emulation_api.BallotApi.as_view(), name="emulation-session-ballot"),
     path("emulation/sessions/<int:pk>/close/", emulation_api.SessionCloseApi.as_view(),
          name="emulation-session-close"),
+    path("documents/<slug:kind>/<int:pk>/", documents_api.DocumentDetailApi.as_view(), name="document-detail"),
+    path("documents/<slug:kind>/<int:pk>/issue/", documents_api.DocumentIssueApi.as_view(), name="document-issue"),
+    path("documents/<slug:kind>/<int:pk>/docx/", documents_api.DocumentDocxApi.as_view(), name="document-docx"),
+    path("documents/<slug:kind>/<int:pk>/pdf/", documents_api.DocumentPdfApi.as_view(), name="document-pdf"),
 ]
 
 urlpatterns = [
@@ -98,6 +122,9 @@ urlpatterns = [
     path("inbox/", report_views.inbox, name="inbox"),
     path("readyz", report_views.readyz, name="readyz"),
     path("rules/", report_views.rules_in_force, name="rules"),
+    path("reports/tasks/", report_views.task_report_page, name="task_report"),
+    path("reports/tasks/export.xlsx", report_views.task_report_export, name="task_report_export"),
+    path("reports/tasks/send/", report_views.task_report_send, name="task_report_send"),
     path("favicon.ico", config_views.favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
@@ -105,6 +132,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("reform/", include("reform.urls")),
     path("emulation/", include("emulation.urls")),
+    path("documents/", include("documents.urls")),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

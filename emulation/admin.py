@@ -6,7 +6,14 @@ from django.db.models import Q
 
 from accounts.admin import ScopedAdminMixin, administered_rows, shared
 from config.history_admin import ScopedHistoryAdmin
-from emulation.models import CouncilRule, LocalRule, RatingRuleSet, TitleRule, UnitOfficialRating
+from emulation.models import (
+    CouncilRule,
+    LocalRule,
+    RatingRuleSet,
+    ReformClassCondition,
+    TitleRule,
+    UnitOfficialRating,
+)
 from inspections.admin import AdministratorsOnly, NoDelete
 
 administered_rows(RatingRuleSet, shared)
@@ -15,6 +22,7 @@ administered_rows(CouncilRule, shared)
 # LocalRule carries its organisation (the default rule of ScopedAdminMixin).
 administered_rows(UnitOfficialRating, lambda org_ids: Q(period__organisation_id__in=org_ids,
                                                         unit__organisation_id__in=org_ids))
+administered_rows(ReformClassCondition, lambda org_ids: Q(period__organisation_id__in=org_ids))
 
 
 @admin.register(RatingRuleSet)
@@ -57,3 +65,11 @@ class UnitOfficialRatingAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, Sc
         if not change:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReformClassCondition)
+class ReformClassConditionAdmin(ScopedAdminMixin, AdministratorsOnly, ScopedHistoryAdmin):
+    """Per period, the reform class a collective title needs (e.g. Tập thể LĐTT: at least “Khá”)."""
+
+    list_display = ["period", "title", "least_class", "legal_basis"]
+    list_filter = ["title", "period"]

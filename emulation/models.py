@@ -592,6 +592,37 @@ class UnitOfficialRating(models.Model):
         return f"{self.unit}: {self.get_level_display()}"
 
 
+COLLECTIVE_TITLES = (Title.TAP_THE_LDTT, Title.TAP_THE_LDXS)
+
+
+class ReformClassCondition(models.Model):
+    """A condition of a collective title in one period: the unit's published reform class (Chỉ số
+    CCHC) of the period's year reaches at least `least_class`, a class name of the unit's criteria
+    set ("Khá" reaches "Khá" and every class above it). Set per period, with its basis: provinces
+    make reform a criterion of emulation by their own regulation."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reform_conditions")
+    title = models.CharField(_("title"), max_length=20, choices=Title.choices)
+    least_class = models.CharField(_("reform class at least"), max_length=60)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reform class condition")
+        verbose_name_plural = _("reform class conditions")
+        ordering = ["period", "title"]
+        constraints = [models.UniqueConstraint(fields=["period", "title"], name="one_reform_condition_per_title")]
+
+    def __str__(self):
+        return f"{self.get_title_display()}: ≥ {self.least_class}"
+
+    def clean(self):
+        if self.title not in COLLECTIVE_TITLES:
+            raise ValidationError({"title": _("The reform class is a condition of a collective title.")})
+        if not (self.least_class or "").strip():
+            raise ValidationError({"least_class": _("Name the class, as the criteria set names it (e.g. Khá).")})
+
+
 # -- eligibility, nominations, councils, awards -----------------------------------------------------
 
 

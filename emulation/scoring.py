@@ -48,6 +48,7 @@ from emulation.models import (
     RatingLevel,
     RatingRuleSet,
     RatingMode,
+    ReformClassCondition,
     ResultsEvery,
     Title,
     TitleRule,
@@ -64,7 +65,7 @@ from inspections.selectors import (
     open_cases_about,
     overdue_recommendations_in,
 )
-from reform.selectors import unit_reform_results
+from reform.selectors import unit_reform_results, unit_reform_standings
 from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
 
@@ -147,6 +148,9 @@ class Inputs:
     local: dict[str, list[LocalRule]] = field(default_factory=dict)
     open_cases: OpenCases = field(default_factory=OpenCases)
     official_levels: dict[int, UnitOfficialRating] = field(default_factory=dict)
+    # Conditions of collective titles on the units' reform class, set per period, and the standings.
+    reform_conditions: dict[str, ReformClassCondition] = field(default_factory=dict)
+    reform_standings: dict = field(default_factory=dict)
 
     def rule_set_for(self, staff_group: str) -> RatingRuleSet:
         """The rule set of the staff group, read once per computation (not once per official)."""
@@ -228,7 +232,38 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
         local=rules.local_rules(period.organisation_id, period.ends_on),
         open_cases=open_cases_about(rated.values("id"), path, timezone.localdate(now)),
         official_levels={o.unit_id: o for o in UnitOfficialRating.objects.filter(period=period)},
+        **_reform_inputs(period, path),
     )
+
+
+def _reform_inputs(period: Period, path: str) -> dict:
+    """The period's reform-class conditions and, only if there are any, the units' published standings
+    (read through the reform app's selectors)."""
+    conditions = {c.title: c for c in ReformClassCondition.objects.filter(period=period)}
+    if not conditions:
+        return {"reform_conditions": {}, "reform_standings": {}}
+    units = Unit.objects.filter(path__startswith=path).values("id")
+    return {"reform_conditions": conditions, "reform_standings": unit_reform_standings(
+        units, organisation_id=period.organisation_id, year=period.year)}
+
+
+def _reform_class_condition(condition: ReformClassCondition, standing, year: int) -> dict:
+    """The unit's reform class reaches the class the period requires for this title — or why not."""
+    least = condition.least_class
+    basis = condition.legal_basis
+    if standing is None:
+        return _condition("reform_class", False, _("No published reform index for %(year)d; class %(least)s or "
+                                                   "above needed.") % {"year": year, "least": least}, basis)
+    reached = standing.reaches(least)
+    evidence = [_evidence(_("Reform index: %(set)s") % {"set": standing.set_title},
+                          link("reform:ranking", standing.set_id))]
+    if reached is None:
+        return _condition("reform_class", False, _(
+            "The criteria set “%(set)s” has no class “%(least)s”.") % {"set": standing.set_title, "least": least},
+            basis, evidence)
+    return _condition("reform_class", reached, _(
+        "Reform class %(band)s (%(index)s%%) in %(year)d; at least %(least)s needed.") % {
+        "band": standing.band_name or "—", "index": standing.index, "year": year, "least": least}, basis, evidence)
 
 
 # -- ratings of officials -------------------------------------------------------------------------------
@@ -794,7 +829,12 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
         no_warning(Title.TAP_THE_LDXS),
         postponed,
     ]
-    return {Title.TAP_THE_LDTT: tt_ldtt, Title.TAP_THE_LDXS: tt_ldxs}
+    verdicts = {Title.TAP_THE_LDTT: tt_ldtt, Title.TAP_THE_LDXS: tt_ldxs}
+    for title, condition in data.reform_conditions.items():
+        if title in verdicts:
+            verdicts[title].insert(-1, _reform_class_condition(
+                condition, data.reform_standings.get(score.unit_id), data.period.year))
+    return verdicts
 
 
 def _previous_results(period: Period, person_ids) -> dict:

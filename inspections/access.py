@@ -26,6 +26,7 @@ from inspections.models import (
     DisciplineSystem,
     Finding,
     Inspection,
+    InspectionKind,
     InspectionPlan,
     InspectionStatus,
     Recommendation,
@@ -238,3 +239,34 @@ def can_announce(decision: DisciplinaryDecision) -> bool:
     (the disciplining authority records it)."""
     return (decision.system == DisciplineSystem.PARTY and decision.status == DecisionStatus.ISSUED
             and decision.subject_id is not None and decision.announced_on is None)
+
+
+# -- the roll of a public-service check ------------------------------------------------------
+
+ROLL_EDIT_ACTIONS = ("open", "mark", "record_findings")
+
+
+def roll_actions(user, inspection: Inspection) -> frozenset[str]:
+    """Who may do what with the roll of a public-service check, in which state — the one answer the
+    services, pages, templates and API use. Whoever may see the inspection sees its roll ("view";
+    the caller has already loaded it through get_inspection_for_user); only the team, while the
+    check is under way (its guardian grant), opens a unit's roll, marks it and records its
+    findings."""
+    if inspection.kind != InspectionKind.PUBLIC_SERVICE:
+        return frozenset()
+    if can_record(user, inspection):
+        return frozenset(("view", *ROLL_EDIT_ACTIONS))
+    return frozenset(("view",))
+
+
+def get_roll_for_user(user, inspection_pk, roll_pk):
+    """The roll of a check the user may see (404 otherwise), with its inspection and unit."""
+    from inspections.models import RollCall
+
+    inspection = get_inspection_for_user(user, inspection_pk)
+    try:
+        roll = RollCall.objects.select_related("unit").get(pk=roll_pk, inspection=inspection)
+    except (RollCall.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    roll.inspection = inspection
+    return roll

@@ -9,6 +9,7 @@ from accounts.admin import ScopedAdminMixin, administered_rows, shared
 from config.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
+    CheckItem,
     ConclusionTimeLimit,
     Complaint,
     DisciplinaryDecision,
@@ -24,7 +25,7 @@ from inspections.models import (
 # InspectionPlan and Inspection carry their organisation (the default rule of ScopedAdminMixin).
 administered_rows(Finding, lambda org_ids: Q(inspection__organisation_id__in=org_ids))
 administered_rows(DisciplinaryDecision, lambda org_ids: Q(subject_unit__organisation_id__in=org_ids))
-for _shared in (ViolationType, DisciplineFormRule, DisciplineRuleSet):
+for _shared in (ViolationType, DisciplineFormRule, DisciplineRuleSet, CheckItem):
     administered_rows(_shared, shared)
 # The general limits are shared; a row for one inspecting body belongs to that body's organisation.
 administered_rows(ConclusionTimeLimit, lambda org_ids: Q(issuing_unit__isnull=True)
@@ -52,6 +53,16 @@ class AdministratorsOnly:
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+
+@admin.register(CheckItem)
+class CheckItemAdmin(ScopedAdminMixin, AdministratorsOnly, NoDelete, ScopedHistoryAdmin):
+    """What a public-service check looks at; an item no longer checked is made inactive (its results stay)."""
+
+    list_display = ["order", "code", "name", "violation_type", "active"]
+    list_display_links = ["code", "name"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(ViolationType)

@@ -23,8 +23,10 @@ from inspections.access import (
     get_finding_for_user,
     get_inspection_for_user,
     get_plan_for_user,
+    get_roll_for_user,
     plans_visible_to,
     recommendations_visible_to,
+    roll_actions,
 )
 from inspections.models import (
     DecisionStatus,
@@ -33,14 +35,27 @@ from inspections.models import (
     InspectionKind,
     InspectionStatus,
     Recommendation,
+    RollEntry,
     ViolationType,
 )
 from inspections.selectors import (
+    check_summary,
     decision_register_for_user,
     finding_list_for_user,
     inspection_list_for_user,
+    repeat_offenders_for_user,
+    repeat_window,
+    rolls_of,
 )
 from inspections.serializers import (
+    CheckRollSerializer,
+    RepeatOffendersSerializer,
+    RollEntrySerializer,
+    RollFindingsSerializer,
+    RollOpenInputSerializer,
+    RollPersonInputSerializer,
+    RollSubmitInputSerializer,
+    RollSubmitSerializer,
     AnnounceInputSerializer,
     AssignDraftingInputSerializer,
     ConcludeInputSerializer,
@@ -397,3 +412,100 @@ DECISION_ACTIONS = {
     "withdraw": _decision_action("withdraw", WithdrawReasonInputSerializer, lambda u, d, data: services.decision_withdraw(
         actor=u, decision=d, reason=data["reason"]), "Withdraw (never deleted)"),
 }
+
+
+# -- the roll of a public-service check ------------------------------------------------------
+
+
+def _check_roll(user, inspection) -> dict:
+    actions = roll_actions(user, inspection)
+    if "view" not in actions:
+        raise Http404
+    rolls = rolls_of(inspection)
+    return CheckRollSerializer({"actions": sorted(actions), "summary": check_summary(rolls), "rolls": rolls}).data
+
+
+class CheckRollApi(APIView):
+    @extend_schema(responses={200: CheckRollSerializer, 404: ERRORS[404]}, operation_id="inspections_roll_retrieve",
+                   summary="The roll of a public-service check: each unit visited, its officials and check items")
+    def get(self, request, pk: int):
+        return Response(_check_roll(request.user, get_inspection_for_user(request.user, pk)))
+
+
+class RollOpenApi(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=RollOpenInputSerializer, responses={201: CheckRollSerializer, **ERRORS},
+                   operation_id="inspections_roll_open", summary="Open the roll of a unit visited (its officials now)")
+    def post(self, request, pk: int):
+        inspection = get_inspection_for_user(request.user, pk)
+        payload = RollOpenInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        services.roll_open(actor=request.user, inspection=inspection, unit=payload.validated_data["unit"])
+        return Response(_check_roll(request.user, inspection), status=status.HTTP_201_CREATED)
+
+
+class RollPersonApi(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=RollPersonInputSerializer, responses={201: RollEntrySerializer, **ERRORS},
+                   operation_id="inspections_roll_add_person",
+                   summary="Put an official of the unit visited on its roll")
+    def post(self, request, pk: int, roll_pk: int):
+        roll = get_roll_for_user(request.user, pk, roll_pk)
+        payload = RollPersonInputSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        entry = services.roll_add_person(actor=request.user, roll=roll, person=payload.validated_data["person"])
+        entry = RollEntry.objects.select_related("person", "person_unit", "finding").get(pk=entry.pk)
+        return Response(RollEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class RollSubmitApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=RollSubmitInputSerializer, responses={200: RollSubmitSerializer, **ERRORS},
+                   operation_id="inspections_roll_submit",
+                   summary="Submit marks, all or nothing: a row changed by someone else since its version answers "
+                           "409 with `rows`; the same client_token again changes nothing (`replayed`)")
+    def post(self, request, pk: int, roll_pk: int):
+        roll = get_roll_for_user(request.user, pk, roll_pk)
+        payload = RollSubmitInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            result = services.roll_submit(actor=request.user, roll=roll, client_token=data["client_token"],
+                                          entries=data["entries"], checks=data["checks"])
+        except services.RollConflict as conflict:
+            return Response({"detail": conflict.message, "code": conflict.code, "rows": conflict.rows},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(RollSubmitSerializer({**result, "message": services.roll_submission_message(result)}).data)
+
+
+class RollFindingsApi(APIView):
+    @extend_schema(request=None, responses={200: RollFindingsSerializer, **ERRORS},
+                   operation_id="inspections_roll_findings",
+                   summary="Record findings: each absence without a reason (on the person), each item not met "
+                           "(on the unit); rows already recorded are skipped")
+    def post(self, request, pk: int):
+        inspection = get_inspection_for_user(request.user, pk)
+        findings = services.roll_record_findings(actor=request.user, inspection=inspection)
+        return Response({"recorded": [f.code for f in findings]})
+
+
+class _RepeatFilters(serializers.Serializer):
+    since = DateFilter(required=False, allow_null=True, default=None)
+    until = DateFilter(required=False, allow_null=True, default=None)
+
+
+class RepeatOffendersApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("since", OpenApiTypes.DATE), OpenApiParameter("until", OpenApiTypes.DATE)],
+                   responses=RepeatOffendersSerializer, operation_id="inspections_repeat_offenders",
+                   summary="People absent without a reason, and units with items not met, in more than one "
+                           "public-service check within the window")
+    def get(self, request):
+        filters = _RepeatFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        since, until = repeat_window(**filters.validated_data)
+        people, units = repeat_offenders_for_user(request.user, since=since, until=until)
+        return Response(RepeatOffendersSerializer({"since": since, "until": until, "people": people,
+                                                   "units": units}).data)

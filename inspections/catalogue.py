@@ -107,6 +107,32 @@ def ensure_time_limits_seeded(get_model=None) -> None:
             for step, days, working, basis in TIME_LIMITS])
 
 
+# The items a public-service check looks at (DOMAIN.md §5): code, name, violation when not met, legal basis.
+CHECK_ITEMS = [
+    ("THE_CONG_CHUC", "Đeo thẻ công chức, viên chức trong giờ làm việc", "KHONG_DEO_THE", OFFICE_CULTURE),
+    ("GIO_LAM_VIEC", "Chấp hành thời gian làm việc (không đi muộn, về sớm, rời vị trí)", "DI_MUON", DIRECTIVE_26),
+    ("NIEM_YET_TTHC", "Niêm yết công khai thủ tục hành chính tại bộ phận một cửa", "MOT_CUA", ONE_STOP),
+    ("PHIEU_XIN_LOI", "Hồ sơ trễ hẹn có phiếu xin lỗi và hẹn lại ngày trả kết quả", "TRE_HEN", ONE_STOP),
+    ("VAN_HOA_CONG_SO", "Trang phục, giao tiếp, ứng xử theo văn hóa công sở", "VAN_HOA_CONG_SO", OFFICE_CULTURE),
+    ("KHONG_HUT_THUOC", "Không hút thuốc lá, không uống rượu, bia tại nơi làm việc", "HUT_THUOC",
+     "Luật Phòng, chống tác hại của thuốc lá 2012; Chỉ thị 05/2008/CT-TTg"),
+]
+
+
+def ensure_check_items_seeded(get_model=None) -> None:
+    """The check items of a public-service check; an item the administrator changed or removed is
+    not put back once any item exists."""
+    get_model = get_model or app_registry.get_model
+    CheckItem = get_model("inspections", "CheckItem")
+    ViolationType = get_model("inspections", "ViolationType")
+    if CheckItem.objects.exists():
+        return
+    violations = {v.code: v for v in ViolationType.objects.filter(code__in=[row[2] for row in CHECK_ITEMS])}
+    CheckItem.objects.bulk_create([
+        CheckItem(code=code, name=name, violation_type=violations[violation], legal_basis=basis, order=order * 10)
+        for order, (code, name, violation, basis) in enumerate(CHECK_ITEMS, start=1) if violation in violations])
+
+
 def ensure_seeded(get_model=None) -> None:
     """Create the catalogue entries and rules that are missing, every seeding step in turn.
     `get_model` is a migration's historical-model lookup; by default the current models (and then the
@@ -116,6 +142,7 @@ def ensure_seeded(get_model=None) -> None:
     get_model = get_model or app_registry.get_model
     seed_initial(get_model)
     seed_rules_of_2026(get_model)
+    ensure_check_items_seeded(get_model)
 
 
 def seed_initial(get_model) -> None:

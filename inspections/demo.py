@@ -56,6 +56,60 @@ def _staff(unit: Unit, count: int) -> list[User]:
                 .order_by("employee_code")[:count])
 
 
+def _mark_roll(actor, roll, token, marks: dict, outcomes: dict) -> None:
+    entries = {e.person_id: e for e in roll.entries.all()}
+    rows = [{"person": pid, "state": state, "reason": reason, "version": entries[pid].version}
+            for pid, (state, reason) in marks.items()]
+    checks = [{"item": result.item_id, "outcome": outcomes[result.item.code][0], "note": outcomes[result.item.code][1],
+               "version": result.version} for result in roll.checks.select_related("item") if result.item.code in outcomes]
+    services.roll_submit(actor=actor, roll=roll, client_token=token, entries=rows, checks=checks)
+
+
+def _public_service_checks(leader, member, units, today) -> None:
+    from inspections.models import Attendance, RollCall
+
+    team = [member] if member else []
+    reasons = ["Nghỉ phép năm", "Đi công tác tại Bộ Nội vụ", "Nghỉ ốm có giấy của bệnh viện", "Đi học lớp bồi dưỡng"]
+
+    def check(number, title, days_ago):
+        inspection = services.inspection_create(
+            actor=leader, issuing_unit=units["TT"], targets=[units["SNV"]], leader=leader, members=team,
+            data={"kind": InspectionKind.PUBLIC_SERVICE, "title": title, "decision_number": number,
+                  "decision_date": today - timedelta(days=days_ago),
+                  "scope": "Điểm danh đầu giờ; đeo thẻ công chức; niêm yết thủ tục; phiếu xin lỗi hồ sơ trễ hẹn"})
+        services.inspection_start(actor=leader, inspection=inspection)
+        roll = services.roll_open(actor=leader, inspection=inspection, unit=units["SNV"])
+        RollCall.objects.filter(pk=roll.pk).update(checked_at=timezone.now() - timedelta(days=days_ago, hours=1))
+        return inspection, roll
+
+    # Last month's check: everyone marked, concluded (the head gets the results).
+    earlier, roll = check("18/QĐ-KTCV", "Kiểm tra công vụ đột xuất tại Sở Nội vụ (tháng trước)", 35)
+    people = list(roll.entries.order_by("id").values_list("person_id", flat=True))
+    marks = {pid: (Attendance.PRESENT, "") for pid in people}
+    marks[people[-1]] = (Attendance.UNEXCUSED, "")
+    marks[people[-2]] = (Attendance.EXCUSED, reasons[0])
+    _mark_roll(member or leader, roll, f"demo-{earlier.pk}", marks,
+               {"THE_CONG_CHUC": ("not_met", "01 công chức không đeo thẻ khi tiếp công dân"),
+                "GIO_LAM_VIEC": ("met", ""), "NIEM_YET_TTHC": ("met", ""), "PHIEU_XIN_LOI": ("met", "")})
+    # Its findings are left to the team (*Lập vi phạm từ bảng điểm danh*): the demo's ratings stay as they are.
+    services.inspection_report(actor=leader, inspection=earlier, note="Báo cáo kết quả kiểm tra công vụ")
+    services.inspection_draft_conclusion(actor=leader, inspection=earlier,
+                                         text="Cơ bản chấp hành tốt; còn 01 trường hợp vắng không lý do.")
+    services.inspection_conclude(actor=leader, inspection=earlier, number="18/TB-KTCV",
+                                 conclusion_date=today - timedelta(days=30), signer="Trưởng đoàn kiểm tra")
+
+    # Today's check, under way: most marked, a few not yet; the same official absent without a reason again.
+    current, roll = check("27/QĐ-KTCV", "Kiểm tra công vụ đột xuất tại Sở Nội vụ", 0)
+    people = list(roll.entries.order_by("id").values_list("person_id", flat=True))
+    marks = {pid: (Attendance.PRESENT, "") for pid in people[:-5]}
+    marks[people[-1]] = (Attendance.UNEXCUSED, "")
+    marks[people[-3]] = (Attendance.EXCUSED, reasons[1])
+    marks[people[-4]] = (Attendance.EXCUSED, reasons[2])
+    _mark_roll(member or leader, roll, f"demo-{current.pk}", marks,
+               {"THE_CONG_CHUC": ("met", ""), "NIEM_YET_TTHC": ("met", ""),
+                "PHIEU_XIN_LOI": ("not_met", "03 hồ sơ trễ hẹn chưa có phiếu xin lỗi và hẹn lại")})
+
+
 def seed(org: Organisation) -> int:
     if Inspection.objects.filter(organisation=org).exists():
         return 0
@@ -148,7 +202,11 @@ def seed(org: Organisation) -> int:
                   "decision_number": "31/QĐ-TTr", "decision_date": today,
                   "scope": "Chấp hành thời giờ làm việc, thái độ tiếp công dân"})
 
-    # 4. Discipline: one decision issued this year, one case under consideration with a pause.
+    # 4. Public-service checks (kiểm tra công vụ) of the Department of Home Affairs, each with its roll:
+    # one last month, concluded, and one under way today; an official absent without a reason at both.
+    _public_service_checks(leader, member, units, today)
+
+    # 5. Discipline: one decision issued this year, one case under consideration with a pause.
     late = findings[0]
     if late.subject_person and late.subject_person.unit and late.subject_person.unit.path.startswith(units["SNV"].path):
         services.decision_record(

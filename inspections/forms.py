@@ -216,6 +216,11 @@ class FindingFilterForm(forms.Form):
     date_to = DateFilterField(label=_("To"), required=False, widget=DATE)
 
 
+class RepeatFilterForm(forms.Form):
+    since = DateFilterField(label=_("Checked from"), required=False, widget=DATE)
+    until = DateFilterField(label=_("Checked to"), required=False, widget=DATE)
+
+
 class InspectionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *InspectionStatus.choices], required=False)

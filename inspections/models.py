@@ -663,6 +663,134 @@ class Complaint(models.Model):
             raise ValidationError({"subject_unit": _("Choose a unit of the same organisation.")})
 
 
+# -- the roll of a public-service check (kiểm tra công vụ) -------------------------------------
+
+
+class CheckItem(models.Model):
+    """An item the team checks at the unit visited (wearing the badge, working hours, procedures
+    posted, apology slips for overdue files…): a catalogue seeded from the regulations, edited by
+    the administrator. A not-met item becomes a finding on the unit under `violation_type`."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, related_name="check_items",
+                                       verbose_name=_("violation when not met"))
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("check item")
+        verbose_name_plural = _("check items of public-service checks")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RollCall(models.Model):
+    """The roll taken at one unit visited by a public-service check: its officials as of the
+    check (from accounts, when the roll is opened) and the check items."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="rolls",
+                                   verbose_name=_("inspection"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="rolls", verbose_name=_("unit visited"))
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("roll")
+        verbose_name_plural = _("rolls")
+        ordering = ["checked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "unit"], name="roll_once_per_unit")]
+        indexes = [models.Index(fields=["checked_at"], name="roll_checked_at_idx")]
+
+    def __str__(self):
+        return f"{self.inspection.code} — {self.unit}"
+
+
+class Attendance(models.TextChoices):
+    UNMARKED = "", _("Not marked")
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Absent with a reason")
+    UNEXCUSED = "unexcused", _("Absent without a reason")
+
+
+class RollEntry(models.Model):
+    """One official on the roll. `version` grows with every change: a change sent against an older
+    version, by a team member who had not seen the latest one, is refused as a conflict."""
+
+    roll = models.ForeignKey(RollCall, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roll_entries",
+                               verbose_name=_("official"))
+    # The person's unit on the day of the check (they may move later).
+    person_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    state = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True, default="")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("finding"))
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("roll entry")
+        verbose_name_plural = _("roll entries")
+        ordering = ["roll", "id"]
+        constraints = [models.UniqueConstraint(fields=["roll", "person"], name="roll_entry_once_per_person")]
+        indexes = [models.Index(fields=["person", "state"], name="roll_entry_person_state_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_state_display()}"
+
+
+class CheckOutcome(models.TextChoices):
+    UNMARKED = "", _("Not checked")
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+
+
+class CheckResult(models.Model):
+    roll = models.ForeignKey(RollCall, on_delete=models.PROTECT, related_name="checks")
+    item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="results", verbose_name=_("item"))
+    outcome = models.CharField(_("result"), max_length=10, choices=CheckOutcome.choices, blank=True, default="")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("finding"))
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("check result")
+        verbose_name_plural = _("check results")
+        ordering = ["roll", "item__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["roll", "item"], name="check_result_once_per_item")]
+
+    def __str__(self):
+        return f"{self.item}: {self.get_outcome_display()}"
+
+
+class RollSubmission(models.Model):
+    """A submission of roll changes under the client's token: sent again (a slow connection, a
+    second tap), it changes nothing and answers what the first one did."""
+
+    roll = models.ForeignKey(RollCall, on_delete=models.CASCADE, related_name="submissions")
+    client_token = models.CharField(max_length=64)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submitted_by", "client_token"],
+                                               name="roll_submission_token_per_member")]
+
+
 # -- history of actions --------------------------------------------------------------------
 
 ACTION_LABELS = {
@@ -680,6 +808,7 @@ ACTION_LABELS = {
     "open_proceeding": _("opened a disciplinary proceeding"), "issue": _("issued the decision"),
     "pause": _("recorded a pause"), "announce": _("recorded the announcement"), "lapse": _("the decision lapsed"),
     "import": _("imported findings"),
+    "roll_open": _("opened the roll"), "roll_findings": _("recorded findings from the roll"),
 }
 
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from config import rulebook
 from inspections.models import (
+    CheckItem,
     ConclusionStep,
     ConclusionTimeLimit,
     DecisionStatus,
@@ -71,6 +72,14 @@ LAW_84_EXEMPT_KINDS = rulebook.constant(
                  "apply to them"),
     (InspectionKind.PUBLIC_SERVICE,),
     f"{LAW_84} điều chỉnh hoạt động thanh tra; kiểm tra công vụ không phải là thanh tra")
+# Who is a repeat offender across public-service checks (DOMAIN.md §5: "discipline for repeat cases").
+# Each body's own regulation sets the window; a year is the usual practice.
+REPEAT_OFFENCE_WINDOW_DAYS = rulebook.constant(
+    "inspections.repeat_offence_window_days",
+    gettext_lazy("Repeat offenders across public-service checks: absences without a reason (or items not met) in "
+                 "more than one check within (days)"),
+    365, "Quy chế kiểm tra công vụ của cơ quan (thực tiễn: trong 12 tháng); Chỉ thị 26/CT-TTg")
+rulebook.register(CheckItem)
 # Directive 20/CT-TTg limits repeated inspections of ENTERPRISES; the bodies planned here are agencies,
 # for which one inspection a year is good practice, not law: the warning says so.
 PLAN_OVERLAP_BASIS = ("Thực tiễn tốt trong lập kế hoạch, tránh chồng chéo đối với cơ quan, đơn vị (không phải quy định "

@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
+from accounts.collation import by_vietnamese
 from accounts.text import fold
 from config.inbox import InboxItem, by_due
 from inspections.access import (
@@ -26,6 +28,9 @@ from inspections.access import (
     verification_awaited,
 )
 from inspections.models import (
+    Attendance,
+    CheckOutcome,
+    CheckResult,
     Complaint,
     DecisionStatus,
     DisciplinaryDecision,
@@ -38,9 +43,12 @@ from inspections.models import (
     InspectionStatus,
     Recommendation,
     RecommendationStatus,
+    RollCall,
+    RollEntry,
     TeamMember,
 )
-from inspections.rules import FORM_ORDER
+from config.numbers import show_number
+from inspections.rules import FORM_ORDER, REPEAT_OFFENCE_WINDOW_DAYS
 from tasks.access import available_actions
 
 ACTIVE_INSPECTION = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED,
@@ -366,3 +374,181 @@ def open_cases_about(person_ids, unit_path: str, on: date) -> OpenCases:
         else:
             cases.units[c["subject_unit_id"]].append(case)
     return cases
+
+
+# -- read by the reform index ------------------------------------------------------------------
+
+
+def recommendations_due_in_subtree(start: date, end: date, unit_path: str) -> list[dict]:
+    """Recommendations (not drafts or withdrawn) to units of the subtree due in [start, end), each
+    saying whether it was verified done by its deadline. One query."""
+    rows = (Recommendation.objects.filter(deadline__gte=start, deadline__lt=end, target_unit__path__startswith=unit_path)
+            .exclude(status__in=(RecommendationStatus.DRAFT, RecommendationStatus.WITHDRAWN))
+            .values("id", "number", "deadline", "status", "verified_at", "inspection__code").order_by("deadline", "id"))
+    result = []
+    for row in rows:
+        verified = row["verified_at"]
+        row["on_time"] = (row["status"] == RecommendationStatus.VERIFIED and verified is not None
+                          and timezone.localdate(verified) <= row["deadline"])
+        result.append(row)
+    return result
+
+
+def decisions_in_subtree(year: int, unit_path: str) -> list[dict]:
+    """Issued disciplinary decisions counted in `year` against officials of units of the subtree. One query."""
+    rows = list(DisciplinaryDecision.objects.filter(status=DecisionStatus.ISSUED, counted_in_year=year,
+                                                    subject_unit__path__startswith=unit_path)
+                .values("id", "code", "number", "form").order_by("decision_date", "id"))
+    for row in rows:
+        row["form_label"] = str(DisciplineForm(row["form"]).label) if row["form"] else ""
+    return rows
+
+
+def record_label_by_code_visible_to(user, kind: str, code: str) -> tuple[int, str] | None:
+    """A finding or a disciplinary decision of that code, if the user may see it: (id, label); else
+    None. One query."""
+    code = code.strip()
+    if kind == "finding":
+        row = findings_visible_to(user).filter(code=code).values_list("pk", "code", "violation_type__name").first()
+    elif kind == "decision":
+        row = decisions_visible_to(user).filter(code=code).values_list("pk", "code", "number").first()
+    else:
+        return None
+    return (row[0], f"{row[1]} — {row[2]}".rstrip(" —")) if row else None
+
+
+# -- the roll of a public-service check ------------------------------------------------------
+
+
+def summarise_attendance(counts: dict) -> dict:
+    """The figures and the sentence users write: "có mặt 185/263, 78,39%; vắng 51, không lý do 9" —
+    present out of everyone on the roll; the rate is present ÷ those whose attendance was
+    established (present or absent; 185 ÷ 236 = 78,39% there, 27 not marked); absent counts both
+    kinds of absence, "without reason" the part of them that had none."""
+    present = counts.get(Attendance.PRESENT, 0)
+    excused = counts.get(Attendance.EXCUSED, 0)
+    unexcused = counts.get(Attendance.UNEXCUSED, 0)
+    unmarked = counts.get(Attendance.UNMARKED, 0)
+    total = present + excused + unexcused + unmarked
+    marked = present + excused + unexcused
+    rate = (Decimal(present) * 100 / marked) if marked else Decimal(0)
+    text = _("present %(present)s/%(total)s, %(rate)s%%; absent %(absent)s, without reason %(unexcused)s") % {
+        "present": show_number(present, 0), "total": show_number(total, 0), "rate": show_number(rate),
+        "absent": show_number(excused + unexcused, 0), "unexcused": show_number(unexcused, 0)}
+    return {"total": total, "present": present, "absent": excused + unexcused, "excused": excused,
+            "unexcused": unexcused, "unmarked": unmarked,
+            "rate": str(rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), "text": text}
+
+
+def roll_summary(roll) -> dict:
+    """One roll's summary (one query)."""
+    counts = dict(roll.entries.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    return summarise_attendance(counts)
+
+
+def rolls_of(inspection: Inspection, *, roll_pk: int | None = None) -> list[RollCall]:
+    """The rolls of a check with their entries and check results, each with `summary` (3 queries);
+    the caller has loaded `inspection` through the access policy."""
+    rolls = inspection.rolls.all() if roll_pk is None else inspection.rolls.filter(pk=roll_pk)
+    rolls = list(rolls.select_related("unit").prefetch_related(
+        Prefetch("entries", queryset=RollEntry.objects.select_related("person", "person_unit", "finding")
+                 .order_by(by_vietnamese("person__full_name"), "id")),
+        Prefetch("checks", queryset=CheckResult.objects.select_related("item", "finding").order_by("item__order", "id"))))
+    for roll in rolls:
+        counts = defaultdict(int)
+        for entry in roll.entries.all():
+            counts[entry.state] += 1
+        roll.summary = summarise_attendance(counts)
+    return rolls
+
+
+def rolls_of_one(roll: RollCall) -> RollCall:
+    """One roll as rolls_of loads it (its entries, check results and summary)."""
+    loaded = rolls_of(roll.inspection, roll_pk=roll.pk)[0]
+    loaded.inspection = roll.inspection
+    return loaded
+
+
+def check_summary(rolls: list[RollCall]) -> dict | None:
+    """The whole check's figures over every unit visited."""
+    if not rolls:
+        return None
+    counts = defaultdict(int)
+    for roll in rolls:
+        for key, state in (("present", Attendance.PRESENT), ("excused", Attendance.EXCUSED),
+                           ("unexcused", Attendance.UNEXCUSED), ("unmarked", Attendance.UNMARKED)):
+            counts[state] += roll.summary[key]
+    return summarise_attendance(counts)
+
+
+def roll_minutes_data(inspection: Inspection) -> dict:
+    """The roll and check results of a public-service check as plain data, for the minutes (biên
+    bản) signed on site: per unit visited, its officials with their attendance and reason, the
+    items met or not with their notes, the findings recorded from them, and the summaries."""
+    rolls = rolls_of(inspection)
+    return {
+        "inspection": {"code": inspection.code, "title": inspection.title,
+                       "decision_number": inspection.decision_number, "decision_date": inspection.decision_date,
+                       "issuing_unit": str(inspection.issuing_unit)},
+        "summary": check_summary(rolls),
+        "units": [{
+            "unit": roll.unit.name, "checked_at": timezone.localtime(roll.checked_at),
+            "summary": roll.summary,
+            "officials": [{"name": e.person.full_name, "unit": e.person_unit.name, "state": e.state,
+                           "state_label": str(e.get_state_display()), "reason": e.reason,
+                           "finding": e.finding.code if e.finding_id else ""} for e in roll.entries.all()],
+            "checks": [{"code": c.item.code, "item": c.item.name, "outcome": c.outcome,
+                        "outcome_label": str(c.get_outcome_display()), "note": c.note,
+                        "finding": c.finding.code if c.finding_id else ""} for c in roll.checks.all()],
+        } for roll in rolls],
+    }
+
+
+@dataclass
+class RepeatOffender:
+    """A person (absences without a reason) or a unit (items not met) in more than one check."""
+
+    name: str
+    unit: str
+    person_id: int | None
+    unit_id: int | None
+    checks: list = field(default_factory=list)  # (inspection id, code, title, day, what)
+
+
+def repeat_window(since: date | None = None, until: date | None = None) -> tuple[date, date]:
+    """The window asked for, by default REPEAT_OFFENCE_WINDOW_DAYS up to today."""
+    until = until or timezone.localdate()
+    return since or until - timedelta(days=REPEAT_OFFENCE_WINDOW_DAYS), until
+
+
+def repeat_offenders_for_user(user, *, since: date | None = None, until: date | None = None,
+                              min_checks: int = 2) -> tuple[list[RepeatOffender], list[RepeatOffender]]:
+    """People absent without a reason, and units with items not met, in at least `min_checks`
+    public-service checks the user may see, checked between `since` and `until` (by default the
+    window of inspections.rules.REPEAT_OFFENCE_WINDOW_DAYS up to today). Four queries."""
+    since, until = repeat_window(since, until)
+    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    visible = inspections_visible_to(user).filter(kind=InspectionKind.PUBLIC_SERVICE).values("pk")
+    window = Q(roll__inspection__in=visible, roll__checked_at__gte=start, roll__checked_at__lt=end)
+    absent = RollEntry.objects.filter(window, state=Attendance.UNEXCUSED)
+    people = (absent.order_by().values("person_id").annotate(n=Count("roll__inspection", distinct=True))
+              .filter(n__gte=min_checks).values("person_id"))
+    offenders: dict[int, RepeatOffender] = {}
+    for entry in (absent.filter(person_id__in=people).select_related("person", "person_unit", "roll__inspection")
+                  .order_by(by_vietnamese("person__full_name"), "person_id", "roll__checked_at")):
+        offender = offenders.setdefault(entry.person_id, RepeatOffender(
+            name=entry.person.full_name, unit=entry.person_unit.name, person_id=entry.person_id, unit_id=None))
+        offender.checks.append((entry.roll.inspection_id, entry.roll.inspection.code, entry.roll.inspection.title,
+                                timezone.localtime(entry.roll.checked_at).date(), str(Attendance.UNEXCUSED.label)))
+    not_met = CheckResult.objects.filter(window, outcome=CheckOutcome.NOT_MET)
+    units = (not_met.order_by().values("roll__unit_id").annotate(n=Count("roll__inspection", distinct=True))
+             .filter(n__gte=min_checks).values("roll__unit_id"))
+    unit_offenders: dict[int, RepeatOffender] = {}
+    for result in (not_met.filter(roll__unit_id__in=units).select_related("roll__unit", "roll__inspection", "item")
+                   .order_by("roll__unit__name", "roll__unit_id", "roll__checked_at", "item__order")):
+        offender = unit_offenders.setdefault(result.roll.unit_id, RepeatOffender(
+            name=result.roll.unit.name, unit=result.roll.unit.name, person_id=None, unit_id=result.roll.unit_id))
+        offender.checks.append((result.roll.inspection_id, result.roll.inspection.code, result.roll.inspection.title,
+                                timezone.localtime(result.roll.checked_at).date(), result.item.name))
+    return list(offenders.values()), list(unit_offenders.values())

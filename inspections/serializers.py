@@ -8,6 +8,7 @@ from accounts.serializers import UnitRefSerializer
 from config.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
 from inspections.access import decisions_visible_to, findings_visible_to, plans_visible_to
 from inspections.models import (
+    CheckResult,
     DisciplinaryDecision,
     DisciplineForm,
     DisciplineSystem,
@@ -19,6 +20,8 @@ from inspections.models import (
     PartySubject,
     PauseKind,
     Recommendation,
+    RollCall,
+    RollEntry,
     Severity,
     ViolationType,
 )
@@ -302,3 +305,124 @@ class PauseInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+# -- the roll of a public-service check ------------------------------------------------------
+
+
+class RollSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    excused = serializers.IntegerField()
+    unexcused = serializers.IntegerField()
+    unmarked = serializers.IntegerField()
+    rate = serializers.CharField(help_text="Present ÷ on the roll, in %, two decimals")
+    text = serializers.CharField(help_text="As users write it: “có mặt 185/263, 78,39%; vắng 51, không lý do 9”")
+
+
+class RollEntrySerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer()
+    unit = serializers.CharField(source="person_unit.name")
+    finding = serializers.CharField(source="finding.code", default=None)
+
+    class Meta:
+        model = RollEntry
+        fields = ["id", "person", "unit", "state", "reason", "version", "finding"]
+
+
+class CheckResultSerializer(serializers.ModelSerializer):
+    item = serializers.SerializerMethodField()
+    finding = serializers.CharField(source="finding.code", default=None)
+
+    class Meta:
+        model = CheckResult
+        fields = ["id", "item", "outcome", "note", "version", "finding"]
+
+    @extend_schema_field({"type": "object", "properties": {"id": INTEGER, "code": STRING, "name": STRING}})
+    def get_item(self, result):
+        return {"id": result.item_id, "code": result.item.code, "name": result.item.name}
+
+
+class RollSerializer(serializers.ModelSerializer):
+    unit = UnitRefSerializer()
+    summary = RollSummarySerializer()
+    entries = RollEntrySerializer(many=True)
+    checks = CheckResultSerializer(many=True)
+
+    class Meta:
+        model = RollCall
+        fields = ["id", "unit", "checked_at", "summary", "entries", "checks"]
+
+
+class CheckRollSerializer(serializers.Serializer):
+    actions = serializers.ListField(child=serializers.CharField())
+    summary = RollSummarySerializer(allow_null=True)
+    rolls = RollSerializer(many=True)
+
+
+class RollOpenInputSerializer(serializers.Serializer):
+    unit = ScopedUnits()
+
+
+class RollPersonInputSerializer(serializers.Serializer):
+    person = ScopedPeople()
+
+
+class RollEntryInputSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=RollEntry._meta.get_field("state").choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    version = serializers.IntegerField(help_text="The row's version as the member saw it")
+
+
+class CheckResultInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=CheckResult._meta.get_field("outcome").choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    version = serializers.IntegerField()
+
+
+class RollSubmitInputSerializer(serializers.Serializer):
+    client_token = serializers.CharField(max_length=64, help_text="One per submission; sent again, it changes nothing")
+    entries = RollEntryInputSerializer(many=True, required=False, default=list)
+    checks = CheckResultInputSerializer(many=True, required=False, default=list)
+
+
+class RollSubmitSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+    replayed = serializers.BooleanField(help_text="The token was already submitted: nothing changed this time")
+    message = serializers.CharField()
+    summary = RollSummarySerializer()
+
+
+class RollFindingsSerializer(serializers.Serializer):
+    recorded = serializers.ListField(child=serializers.CharField(), help_text="Codes of the findings recorded now")
+
+
+class RepeatCheckSerializer(serializers.Serializer):
+    inspection = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    day = serializers.DateField()
+    what = serializers.CharField()
+
+
+class RepeatOffenderSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    person = serializers.IntegerField(source="person_id", allow_null=True)
+    unit_id = serializers.IntegerField(allow_null=True)
+    checks = serializers.SerializerMethodField()
+
+    @extend_schema_field(RepeatCheckSerializer(many=True))
+    def get_checks(self, offender):
+        return [{"inspection": i, "code": code, "title": title, "day": day, "what": what}
+                for i, code, title, day, what in offender.checks]
+
+
+class RepeatOffendersSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    until = serializers.DateField()
+    people = RepeatOffenderSerializer(many=True)
+    units = RepeatOffenderSerializer(many=True)

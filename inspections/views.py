@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from accounts.access import get_unit_for_user, people_visible_to, scope_for
 from config import rulebook
 from accounts.selectors import person_choices_for_user
 from config.actions import report_error, submit
+from config.errors import ConflictError
 from config.files import stored_file_response
 from config.pagination import paginate, query_without_page
 from config.xlsx import xlsx_download
@@ -36,11 +39,13 @@ from inspections.access import (
     get_finding_for_user,
     get_inspection_for_user,
     get_plan_for_user,
+    get_roll_for_user,
     inspecting_bodies,
     inspecting_units,
     is_team_member,
     plans_visible_to,
     recommendations_visible_to,
+    roll_actions,
 )
 from inspections.forms import (
     AnnounceForm,
@@ -64,17 +69,21 @@ from inspections.forms import (
     PublishForm,
     ReasonForm,
     RecommendationForm,
+    RepeatFilterForm,
     ReplaceTaskForm,
     TeamForm,
     VerifyForm,
 )
 from inspections.models import (
+    Attendance,
+    CheckOutcome,
     DecisionStatus,
     FindingEvidence,
     FindingStatus,
     InspectionStatus,
 )
 from inspections.selectors import (
+    check_summary,
     decision_register_for_user,
     finding_list_for_user,
     inspection_list_for_user,
@@ -83,6 +92,10 @@ from inspections.selectors import (
     overdue_recommendations_by_unit,
     planned_overlaps_in_plan,
     recommendation_list_for_user,
+    repeat_offenders_for_user,
+    repeat_window,
+    rolls_of,
+    rolls_of_one,
 )
 
 
@@ -193,6 +206,7 @@ def _inspection_context(request, inspection) -> dict:
         "limits": services.time_limits(inspection),
         "untimed": rulebook.registered_constant("inspections.public_service_checks_untimed"),
         "untimed_url": rulebook.rule_url("inspections.public_service_checks_untimed"),
+        **_roll_context(user, inspection),
         "can": {
             "record": can_record(user, inspection),
             "team": directs and status not in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED),
@@ -660,3 +674,103 @@ def decision_withdraw(request, pk):
     return _decision_act(request, pk, ReasonForm, "withdraw", lambda d, data: services.decision_withdraw(
         actor=request.user, decision=d, reason=data["reason"]), _("Decision withdrawn."))
 
+
+
+# -- the roll of a public-service check ------------------------------------------------------
+
+
+def _roll_context(user, inspection) -> dict:
+    """What the inspection page shows of the roll (nothing unless it is a public-service check)."""
+    actions = roll_actions(user, inspection)
+    if "view" not in actions:
+        return {"roll_actions": actions}
+    rolls = rolls_of(inspection)
+    opened = {roll.unit_id for roll in rolls}
+    return {"roll_actions": actions, "rolls": rolls, "check_summary": check_summary(rolls),
+            "unopened_units": [t for t in inspection.targets.all() if t.pk not in opened]}
+
+
+@login_required
+@require_POST
+def roll_open(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    unit = inspection.targets.filter(pk=request.POST.get("unit") or None).first() if \
+        str(request.POST.get("unit", "")).isdigit() else None
+    try:
+        roll = services.roll_open(actor=request.user, inspection=inspection, unit=unit)
+    except (ValidationError, ConflictError) as error:
+        report_error(request, error)
+        return redirect("inspections:detail", pk=inspection.pk)
+    return redirect("inspections:roll", pk=inspection.pk, roll_pk=roll.pk)
+
+
+def _posted_roll_rows(post, roll) -> tuple[list[dict], list[dict]]:
+    """The rows a plain form post changed: each carries what it showed (`was-…`) and its version."""
+    entries, checks = [], []
+    for entry in roll.entries.all():
+        key = entry.person_id
+        state, reason = post.get(f"state-{key}", ""), post.get(f"reason-{key}", "").strip()
+        if f"{state}|{reason if state == 'excused' else ''}" != post.get(f"was-{key}", f"{entry.state}|{entry.reason}"):
+            entries.append({"person": key, "state": state, "reason": reason, "version": post.get(f"version-{key}")})
+    for result in roll.checks.all():
+        key = result.item_id
+        outcome, note = post.get(f"outcome-{key}", ""), post.get(f"note-{key}", "").strip()
+        if f"{outcome}|{note}" != post.get(f"was-item-{key}", f"{result.outcome}|{result.note}"):
+            checks.append({"item": key, "outcome": outcome, "note": note, "version": post.get(f"version-item-{key}")})
+    return entries, checks
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_sheet(request, pk, roll_pk):
+    """The page the team fills on site, on a phone: one tap per person, a search, the counts as they
+    change. It posts as a plain form; roll.js sends the changed rows to the API instead, keeps a
+    submission that did not get through, and sends it again under the same token."""
+    roll = get_roll_for_user(request.user, pk, roll_pk)
+    inspection = roll.inspection
+    actions = roll_actions(request.user, inspection)
+    if "view" not in actions:
+        raise Http404
+    if request.method == "POST":
+        if "mark" not in actions:
+            raise PermissionDenied
+        entries, checks = _posted_roll_rows(request.POST, rolls_of_one(roll))
+        try:
+            result = services.roll_submit(actor=request.user, roll=roll, client_token=request.POST.get("client_token", ""),
+                                          entries=entries, checks=checks)
+        except (ValidationError, ConflictError) as error:
+            report_error(request, error)
+        else:
+            (messages.info if result["replayed"] else messages.success)(request, services.roll_submission_message(result))
+        return redirect("inspections:roll", pk=inspection.pk, roll_pk=roll.pk)
+    roll = rolls_of_one(roll)
+    return render(request, "inspections/roll.html", {
+        "inspection": inspection, "roll": roll, "can_mark": "mark" in actions, "client_token": uuid.uuid4().hex,
+        "attendance": Attendance, "outcomes": CheckOutcome})
+
+
+@login_required
+@require_POST
+def roll_findings(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    try:
+        found = services.roll_record_findings(actor=request.user, inspection=inspection)
+    except (ValidationError, ConflictError) as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("%(n)d findings recorded from the roll.") % {"n": len(found)} if found
+                         else _("Every absence without a reason and item not met already has its finding."))
+    return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+@require_GET
+def repeat_offenders(request):
+    form = RepeatFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    since, until = repeat_window(filters.get("since"), filters.get("until"))
+    people, units = repeat_offenders_for_user(request.user, since=since, until=until)
+    return render(request, "inspections/repeat_offenders.html", {
+        "form": form, "since": since, "until": until, "people": people, "units": units,
+        "window": rulebook.registered_constant("inspections.repeat_offence_window_days"),
+        "window_url": rulebook.rule_url("inspections.repeat_offence_window_days")})

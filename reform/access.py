@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import scope_for
 from accounts.models import Role, RoleAssignment, Unit
@@ -159,11 +160,12 @@ def available_actions(user, obj) -> set[str]:
         actions: set[str] = set()
         if not runs_set(user, obj):
             return actions
-        actions.add("export")
+        # Any set is the model of next year's ("copy"); a set in use changes only as a new version.
+        actions |= {"export", "copy"}
         if obj.status == SetStatus.DRAFT:
             actions |= {"edit", "open"}
         if obj.status == SetStatus.OPEN:
-            actions |= {"assign_appraiser", "import_survey", "freeze", "recompute"}
+            actions |= {"assign_appraiser", "import_survey", "freeze", "recompute", "new_version"}
         if obj.status == SetStatus.FROZEN:
             actions |= {"publish", "reopen", "recompute", "remedy"}
         if obj.status == SetStatus.PUBLISHED:
@@ -175,10 +177,18 @@ def available_actions(user, obj) -> set[str]:
         if criteria_set.status != SetStatus.OPEN:
             return actions
         if obj.status == AssessmentStatus.DRAFT and heads_unit(user, obj.unit):
-            actions |= {"self_score", "submit"}
+            actions |= {"self_score", "submit", "compute_automatic"}
+        if obj.status == AssessmentStatus.DRAFT and runs_set(user, criteria_set):
+            actions.add("compute_automatic")
         if obj.status == AssessmentStatus.SUBMITTED and obj.appraiser_id == user.pk and may_appraise(user, obj.unit):
             actions |= {"appraise", "finish_appraisal"}
-        if obj.status == AssessmentStatus.APPRAISED and runs_set(user, criteria_set):
-            actions.add("reopen_appraisal")
+        if obj.status == AssessmentStatus.APPRAISED:
+            if heads_unit(user, obj.unit) and obj.answer_due_on and timezone.localdate() <= obj.answer_due_on:
+                actions.add("answer")
+            # The council (those who run the set) fixes the final score; nobody for their own unit.
+            if runs_set(user, criteria_set):
+                actions.add("reopen_appraisal")
+                if may_appraise(user, obj.unit):
+                    actions |= {"decide", "finalise"}
         return actions
     raise TypeError(f"no actions for {type(obj).__name__}")

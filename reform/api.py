@@ -9,22 +9,29 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reform import services
+from reform import services, structure
 from reform.access import get_assessment_for_user, get_set_for_user
-from reform.selectors import assessment_list_for_user, ranking_for_user, set_list_for_user
+from reform.selectors import assessment_list_for_user, ranking_for_user, remedy_list_for_user, set_list_for_user
 from reform.serializers import (
+    AnswerInputSerializer,
     AppraiseInputSerializer,
     AssessmentDetailSerializer,
     AssessmentSerializer,
     CriteriaSetDetailSerializer,
     CriteriaSetSerializer,
+    CriteriaSetVersionSerializer,
+    DecideInputSerializer,
     IndexPublishInputSerializer,
     IndexResultSerializer,
+    LinkInputSerializer,
+    RemedySerializer,
     ScoreInputSerializer,
+    SetCopyInputSerializer,
+    SetVersionInputSerializer,
     SurveyInputSerializer,
 )
 
@@ -44,7 +51,7 @@ class SetDetailApi(APIView):
     @extend_schema(responses={200: CriteriaSetDetailSerializer, 404: ERRORS[404]}, operation_id="reform_sets_retrieve")
     def get(self, request, pk: int):
         criteria_set = get_set_for_user(request.user, pk)
-        criteria_set = type(criteria_set).objects.select_related("issuing_unit").prefetch_related(
+        criteria_set = type(criteria_set).objects.select_related("issuing_unit", "based_on").prefetch_related(
             "bands", "areas", "sub_criteria__criterion").get(pk=criteria_set.pk)
         return Response(CriteriaSetDetailSerializer(criteria_set).data)
 
@@ -65,9 +72,19 @@ class RankingApi(generics.ListAPIView):
         return ranking_for_user(self.request.user, criteria_set)
 
 
+class RemedyListApi(generics.ListAPIView):
+    """The remedial tasks of a set's lost points, with their task's state, scoped like the assessments."""
+
+    serializer_class = RemedySerializer
+
+    def get_queryset(self):
+        criteria_set = get_set_for_user(self.request.user, self.kwargs["pk"])
+        return remedy_list_for_user(self.request.user, criteria_set)
+
+
 def _assessment_detail(assessment):
-    assessment = type(assessment).objects.select_related("unit").prefetch_related(
-        "scores__sub_criterion", "scores__appraised_by").get(pk=assessment.pk)
+    assessment = type(assessment).objects.select_related("unit", "task", "finalised_by").prefetch_related(
+        "scores__sub_criterion", "scores__appraised_by", "scores__decided_by", "scores__links").get(pk=assessment.pk)
     return AssessmentDetailSerializer(assessment).data
 
 
@@ -113,6 +130,31 @@ class AppraiseApi(APIView):
         return Response(_assessment_detail(assessment))
 
 
+def _sub_criterion_action(serializer_class, run, operation_id: str):
+    """A POST on one sub-criterion of an assessment, named by its code: the input's other fields go to `run`."""
+
+    class SubCriterionActionApi(APIView):
+        @extend_schema(request=serializer_class, responses={200: AssessmentDetailSerializer, **ERRORS},
+                       operation_id=operation_id)
+        def post(self, request, pk: int):
+            assessment = get_assessment_for_user(request.user, pk)
+            payload = serializer_class(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = dict(payload.validated_data)
+            sub = _sub_criterion(assessment, data.pop("sub_criterion"))
+            run(actor=request.user, assessment=assessment, sub_criterion=sub, **data)
+            return Response(_assessment_detail(assessment))
+
+    return SubCriterionActionApi
+
+
+SUB_CRITERION_ACTIONS = {
+    "links": _sub_criterion_action(LinkInputSerializer, services.score_link_add, "reform_assessments_link"),
+    "answers": _sub_criterion_action(AnswerInputSerializer, services.score_answer, "reform_assessments_answer"),
+    "decisions": _sub_criterion_action(DecideInputSerializer, services.score_decide, "reform_assessments_decide"),
+}
+
+
 def _assessment_action(run, operation_id: str):
     class AssessmentActionApi(APIView):
         @extend_schema(request=None, responses={200: AssessmentDetailSerializer, **ERRORS}, operation_id=operation_id)
@@ -127,6 +169,8 @@ def _assessment_action(run, operation_id: str):
 ASSESSMENT_ACTIONS = {
     "submit": _assessment_action(services.assessment_submit, "reform_assessments_submit"),
     "finish-appraisal": _assessment_action(services.assessment_finish_appraisal, "reform_assessments_finish"),
+    "compute-automatic": _assessment_action(services.assessment_compute_automatic, "reform_assessments_compute"),
+    "finalise": _assessment_action(services.assessment_finalise, "reform_assessments_finalise"),
 }
 
 
@@ -169,3 +213,35 @@ class PublishApi(APIView):
         criteria_set = services.criteria_set_publish(actor=request.user, criteria_set=criteria_set,
                                                      **payload.validated_data)
         return Response(CriteriaSetSerializer(criteria_set).data)
+
+
+class SetCopyApi(APIView):
+    @extend_schema(request=SetCopyInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_copy")
+    def post(self, request, pk: int):
+        source = get_set_for_user(request.user, pk)
+        payload = SetCopyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        copy = structure.criteria_set_copy(actor=request.user, source=source, **payload.validated_data)
+        return Response(CriteriaSetVersionSerializer(copy).data, status=status.HTTP_201_CREATED)
+
+
+class SetVersionApi(APIView):
+    @extend_schema(request=SetVersionInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_new_version")
+    def post(self, request, pk: int):
+        criteria_set = get_set_for_user(request.user, pk)
+        payload = SetVersionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        version = structure.criteria_set_new_version(actor=request.user, criteria_set=criteria_set,
+                                                     reason=payload.validated_data["reason"])
+        return Response(CriteriaSetVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class SetVersionOpenApi(APIView):
+    @extend_schema(request=None, responses={200: CriteriaSetVersionSerializer, **ERRORS},
+                   operation_id="reform_sets_version_open")
+    def post(self, request, pk: int):
+        criteria_set = structure.criteria_set_version_open(actor=request.user,
+                                                           criteria_set=get_set_for_user(request.user, pk))
+        return Response(CriteriaSetVersionSerializer(criteria_set).data)

@@ -3,20 +3,26 @@ error), their templates, and the ranking table in the usual published layout."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accounts.models import UnitKind
+from accounts.text import fold
 from config.errors import ConflictError
-from config.xlsx import register_response, workbook_bytes
-from config.xlsx_import import Column, RowError, cell_ref, read_upload, text
+from config.xlsx import register_response, workbook_bytes, workbook_response
+from config.xlsx_import import Column, RowError, cell_ref, choice_lookup, read_upload, text
 from config.xlsx_template import data_sheet, guide_sheet
 from reform import services
 from reform.access import assessments_visible_to, available_actions
 from reform.models import CriteriaSet
+from reform.selectors import previous_results
+from reform.structure import StructureRow, check_sub_criterion, set_structure, structure_replace
 
 SELF_SHEET = "Tự chấm"
 SELF_COLUMNS = [
@@ -202,13 +208,225 @@ RANKING_HEADERS = ["STT", "Đơn vị", "Điểm tự chấm", "Điểm thẩm �
 RANKING_WIDTHS = [6, 40, 14, 14, 14, 12, 16, 10]
 
 
-def ranking_rows(results):
+def ranking_rows(results, before: dict | None = None):
+    """The ranking's rows; with `before` (last year's results by unit), its index and class beside."""
     for number, r in enumerate(results.select_related("unit").order_by("rank", "unit__name"), start=1):
-        yield [number, r.unit.name, float(r.self_points), float(r.appraised_points), float(r.survey_points),
+        row = [number, r.unit.name, float(r.self_points), float(r.appraised_points), float(r.survey_points),
                float(r.index), r.band_name, r.rank]
+        if before is not None:
+            last = before.get(r.unit_id)
+            row += [float(last.index), last.band_name] if last else [None, None]
+        yield row
 
 
 def ranking_response(criteria_set: CriteriaSet, results):
+    previous, before = previous_results(criteria_set)
+    headers, widths = RANKING_HEADERS, RANKING_WIDTHS
+    if previous is not None:
+        headers = [*headers, f"Chỉ số năm {previous.year} (%)", f"Xếp loại năm {previous.year}"]
+        widths = [*widths, 14, 16]
     return register_response(slug="xep-hang-cchc", sheet_title="Xếp hạng Chỉ số CCHC",
                              heading="KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", title=criteria_set.title,
-                             headers=RANKING_HEADERS, rows=ranking_rows(results), widths=RANKING_WIDTHS)
+                             headers=headers, rows=ranking_rows(results, before if previous else None),
+                             widths=widths)
+
+
+# -- the structure of a set, in the layout provinces publish -------------------------------
+
+STRUCTURE_SHEET = "Bộ tiêu chí"
+STRUCTURE_COLUMNS = [
+    Column("code", "STT", required=True, width=10),
+    Column("name", "Lĩnh vực, tiêu chí, tiêu chí thành phần", required=True, width=60),
+    Column("max_points", "Điểm tối đa", width=12),
+    Column("method", "Phương thức chấm", width=24),
+    Column("evidence", "Tài liệu kiểm chứng", width=40),
+    Column("unit_kinds", "Áp dụng cho", width=24),
+    Column("legal_basis", "Căn cứ", width=30),
+]
+METHOD_TEXT = {"yes_no": "Có/Không", "points": "Chấm điểm"}
+SURVEY_TEXT = "Điều tra xã hội học"
+TOTAL_TEXT = "Tổng điểm"
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
+
+
+def _number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _method_text(sub) -> str:
+    if sub.method == "scale":
+        step = f"{_number(sub.step)}".replace(".", ",")
+        return f"Thang bậc, mỗi bậc {step} điểm"
+    return METHOD_TEXT[sub.method]
+
+
+def _kind_labels() -> dict[str, str]:
+    with translation.override("vi"):
+        return {value: str(label) for value, label in UnitKind.choices}
+
+
+def structure_rows(criteria_set: CriteriaSet):
+    labels = _kind_labels()
+    totals = set_structure(criteria_set)
+    for line in totals.areas:
+        area = line.area
+        yield [area.code, area.name, _number(line.points), SURVEY_TEXT if area.is_survey else "", "", "", ""]
+        for criterion, subs, points in line.criteria:
+            yield [criterion.code, criterion.name, _number(points), "", "", "", ""]
+            for sub in subs:
+                yield [sub.code, sub.name, _number(sub.max_points), _method_text(sub), sub.evidence_required,
+                       "; ".join(labels[kind] for kind in sub.unit_kinds), sub.legal_basis]
+    yield ["", TOTAL_TEXT, _number(totals.total), "", "", "", ""]
+
+
+def structure_response(criteria_set: CriteriaSet):
+    return workbook_response(
+        f"bo-tieu-chi-cchc-{criteria_set.year}-v{criteria_set.version}.xlsx", STRUCTURE_SHEET,
+        [column.header for column in STRUCTURE_COLUMNS], structure_rows(criteria_set),
+        title_line=f"{criteria_set.title} — {criteria_set.legal_basis}",
+        widths=[column.width for column in STRUCTURE_COLUMNS])
+
+
+def _parse_method(value: str):
+    """(level, method, step text) from the method cell; level None for a sub-criterion's method."""
+    folded = fold(value).replace(" ", "")
+    if not folded:
+        return "", "", None
+    if "dieutra" in folded:
+        return "survey_area", "", None
+    if folded in ("co/khong", "cokhong", "co-khong", "dat/khongdat"):
+        return "sub", "yes_no", None
+    if "bac" in folded:
+        found = _NUMBER.findall(fold(value))
+        return "sub", "scale", found[-1] if found else ""
+    if "diem" in folded:
+        return "sub", "points", None
+    return None, None, None
+
+
+def import_structure(upload, *, actor, criteria_set: CriteriaSet) -> ImportResult:
+    """A published criteria table into a draft set, replacing its structure; every row checked
+    first, nothing written on any error. A row with a scoring method is a sub-criterion; without
+    one, a code with no dot ("1", "I") is an area and a code with a dot ("1.1") a criterion; an
+    area scored by "Điều tra xã hội học" takes its points from the survey. The points given on
+    area and criterion rows are their totals, checked against their sub-criteria."""
+    result = ImportResult()
+    if "edit" not in available_actions(actor, criteria_set):
+        result.errors.append(RowError(STRUCTURE_SHEET, None, None, _(
+            "The criteria of this set are frozen: scoring has started. To change them, make a new version with a "
+            "reason.")))
+        return result
+    records = read_upload(upload, STRUCTURE_SHEET, STRUCTURE_COLUMNS, result.errors, header_search=6)
+    if records is None:
+        return result
+    col = lambda key: cell_ref(STRUCTURE_SHEET, STRUCTURE_COLUMNS, key)  # noqa: E731
+    kinds = {key.replace(" ", ""): value for key, value in choice_lookup(UnitKind.choices).items()}
+    kind_key = lambda value: fold(value).replace(" ", "")  # noqa: E731  "Xã / phường" is "Xã/phường"
+    errors = result.errors
+    rows: list[StructureRow] = []
+    seen_areas, seen_subs = {}, {}
+    stated = []  # (row number, the row's index in `rows`, the total it states)
+    for row, record in records:
+        code, name = text(record.get("code")), text(record.get("name"))
+        method_cell = text(record.get("method"))
+        if not code and fold(name).startswith("tong"):
+            continue  # the table's total line
+        if not code:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("code"), _("Give the row its number (STT).")))
+            continue
+        if not name:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("name"), _("Give the row its name.")))
+            continue
+        level, method, step_text = _parse_method(method_cell)
+        if level is None:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("method"), _(
+                "“%(value)s” is not a scoring method: write “Có/Không”, “Thang bậc, mỗi bậc 1 điểm”, “Chấm điểm”, "
+                "or “Điều tra xã hội học” for a survey area.") % {"value": method_cell}))
+            continue
+        if level == "":
+            level = "criterion" if "." in code.strip(".") else "area"
+        points = None
+        if text(record.get("max_points")):
+            points = _decimal(record.get("max_points"), STRUCTURE_SHEET, row, col("max_points"), errors)
+            if points is None:
+                continue
+        if level in ("area", "survey_area"):
+            if code in seen_areas:
+                errors.append(RowError(STRUCTURE_SHEET, row, col("code"), _("Area %(code)s is already on row %(row)d.")
+                                       % {"code": code, "row": seen_areas[code]}))
+                continue
+            seen_areas[code] = row
+            if level == "survey_area" and (points is None or points <= 0):
+                errors.append(RowError(STRUCTURE_SHEET, row, col("max_points"), _(
+                    "Give the survey area its maximum points.")))
+                continue
+            rows.append(StructureRow(level=level, code=code, name=name, max_points=points))
+            if level == "area" and points is not None:
+                stated.append((row, len(rows) - 1, points))
+            continue
+        parent = next((r for r in reversed(rows) if r.level in ("area", "survey_area", "criterion")), None)
+        if level == "criterion":
+            area = next((r for r in reversed(rows) if r.level in ("area", "survey_area")), None)
+            if area is None or area.level == "survey_area":
+                errors.append(RowError(STRUCTURE_SHEET, row, col("code"), _(
+                    "Criterion %(code)s must follow an area that is not a survey area.") % {"code": code}))
+                continue
+            rows.append(StructureRow(level="criterion", code=code, name=name))
+            if points is not None:
+                stated.append((row, len(rows) - 1, points))
+            continue
+        if parent is None or parent.level != "criterion":
+            errors.append(RowError(STRUCTURE_SHEET, row, col("code"), _(
+                "Sub-criterion %(code)s must follow its criterion.") % {"code": code}))
+            continue
+        if code in seen_subs:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("code"), _(
+                "Sub-criterion %(code)s is already on row %(row)d.") % {"code": code, "row": seen_subs[code]}))
+            continue
+        seen_subs[code] = row
+        unit_kinds, unknown = [], []
+        given = text(record.get("unit_kinds"))
+        if fold(given) not in ("", "tat ca", "all"):
+            for part in (given.split(";") if kind_key(given) not in kinds else [given]):
+                if not part.strip():
+                    continue
+                if kind_key(part) in kinds:
+                    unit_kinds.append(kinds[kind_key(part)])
+                else:
+                    unknown.append(part.strip())
+        if unknown:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("unit_kinds"), _(
+                "Unknown unit kind: %(kinds)s (separate several with “;”).") % {"kinds": ", ".join(unknown)}))
+            continue
+        if points is None:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("max_points"), _(
+                "Give sub-criterion %(code)s its maximum points.") % {"code": code}))
+            continue
+        try:
+            maximum, step, unit_kinds = check_sub_criterion(max_points=points, method=method, step=step_text,
+                                                            unit_kinds=unit_kinds)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                column = col("max_points") if field_name == "max_points" else col("method")
+                errors.extend(RowError(STRUCTURE_SHEET, row, column, message) for message in messages)
+            continue
+        rows.append(StructureRow(level="sub", code=code, name=name, max_points=maximum, method=method, step=step,
+                                 evidence_required=text(record.get("evidence")), unit_kinds=tuple(unit_kinds),
+                                 legal_basis=text(record.get("legal_basis"))))
+    for row, index, points in stated:
+        line = rows[index]
+        following = rows[index + 1:]
+        stop = ("area", "survey_area") if line.level == "area" else ("area", "survey_area", "criterion")
+        total = Decimal(0)
+        for other in following:
+            if other.level in stop:
+                break
+            total += other.max_points if other.level == "sub" else 0
+        if total != points:
+            errors.append(RowError(STRUCTURE_SHEET, row, col("max_points"), _(
+                "%(code)s states %(stated)s points but its sub-criteria add up to %(total)s.")
+                % {"code": line.code, "stated": points, "total": total}))
+    if not rows and not errors:
+        errors.append(RowError(STRUCTURE_SHEET, None, None, _("The sheet has no rows.")))
+    return _run(result, STRUCTURE_SHEET,
+                lambda: structure_replace(actor=actor, criteria_set=criteria_set, rows=rows))

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -35,6 +36,7 @@ class SetStatus(models.TextChoices):
     OPEN = "open", _("Scoring under way")
     FROZEN = "frozen", _("Scores final")
     PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Replaced by a new version")
 
 
 class CriteriaSet(models.Model):
@@ -51,6 +53,13 @@ class CriteriaSet(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=SetStatus.choices, default=SetStatus.DRAFT)
     self_assessment_deadline = models.DateField(_("self-assessment deadline"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    based_on = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+                                 verbose_name=_("based on"),
+                                 help_text=_("The set this one was copied from: last year's, or the version it replaces."))
+    change_reason = models.TextField(_("reason for the new version"), blank=True)
+    answer_window_days = models.PositiveSmallIntegerField(
+        _("answer window (days)"), default=7,
+        help_text=_("Days a unit has, after its appraisal, to answer the appraisers (giải trình)."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
@@ -66,6 +75,15 @@ class CriteriaSet(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
+
+    @property
+    def replaces(self) -> "CriteriaSet | None":
+        """The earlier version of the same year and group this one replaces (not last year's set it
+        was copied from)."""
+        based_on = self.based_on
+        if based_on is not None and based_on.year == self.year and based_on.unit_group == self.unit_group:
+            return based_on
+        return None
 
 
 class Band(models.Model):
@@ -139,6 +157,17 @@ class ScoringMethod(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no (all or nothing)")
     SCALE = "scale", _("Scale in steps")
     POINTS = "points", _("Any points up to the maximum")
+    AUTOMATIC = "automatic", _("Computed from the product's records")
+
+
+class Measure(models.TextChoices):
+    """What an automatic sub-criterion counts, over the unit's subtree and the set's year. Which one a
+    sub-criterion uses, and the steps that turn the figure into points, are data on the sub-criterion."""
+
+    TASKS_ON_TIME = "tasks_on_time", _("Share of assigned tasks done on time (%)")
+    TASKS_OVERDUE = "tasks_overdue", _("Tasks overdue or done late")
+    RECOMMENDATIONS_ON_TIME = "recommendations_on_time", _("Share of inspection recommendations completed on time (%)")
+    DISCIPLINED = "disciplined", _("Disciplinary decisions against the unit's officials")
 
 
 class SubCriterion(models.Model):
@@ -155,6 +184,11 @@ class SubCriterion(models.Model):
     step = models.DecimalField(_("step"), null=True, blank=True, **POINTS,
                                help_text=_("For a scale: the points of one step."))
     evidence_required = models.CharField(_("evidence required"), max_length=500, blank=True)
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices, blank=True,
+                               help_text=_("For an automatic sub-criterion: what the product counts."))
+    steps = models.JSONField(_("points by steps"), default=list, blank=True,
+                             help_text=_("For an automatic sub-criterion: [threshold, points] pairs. A share "
+                                         "reaching the threshold, or a count not above it, earns the points."))
     unit_kinds = models.JSONField(_("applies to unit kinds"), default=list, blank=True,
                                   help_text=_("Empty: every unit of the group."))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
@@ -212,6 +246,7 @@ class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Self-assessment in progress")
     SUBMITTED = "submitted", _("Submitted for appraisal")
     APPRAISED = "appraised", _("Appraised")
+    FINAL = "final", _("Final score fixed")
 
 
 class Assessment(models.Model):
@@ -227,6 +262,12 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
+    answer_due_on = models.DateField(_("answers due by"), null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("final score fixed by"))
+    finalised_at = models.DateTimeField(_("final score fixed at"), null=True, blank=True)
+    task = models.OneToOneField("tasks.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("self-assessment task"))
     history = HistoricalRecords()
 
     class Meta:
@@ -256,6 +297,13 @@ class Score(models.Model):
     appraised_at = models.DateTimeField(null=True, blank=True)
     remedy_task = models.ForeignKey("tasks.Task", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("remedial task"))
+    answer = models.TextField(_("unit's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_points = models.DecimalField(_("final points"), null=True, blank=True, **POINTS)
+    decision_note = models.TextField(_("council's decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -271,7 +319,9 @@ class Score(models.Model):
 
     @property
     def final_points(self):
-        """The appraiser's points once given; until then the unit's own."""
+        """The council's points once it decided; else the appraiser's once given; until then the unit's own."""
+        if self.decided_points is not None:
+            return self.decided_points
         return self.appraised_points if self.appraised_points is not None else self.self_points
 
 
@@ -287,6 +337,49 @@ class ScoreEvidence(EvidenceFile):
 
     class Meta(EvidenceFile.Meta):
         pass
+
+
+class LinkKind(models.TextChoices):
+    TASK = "task", _("Task")
+    FINDING = "finding", _("Inspection finding")
+    RECOMMENDATION = "recommendation", _("Inspection recommendation")
+    DECISION = "decision", _("Disciplinary decision")
+
+
+class ScoreLink(models.Model):
+    """Evidence that is a record of the product itself: a task, a finding, a recommendation, a decision.
+    Chosen by the unit among what it may see, or kept by an automatic sub-criterion as what it counted."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    label = models.CharField(_("record"), max_length=300)
+    outcome = models.CharField(_("counted as"), max_length=100, blank=True)
+    automatic = models.BooleanField(_("counted automatically"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+        ordering = ["score", "automatic", "kind", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "kind", "object_id"], name="reform_link_unique"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        """The record's own page, which applies its own access policy (outsiders get 404 there)."""
+        if self.kind == LinkKind.TASK:
+            return reverse("tasks:detail", args=[self.object_id])
+        if self.kind == LinkKind.FINDING:
+            return reverse("inspections:finding", args=[self.object_id])
+        if self.kind == LinkKind.DECISION:
+            return reverse("inspections:decision", args=[self.object_id])
+        return reverse("inspections:recommendations")
 
 
 class SurveyScore(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +18,8 @@ from reform.access import (
     results_visible_to,
     sets_visible_to,
 )
-from reform.models import Assessment, AssessmentStatus, CriteriaSet, Result, SetStatus
+from reform.models import Assessment, AssessmentStatus, Band, CriteriaSet, Result, Score, SetStatus
+from tasks.selectors import task_official_status
 
 # What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
 REFORM_QUEUES = {
@@ -38,10 +41,49 @@ def assessment_list_for_user(user, *, criteria_set: CriteriaSet | None = None, a
         queryset = queryset.filter(criteria_set=criteria_set)
     if appraiser_queue:
         queryset = queryset.filter(appraiser_id=user.pk, criteria_set__status=SetStatus.OPEN)
-    return queryset.select_related("unit", "appraiser", "criteria_set").annotate(
+    return queryset.select_related("unit", "appraiser", "criteria_set", "task").annotate(
         self_scored=Count("scores", filter=Q(scores__self_points__isnull=False)),
         appraised=Count("scores", filter=Q(scores__appraised_by__isnull=False)),
     ).order_by("criteria_set", "unit__name")
+
+
+def submission_summary(user, criteria_set: CriteriaSet, today) -> dict[str, int]:
+    """The secretary's overview head: how many units submitted on time, late, not yet (and of those, how
+    many are past the deadline), and how many have no self-assessment task (no head). One query."""
+    deadline = criteria_set.self_assessment_deadline
+    submitted = Q(submitted_at__isnull=False)
+    late_cut = deadline is not None and Q(submitted_at__date__gt=deadline)
+    counts = assessments_visible_to(user).filter(criteria_set=criteria_set).aggregate(
+        total=Count("id"),
+        submitted=Count("id", filter=submitted),
+        submitted_late=Count("id", filter=submitted & late_cut) if late_cut else Count("id", filter=Q(pk__in=[])),
+        missing=Count("id", filter=Q(submitted_at__isnull=True)),
+        without_task=Count("id", filter=Q(task__isnull=True)),
+    )
+    counts["overdue"] = counts["missing"] if deadline is not None and deadline < today else 0
+    counts["on_time"] = counts["submitted"] - counts["submitted_late"]
+    return counts
+
+
+def remedy_list_for_user(user, criteria_set: CriteriaSet, *, unit_id: int | None = None) -> QuerySet[Score]:
+    """The lost points of a set turned into remedial tasks, scoped like the assessments behind them,
+    each with its task and the task's official status (done on time, late, overdue…), followed to
+    completion like an inspection's recommendations. One query for the page of rows."""
+    queryset = (Score.objects.filter(assessment__in=assessments_visible_to(user).filter(criteria_set=criteria_set),
+                                     remedy_task__isnull=False)
+                .select_related("assessment__unit", "sub_criterion", "remedy_task", "remedy_task__lead")
+                .order_by("assessment__unit__name", "sub_criterion__code"))
+    if unit_id is not None:
+        queryset = queryset.filter(assessment__unit_id=unit_id)
+    return queryset
+
+
+def with_task_state(scores, now=None) -> list[Score]:
+    """Each remedy of a page with its task's official status, as (code, label) in `task_state`."""
+    scores = list(scores)
+    for score in scores:
+        score.task_state = task_official_status(score.remedy_task, now)
+    return scores
 
 
 def ranking_for_user(user, criteria_set: CriteriaSet) -> QuerySet[Result]:
@@ -59,6 +101,47 @@ def unit_reform_results(unit_ids, *, organisation_id: int, year: int) -> dict[in
     for unit_id, index, band in rows:
         found.setdefault(unit_id, (index, band))
     return found
+
+
+@dataclass(frozen=True)
+class ReformStanding:
+    """A unit's published reform result for a year, with the thresholds of its set's classes."""
+
+    index: Decimal
+    band_name: str
+    band_min_percent: Decimal | None
+    class_thresholds: dict[str, Decimal]  # the set's class names → their thresholds
+    set_id: int
+    set_title: str
+
+    def reaches(self, least: str) -> bool | None:
+        """Whether the unit's class is `least` or above it; None where the set has no class so named."""
+        threshold = self.class_thresholds.get(least.strip())
+        if threshold is None:
+            return None
+        return self.band_min_percent is not None and self.band_min_percent >= threshold
+
+
+def unit_reform_standings(unit_ids, *, organisation_id: int, year: int) -> dict[int, ReformStanding]:
+    """Per unit, its published reform index and class for `year` (the latest version of a set per
+    group) with the set's classes, for the conditions of collective titles. Two queries; `unit_ids`
+    may be a subquery (a province's units)."""
+    rows = (Result.objects.filter(unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids), criteria_set__organisation_id=organisation_id,
+                                  criteria_set__year=year, criteria_set__status=SetStatus.PUBLISHED)
+            .order_by("unit_id", "-criteria_set__version")
+            .values_list("unit_id", "index", "band_name", "band__min_percent", "criteria_set_id",
+                         "criteria_set__title"))
+    latest = {}
+    for unit_id, *rest in rows:
+        latest.setdefault(unit_id, rest)
+    thresholds: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for set_id, name, min_percent in Band.objects.filter(
+            criteria_set_id__in={row[3] for row in latest.values()}).values_list("criteria_set_id", "name",
+                                                                                 "min_percent"):
+        thresholds[set_id][name] = min_percent
+    return {unit_id: ReformStanding(index=index, band_name=band, band_min_percent=min_percent,
+                                    class_thresholds=thresholds[set_id], set_id=set_id, set_title=title)
+            for unit_id, (index, band, min_percent, set_id, title) in latest.items()}
 
 
 def reform_inbox(user) -> dict[str, list[InboxItem]]:
@@ -85,3 +168,22 @@ def reform_inbox(user) -> dict[str, list[InboxItem]]:
             queues["appraisals"].append(InboxItem("", str(assessment.unit), url, None,
                                                   str(assessment.criteria_set.title)))
     return {key: by_due(items) for key, items in queues.items()}
+
+
+def previous_year_set(criteria_set: CriteriaSet) -> CriteriaSet | None:
+    """The set of the year before for the same organisation and group: its latest published version
+    (a published ranking is open to the whole organisation, so showing it beside this one reveals nothing)."""
+    return (CriteriaSet.objects.filter(organisation_id=criteria_set.organisation_id, unit_group=criteria_set.unit_group,
+                                       year=criteria_set.year - 1, status=SetStatus.PUBLISHED)
+            .order_by("-version").first())
+
+
+def previous_results(criteria_set: CriteriaSet, unit_ids=None) -> tuple[CriteriaSet | None, dict[int, Result]]:
+    """Last year's set and its results by unit (of `unit_ids` when given): two queries."""
+    previous = previous_year_set(criteria_set)
+    if previous is None:
+        return None, {}
+    rows = Result.objects.filter(criteria_set=previous)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    return previous, {row.unit_id: row for row in rows.only("unit_id", "index", "band_name", "rank")}

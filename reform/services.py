@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from accounts.selectors import head_ids_by_unit, heads_of
 from config.errors import ConflictError, require, required_text
 from inspections.services import common_ancestor
 from notifications.services import notification_send
-from reform import rules
+from reform import measures, rules
 from reform.access import available_actions, can_issue_from, heads_unit, may_appraise, runs_set
 from reform.models import (
     Area,
@@ -35,18 +35,24 @@ from reform.models import (
     CriteriaSet,
     Criterion,
     Event,
+    LinkKind,
     Member,
     MemberRole,
     Result,
     Score,
     ScoreEvidence,
+    ScoreLink,
+    ScoringMethod,
     SetStatus,
     SubCriterion,
     SurveyScore,
     UNIT_KIND_VALUES,
 )
+from inspections.selectors import record_label_by_code_visible_to
 from tasks.evidence import validate_evidence_files
-from tasks.services import task_issue
+from tasks.models import TaskOwner
+from tasks.selectors import task_label_by_code_visible_to
+from tasks.services import task_complete_for_owner, task_issue
 
 ZERO = Decimal(0)
 
@@ -135,7 +141,15 @@ def criteria_set_create(*, actor, issuing_unit: Unit, year: int, unit_group: str
 
 
 def _editable(actor, criteria_set: CriteriaSet) -> None:
-    _refuse_unless(actor, criteria_set, "edit")
+    """Only a draft's structure changes. Once scoring has started the criteria are frozen: a change
+    is a new version with a reason (reform.structure.criteria_set_new_version)."""
+    if "edit" in available_actions(actor, criteria_set):
+        return
+    require(runs_set(actor, criteria_set))
+    raise ConflictError(_("The criteria of “%(title)s” are frozen (%(status)s): scoring has started. To change them, "
+                          "make a new version with a reason.") % {"title": criteria_set.title,
+                                                                  "status": criteria_set.get_status_display()},
+                        code="frozen")
 
 
 def band_add(*, actor, criteria_set: CriteriaSet, name: str, min_percent) -> Band:
@@ -171,7 +185,7 @@ def criterion_add(*, actor, area: Area, code: str, name: str, order: int = 0) ->
 
 def sub_criterion_add(*, actor, criterion: Criterion, code: str, name: str, max_points, method: str = "points",
                       step=None, evidence_required: str = "", unit_kinds: Iterable[str] = (),
-                      legal_basis: str = "", order: int = 0) -> SubCriterion:
+                      legal_basis: str = "", order: int = 0, measure: str = "", steps=()) -> SubCriterion:
     criteria_set = criterion.area.criteria_set
     _editable(actor, criteria_set)
     code = required_text(code, "code", _("Give the sub-criterion a code."))
@@ -183,6 +197,10 @@ def sub_criterion_add(*, actor, criterion: Criterion, code: str, name: str, max_
     step = None if step in (None, "") else _points(step, "step")
     if method == "scale" and not (step and 0 < step <= maximum):
         raise ValidationError({"step": _("A scale needs a step above 0 and no larger than the maximum.")})
+    if method == ScoringMethod.AUTOMATIC:
+        steps_data = measures.clean_steps(measure, list(steps), maximum)
+    else:
+        measure, steps_data = "", []
     kinds = sorted(set(unit_kinds))
     if unknown := [kind for kind in kinds if kind not in UNIT_KIND_VALUES]:
         raise ValidationError({"unit_kinds": _("Unknown unit kind: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
@@ -190,7 +208,8 @@ def sub_criterion_add(*, actor, criterion: Criterion, code: str, name: str, max_
         criterion=criterion, criteria_set=criteria_set, code=code, name=required_text(name, "name",
                                                                                       _("Name the sub-criterion.")),
         max_points=maximum, method=method, step=step, evidence_required=evidence_required.strip(), unit_kinds=kinds,
-        legal_basis=legal_basis.strip(), order=order or criterion.sub_criteria.count() + 1)
+        legal_basis=legal_basis.strip(), order=order or criterion.sub_criteria.count() + 1, measure=measure,
+        steps=steps_data)
 
 
 def member_add(*, actor, criteria_set: CriteriaSet, user: User, role: str) -> Member:
@@ -208,6 +227,9 @@ def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit]
     """Scoring starts: the structure is frozen, every unit gets its assessment and its head is told."""
     criteria_set = _locked_set(criteria_set)
     _refuse_unless(actor, criteria_set, "open")
+    if criteria_set.replaces is not None:
+        raise ConflictError(_("This is a new version of a set already in use: put it in force instead, and the "
+                              "units of the version it replaces move to it."), code="version")
     units = list(units)
     if not units:
         raise ValidationError({"units": _("Choose the units to be assessed.")})
@@ -222,12 +244,67 @@ def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit]
     _move(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN, self_assessment_deadline=deadline)
     Assessment.objects.bulk_create([Assessment(criteria_set=criteria_set, unit=unit) for unit in units])
     _event(criteria_set=criteria_set, action="open", actor=actor, from_status=SetStatus.DRAFT, to_status=SetStatus.OPEN)
+    self_assessment_tasks_issue(actor=actor, criteria_set=criteria_set)
     head_ids = {pk for ids in head_ids_by_unit([unit.pk for unit in units]).values() for pk in ids}
     notification_send(recipients=User.objects.filter(pk__in=head_ids), verb="reform.opened",
                       message=_("Self-assess your unit on “%(title)s” by %(deadline)s.")
                       % {"title": criteria_set.title, "deadline": f"{deadline:%d/%m/%Y}"},
                       target=criteria_set, url=reverse("reform:set", args=[criteria_set.pk]))
     return criteria_set
+
+
+def _self_assessment_task_data(criteria_set: CriteriaSet, unit: Unit, head: User, actor) -> dict:
+    """The 5-rõ of "self-assess the unit": who (the head), what, how, who answers, what result, by when."""
+    deadline = criteria_set.self_assessment_deadline
+    return {
+        "title": (_("Self-assess the administrative reform index of %(year)d") % {"year": criteria_set.year})[:300],
+        "content": _("Self-score every sub-criterion of “%(set)s” that applies to %(unit)s, with a note and "
+                     "evidence, and submit the self-assessment for appraisal.") % {"set": criteria_set.title,
+                                                                                     "unit": unit},
+        "source_number": criteria_set.legal_basis[:100], "source_issuer": str(criteria_set.issuing_unit)[:200],
+        "lead": head, "lead_unit": unit, "monitor": actor,
+        "process_description": _("1. Score each sub-criterion on the self-assessment page; 2. attach the evidence "
+                                 "(files, photos or links to records); 3. submit it."),
+        "reporting_regime": _("The self-assessment page shows the progress to the council secretary"),
+        "deadline": timezone.make_aware(datetime.combine(deadline, time(23, 59))),
+        "responsibility": _("The head of %(unit)s answers for the self-assessment of the unit.") % {"unit": unit},
+        "product_type": _("Self-assessment"),
+        "product_description": _("The submitted self-assessment, with its evidence"),
+        "expected_result": _("Every applicable sub-criterion self-scored with evidence"),
+        "acceptance_criterion": _("The self-assessment is submitted for appraisal by the deadline."),
+        "authority_basis": criteria_set.legal_basis[:300],
+        "lead_may_decide": _("Who in the unit prepares each sub-criterion"),
+    }
+
+
+@transaction.atomic
+def self_assessment_tasks_issue(*, actor, criteria_set: CriteriaSet) -> int:
+    """Each assessed unit's head gets a 5-rõ task to self-assess by the set's deadline, through the task
+    engine, linked to the assessment and completed when the head submits it. Idempotent: an assessment
+    that has its task gets no second one, so running it again (new heads, a unit added) only fills gaps.
+    Returns the number of tasks created."""
+    criteria_set = _locked_set(criteria_set)
+    require(runs_set(actor, criteria_set))
+    if criteria_set.status != SetStatus.OPEN or criteria_set.self_assessment_deadline is None:
+        raise ConflictError(_("Self-assessment tasks are issued while scoring is open."), code="wrong_state")
+    waiting = list(criteria_set.assessments.filter(task__isnull=True, status=AssessmentStatus.DRAFT)
+                   .select_related("unit").select_for_update(of=("self",)))
+    heads = head_ids_by_unit([a.unit_id for a in waiting])
+    people = User.objects.in_bulk({ids[0] for ids in heads.values() if ids})
+    created = 0
+    for assessment in waiting:
+        head_ids = heads.get(assessment.unit_id) or []
+        if not head_ids:
+            continue  # a unit without a head: the overview says so
+        task = task_issue(assigner=actor, assigning_unit=common_ancestor(criteria_set.issuing_unit, assessment.unit),
+                          data=_self_assessment_task_data(criteria_set, assessment.unit, people[head_ids[0]], actor),
+                          note=_("Reform index %(year)s") % {"year": criteria_set.year},
+                          managed_by=TaskOwner.REFORM_ASSESSMENT)
+        Assessment.objects.filter(pk=assessment.pk, task__isnull=True).update(task=task)
+        created += 1
+    if created:
+        _event(criteria_set=criteria_set, action="issue_tasks", actor=actor, note=str(created))
+    return created
 
 
 def applicable_sub_criteria(criteria_set: CriteriaSet, unit: Unit) -> list[SubCriterion]:
@@ -248,6 +325,9 @@ def score_self(*, actor, assessment: Assessment, sub_criterion: SubCriterion, po
     assessment = _locked_assessment(assessment)
     _refuse_unless(actor, assessment, "self_score")
     _sub_of(assessment, sub_criterion)
+    if sub_criterion.method == ScoringMethod.AUTOMATIC:
+        raise ValidationError({"points": _("%(code)s is computed from the product's records, not scored by hand.")
+                               % {"code": sub_criterion.code}})
     points = _points(points, "points")
     if error := points_error(sub_criterion, points):
         raise ValidationError({"points": error})
@@ -278,6 +358,9 @@ def self_scores_record(*, actor, rows: list[SelfScoreRow]) -> int:
         elif not row.sub_criterion.applies_to(row.assessment.unit.kind) or (
                 row.sub_criterion.criteria_set_id != row.assessment.criteria_set_id):
             errors.append(_("%(code)s does not apply to this unit.") % {"code": row.sub_criterion.code})
+        elif row.sub_criterion.method == ScoringMethod.AUTOMATIC:
+            errors.append(_("%(code)s is computed from the product's records, not scored by hand.")
+                          % {"code": row.sub_criterion.code})
         elif error := points_error(row.sub_criterion, row.points):
             errors.append(error)
     if errors:
@@ -293,10 +376,74 @@ def missing_self_scores(assessment: Assessment) -> list[SubCriterion]:
     return [sub for sub in applicable_sub_criteria(assessment.criteria_set, assessment.unit) if sub.pk not in scored]
 
 
+# -- automatic sub-criteria and evidence links ---------------------------------------------
+
+
+def _compute_automatic(assessment: Assessment, now=None) -> int:
+    """Write the figure, points and counted records of every automatic sub-criterion that applies to
+    the unit (its evidence links marked automatic are replaced). The caller holds the lock."""
+    subs = [sub for sub in applicable_sub_criteria(assessment.criteria_set, assessment.unit)
+            if sub.method == ScoringMethod.AUTOMATIC]
+    for sub in subs:
+        result = measures.figure(sub, assessment.unit, assessment.criteria_set.year, now)
+        score, _created = Score.objects.update_or_create(
+            assessment=assessment, sub_criterion=sub, defaults={"self_points": result.points, "self_note": result.text})
+        score.links.filter(automatic=True).delete()
+        ScoreLink.objects.bulk_create([
+            ScoreLink(score=score, kind=record.kind, object_id=record.object_id, label=record.label[:300],
+                      outcome=record.outcome[:100], automatic=True) for record in result.records],
+            ignore_conflicts=True)  # a record the unit linked by hand stays as it is
+    return len(subs)
+
+
+@transaction.atomic
+def assessment_compute_automatic(*, actor, assessment: Assessment, now=None) -> int:
+    """Recompute the automatic sub-criteria on demand (they are recomputed at submission too)."""
+    assessment = _locked_assessment(assessment)
+    _refuse_unless(actor, assessment, "compute_automatic")
+    return _compute_automatic(assessment, now)
+
+
+@transaction.atomic
+def score_link_add(*, actor, assessment: Assessment, sub_criterion: SubCriterion, kind: str, code: str) -> ScoreLink:
+    """Evidence that is a record of the product: a task, a finding or a decision, named by its code and
+    found among what `actor` may see — a record they cannot see is refused as if it did not exist."""
+    assessment = _locked_assessment(assessment)
+    _refuse_unless(actor, assessment, "self_score")
+    _sub_of(assessment, sub_criterion)
+    code = required_text(code, "code", _("Give the code of the record."))
+    if kind == LinkKind.TASK:
+        found = task_label_by_code_visible_to(actor, code)
+    elif kind in (LinkKind.FINDING, LinkKind.DECISION):
+        found = record_label_by_code_visible_to(actor, kind, code)
+    else:
+        raise ValidationError({"kind": _("Link a task, an inspection finding or a disciplinary decision.")})
+    if found is None:
+        raise ValidationError({"code": _("No %(kind)s %(code)s that you may see.")
+                               % {"kind": LinkKind(kind).label.lower(), "code": code}})
+    object_id, label = found
+    score, _created = Score.objects.get_or_create(assessment=assessment, sub_criterion=sub_criterion)
+    link, created = ScoreLink.objects.get_or_create(score=score, kind=kind, object_id=object_id,
+                                                    defaults={"label": label[:300], "added_by": actor})
+    if not created:
+        raise ValidationError({"code": _("%(label)s is already linked here.") % {"label": label}})
+    return link
+
+
+@transaction.atomic
+def score_link_remove(*, actor, link: ScoreLink) -> None:
+    assessment = _locked_assessment(link.score.assessment)
+    _refuse_unless(actor, assessment, "self_score")
+    if link.automatic:
+        raise ValidationError({"link": _("A record the product counted stays as long as it is counted.")})
+    link.delete()
+
+
 @transaction.atomic
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     assessment = _locked_assessment(assessment)
     _refuse_unless(actor, assessment, "submit")
+    _compute_automatic(assessment)  # the figures as they stand at submission
     if missing := missing_self_scores(assessment):
         raise ValidationError({"scores": _("Score every sub-criterion before submitting; missing: %(codes)s.")
                                % {"codes": ", ".join(sub.code for sub in missing)}})
@@ -304,6 +451,9 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
           submitted_by=actor)
     _event(criteria_set=assessment.criteria_set, assessment=assessment, action="submit", actor=actor,
            from_status=AssessmentStatus.DRAFT, to_status=AssessmentStatus.SUBMITTED)
+    if assessment.task_id:
+        task_complete_for_owner(actor=actor, task=assessment.task, owner=TaskOwner.REFORM_ASSESSMENT,
+                                note=_("Self-assessment submitted for appraisal."))
     if assessment.appraiser_id:
         notification_send(recipients=[assessment.appraiser], verb="reform.submitted",
                           message=_("%(unit)s submitted its self-assessment.") % {"unit": assessment.unit},
@@ -358,11 +508,84 @@ def assessment_finish_appraisal(*, actor, assessment: Assessment) -> Assessment:
     now = timezone.now()
     assessment.scores.filter(appraised_points__isnull=True).update(
         appraised_by=actor, appraised_at=now, appraised_points=F("self_points"))
-    _move(assessment, allowed=(AssessmentStatus.SUBMITTED,), to=AssessmentStatus.APPRAISED, appraised_at=now)
+    answer_due = timezone.localdate() + timedelta(days=assessment.criteria_set.answer_window_days)
+    _move(assessment, allowed=(AssessmentStatus.SUBMITTED,), to=AssessmentStatus.APPRAISED, appraised_at=now,
+          answer_due_on=answer_due)
     _event(criteria_set=assessment.criteria_set, assessment=assessment, action="appraise", actor=actor,
            from_status=AssessmentStatus.SUBMITTED, to_status=AssessmentStatus.APPRAISED)
     notification_send(recipients=heads_of(assessment.unit), verb="reform.appraised",
-                      message=_("The appraisal of %(unit)s is done.") % {"unit": assessment.unit},
+                      message=_("The appraisal of %(unit)s is done; the unit may answer until %(day)s.")
+                      % {"unit": assessment.unit, "day": f"{answer_due:%d/%m/%Y}"},
+                      target=assessment, url=reverse("reform:assessment", args=[assessment.pk]))
+    return assessment
+
+
+# -- the unit's answer and the final score -------------------------------------------------
+
+
+@transaction.atomic
+def score_answer(*, actor, assessment: Assessment, sub_criterion: SubCriterion, answer: str) -> Score:
+    """The unit answers the appraisal of one sub-criterion (giải trình), within the set's answer window."""
+    assessment = _locked_assessment(assessment)
+    _refuse_unless(actor, assessment, "answer")
+    _sub_of(assessment, sub_criterion)
+    answer = required_text(answer, "answer", _("Write the unit's answer."))
+    score = Score.objects.filter(assessment=assessment, sub_criterion=sub_criterion).first()
+    if score is None or score.appraised_points is None:
+        raise ValidationError({"sub_criterion": _("%(code)s has not been appraised.") % {"code": sub_criterion.code}})
+    Score.objects.filter(pk=score.pk).update(answer=answer, answered_at=timezone.now())
+    score.refresh_from_db()
+    _event(criteria_set=assessment.criteria_set, assessment=assessment, action="answer", actor=actor,
+           note=sub_criterion.code)
+    return score
+
+
+@transaction.atomic
+def score_decide(*, actor, assessment: Assessment, sub_criterion: SubCriterion, points, note: str = "") -> Score:
+    """The appraisal council fixes the final points of a sub-criterion, most often on a unit's answer."""
+    assessment = _locked_assessment(assessment)
+    require(runs_set(actor, assessment.criteria_set))  # the council's, never the unit's
+    _refuse_unless(actor, assessment, "decide")
+    _sub_of(assessment, sub_criterion)
+    points = _points(points, "points")
+    if error := points_error(sub_criterion, points):
+        raise ValidationError({"points": error})
+    score = Score.objects.filter(assessment=assessment, sub_criterion=sub_criterion).first()
+    if score is None or score.appraised_points is None:
+        raise ValidationError({"sub_criterion": _("%(code)s has not been appraised.") % {"code": sub_criterion.code}})
+    note = note.strip()
+    if points != score.appraised_points and not note:
+        raise ValidationError({"note": _("Say why the council changes the appraised points of %(code)s.")
+                               % {"code": sub_criterion.code}})
+    Score.objects.filter(pk=score.pk).update(decided_points=points, decision_note=note, decided_by=actor,
+                                             decided_at=timezone.now())
+    score.refresh_from_db()
+    return score
+
+
+@transaction.atomic
+def assessment_finalise(*, actor, assessment: Assessment) -> Assessment:
+    """The council fixes the unit's final score once its answer window has closed (or it has answered
+    every sub-criterion it lost points on); the appraised points stand where the council did not decide."""
+    assessment = _locked_assessment(assessment)
+    require(runs_set(actor, assessment.criteria_set))
+    _refuse_unless(actor, assessment, "finalise")
+    today = timezone.localdate()
+    lost = assessment.scores.filter(appraised_points__lt=F("sub_criterion__max_points"))
+    if assessment.answer_due_on and today <= assessment.answer_due_on and lost.filter(answered_at__isnull=True).exists():
+        raise ConflictError(_("%(unit)s may answer until %(day)s.") % {
+            "unit": assessment.unit, "day": f"{assessment.answer_due_on:%d/%m/%Y}"}, code="answer_window")
+    if pending := list(assessment.scores.filter(answered_at__isnull=False, decided_by__isnull=True)
+                       .values_list("sub_criterion__code", flat=True)):
+        raise ValidationError({"scores": _("Decide on the unit's answers first: %(codes)s.")
+                               % {"codes": ", ".join(pending)}})
+    now = timezone.now()
+    _move(assessment, allowed=(AssessmentStatus.APPRAISED,), to=AssessmentStatus.FINAL, finalised_by=actor,
+          finalised_at=now)
+    _event(criteria_set=assessment.criteria_set, assessment=assessment, action="finalise", actor=actor,
+           from_status=AssessmentStatus.APPRAISED, to_status=AssessmentStatus.FINAL)
+    notification_send(recipients=heads_of(assessment.unit), verb="reform.finalised",
+                      message=_("The final score of %(unit)s is fixed.") % {"unit": assessment.unit},
                       target=assessment, url=reverse("reform:assessment", args=[assessment.pk]))
     return assessment
 
@@ -424,15 +647,17 @@ def compute_totals(criteria_set: CriteriaSet) -> dict[int, Totals]:
     for pk, kind in kinds.items():
         totals[pk].applicable_points = survey_max + sum(
             (maximum for maximum, applies in subs.values() if not applies or kind in applies), ZERO)
-    for assessment_id, sub_id, own, appraised in Score.objects.filter(
+    for assessment_id, sub_id, own, appraised, decided in Score.objects.filter(
             assessment__criteria_set=criteria_set).values_list("assessment_id", "sub_criterion_id", "self_points",
-                                                                "appraised_points").iterator(chunk_size=5000):
+                                                                "appraised_points", "decided_points"
+                                                                ).iterator(chunk_size=5000):
         applies = subs[sub_id][1]
         if applies and kinds[assessment_id] not in applies:
             continue
         total = totals[assessment_id]
         total.self_points += own or ZERO
-        total.appraised_points += (appraised if appraised is not None else own) or ZERO
+        final = decided if decided is not None else appraised if appraised is not None else own
+        total.appraised_points += final or ZERO
     for assessment_id, points in SurveyScore.objects.filter(
             assessment__criteria_set=criteria_set).values_list("assessment_id", "points"):
         totals[assessment_id].survey_points += points
@@ -467,11 +692,16 @@ def criteria_set_freeze(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     """Scores become final once every unit is appraised; the index is computed from them."""
     criteria_set = _locked_set(criteria_set)
     _refuse_unless(actor, criteria_set, "freeze")
-    pending = list(criteria_set.assessments.exclude(status=AssessmentStatus.APPRAISED)
+    pending = list(criteria_set.assessments.exclude(status__in=(AssessmentStatus.APPRAISED, AssessmentStatus.FINAL))
                    .select_related("unit").values_list("unit__name", flat=True)[:10])
     if pending:
         raise ConflictError(_("Not every unit is appraised yet: %(units)s.") % {"units": ", ".join(pending)},
                             code="not_appraised")
+    if undecided := sorted(set(Score.objects.filter(
+            assessment__criteria_set=criteria_set, assessment__status=AssessmentStatus.APPRAISED,
+            answered_at__isnull=False, decided_by__isnull=True).values_list("assessment__unit__name", flat=True))):
+        raise ConflictError(_("The council has not decided on the answers of %(units)s yet.")
+                            % {"units": ", ".join(undecided[:10])}, code="answers_pending")
     _move(criteria_set, allowed=(SetStatus.OPEN,), to=SetStatus.FROZEN)
     criteria_set_recompute(criteria_set=criteria_set)
     _event(criteria_set=criteria_set, action="freeze", actor=actor, from_status=SetStatus.OPEN,

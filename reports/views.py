@@ -1,17 +1,29 @@
-from django.contrib.auth.decorators import login_required
+from urllib.parse import urlencode
+
 from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
+from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, get_unit_for_user, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts
+from config.dates import show_date
+from config.errors import ConflictError
+from config.xlsx import xlsx_download
+from reports.excel import report_filename, report_workbook
+from reports.forms import SendReportForm, TaskReportForm
 from reports.selectors import inbox_for, rules_in_force_for
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_overdue_count, unit_overview
+from tasks.selectors import my_overdue_count, report_tasks_for, task_report, unit_overview
+from tasks.services import task_submit_report
 from tasks.status import LABELS, OFFICIAL_ORDER
 
 # How many items of each queue the inbox shows before "see all".
@@ -101,3 +113,98 @@ def readyz(request):
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# -- the periodic task report ------------------------------------------------------------------
+
+def task_report_unit(request, unit_id):
+    """The unit whose subtree the report covers: one the user heads (or deputises), else 404."""
+    units = role_units(request.user, MANAGING_ROLES)
+    if unit_id:
+        unit = get_unit_for_user(request.user, unit_id)
+        if not scope_for(request.user).can_manage_unit(unit):
+            raise Http404
+        return unit, units
+    if not units:
+        raise Http404
+    return units[0], units
+
+
+def task_report_for(unit, data):
+    period = data["period"]
+    return task_report(unit, period.start, period.end, data["cut_off"], data["directive"], compare=True)
+
+
+def _report_query(data) -> str:
+    return urlencode({"unit": data["unit_pk"], "kind": data["kind"], "day": show_date(data["period"].start),
+                      "cut_off": show_date(data["cut_off"]), "directive": data["directive"]})
+
+
+@login_required
+@require_GET
+def task_report_page(request):
+    """Báo cáo tình hình thực hiện nhiệm vụ: a head's subtree for a month, quarter, half-year or
+    year, as of a cut-off date, compared with the period before; its Excel; and sending it up as
+    the result of a report task the head leads."""
+    form = TaskReportForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else False
+    data = form.cleaned_data if valid else {}
+    unit, units = task_report_unit(request, data.get("unit"))
+    if not form.is_bound:
+        form = TaskReportForm({"unit": unit.pk})
+        valid = form.is_valid()
+        data = form.cleaned_data
+    context = {"form": form, "unit": unit, "units": units, "report": None}
+    if valid:
+        data["unit_pk"] = unit.pk
+        # The picker shows the period and cut-off the report was made for, defaults included.
+        shown = TaskReportForm({"unit": unit.pk, "kind": data["kind"], "day": show_date(data["period"].start),
+                                "cut_off": show_date(data["cut_off"]), "directive": data["directive"]})
+        shown.is_valid()
+        context.update(form=shown, report=task_report_for(unit, data), period=data["period"], query=_report_query(data),
+                       report_tasks=report_tasks_for(request.user))
+    return render(request, "reports/task_report.html", context)
+
+
+@login_required
+@require_GET
+def task_report_export(request):
+    form = TaskReportForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    unit, _units = task_report_unit(request, form.cleaned_data.get("unit"))
+    report = task_report_for(unit, form.cleaned_data)
+    return xlsx_download(report_workbook(report), report_filename(report))
+
+
+@login_required
+@require_POST
+def task_report_send(request):
+    """Gửi làm kết quả nhiệm vụ báo cáo: the report's workbook becomes the evidence of the result of
+    the chosen report task, through the task services (which check that the user leads it)."""
+    form = SendReportForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
+        return redirect("task_report")
+    data = form.cleaned_data
+    unit, _units = task_report_unit(request, data.get("unit"))
+    data["unit_pk"] = unit.pk
+    report = task_report_for(unit, data)
+    note = data["note"] or _("Task report for %(unit)s, %(start)s–%(end)s, figures as of %(cut_off)s.") % {
+        "unit": unit, "start": show_date(report.period_start), "end": show_date(report.period_end),
+        "cut_off": show_date(report.cut_off_date)}
+    back = f"{reverse('task_report')}?{_report_query(data)}"
+    try:
+        task = task_submit_report(actor=request.user, task_id=data["task"], note=note,
+                                  file_name=report_filename(report), content=report_workbook(report))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    except ConflictError as conflict:
+        messages.error(request, conflict.message)
+        return redirect(back)
+    messages.success(request, _("The report was sent as the result of %(task)s.") % {"task": task.code})
+    return redirect("tasks:detail", pk=task.pk)

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, Unit, User
 from notifications.models import Notification
 from tasks import services
-from tasks.models import ProcessTemplate, ProcessTemplateStep, Task, TaskPolicy
+from tasks.models import Frequency, ProcessTemplate, ProcessTemplateStep, Recurrence, Task, TaskEvent, TaskPolicy
 
 # A minimal valid PDF for the demo evidence files.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -40,7 +41,20 @@ def _clear(title, lead, days, **extra):
 
 
 def _backdate(task: Task, **fields):
+    """Move a task's dates into the past, and its history with them, so that the report as of a
+    cut-off date (tasks.report), which reads the history, tells the same story as the task: every
+    event moves back as far as the assignment did, then the submission, approval and the deadline
+    in force take the task's new dates."""
     Task.objects.filter(pk=task.pk).update(**fields)
+    events = TaskEvent.objects.filter(task=task)
+    assign = events.filter(action="assign").order_by("at").first()
+    if "assigned_at" in fields and assign is not None:
+        events.update(at=F("at") - (assign.at - fields["assigned_at"]))
+    for action, name in (("submit", "submitted_at"), ("approve", "completed_at")):
+        if name in fields:
+            events.filter(action=action).update(at=fields[name])
+    if "deadline" in fields:
+        events.exclude(deadline__isnull=True).update(deadline=fields["deadline"])
 
 
 def seed(org: Organisation) -> int:
@@ -99,7 +113,7 @@ def seed(org: Organisation) -> int:
     if len(commune_staff) >= 3:
         lateness = make(commune_head, units["X01"], _clear("Cập nhật hồ sơ địa chính tổ dân phố 5", commune_staff[0], 7), "completed")
         _backdate(lateness, deadline=now - timedelta(days=12), submitted_at=now - timedelta(days=10),
-                  completed_at=now - timedelta(days=9))
+                  completed_at=now - timedelta(days=9), assigned_at=now - timedelta(days=20))
         make(commune_head, units["X01"], _clear("Kiểm tra niêm yết thủ tục hành chính tại bộ phận một cửa",
                                                 commune_staff[1], 9), "assigned")
         make(commune_head, units["X01"], _clear("Báo cáo tình hình giải quyết hồ sơ trễ hẹn tháng 11",
@@ -108,6 +122,17 @@ def seed(org: Organisation) -> int:
     make(people["chutich"], units["UBND"], _clear("Triển khai Nghị định 335/2025/NĐ-CP về đánh giá, xếp loại công chức",
                                                   snv_head, 45, source_number="335/2025/NĐ-CP", source_issuer="Chính phủ",
                                                   process_template=template, process_description=""), "in_progress")
+    # The province asks the department for its monthly task report: a recurring task, this month's
+    # occurrence accepted, to which the department's head sends the generated report (README).
+    template = make(people["chutich"], units["UBND"], _clear(
+        "Báo cáo tình hình thực hiện nhiệm vụ hằng tháng", snv_head, 20, product_type="Báo cáo",
+        product_description="Báo cáo tình hình thực hiện nhiệm vụ kèm biểu số liệu",
+        reporting_regime="Hằng tháng"), "draft")
+    rule = Recurrence.objects.create(template=template, frequency=Frequency.MONTHLY, due_day=28,
+                                     starts_on=timezone.localdate(now))
+    monthly = services.task_create_occurrence(rule=rule, period=f"{timezone.localdate(now):%Y-%m}",
+                                              due_at=now + timedelta(days=20))
+    services.task_accept(actor=snv_head, task=monthly)
     # Demo notifications stay in the app: nobody should get e-mail about invented work. The
     # e-mail sender skips notifications already marked e-mailed.
     Notification.objects.filter(target_type=ContentType.objects.get_for_model(Task), emailed_at__isnull=True,

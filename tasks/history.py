@@ -417,6 +417,7 @@ def _write(rows: list[_Row], *, actor, file_name: str, now: datetime) -> None:
         if row.reason:
             data["reason"] = row.reason
         events.append(TaskEvent(task_id=task_id, action="import", from_status="", to_status=row.task.status, actor=actor,
+                                deadline=row.task.deadline,
                                 at=now, note=_("From the register “%(file)s”, row %(row)d.") % data, data=data))
     copy_insert(Participant, participants)
     copy_insert(TaskEvent, events)

@@ -88,6 +88,7 @@ class TaskOwner(models.TextChoices):
     engine's own cancel and return refuse it (tasks.access.owner_refusal)."""
 
     RECOMMENDATION = "recommendation", _("recommendation")
+    REFORM_ASSESSMENT = "reform_assessment", _("reform self-assessment")
 
 
 class Quality(models.TextChoices):
@@ -265,6 +266,9 @@ class TaskEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The deadline in force once the event happened: with to_status, the task's state at any past
+    # moment is read back from its events (tasks.selectors.tasks_as_of).
+    deadline = models.DateTimeField(_("deadline after the event"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("task event")

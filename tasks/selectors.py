@@ -26,13 +26,16 @@ from tasks.models import (
     TaskStatus,
     TaskStep,
 )
+from tasks.report import Period, PeriodKind, TaskReport, previous_window, task_report, tasks_as_of  # noqa: F401
 from tasks.rules import CAME_TO_TERM, ON_TIME, next_report_due
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
     DONE_ON_TIME_EXTENDED,
+    LABELS,
     OFFICIAL_ORDER,
     OPEN_OVERDUE,
+    official_status,
     official_status_expression,
 )
 
@@ -292,3 +295,45 @@ def results_by_unit(start: datetime, end: datetime, unit_path: str, now: datetim
                       on_time=Count("id", filter=Q(official__in=(DONE_ON_TIME, DONE_ON_TIME_EXTENDED))),
                       open_overdue=Count("id", filter=Q(official=OPEN_OVERDUE))))
     return {row.pop("lead_unit_id"): row for row in rows}
+
+
+# -- the periodic report sent up as the result of a report task ----------------------------------
+
+REPORT_TASKS_SHOWN = 20
+
+
+def report_tasks_for(user) -> list[Task]:
+    """The tasks the user leads that can take a result now — a periodic report to send up is one of
+    them: the occurrences of recurring tasks ("Báo cáo tháng") first, then by deadline."""
+    tasks = (Task.objects.filter(lead=user, status=TaskStatus.IN_PROGRESS).select_related("lead_unit")
+             .order_by(Case(When(recurrence__isnull=False, then=Value(0)), default=Value(1),
+                            output_field=IntegerField()), "deadline", "id")[:REPORT_TASKS_SHOWN])
+    return [task for task in tasks if "submit" in available_actions(user, task)]
+
+
+# -- read by the reform index ------------------------------------------------------------------
+
+
+def tasks_due_in_subtree(start: datetime, end: datetime, unit_path: str, now: datetime | None = None) -> list[dict]:
+    """The tasks due in [start, end) led in the subtree, each with its official status (code and
+    words) and whether it was done on time (an approved extension counts) or is overdue or was done
+    late: what an automatic reform sub-criterion counts, and keeps as its evidence. One query."""
+    rows = list(_due_in(start, end, unit_path).annotate(official=official_status_expression(now))
+                .values("id", "code", "title", "official").order_by("deadline", "id"))
+    for row in rows:
+        row["official_label"] = str(LABELS[row["official"]])
+        row["on_time"] = row["official"] in (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
+        row["late"] = row["official"] in (DONE_LATE, OPEN_OVERDUE)
+    return rows
+
+
+def task_official_status(task: Task, now: datetime | None = None) -> tuple[str, str]:
+    """The official status of one task (QĐ 42/2014) as (code, label in words)."""
+    code = official_status(task, now)
+    return code, str(LABELS[code])
+
+
+def task_label_by_code_visible_to(user, code: str) -> tuple[int, str] | None:
+    """The task of that code, if the user may see it: (id, "code — title"); else None. One query."""
+    row = tasks_visible_to(user).filter(code=code.strip()).values_list("pk", "code", "title").first()
+    return (row[0], f"{row[1]} — {row[2]}") if row else None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Avg, Case, IntegerField, Value, When
 from django.urls import reverse
@@ -81,7 +82,8 @@ def _transition(task: Task, *, action: str, allowed: Iterable[str], to: str, act
     if changed != 1:
         raise ConflictError(_("Someone else changed this task at the same moment. Reload it and try again."))
     event = TaskEvent.objects.create(
-        task=task, action=action, from_status=task.status, to_status=to, actor=actor, at=now, note=note, data=data or {}
+        task=task, action=action, from_status=task.status, to_status=to, actor=actor, at=now, note=note, data=data or {},
+        deadline=fields.get("deadline", task.deadline),
     )
     task.status = to
     for name, value in fields.items():
@@ -105,7 +107,8 @@ def _action_label(action: str) -> str:
 
 def _event(task: Task, *, action: str, actor, note: str = "", data: dict | None = None) -> TaskEvent:
     return TaskEvent.objects.create(
-        task=task, action=action, from_status=task.status, to_status=task.status, actor=actor, note=note, data=data or {}
+        task=task, action=action, from_status=task.status, to_status=task.status, actor=actor, note=note, data=data or {},
+        deadline=task.deadline,
     )
 
 
@@ -410,9 +413,10 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
             raise ConflictError(_("The task is no longer open."), code="wrong_state")
         # The original deadline stays in original_deadline; every change stays in the events.
         Task.objects.filter(pk=task.pk).update(deadline=granted, extended=True, overdue_marked_at=None, updated_at=now)
-        _event(task, action="extend", actor=actor, note=note.strip(),
-               data={"from": task.deadline.isoformat(), "to": granted.isoformat(), "request": request.pk})
+        previous = task.deadline
         task.deadline = granted
+        _event(task, action="extend", actor=actor, note=note.strip(),
+               data={"from": previous.isoformat(), "to": granted.isoformat(), "request": request.pk})
         message = _("Extension granted for %(title)s: new deadline %(when)s") % {
             "title": task.title, "when": show_datetime(granted)}
     else:
@@ -492,4 +496,32 @@ def task_cancel(*, actor, task: Task, reason: str, owner: str = "") -> Task:
     _transition(task, action="cancel", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
                 to=TaskStatus.CANCELLED, actor=actor, note=reason)
     _notify(task, [task.lead, task.monitor], "task.cancelled", _("Task cancelled: %(title)s") % {"title": task.title})
+    return task
+
+
+def task_submit_report(*, actor, task_id: int, note: str, file_name: str, content: bytes) -> Task:
+    """A generated report (the periodic task report's workbook) sent as the result of a report task
+    the actor leads: the file is its evidence. The same checks as any result (tasks.access)."""
+    task = Task.objects.filter(pk=task_id, lead=actor).first()
+    if task is None:
+        raise ValidationError({"task": _("Choose a report task you lead.")})
+    upload = SimpleUploadedFile(file_name, content)
+    return task_submit_result(actor=actor, task=task, note=note, files=[upload])
+
+
+@transaction.atomic
+def task_complete_for_owner(*, actor, task: Task, owner: str, note: str = "") -> Task:
+    """The record that owns a task (Task.managed_by) completes it when its own act is done — a unit's
+    reform self-assessment submitted completes the task to self-assess. The owner's services have
+    checked the actor's authority over that record; the completion time, against the deadline, tells
+    on time from late as for any task. A task already finished or cancelled is left as it is."""
+    task = _locked(task)
+    require(bool(owner) and owner == task.managed_by)
+    if task.status not in OPEN_STATUSES:
+        return task
+    now = timezone.now()
+    _transition(task, action="approve", allowed=OPEN_STATUSES, to=TaskStatus.COMPLETED, actor=actor,
+                note=note.strip(), data={"owner": owner}, submitted_at=task.submitted_at or now, completed_at=now,
+                progress_percent=100)
+    _notify(task, [task.assigner, task.monitor], "task.approved", _("Completed: %(title)s") % {"title": task.title})
     return task

@@ -49,21 +49,35 @@ def official_status(task: Task, now: datetime | None = None) -> str:
     return NOT_TRACKED
 
 
-def official_status_expression(now: datetime | None = None) -> Case:
-    """The same rule as an SQL expression, for counting and filtering in the database."""
+LIVE_COLUMNS = {name: name for name in ("status", "deadline", "original_deadline", "extended", "submitted_at",
+                                          "completed_at")}
+
+
+def official_status_expression(now: datetime | None = None, *, columns: dict[str, str] | None = None) -> Case:
+    """The same rule as an SQL expression, for counting and filtering in the database.
+
+    `columns` names where each input of the rule is read — by default the task's own fields; the
+    report as of a cut-off date passes the columns it reconstructed from the task's history
+    (tasks.selectors.tasks_as_of), so a past state is judged by this very rule."""
     now = now or timezone.now()
-    done = Q(status=TaskStatus.COMPLETED)
-    done_in_time = done & (Q(submitted_at__lte=F("deadline")) | Q(submitted_at__isnull=True, completed_at__lte=F("deadline")))
-    after_original = Q(submitted_at__gt=F("original_deadline")) | Q(
-        submitted_at__isnull=True, completed_at__gt=F("original_deadline"))
+    c = {**LIVE_COLUMNS, **(columns or {})}
+    status, deadline, original = c["status"], c["deadline"], c["original_deadline"]
+    submitted, completed = c["submitted_at"], c["completed_at"]
+
+    def q(column, lookup, value):
+        return Q(**{f"{column}__{lookup}": value})
+
+    done = q(status, "exact", TaskStatus.COMPLETED)
+    done_in_time = done & (q(submitted, "lte", F(deadline))
+                           | (q(submitted, "isnull", True) & q(completed, "lte", F(deadline))))
+    after_original = q(submitted, "gt", F(original)) | (q(submitted, "isnull", True) & q(completed, "gt", F(original)))
     return Case(
-        When(done_in_time & Q(extended=True) & after_original, then=Value(DONE_ON_TIME_EXTENDED)),
+        When(done_in_time & q(c["extended"], "exact", True) & after_original, then=Value(DONE_ON_TIME_EXTENDED)),
         When(done_in_time, then=Value(DONE_ON_TIME)),
         When(done, then=Value(DONE_LATE)),
-        When(Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline")), then=Value(OPEN_WITHIN)),
-        When(Q(status__in=OPEN_STATUSES, deadline__lt=now), then=Value(OPEN_OVERDUE)),
-        When(Q(status__in=OPEN_STATUSES), then=Value(OPEN_WITHIN)),
+        When(q(status, "exact", TaskStatus.SUBMITTED) & q(submitted, "lte", F(deadline)), then=Value(OPEN_WITHIN)),
+        When(q(status, "in", OPEN_STATUSES) & q(deadline, "lt", now), then=Value(OPEN_OVERDUE)),
+        When(q(status, "in", OPEN_STATUSES), then=Value(OPEN_WITHIN)),
         default=Value(NOT_TRACKED),
         output_field=CharField(),
     )
-

@@ -19,10 +19,16 @@ def test_seed_demo_is_idempotent_and_mails_nobody(django_capture_on_commit_callb
         call_command("seed_demo", stdout=io.StringIO())
     counts = (Unit.objects.count(), User.objects.count(), RoleAssignment.objects.count(), Task.objects.count(),
               Inspection.objects.count(), Finding.objects.count(), Period.objects.count(), Rating.objects.count())
-    # 8 demo tasks, the 3 remediation tasks of the demo inspection's signed conclusion, and the
-    # emulation demo's backfill: three earlier results per official of Sở Nội vụ and one overdue task.
+    # 5 inspections (two of them public-service checks with their rolls); 8 demo tasks, the 3
+    # remediation tasks of the demo inspection's signed conclusion, and the emulation demo's backfill: three earlier results per official of Sở Nội vụ and one overdue task.
     backfill = Task.objects.filter(code__regex=r"^NV-[0-9]{4}-(TD|QH)").count()
-    assert counts[0] == 195 and counts[1] > 300 and counts[3] - backfill == 11 and counts[4] == 3 and counts[5] == 9
+    # And the reform exercises' self-assessment tasks: one per assessed unit with a head.
+    from reform.models import Assessment
+
+    self_assessing = Task.objects.filter(managed_by="reform_assessment").count()
+    assert self_assessing == Assessment.objects.filter(task__isnull=False).count() > 0
+    assert counts[0] == 195 and counts[1] > 300 and counts[3] - backfill - self_assessing == 11
+    assert counts[4] == 5 and counts[5] == 9
     assert counts[6] == 1 and backfill == 3 * (counts[7] - 1) + 1
     assert mail.outbox == []  # demo notifications stay in the app
     with django_capture_on_commit_callbacks(execute=True):

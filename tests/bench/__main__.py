@@ -42,7 +42,7 @@ def _arguments():
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--skip-online", action="store_true", help="offline operations only")
     parser.add_argument("--skip-memory", action="store_true", help="no peak-memory passes (they run under tracemalloc, slowly)")
-    parser.add_argument("--offline", default="recompute,export,overdue,history,reform",
+    parser.add_argument("--offline", default="recompute,export,overdue,history,reform,report",
                         help="which offline operations to time, comma-separated (default %(default)s)")
     parser.add_argument("--database", help="database name (default kycuong_bench_<size>)")
     return parser.parse_args()

@@ -323,16 +323,16 @@ def _participants_and_events(cursor):
         WHERE t.id % 10 < 3 AND p.user_id <> t.lead_id
     """)
     cursor.execute("""
-        INSERT INTO tasks_taskevent (task_id, action, from_status, to_status, actor_id, at, note, data)
-        SELECT id, 'create', '', 'draft', assigner_id, created_at, '', '{}'::jsonb FROM tasks_task
+        INSERT INTO tasks_taskevent (task_id, action, from_status, to_status, actor_id, at, note, data, deadline)
+        SELECT id, 'create', '', 'draft', assigner_id, created_at, '', '{}'::jsonb, deadline FROM tasks_task
         UNION ALL
-        SELECT id, 'assign', 'draft', 'assigned', assigner_id, assigned_at, '', '{}'::jsonb FROM tasks_task
+        SELECT id, 'assign', 'draft', 'assigned', assigner_id, assigned_at, '', '{}'::jsonb, deadline FROM tasks_task
             WHERE assigned_at IS NOT NULL
         UNION ALL
-        SELECT id, 'submit', 'in_progress', 'submitted', lead_id, submitted_at, 'Đã hoàn thành', '{}'::jsonb FROM tasks_task
+        SELECT id, 'submit', 'in_progress', 'submitted', lead_id, submitted_at, 'Đã hoàn thành', '{}'::jsonb, deadline FROM tasks_task
             WHERE submitted_at IS NOT NULL
         UNION ALL
-        SELECT id, 'approve', 'submitted', 'completed', assigner_id, completed_at, '', '{}'::jsonb FROM tasks_task
+        SELECT id, 'approve', 'submitted', 'completed', assigner_id, completed_at, '', '{}'::jsonb, deadline FROM tasks_task
             WHERE completed_at IS NOT NULL
     """)
 
@@ -350,11 +350,11 @@ def _inspections(cursor, size: Size, org):
         INSERT INTO inspections_inspection (
             code, organisation_id, kind, year, title, issuing_unit_id, decision_number, decision_date, scope,
             period_from, period_to, starts_on, ends_on, leader_id, status, conclusion_number, conclusion_signer,
-            conclusion_text, created_by_id, created_at, updated_at, search_text)
+            conclusion_text, directive_number, created_by_id, created_at, updated_at, search_text)
         SELECT 'TTr-' || lpad(g::text, 5, '0'), {org.pk}, 'public_service', extract(year FROM d)::int,
                'Kiểm tra công vụ đợt ' || g, {inspectorate_id}, g || '/QĐ-TTr', d::date, 'Việc chấp hành kỷ luật, kỷ cương hành chính',
                (d - interval '1 year')::date, d::date, d::date, (d + interval '10 days')::date, {inspector_id},
-               'follow_up', '', '', '', {inspector_id}, d, d, 'ttr-' || lpad(g::text, 5, '0') || ' kiem tra cong vu'
+               'follow_up', '', '', '', '', {inspector_id}, d, d, 'ttr-' || lpad(g::text, 5, '0') || ' kiem tra cong vu'
         FROM generate_series(1, {inspections}) AS g,
              LATERAL (SELECT '{anchor}'::timestamptz - interval '1095 days' * {_h('inspection')} AS d) AS x
     """)
@@ -377,12 +377,12 @@ def _inspections(cursor, size: Size, org):
         INSERT INTO inspections_disciplinarydecision (
             code, system, party_subject, subject_id, subject_unit_id, staff_group, subject_is_leader, summary,
             discovered_on, complex_case, violation_date, status, form, number, decision_date, signer, effective_from, effect_until,
-            counted_in_year, warnings, withdrawn_reason, created_by_id, created_at, updated_at)
+            counted_in_year, warnings, withdrawn_reason, public_duty, created_by_id, created_at, updated_at)
         SELECT 'KL-' || lpad(g::text, 5, '0'), 'state', '', f.subject_person_id, f.subject_unit_id, u.staff_group,
                u.is_leader, f.description, f.recorded_at::date, false, f.occurred_at::date, 'issued',
                (ARRAY['reprimand', 'reprimand', 'warning'])[1 + g % 3], g || '/QĐ-KL', (f.recorded_at + interval '20 days')::date,
                'Chủ tịch UBND tỉnh', (f.recorded_at + interval '20 days')::date, (f.recorded_at + interval '1 year')::date,
-               extract(year FROM f.recorded_at + interval '20 days')::int, '[]'::jsonb, '', {inspector_id}, f.recorded_at, f.recorded_at
+               extract(year FROM f.recorded_at + interval '20 days')::int, '[]'::jsonb, '', false, {inspector_id}, f.recorded_at, f.recorded_at
         FROM generate_series(1, {size.decisions}) AS g
         JOIN inspections_finding f ON f.code = 'VP-' || lpad((g * ({size.findings} / {size.decisions}))::text, 6, '0')
         JOIN accounts_user u ON u.id = f.subject_person_id

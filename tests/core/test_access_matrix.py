@@ -37,6 +37,8 @@ from inspections.models import (
     Inspection,
     InspectionPlan,
     Recommendation,
+    RollCall,
+    RollEntry,
     ViolationType,
 )
 from notifications.models import Notification
@@ -65,6 +67,7 @@ ARGUMENTS = [
     (r"^inspections/evidence/<int:pk>/", {"pk": "finding_evidence"}),
     (r"^(inspections|api/v1)/recommendations/<int:pk>/", {"pk": "recommendation"}),
     (r"^inspections/discipline/<int:pk>/|^api/v1/decisions/<int:pk>/", {"pk": "decision"}),
+    (r"^(api/v1/)?inspections/<int:pk>/roll/<int:roll_pk>/", {"pk": "check", "roll_pk": "roll"}),
     (r"^(api/v1/)?inspections/<int:pk>/", {"pk": "inspection", "action": "action"}),
     (r"^(api/v1/)?emulation/sessions/<int:pk>/", {"pk": "session"}),
     (r"^emulation/<int:pk>/|^api/v1/emulation/periods/<int:pk>/",
@@ -131,6 +134,7 @@ def _records(period) -> dict[str, int]:
     reform_evidence = ScoreEvidence.objects.create(
         score=reform_score, file=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 minh chung"), name="minh-chung.pdf",
         size=19, uploaded_by=User.objects.get(username="chutich.bmt"))
+    roll = RollCall.objects.get(inspection__decision_number="27/QĐ-KTCV")
     records = {
         "task": running.pk, "task_of_extension": running.pk, "extension": extension.pk,
         "task_evidence": Evidence.objects.order_by("pk").first().pk,
@@ -146,6 +150,8 @@ def _records(period) -> dict[str, int]:
         "reform_evidence": reform_evidence.pk,
         "notification": Notification.objects.filter(recipient__username="giamdoc.snv").first().pk,
         "regulation": LocalRegulation.objects.order_by("pk").first().pk,
+        # The demo's public-service check under way and the roll of the unit it visits.
+        "check": roll.inspection_id, "roll": roll.pk,
         "none": "x",
     }
     assert all(records.values()), records
@@ -156,7 +162,8 @@ def _markers() -> list[str]:
     """Texts that only someone entitled to the records may read."""
     texts = [*Task.objects.values_list("title", flat=True), *Finding.objects.values_list("description", flat=True),
              *DisciplinaryDecision.objects.values_list("summary", flat=True),
-             *Inspection.objects.values_list("title", flat=True), "Chờ số liệu của các phòng"]
+             *Inspection.objects.values_list("title", flat=True), "Chờ số liệu của các phòng",
+             *RollEntry.objects.exclude(reason="").values_list("reason", flat=True)]
     return sorted({text for text in texts if len(text) >= 12})
 
 

@@ -20,6 +20,7 @@ from accounts.models import User
 from emulation.models import BallotReceipt, CouncilSession, Period, SessionStatus
 from inspections.models import Finding, Inspection
 from reform.models import Assessment, CriteriaSet, UnitGroup
+from reform.structure import criteria_set_copy
 from tasks.models import Task
 from tests.clients import Client
 from tests.e2e.conftest import screenshot
@@ -230,10 +231,31 @@ def walk_giamdoc(walk):
     walk.visit("new-task", reverse("tasks:create"))
     walk.visit("task-done", task("Báo cáo cải cách hành chính quý III"))
     walk.visit("overview", reverse("tasks:overview"))
+    walk.visit("task-report", reverse("task_report") + "?kind=quarter", then=task_report_filled)
     walk.visit("inspection", inspection("15/QĐ-TTr"))
     walk.visit("discipline", reverse("inspections:decisions"))
     walk.visit("reform-set", reverse("reform:set", args=[communes_set().pk]))
     walk.visit("reform-ranking", reverse("reform:ranking", args=[communes_set().pk]))
+    # The set in use is frozen (a change is a new version); next year's draft, copied from it, is edited.
+    walk.visit("reform-criteria", reverse("reform:structure", args=[communes_set().pk]))
+    draft = criteria_set_copy(actor=User.objects.get(username="giamdoc.snv"), source=communes_set())
+    walk.visit("reform-criteria-draft", reverse("reform:structure", args=[draft.pk]))
+    walk.visit("reform-sub-criterion", reverse("reform:structure_item", args=[
+        draft.pk, "sub", draft.sub_criteria.order_by("order", "id").first().pk]))
+
+    walk.visit("reform-remedies", reverse("reform:remedies", args=[communes_set().pk]))
+
+
+def task_report_filled(page, size):
+    """The quarter's report of the department: rows with figures, the cut-off, the overdue task with
+    its progress note, and the monthly report task to send it to."""
+    assert page.get_by_test_id("cut-off").inner_text().startswith("Số liệu tính đến ngày")
+    total = page.get_by_test_id("report-total").inner_text()
+    assert "Tổng cộng" in total
+    overdue = page.get_by_test_id("report-overdue").inner_text()
+    assert "Tổng hợp hồ sơ đề nghị khen thưởng đợt 1" in overdue
+    assert page.get_by_test_id("report-send-button").is_visible()
+    assert "Báo cáo tình hình thực hiện nhiệm vụ hằng tháng" in page.get_by_test_id("report-send").inner_text()
 
 
 def walk_chutich_bmt(walk):
@@ -256,6 +278,13 @@ def walk_thanhtra(walk):
                then=photo_thumbnails)
     walk.visit("plan", reverse("inspections:plan", args=[check.plan_id]))
     walk.visit("commune-inspection", inspection("09/QĐ-TTr"))
+    public_service = Inspection.objects.get(decision_number="27/QĐ-KTCV")
+    walk.visit("public-service-check", inspection("27/QĐ-KTCV"),
+               then=lambda page, size: on_top(page.get_by_test_id("record-finding"), size))
+    walk.visit("roll-sheet", reverse("inspections:roll", args=[public_service.pk, public_service.rolls.get().pk]),
+               then=lambda page, size: on_top(page.get_by_test_id("roll-save"), size))
+    walk.visit("repeat-offenders", reverse("inspections:repeat_offenders"),
+               then=lambda page, size: page.get_by_test_id("repeat-people").wait_for())
     walk.visit("rules", reverse("rules"))
 
 

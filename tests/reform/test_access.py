@@ -78,7 +78,7 @@ def test_results_are_the_units_own_until_publication(small_exercise, world):
 
 def test_available_actions_follow_the_state(small_exercise, world):
     assessment = Assessment.objects.get(unit=small_exercise.communes[0])
-    assert access.available_actions(small_exercise.heads[0], assessment) == {"self_score", "submit"}
+    assert access.available_actions(small_exercise.heads[0], assessment) == {"self_score", "submit", "compute_automatic"}
     assert access.available_actions(small_exercise.appraiser, assessment) == set()
     assert "assign_appraiser" in access.available_actions(world.head_dept, small_exercise.criteria_set)
     assert access.available_actions(small_exercise.heads[0], small_exercise.criteria_set) == set()

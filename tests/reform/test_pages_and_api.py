@@ -165,8 +165,9 @@ def _grow(world, exercise, count=6):
 # of rows; pages add the session, the user and the navigation's roles.
 LISTS = {
     "/reform/": ("secretary", 7),
-    "/reform/{set}/": ("secretary", 11),
-    "/reform/{set}/ranking/": ("secretary", 8),
+    "/reform/{set}/": ("secretary", 12),  # with the overview's one count of on-time, late and missing submissions
+    "/reform/{set}/ranking/": ("secretary", 10),  # + last year's set, + the rows' assessments one may read
+    "/reform/{set}/structure/": ("secretary", 11),
     "/reform/queue/": ("appraiser", 6),
     "/api/v1/reform/sets/": ("secretary", 2),
     "/api/v1/reform/sets/{set}/assessments/": ("secretary", 3),

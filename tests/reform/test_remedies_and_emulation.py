@@ -92,3 +92,106 @@ def test_the_unit_ranking_uses_the_index_when_the_period_says_so(world, period):
     # A unit with no published index gets no points on it, and says why.
     other = UnitScore.objects.get(period=period, unit=world.sub_division).breakdown["lines"]
     assert next(line for line in other if line["code"] == "CCHC")["points"] == Decimal(0)
+
+
+def _verdict_conditions(period, unit, title):
+    from emulation.models import Verdict
+
+    verdict = Verdict.objects.get(period=period, title=title, unit=unit, person__isnull=True)
+    return {c["code"]: c for c in verdict.conditions}, verdict
+
+
+def test_a_collective_title_may_require_a_reform_class_set_per_period(world, period):
+    from emulation.models import ReformClassCondition, Title
+
+    criteria_set = _published_index_for(world, world.division, year=YEAR)  # 80 % → "Tốt" (bands Tốt ≥ 80, Khá ≥ 0)
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    conditions, _verdict = _verdict_conditions(period, world.division, Title.TAP_THE_LDTT)
+    assert "reform_class" not in conditions  # the period sets no such condition: the class is not read
+
+    ReformClassCondition.objects.create(period=period, title=Title.TAP_THE_LDTT, least_class="Khá",
+                                        legal_basis="Quy chế thi đua tỉnh, Điều 12")
+    ReformClassCondition.objects.create(period=period, title=Title.TAP_THE_LDXS, least_class="Xuất sắc",
+                                        legal_basis="Quy chế thi đua tỉnh, Điều 13")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    conditions, _verdict = _verdict_conditions(period, world.division, Title.TAP_THE_LDTT)
+    passed = conditions["reform_class"]
+    assert passed["passed"] and "Tốt" in passed["reason"] and "80.00%" in passed["reason"]
+    assert passed["basis"] == "Quy chế thi đua tỉnh, Điều 12"
+    assert passed["evidence"][0]["url"] == f"/reform/{criteria_set.pk}/ranking/"
+    # The set has no class "Xuất sắc": the verdict says so rather than guessing.
+    missing_class = _verdict_conditions(period, world.division, Title.TAP_THE_LDXS)[0]["reform_class"]
+    assert not missing_class["passed"] and "Xuất sắc" in missing_class["reason"]
+    # A unit with no published index fails the condition, and the verdict names why.
+    conditions, verdict = _verdict_conditions(period, world.sub_division, Title.TAP_THE_LDTT)
+    assert not conditions["reform_class"]["passed"] and str(YEAR) in conditions["reform_class"]["reason"]
+    assert not verdict.eligible
+
+    # "At least Khá" is not met by a unit classed below it.
+    ReformClassCondition.objects.filter(title=Title.TAP_THE_LDTT).update(least_class="Tốt")
+    criteria_set.bands.filter(name="Tốt").update(min_percent=85)
+    criteria_set.results.update(band=criteria_set.bands.get(name="Khá"), band_name="Khá")
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    refused = _verdict_conditions(period, world.division, Title.TAP_THE_LDTT)[0]["reform_class"]
+    assert not refused["passed"] and "Khá" in refused["reason"] and "Tốt" in refused["reason"]
+
+
+def test_a_reform_condition_is_for_a_collective_title(period):
+    from emulation.models import ReformClassCondition, Title
+
+    with pytest.raises(ValidationError):
+        ReformClassCondition(period=period, title=Title.LDTT, least_class="Khá", legal_basis="Quy chế").full_clean()
+
+
+def _remedy(exercise, *, unit_index=0, sub_index=1):
+    assessment = Assessment.objects.get(unit=exercise.communes[unit_index])
+    sub = exercise.subs[sub_index]
+    Score.objects.filter(assessment=assessment, sub_criterion=sub).update(
+        appraised_points=0, appraisal_comment=f"Thiếu minh chứng {sub.code}")
+    score = Score.objects.get(assessment=assessment, sub_criterion=sub)
+    return services.remedy_issue(actor=exercise.secretary, score=score,
+                                 deadline=timezone.localdate() + timedelta(days=60))
+
+
+def test_the_remedies_page_follows_each_task_to_completion(small_exercise, world):
+    from tests.reform.test_pages_and_api import api, signed_in
+
+    _publish(small_exercise)
+    task = _remedy(small_exercise)
+    url = f"/reform/{small_exercise.criteria_set.pk}/remedies/"
+    body = signed_in(small_exercise.secretary).get(url).content.decode()
+    assert task.code in body and "Thiếu minh chứng 1.1.2" in body and "Chưa hoàn thành, trong hạn" in body
+    head = small_exercise.heads[0]
+    task = task_services.task_accept(actor=head, task=task)
+    task = task_services.task_submit_result(actor=head, task=task, note="Đã khắc phục", files=[pdf()])
+    task_services.task_approve(actor=small_exercise.secretary, task=task, quality="good")
+    body = signed_in(small_exercise.secretary).get(url).content.decode()
+    assert "Hoàn thành đúng hạn" in body
+    rows = api(small_exercise.secretary).get(f"/api/v1/reform/sets/{small_exercise.criteria_set.pk}/remedies/").json()
+    assert [(r["task"], r["official_status"], r["task_status"]) for r in rows["results"]] == [
+        (task.code, "done_on_time", "completed")]
+    # The unit sees its own remedies; another commune none of them; outsiders get 404.
+    assert task.code in signed_in(head).get(url).content.decode()
+    assert task.code not in signed_in(small_exercise.heads[1]).get(url).content.decode()
+    assert signed_in(world.outsider).get(url).status_code == 404
+    assert api(world.outsider).get(f"/api/v1/reform/sets/{small_exercise.criteria_set.pk}/remedies/"
+                                   ).status_code == 404
+
+
+def test_the_remedies_lists_cost_the_same_queries_for_more_rows(small_exercise):
+    from tests.reform.test_pages_and_api import _count, api, signed_in
+
+    _publish(small_exercise)
+    _remedy(small_exercise)
+    page, endpoint = (f"/reform/{small_exercise.criteria_set.pk}/remedies/",
+                      f"/api/v1/reform/sets/{small_exercise.criteria_set.pk}/remedies/")
+    # Page: session, user, roles of the navigation, the access scope, the set, the count, the rows.
+    # API: the scope, the set, the count and the rows.
+    small = (_count(signed_in(small_exercise.secretary), page), _count(api(small_exercise.secretary), endpoint))
+    _remedy(small_exercise, sub_index=3)
+    _remedy(small_exercise, unit_index=1, sub_index=1)
+    more = (_count(signed_in(small_exercise.secretary), page), _count(api(small_exercise.secretary), endpoint))
+    assert small == more == PINNED_REMEDIES
+
+
+PINNED_REMEDIES = (8, 3)

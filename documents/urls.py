@@ -1,0 +1,13 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<slug:kind>/default.docx", views.default_template, name="default-template"),
+    path("<slug:kind>/<int:pk>.docx", views.document_docx, name="docx"),
+    path("<slug:kind>/<int:pk>.pdf", views.document_pdf, name="pdf"),
+    path("<slug:kind>/<int:pk>/issue/", views.document_issue, name="issue"),
+]
