@@ -1,6 +1,7 @@
 """Demo data of the reform index: the Department of Home Affairs' criteria sets for communes and for
 departments (8 areas each), last year's results published, this year's exercise under way —
-X01's head (chutich.bmt) still self-assessing, some communes submitted, some appraised."""
+X01's head (chutich.bmt) still self-assessing, some communes submitted, some appraised; the
+largest points the communes lost last year turned into remedial tasks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, RoleAssignment, Unit, UnitKind, User
 from notifications.models import Notification
 from reform import services
-from reform.models import Assessment, CriteriaSet, MemberRole, UnitGroup
+from reform.models import Assessment, CriteriaSet, MemberRole, Score, UnitGroup
 
 BANDS = {
     UnitGroup.COMMUNES: [("Xuất sắc", 90), ("Tốt", 80), ("Khá", 70), ("Trung bình", 50), ("Yếu", 0)],
@@ -134,6 +135,26 @@ def _run(org, *, actor, issuer, year, group, title, units, rng, finished: bool) 
     return criteria_set
 
 
+REMEDIES = 4  # last year's lost points the Department of Home Affairs turns into remedial tasks
+
+
+def _remedy_largest_losses(criteria_set: CriteriaSet, *, actor: User, count: int) -> None:
+    """The sub-criteria on which units lost most, one per unit, each given to the unit's head."""
+    scores = sorted((score for score in Score.objects.filter(assessment__criteria_set=criteria_set)
+                     .select_related("sub_criterion", "assessment__unit")
+                     if services.lost_points(score) > 0),
+                    key=lambda score: (-services.lost_points(score), score.assessment.unit.code, score.sub_criterion.code))
+    remedied_units = set()
+    for score in scores:
+        if len(remedied_units) == count:
+            break
+        if score.assessment.unit_id in remedied_units:
+            continue
+        services.remedy_issue(actor=actor, score=score, deadline=timezone.localdate() + timedelta(days=60),
+                              note=f"Khắc phục điểm bị trừ năm {criteria_set.year}")
+        remedied_units.add(score.assessment.unit_id)
+
+
 def seed(org: Organisation) -> int:
     if CriteriaSet.objects.filter(organisation=org).exists():
         return 0
@@ -152,8 +173,10 @@ def seed(org: Organisation) -> int:
     for group, units, label in ((UnitGroup.COMMUNES, communes, "cấp xã"),
                                 (UnitGroup.DEPARTMENTS, departments, "các sở, ban, ngành")):
         for set_year, finished in ((year - 1, True), (year, False)):
-            _run(org, actor=actor, issuer=issuer, year=set_year, group=group, units=units, rng=rng,
-                 finished=finished, title=f"Bộ chỉ số CCHC {label} năm {set_year}")
+            criteria_set = _run(org, actor=actor, issuer=issuer, year=set_year, group=group, units=units, rng=rng,
+                                finished=finished, title=f"Bộ chỉ số CCHC {label} năm {set_year}")
+            if finished and group == UnitGroup.COMMUNES:
+                _remedy_largest_losses(criteria_set, actor=actor, count=REMEDIES)
             created += 1
     # Demo notifications stay in the bell: nobody is e-mailed about a made-up reform exercise (the
     # e-mail sender skips notifications already marked e-mailed).
