@@ -42,7 +42,7 @@ from inspections.models import (
     ViolationType,
 )
 from notifications.models import Notification
-from reform.models import CriteriaSet, Score, ScoreEvidence
+from reform.models import CriteriaSet, LinkKind, Score, ScoreEvidence, ScoreLink
 from tasks import services as task_services
 from tasks.models import Evidence, ExtensionRequest, ProcessTemplate, Task, TaskStatus
 from tests.factories import OrganisationFactory, RoleFactory, UnitFactory, UserFactory
@@ -73,10 +73,16 @@ ARGUMENTS = [
     (r"^emulation/<int:pk>/|^api/v1/emulation/periods/<int:pk>/",
      {"pk": "period", "person_pk": "rated_person", "unit_pk": "scored_unit", "nomination_pk": "nomination",
       "award_pk": "award", "run_pk": "run"}),
+    (r"^reform/<int:pk>/structure/<str:kind>/", {"pk": "reform_set", "kind": "reform_item_kind",
+                                                 "item_pk": "reform_area"}),
     (r"^(api/v1/)?reform/(sets/)?<int:pk>/", {"pk": "reform_set", "kind": "reform_import"}),
     (r"^(api/v1/)?reform/assessments/<int:pk>/", {"pk": "reform_assessment", "sub_pk": "reform_sub"}),
     (r"^reform/scores/<int:pk>/", {"pk": "reform_score"}),
     (r"^reform/evidence/<int:pk>/", {"pk": "reform_evidence"}),
+    (r"^reform/links/<int:pk>/", {"pk": "reform_link"}),
+    # A shipped blank template names no record; a document is made of one record of its type.
+    (r"^documents/templates/", {"kind": "blank_template"}),
+    (r"^(api/v1/)?documents/<slug:kind>/<int:pk>", {"kind": "document_type", "pk": "decision"}),
     (r"^(api/v1/)?units/<int:pk>/", {"pk": "unit"}),
     (r"^(api/v1/)?people/<int:pk>/", {"pk": "person"}),
     (r"^notifications/<int:pk>/", {"pk": "notification"}),
@@ -116,8 +122,10 @@ def test_every_route_argument_is_explained():
 def _records(period) -> dict[str, int]:
     """One record of each kind, none of which concerns the sibling unit."""
     snv, sibling = Unit.objects.get(code="SNV"), Unit.objects.get(code="STC")
+    # (The sibling's head leads only the self-assessments of the departments' reform exercises.)
     assert not Task.objects.filter(Q(assigning_unit__path__startswith=sibling.path)
-                                   | Q(lead__unit__path__startswith=sibling.path)).exists()
+                                   | Q(lead__unit__path__startswith=sibling.path)
+                                   ).exclude(managed_by="reform_assessment").exists()
     running = Task.objects.filter(status=TaskStatus.IN_PROGRESS, assigning_unit__code="SNV").order_by("pk").first()
     extension = task_services.task_request_extension(
         actor=running.lead, task=running, new_deadline=running.deadline + timedelta(days=7),
@@ -134,6 +142,8 @@ def _records(period) -> dict[str, int]:
     reform_evidence = ScoreEvidence.objects.create(
         score=reform_score, file=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4 minh chung"), name="minh-chung.pdf",
         size=19, uploaded_by=User.objects.get(username="chutich.bmt"))
+    reform_link = ScoreLink.objects.create(score=reform_score, kind=LinkKind.TASK, object_id=running.pk,
+                                           label=running.code, added_by=User.objects.get(username="chutich.bmt"))
     roll = RollCall.objects.get(inspection__decision_number="27/QĐ-KTCV")
     records = {
         "task": running.pk, "task_of_extension": running.pk, "extension": extension.pk,
@@ -148,10 +158,13 @@ def _records(period) -> dict[str, int]:
         "reform_set": reform_set.pk, "reform_import": "self", "reform_assessment": reform_score.assessment_id,
         "reform_sub": reform_score.sub_criterion_id, "reform_score": reform_score.pk,
         "reform_evidence": reform_evidence.pk,
+        "reform_link": reform_link.pk, "reform_item_kind": "area", "reform_area": reform_set.areas.order_by("pk").first().pk,
         "notification": Notification.objects.filter(recipient__username="giamdoc.snv").first().pk,
         "regulation": LocalRegulation.objects.order_by("pk").first().pk,
         # The demo's public-service check under way and the roll of the unit it visits.
         "check": roll.inspection_id, "roll": roll.pk,
+        # The disciplinary decision above, as its document.
+        "document_type": "discipline-decision", "blank_template": "task-assignment",
         "none": "x",
     }
     assert all(records.values()), records
@@ -160,7 +173,11 @@ def _records(period) -> dict[str, int]:
 
 def _markers() -> list[str]:
     """Texts that only someone entitled to the records may read."""
-    texts = [*Task.objects.values_list("title", flat=True), *Finding.objects.values_list("description", flat=True),
+    # Not the titles the sibling unit's own tasks share (its reform self-assessment reads like every unit's).
+    sibling = Unit.objects.get(code="STC")
+    own = set(Task.objects.filter(lead__unit__path__startswith=sibling.path).values_list("title", flat=True))
+    texts = [*Task.objects.exclude(title__in=own).values_list("title", flat=True),
+             *Finding.objects.values_list("description", flat=True),
              *DisciplinaryDecision.objects.values_list("summary", flat=True),
              *Inspection.objects.values_list("title", flat=True), "Chờ số liệu của các phòng",
              *RollEntry.objects.exclude(reason="").values_list("reason", flat=True)]
@@ -275,7 +292,7 @@ def test_outsiders_get_nothing(demo, outsiders):
             url = "/" + ARGUMENT.sub(lambda match, kinds=kinds: str(records[kinds[match.group(1)]]), route)
             methods = ("get", "post", "put", "patch", "delete") if route.startswith("api/") else ("get", "post")
             for method in methods:
-                check(persona, method, url, any(kind != "none" for kind in kinds.values()))
+                check(persona, method, url, any(kind not in ("none", "blank_template") for kind in kinds.values()))
         for url, names_record in _admin_urls(records):
             for method in ("get", "post"):
                 check(persona, method, url, names_record)

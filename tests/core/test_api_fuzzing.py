@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Unit, User
+from documents.registry import KINDS
 from emulation.models import Award, CouncilSession, Nomination, Period
-from inspections.models import DisciplinaryDecision, Finding, Inspection, InspectionPlan, Recommendation
+from inspections.models import DisciplinaryDecision, Finding, Inspection, InspectionPlan, Recommendation, RollCall
 from reform.models import Assessment, CriteriaSet
 from tasks.models import ExtensionRequest, Task
 
@@ -44,7 +45,7 @@ RECORDS = {
     "findings": Finding,
     "recommendations": Recommendation, "decisions": DisciplinaryDecision, "periods": Period,
     "sessions": CouncilSession, "request_pk": ExtensionRequest, "person_pk": User, "award_pk": Award,
-    "nomination_pk": Nomination, "sets": CriteriaSet, "assessments": Assessment,
+    "nomination_pk": Nomination, "sets": CriteriaSet, "assessments": Assessment, "roll_pk": RollCall,
 }
 
 
@@ -62,8 +63,16 @@ def app():
     request_finished.connect(close_old_connections)
 
 
+# A document path names a document type and a record of that type: the types are drawn from the
+# registry (or at random), the records from the demo's records documents are made of.
+DOCUMENT_TYPE, DOCUMENT_RECORD = "document type", "document record"
+DOCUMENT_RECORDS = (Task, DisciplinaryDecision, Inspection, CouncilSession)
+
+
 def record_kind(path: str, name: str):
     """`{id}` names a record of the collection just before it; `{person_pk}` and the like say it."""
+    if path.startswith("/api/v1/documents/"):
+        return DOCUMENT_TYPE if name == "kind" else DOCUMENT_RECORD
     if name in RECORDS:
         return RECORDS[name]
     segments = path.strip("/").split("/")
@@ -104,8 +113,12 @@ def fuzz(operation, persona: str, ids: dict) -> tuple[int, list[str]]:
     def one_case(case, data):
         nonlocal ran
         for name, kind in kinds.items():
-            any_id = st.integers(min_value=-1, max_value=2**31)
-            case.path_parameters[name] = data.draw(st.sampled_from(ids[kind]) | any_id if ids[kind] else any_id, label=name)
+            if kind == DOCUMENT_TYPE:
+                anything = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=30)
+            else:
+                anything = st.integers(min_value=-1, max_value=2**31)
+            case.path_parameters[name] = data.draw(st.sampled_from(ids[kind]) | anything if ids[kind] else anything,
+                                                   label=name)
         ran += 1
         try:
             case.call_and_validate(checks=CHECKS)
@@ -117,7 +130,10 @@ def fuzz(operation, persona: str, ids: dict) -> tuple[int, list[str]]:
 
 
 def test_the_api_survives_fuzzing_as_every_persona(demo, app):
-    ids = {kind: list(kind.objects.order_by("pk").values_list("pk", flat=True)[:50]) for kind in set(RECORDS.values())}
+    ids = {kind: list(kind.objects.order_by("pk").values_list("pk", flat=True)[:50])
+           for kind in {*RECORDS.values(), *DOCUMENT_RECORDS}}
+    ids[DOCUMENT_TYPE] = sorted(KINDS)
+    ids[DOCUMENT_RECORD] = sorted({pk for model in DOCUMENT_RECORDS for pk in ids[model][:10]})
     failures: list[str] = []
     cases = 0
     for username in PERSONAS:
