@@ -102,17 +102,22 @@ def build(kind: DocumentKind) -> Document:
         grid = document.add_table(rows=4, cols=len(kind.table))
         grid.style = "Table Grid"
         grid.autofit = False
-        first, rest = Mm(12), Mm(153 / (len(kind.table) - 1))
-        for index, column in enumerate(grid.columns):
-            column.width = first if index == 0 else rest  # the grid LibreOffice lays out by
+        widths = ([Mm(width) for width in kind.table_widths_mm] if kind.table_widths_mm
+                  else [Mm(12)] + [Mm(153 / (len(kind.table) - 1))] * (len(kind.table) - 1))
+        for column, width in zip(grid.columns, widths):
+            column.width = width  # the grid LibreOffice lays out by
             for cell in column.cells:
-                cell.width = first if index == 0 else rest
+                cell.width = width
         for index, heading in enumerate(kind.table):
             _para(_cell(grid, 0, index), heading, size=13, bold=True)
             _para(_cell(grid, 2, index), "{{ row[%d] }}" % index, size=13, align=LEFT if index else CENTER)
         _para(_cell(grid, 1, 0), "{%tr for row in rows %}", size=13)
         _para(_cell(grid, 3, 0), "{%tr endfor %}", size=13)
         _para(document, "", space_after=6)
+    if "closing" in kind.placeholders:  # what follows the table (a report's list of overdue tasks)
+        _para(document, "{%p for paragraph in closing %}")
+        _para(document, "{{ paragraph }}", align=JUSTIFY, indent=True, space_after=6)
+        _para(document, "{%p endfor %}")
 
     _para(document, "", space_after=6)
     # The foot: "Nơi nhận" (left) and the signature block (right).

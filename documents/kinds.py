@@ -331,3 +331,81 @@ register(DocumentKind(
     table=("STT", "Họ và tên", "Đơn vị", "Danh hiệu"),
     record_url=lambda session: reverse("emulation:session", args=[session.pk]),
 ))
+
+
+# -- Báo cáo tình hình thực hiện nhiệm vụ: the periodic task report of §1 --------------------------
+# The report is not a record: it is made of a unit, a period and a cut-off date, so it is reached from
+# the report page (documents.views.task_report_document), not by an id, and carries no register number
+# here — the clerk registers the report as it is sent.
+
+def _report_not_addressed_by_id(user, pk):
+    from django.http import Http404
+
+    raise Http404
+
+
+def _report_unit(report):
+    from accounts.models import Unit
+
+    return Unit.objects.get(pk=report.unit_id)
+
+
+def _rate(rate) -> str:
+    return "—" if rate is None else f"{rate:.1f}".replace(".", ",")
+
+
+def _signed(number) -> str:
+    return (f"+{number}" if number > 0 else str(number)).replace(".", ",")
+
+
+def _report_context(report) -> dict:
+    from tasks.rules import OFFICIAL_STATUS_BASIS
+
+    unit = _report_unit(report)
+    window = f"từ ngày {dmy(report.period_start)} đến ngày {dmy(report.period_end)}"
+    total = report.total
+    body = [
+        f"Thực hiện chế độ báo cáo định kỳ, {unit.name} báo cáo tình hình thực hiện nhiệm vụ được giao {window} "
+        f"(số liệu tính đến ngày {dmy(report.cut_off_date)})"
+        + (f", theo văn bản số {report.source_document}" if report.source_document else "") + " như sau:",
+        f"1. Kết quả chung: tổng số {total.assigned} nhiệm vụ; hoàn thành đúng hạn {total.on_time} "
+        f"(trong đó có gia hạn {total.on_time_extended}); hoàn thành trễ hạn {total.late}; chưa hoàn thành, "
+        f"còn trong hạn {total.open_within}; quá hạn {total.open_overdue}; tỷ lệ đúng hạn {_rate(total.rate)}%.",
+    ]
+    if report.previous_start and total.delta:
+        delta = total.delta
+        body.append(f"So với kỳ trước (từ ngày {dmy(report.previous_start)} đến ngày {dmy(report.previous_end)}): "
+                    f"tổng số {_signed(delta['assigned'])}, đúng hạn {_signed(delta['on_time'])}, "
+                    f"quá hạn {_signed(delta['open_overdue'])}"
+                    + (f", tỷ lệ đúng hạn {_signed(delta['rate'])} điểm %" if delta["rate"] is not None else "") + ".")
+    body += [f"Trạng thái của nhiệm vụ được xác định theo {OFFICIAL_STATUS_BASIS}.",
+             "2. Kết quả theo đơn vị:"]
+    rows = [[str(number), row.name, str(row.assigned), str(row.on_time), str(row.on_time_extended), str(row.late),
+             str(row.open_within), str(row.open_overdue), _rate(row.rate)]
+            for number, row in enumerate(report.rows, start=1)]
+    rows.append(["", "Tổng cộng", str(total.assigned), str(total.on_time), str(total.on_time_extended),
+                 str(total.late), str(total.open_within), str(total.open_overdue), _rate(total.rate)])
+    closing = [f"3. Nhiệm vụ quá hạn: {report.overdue_count}."]
+    for number, item in enumerate(report.overdue, start=1):
+        reasons = "; ".join(f"{dmy(_local(reason['at']))}: {reason['text']}" for reason in item.reasons)
+        closing.append(
+            f"{number}) {item.code} — {item.title}" + (f" ({item.source_number})" if item.source_number else "")
+            + f"; chủ trì: {item.lead}, {item.unit}; hạn {dmy(_local(item.deadline))}"
+            + (" (đã gia hạn)" if item.extended else "") + f", quá hạn {item.days_overdue} ngày"
+            + (f". Lý do: {reasons}" if reasons else ". Chưa báo cáo lý do") + ".")
+    if len(report.overdue) < report.overdue_count:
+        closing.append(f"(Danh sách nêu {len(report.overdue)} nhiệm vụ có hạn sớm nhất.)")
+    parent = type(unit).objects.get_parent(unit)
+    return {"summary": f"Về tình hình thực hiện nhiệm vụ {window}", "bases": [], "body": body, "rows": rows,
+            "closing": closing, "recipients": _unique([parent.name if parent else "", "Lưu: VT"]),
+            **_head_signature(unit)}
+
+
+TASK_REPORT = register(DocumentKind(
+    key="task-report", label="Báo cáo", abbreviation="BC",
+    get_for_user=_report_not_addressed_by_id, context=_report_context, issuing_unit=_report_unit,
+    may_issue=lambda user, report: False, placeholders=("closing",),
+    table=("STT", "Đơn vị", "Tổng số", "Đúng hạn", "Trong đó gia hạn", "Trễ hạn", "Chưa đến hạn", "Quá hạn",
+           "Tỷ lệ đúng hạn (%)"),
+    table_widths_mm=(13, 40, 15, 15, 17, 15, 17, 15, 18),
+))

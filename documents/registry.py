@@ -22,6 +22,7 @@ class DocumentKind:
     may_issue: Callable[[Any, Any], bool]  # whether the user may register its number
     placeholders: tuple[str, ...] = ()  # what this type's template must contain beyond the common ones
     table: tuple[str, ...] = ()  # headings of the list the template carries (rows in `rows`)
+    table_widths_mm: tuple[int, ...] = ()  # its column widths (165 mm in all); default a narrow number column
     body_heading: str = ""  # e.g. "QUYẾT ĐỊNH:" between the bases and the body
     record_url: Callable[[Any], str] | None = None
     extra: dict = field(default_factory=dict)

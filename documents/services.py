@@ -90,6 +90,8 @@ def document_issue(*, actor, kind: DocumentKind, obj) -> IssuedDocument:
 
 
 def issued_for(kind: DocumentKind, obj) -> IssuedDocument | None:
+    if getattr(obj, "pk", None) is None:  # a document made of no record (the periodic report) has no number here
+        return None
     return IssuedDocument.objects.filter(kind=kind.key, object_id=obj.pk).first()
 
 
@@ -131,7 +133,8 @@ def document_render(kind: DocumentKind, obj) -> Rendered:
     template.render(build_context(kind, obj, issued), autoescape=True)
     out = io.BytesIO()
     template.save(out)
-    stem = (issued.reference if issued else f"du-thao-{kind.key}-{obj.pk}").replace("/", "-")
+    record = getattr(obj, "pk", None)
+    stem = (issued.reference if issued else f"du-thao-{kind.key}" + (f"-{record}" if record else "")).replace("/", "-")
     return Rendered(docx=out.getvalue(), issued=issued, filename=f"{stem}.docx")
 
 

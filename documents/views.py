@@ -108,3 +108,29 @@ def template_list(request):
     return render(request, "documents/templates.html", {"rows": rows, "organisation": organisation,
                                                         "error_kind": error_kind, "error": error},
                   status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def task_report_document(request, extension):
+    """The periodic task report of the report page (same query: unit, period, cut-off, directive) as
+    the document a head signs and sends up: .docx, or PDF converted from that same .docx."""
+    from documents.kinds import TASK_REPORT
+    from reports.excel import report_filename
+    from reports.forms import TaskReportForm
+    from reports.selectors import task_report_for, task_report_unit
+
+    form = TaskReportForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    unit, _units = task_report_unit(request.user, form.cleaned_data.get("unit"))
+    report = task_report_for(unit, form.cleaned_data)
+    rendered = services.document_render(TASK_REPORT, report)
+    stem = report_filename(report).removesuffix(".xlsx")
+    if extension == "docx":
+        return file_response(rendered.docx, f"{stem}.docx", DOCX)
+    try:
+        pdf = services.docx_to_pdf(rendered.docx)
+    except services.ConverterMissing as missing:
+        return render(request, "documents/converter_missing.html", {"message": missing.message}, status=503)
+    return file_response(pdf, f"{stem}.pdf", "application/pdf")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports.forms import TaskReportForm
-from reports.views import task_report_for, task_report_unit
+from reports.selectors import task_report_for, task_report_unit
 from tasks.selectors import PeriodKind
 
 COUNT_FIELDS = ("assigned", "on_time", "on_time_extended", "late", "open_within", "open_overdue")
@@ -91,6 +91,6 @@ class TaskReportApi(APIView):
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         data = form.cleaned_data
-        unit, _units = task_report_unit(request, data.get("unit"))
+        unit, _units = task_report_unit(request.user, data.get("unit"))
         report = task_report_for(unit, data)
         return Response(TaskReportOutputSerializer(report).data)

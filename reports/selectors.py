@@ -14,17 +14,19 @@ from datetime import date, datetime
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import AccessScope
+from accounts.access import MANAGING_ROLES, AccessScope, get_unit_for_user, scope_for
 from accounts.models import Unit
+from accounts.selectors import role_units
 from config import rulebook
 from config.inbox import InboxItem
 from emulation.selectors import EMULATION_QUEUES, emulation_inbox
 from inspections.selectors import INSPECTION_QUEUES, inspection_inbox, remediation_task_ids_awaiting_verification
 from reform.selectors import REFORM_QUEUES, reform_inbox
-from tasks.selectors import TASK_QUEUES, task_inbox
+from tasks.selectors import TASK_QUEUES, TaskReport, task_inbox, task_report
 
 # -- the work inbox ---------------------------------------------------------------------------
 
@@ -161,3 +163,25 @@ def rules_in_force_for(user, scope: AccessScope) -> tuple[list[RuleSection], lis
                                     app=str(apps.get_app_config(model._meta.app_label).verbose_name),
                                     rows=section_rows))
     return sections, rulebook.registered_constants()
+
+
+# -- the periodic task report --------------------------------------------------------------------
+
+def task_report_unit(user, unit_id) -> tuple[Unit, list[Unit]]:
+    """The unit whose subtree the report covers — one the user heads (or deputises), else 404 —
+    and every unit the user may report on."""
+    units = role_units(user, MANAGING_ROLES)
+    if unit_id:
+        unit = get_unit_for_user(user, unit_id)
+        if not scope_for(user).can_manage_unit(unit):
+            raise Http404
+        return unit, units
+    if not units:
+        raise Http404
+    return units[0], units
+
+
+def task_report_for(unit: Unit, data: dict) -> TaskReport:
+    """The report of a valid TaskReportForm's data, compared with the period before."""
+    period = data["period"]
+    return task_report(unit, period.start, period.end, data["cut_off"], data["directive"], compare=True)

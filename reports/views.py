@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, get_unit_for_user, scope_for
+from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts
 from config.dates import show_date
@@ -20,9 +20,9 @@ from config.errors import ConflictError
 from config.xlsx import xlsx_download
 from reports.excel import report_filename, report_workbook
 from reports.forms import SendReportForm, TaskReportForm
-from reports.selectors import inbox_for, rules_in_force_for
+from reports.selectors import inbox_for, rules_in_force_for, task_report_for, task_report_unit
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
-from tasks.selectors import my_overdue_count, report_tasks_for, task_report, unit_overview
+from tasks.selectors import my_overdue_count, report_tasks_for, unit_overview
 from tasks.services import task_submit_report
 from tasks.status import LABELS, OFFICIAL_ORDER
 
@@ -117,24 +117,6 @@ def readyz(request):
 
 # -- the periodic task report ------------------------------------------------------------------
 
-def task_report_unit(request, unit_id):
-    """The unit whose subtree the report covers: one the user heads (or deputises), else 404."""
-    units = role_units(request.user, MANAGING_ROLES)
-    if unit_id:
-        unit = get_unit_for_user(request.user, unit_id)
-        if not scope_for(request.user).can_manage_unit(unit):
-            raise Http404
-        return unit, units
-    if not units:
-        raise Http404
-    return units[0], units
-
-
-def task_report_for(unit, data):
-    period = data["period"]
-    return task_report(unit, period.start, period.end, data["cut_off"], data["directive"], compare=True)
-
-
 def _report_query(data) -> str:
     return urlencode({"unit": data["unit_pk"], "kind": data["kind"], "day": show_date(data["period"].start),
                       "cut_off": show_date(data["cut_off"]), "directive": data["directive"]})
@@ -149,7 +131,7 @@ def task_report_page(request):
     form = TaskReportForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else False
     data = form.cleaned_data if valid else {}
-    unit, units = task_report_unit(request, data.get("unit"))
+    unit, units = task_report_unit(request.user, data.get("unit"))
     if not form.is_bound:
         form = TaskReportForm({"unit": unit.pk})
         valid = form.is_valid()
@@ -172,7 +154,7 @@ def task_report_export(request):
     form = TaskReportForm(request.GET)
     if not form.is_valid():
         raise Http404
-    unit, _units = task_report_unit(request, form.cleaned_data.get("unit"))
+    unit, _units = task_report_unit(request.user, form.cleaned_data.get("unit"))
     report = task_report_for(unit, form.cleaned_data)
     return xlsx_download(report_workbook(report), report_filename(report))
 
@@ -189,7 +171,7 @@ def task_report_send(request):
                 messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
         return redirect("task_report")
     data = form.cleaned_data
-    unit, _units = task_report_unit(request, data.get("unit"))
+    unit, _units = task_report_unit(request.user, data.get("unit"))
     data["unit_pk"] = unit.pk
     report = task_report_for(unit, data)
     note = data["note"] or _("Task report for %(unit)s, %(start)s–%(end)s, figures as of %(cut_off)s.") % {

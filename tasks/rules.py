@@ -12,6 +12,9 @@ from tasks.status import DONE_LATE, DONE_ON_TIME, DONE_ON_TIME_EXTENDED, OPEN_OV
 # approved new deadline driving the status, so "on time after extension" counts as on time (it is
 # still shown apart). So a unit is flattered neither by work not yet due nor by overdue work left open.
 ON_TIME = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED)
+# Where those statuses come from, as the periodic report's document names it.
+OFFICIAL_STATUS_BASIS = ("Quyết định số 42/2014/QĐ-TTg của Thủ tướng Chính phủ, được sửa đổi, bổ sung bởi "
+                         "Quyết định số 23/2018/QĐ-TTg")
 CAME_TO_TERM = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_OVERDUE)
 
 # When the lead's next progress report falls due. The reporting regime is part of the task's

@@ -16,13 +16,15 @@ from inspections.models import DisciplineForm, InspectionStatus
 from tests.documents.conftest import docx_text, pdf_text, save_first_page
 
 
-# The council's types are read back in test_emulation_documents.py.
+# The council's types are read back in test_emulation_documents.py, the periodic task report in
+# tests/reports/test_task_report_page.py.
 RECORD_KINDS = ["discipline-decision", "inspection-conclusion", "service-check-minutes", "task-assignment"]
 COUNCIL_KINDS = ["ballot-minutes", "commendation-decision", "commendation-proposal"]
+REPORT_KINDS = ["task-report"]
 
 
 def test_every_declared_type_is_read_back_by_a_test():
-    assert sorted(KINDS) == sorted(RECORD_KINDS + COUNCIL_KINDS)
+    assert sorted(KINDS) == sorted(RECORD_KINDS + COUNCIL_KINDS + REPORT_KINDS)
 
 
 def today_line() -> str:

@@ -43,6 +43,16 @@ def test_the_default_goes_round_trip_and_the_organisation_s_own_renders(client, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(KINDS))
+def test_every_shipped_default_is_accepted_back_unchanged(client, world, key):
+    client.force_login(world.admin_a)
+    default = client.get(reverse("documents:default-template", args=[key]))
+    assert default.status_code == 200
+    assert upload(client, key, default.content).status_code == 302, key
+    assert DocumentTemplate.objects.filter(organisation=world.province.organisation, kind=key).exists()
+
+
+@pytest.mark.django_db
 def test_a_template_lacking_a_placeholder_is_refused_naming_it(client, world):
     client.force_login(world.admin_a)
     default = client.get(reverse("documents:default-template", args=["discipline-decision"])).content

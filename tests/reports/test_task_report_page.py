@@ -166,3 +166,62 @@ def test_page_and_api_query_counts_do_not_grow_with_tasks(client, world, history
         assert client.get(reverse("task_report"), query).status_code == 200
     with django_assert_num_queries(12):
         assert client.get(reverse("api:task-report"), query).status_code == 200
+
+
+def document_link(client, world, history, testid, **extra) -> bytes:
+    """The report's document, fetched through the link the report page gives."""
+    page = client.get(reverse("task_report"), params(world, history, **extra)).content.decode()
+    href = page.split(f'data-testid="{testid}"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    response = client.get(href)
+    assert response.status_code == 200, href
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def docx_table(content: bytes) -> dict[str, list[str]]:
+    from docx import Document  # noqa: PLC0415
+
+    document = Document(io.BytesIO(content))
+    grid = next(table for table in document.tables if table.rows[0].cells[0].text == "STT")
+    return {row.cells[1].text: [cell.text for cell in row.cells[2:]] for row in grid.rows[1:]}
+
+
+def test_the_report_document_opens_back_with_the_same_figures(client, world, history, tmp_path):
+    from tests.documents.conftest import docx_text, pdf_text, save_first_page  # noqa: PLC0415
+
+    client.force_login(world.head_dept)
+    content = document_link(client, world, history, "report-docx")
+    table = docx_table(content)
+    # The same figures as the page, the API and the Excel: total, on time, of which extended, late,
+    # not yet due, overdue, on-time rate (written the Vietnamese way).
+    assert table["Sở Nội vụ"] == ["3", "1", "1", "0", "1", "1", "50,0"]
+    assert table["Phòng Tổ chức"] == ["5", "1", "0", "1", "0", "3", "20,0"]
+    assert table["Tổng cộng"] == ["9", "2", "1", "1", "1", "5", "25,0"]
+    text = docx_text(content)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số: …/BC-" in text
+    assert f"số liệu tính đến ngày {show_date(history.cut_off)}" in text
+    assert "tổng số 9 nhiệm vụ" in text and "quá hạn 5" in text and "Quyết định số 42/2014/QĐ-TTg" in text
+    assert "3. Nhiệm vụ quá hạn: 5." in text and history.extends_after.code in text and "Thiếu số liệu xã" in text
+    assert world.head_dept.full_name in text  # signed by the unit's head
+    pdf = document_link(client, world, history, "report-pdf")
+    assert pdf[:5] == b"%PDF-"
+    printed = " ".join(pdf_text(pdf, tmp_path).split())  # as read, whatever the line breaks
+    assert "BÁO CÁO" in printed and f"tính đến ngày {show_date(history.cut_off)}" in printed
+    assert "Tổng cộng" in printed and history.extends_after.code in printed
+    assert save_first_page(pdf, "task-report", tmp_path).exists()
+
+
+def test_the_report_document_reads_the_same_after_the_cut_off(client, world, history):
+    client.force_login(world.head_dept)
+    before = docx_table(document_link(client, world, history, "report-docx"))
+    move_after_cut_off(world, history)
+    assert docx_table(document_link(client, world, history, "report-docx")) == before
+
+
+def test_the_report_document_is_nobody_elses(client, world, history):
+    for person in (world.outsider, world.head_sibling, world.staff_division):
+        client.force_login(person)
+        for name in ("documents:task-report-docx", "documents:task-report-pdf"):
+            assert client.get(reverse(name), params(world, history)).status_code == 404, (person, name)
+    # The generic document route does not reach the report by an id.
+    client.force_login(world.head_dept)
+    assert client.get("/documents/task-report/1.docx").status_code == 404
