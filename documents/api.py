@@ -26,9 +26,12 @@ class DocumentOutputSerializer(serializers.Serializer):
 
 def _document(request, kind, obj) -> dict:
     issued = services.issued_for(kind, obj)
-    return {"kind": kind.key, "label": kind.label, "reference": issued.reference if issued else None,
-            "number": issued.number if issued else None, "issued_on": issued.issued_on if issued else None,
-            "may_issue": kind.may_issue(request.user, obj),
+    own = services.own_number(kind, obj)
+    return {"kind": kind.key, "label": kind.label,
+            "reference": own[0] if own else issued.reference if issued else None,
+            "number": None if own else issued.number if issued else None,
+            "issued_on": own[1] if own else issued.issued_on if issued else None,
+            "may_issue": services.may_register(kind, request.user, obj),
             "docx_url": reverse("api:document-docx", args=[kind.key, obj.pk]),
             "pdf_url": reverse("api:document-pdf", args=[kind.key, obj.pk])}
 

@@ -126,6 +126,7 @@ register(DocumentKind(
     context=_decision_context,
     issuing_unit=_decision_unit,
     may_issue=lambda user, decision: inspection_access.can_decide_discipline(user, decision.subject_unit),
+    own_number=lambda decision: (decision.number, decision.decision_date),
     body_heading="QUYẾT ĐỊNH:",
     record_url=lambda decision: reverse("inspections:decision", args=[decision.pk]),
 ))
@@ -169,6 +170,7 @@ register(DocumentKind(
     context=_conclusion_context,
     issuing_unit=lambda inspection: inspection.issuing_unit,
     may_issue=lambda user, inspection: inspection_access.can_direct(user, inspection),
+    own_number=lambda inspection: (inspection.conclusion_number, inspection.conclusion_date),
     table=FINDING_TABLE,
     record_url=lambda inspection: reverse("inspections:detail", args=[inspection.pk]),
 ))
@@ -328,6 +330,7 @@ register(DocumentKind(
     key="commendation-decision", label="Quyết định", abbreviation="QĐ",
     get_for_user=_get_session, context=_decision_context, issuing_unit=_session_unit,
     may_issue=_session_may_issue, body_heading="QUYẾT ĐỊNH:",
+    own_number=lambda session: (session.decision_number, session.decision_date),
     table=("STT", "Họ và tên", "Đơn vị", "Danh hiệu"),
     record_url=lambda session: reverse("emulation:session", args=[session.pk]),
 ))

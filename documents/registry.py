@@ -25,6 +25,10 @@ class DocumentKind:
     table_widths_mm: tuple[int, ...] = ()  # its column widths (165 mm in all); default a narrow number column
     body_heading: str = ""  # e.g. "QUYẾT ĐỊNH:" between the bases and the body
     record_url: Callable[[Any], str] | None = None
+    # The number and date the record itself carries, when it is signed under a number given outside the
+    # product (a decision typed in from the office's paper register): the document prints that one and
+    # no register number is drawn for it, so a decision never carries two numbers.
+    own_number: Callable[[Any], tuple[str, Any]] | None = None
     extra: dict = field(default_factory=dict)
 
     @property

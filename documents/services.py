@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.errors import ConflictError
+
 from documents.builder import default_path
 from documents.models import DocumentTemplate, IssuedDocument, Register
 from documents.registry import DocumentKind
@@ -58,12 +60,35 @@ def place_date(day: date | None) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def own_number(kind: DocumentKind, obj) -> tuple[str, date | None] | None:
+    """The number and date the record carries itself (see DocumentKind.own_number), or None."""
+    if kind.own_number is None:
+        return None
+    number, day = kind.own_number(obj)
+    return (number, day) if number else None
+
+
+def document_number(kind: DocumentKind, obj, issued: IssuedDocument | None = None) -> tuple[str, date | None] | None:
+    """The one number the document bears: the record's own, else the register's, else none yet."""
+    issued = issued if issued is not None else issued_for(kind, obj)
+    return own_number(kind, obj) or ((issued.reference, issued.issued_on) if issued else None)
+
+
+def may_register(kind: DocumentKind, user, obj) -> bool:
+    """Whether the user may draw a register number for the document now."""
+    return kind.may_issue(user, obj) and own_number(kind, obj) is None
+
+
 def document_issue(*, actor, kind: DocumentKind, obj) -> IssuedDocument:
     """Register the record's number in its unit's register for the type and year, or return the
     number it already has. The register row is locked, so concurrent issues queue: no gap, no
     duplicate."""
     if not kind.may_issue(actor, obj):
         raise PermissionDenied
+    own = own_number(kind, obj)
+    if own:
+        raise ConflictError(_("This document already bears the number %(number)s recorded with it.")
+                            % {"number": own[0]}, code="numbered")
     existing = IssuedDocument.objects.filter(kind=kind.key, object_id=obj.pk).select_related("register").first()
     if existing:
         return existing
@@ -105,12 +130,13 @@ def template_for(kind: DocumentKind, organisation_id: int):
 
 def build_context(kind: DocumentKind, obj, issued: IssuedDocument | None) -> dict:
     unit = kind.issuing_unit(obj)
+    number = document_number(kind, obj, issued) if getattr(obj, "pk", None) is not None else None
     parent = type(unit).objects.get_parent(unit)
     context = {
         "superior_body": (parent.name if parent else unit.organisation.name).upper(),
         "issuing_body": unit.name.upper(),
-        "number_line": "Số: " + (issued.reference if issued else reference(kind, unit, None)),
-        "place_date": place_date(issued.issued_on if issued else None),
+        "number_line": "Số: " + (number[0] if number else reference(kind, unit, None)),
+        "place_date": place_date(number[1] if number else None),
         "title": kind.label.upper(),
         "recipients": [],
         "signer_authority": "",
@@ -134,7 +160,8 @@ def document_render(kind: DocumentKind, obj) -> Rendered:
     out = io.BytesIO()
     template.save(out)
     record = getattr(obj, "pk", None)
-    stem = (issued.reference if issued else f"du-thao-{kind.key}" + (f"-{record}" if record else "")).replace("/", "-")
+    number = document_number(kind, obj, issued) if record is not None else None
+    stem = (number[0] if number else f"du-thao-{kind.key}" + (f"-{record}" if record else "")).replace("/", "-")
     return Rendered(docx=out.getvalue(), issued=issued, filename=f"{stem}.docx")
 
 

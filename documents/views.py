@@ -3,13 +3,13 @@ the record may download; outsiders get 404 from the record's own access helper."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.errors import ConflictError
 from documents import services
 from documents.builder import default_path
 from documents.registry import KINDS
@@ -55,12 +55,14 @@ def document_pdf(request, kind, pk):
 def document_issue(request, kind, pk):
     kind = kind_or_404(kind)
     obj = kind.get_for_user(request.user, pk)
+    back = kind.record_url(obj) if kind.record_url else "home"
     try:
         issued = services.document_issue(actor=request.user, kind=kind, obj=obj)
-    except PermissionDenied:
-        raise
+    except ConflictError as conflict:
+        messages.error(request, conflict.message)
+        return redirect(back)
     messages.success(request, _("Document number %(reference)s registered.") % {"reference": issued.reference})
-    return redirect(kind.record_url(obj) if kind.record_url else "home")
+    return redirect(back)
 
 
 @login_required

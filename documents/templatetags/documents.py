@@ -3,6 +3,7 @@ whoever sees the page, and "register the number" for whoever may issue it."""
 
 from django import template
 
+from documents import services
 from documents.models import IssuedDocument
 from documents.registry import KINDS
 
@@ -15,6 +16,10 @@ def document_downloads(context, keys: str, obj):
     kinds = [KINDS[key] for key in keys.split(",")]
     issued = dict(IssuedDocument.objects.filter(kind__in=[k.key for k in kinds], object_id=obj.pk)
                   .values_list("kind", "reference"))
-    return {"documents": [{"kind": kind, "reference": issued.get(kind.key), "may_issue": kind.may_issue(user, obj)}
-                          for kind in kinds],
+    documents = []
+    for kind in kinds:
+        own = services.own_number(kind, obj)
+        documents.append({"kind": kind, "reference": own[0] if own else issued.get(kind.key),
+                          "may_issue": services.may_register(kind, user, obj)})
+    return {"documents": documents,
             "object_pk": obj.pk, "csrf_token": context.get("csrf_token")}

@@ -80,25 +80,31 @@ def test_each_type_is_issued_and_read_back_as_docx_and_pdf(key, records, client,
     obj, issuer, reader, texts = records[key]
     kind = KINDS[key]
     issue_through_the_page(client, issuer, key, obj)
-    issued = IssuedDocument.objects.get(kind=key, object_id=obj.pk)
-    assert issued.number == 1
-    unit_code = "UBND" if kind.issuing_unit(obj).kind == "peoples_committee" else kind.issuing_unit(obj).code
-    assert issued.reference == f"01/{kind.abbreviation}-{unit_code}"
+    own = document_services.own_number(kind, obj)
+    if own:  # a decision or conclusion signed under its own number bears that one; none is drawn
+        assert not IssuedDocument.objects.filter(kind=key, object_id=obj.pk).exists()
+        reference = own[0]
+    else:
+        issued = IssuedDocument.objects.get(kind=key, object_id=obj.pk)
+        assert issued.number == 1
+        unit_code = "UBND" if kind.issuing_unit(obj).kind == "peoples_committee" else kind.issuing_unit(obj).code
+        assert issued.reference == f"01/{kind.abbreviation}-{unit_code}"
+        reference = issued.reference
 
     client.force_login(reader)
     response = client.get(reverse("documents:docx", args=[key, obj.pk]))
     assert response.status_code == 200
-    assert f'{issued.reference.replace("/", "-")}.docx' in unquote(response["Content-Disposition"])
+    assert f'{reference.replace("/", "-")}.docx' in unquote(response["Content-Disposition"])
     text = docx_text(response.content)
     for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                     f"Số: {issued.reference}", today_line(), "Nơi nhận:", *texts]:
+                     f"Số: {reference}", today_line(), "Nơi nhận:", *texts]:
         assert expected in text, (expected, text)
     assert "{{" not in text and "{%" not in text
 
     response = client.get(reverse("documents:pdf", args=[key, obj.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(pdf_text(response.content, tmp_path).split())
-    for expected in [f"Số: {issued.reference}", today_line(), *texts]:
+    for expected in [f"Số: {reference}", today_line(), *texts]:
         assert " ".join(expected.split()) in text, (expected, text)
     assert save_first_page(response.content, key, tmp_path).exists()
 
@@ -190,7 +196,10 @@ def test_the_record_page_links_its_documents_and_the_files_open(records, client,
 
 @pytest.mark.django_db
 def test_the_api_issues_and_hands_out_the_files(records, client, world, tmp_path):
-    decision = records["discipline-decision"][0]
+    # A proceeding not yet decided has no number: the register gives the draft decision its own.
+    decision = inspection_services.decision_open(
+        actor=world.head_dept, subject=world.staff_division, summary="Đi muộn nhiều lần",
+        discovered_on=timezone.localdate() - timedelta(days=5), violation_date=timezone.localdate() - timedelta(days=6))
     client.force_login(world.head_dept)
     detail = client.get(f"/api/v1/documents/discipline-decision/{decision.pk}/").json()
     assert detail["reference"] is None and detail["may_issue"] is True
@@ -200,6 +209,17 @@ def test_the_api_issues_and_hands_out_the_files(records, client, world, tmp_path
     assert again.status_code == 201 and again.json()["number"] == 1
     assert "Số: 01/QĐ-D1" in docx_text(client.get(issued.json()["docx_url"]).content)
     assert "Số: 01/QĐ-D1" in pdf_text(client.get(issued.json()["pdf_url"]).content, tmp_path)
+    # A decision entered under its own number bears that one only, and is not given a second.
+    signed = records["discipline-decision"][0]
+    signed.number = "07/QĐ-UBND"
+    signed.save(update_fields=["number"])
+    detail = client.get(f"/api/v1/documents/discipline-decision/{signed.pk}/").json()
+    assert (detail["reference"], detail["may_issue"]) == ("07/QĐ-UBND", False)
+    refused = client.post(f"/api/v1/documents/discipline-decision/{signed.pk}/issue/")
+    assert refused.status_code == 409 and "07/QĐ-UBND" in refused.json()["detail"]
+    assert "Số: 07/QĐ-UBND" in docx_text(client.get(detail["docx_url"]).content)
+    assert not IssuedDocument.objects.filter(object_id=signed.pk, kind="discipline-decision").exists()
+    decision = signed
 
     client.force_login(world.outsider)
     for path in ("", "docx/", "pdf/"):

@@ -45,19 +45,23 @@ def test_council_documents_read_back(key, texts, closed_session, client, secreta
     session, people, council = closed_session
     client.force_login(secretary)
     assert client.post(reverse("documents:issue", args=[key, session.pk])).status_code == 302
-    issued = IssuedDocument.objects.get(kind=key, object_id=session.pk)
+    if key == "commendation-decision":  # signed under the number the session was closed with: no other drawn
+        assert not IssuedDocument.objects.filter(kind=key, object_id=session.pk).exists()
+        reference = "40/QĐ"
+    else:
+        reference = IssuedDocument.objects.get(kind=key, object_id=session.pk).reference
     page = client.get(reverse("emulation:session", args=[session.pk])).content.decode()
-    assert f"Số {issued.reference}" in page
+    assert f"Số {reference}" in page
 
     text = docx_text(client.get(reverse("documents:docx", args=[key, session.pk])).content)
-    for expected in [f"Số: {issued.reference}", "Căn cứ", *texts]:
+    for expected in [f"Số: {reference}", "Căn cứ", *texts]:
         assert expected in text, (expected, text)
     if key == "ballot-minutes":  # secrecy: no member's name is on the minutes of the count
         assert not any(member.full_name in text for member in council[1:])
     pdf = client.get(reverse("documents:pdf", args=[key, session.pk])).content
     flat = " ".join(pdf_text(pdf, tmp_path).split())
     # A table cell wraps its text in the PDF: its lines are checked one by one.
-    for expected in [f"Số: {issued.reference}", *(t.split(" (")[0] for t in texts)]:
+    for expected in [f"Số: {reference}", *(t.split(" (")[0] for t in texts)]:
         assert expected in flat, (expected, flat)
     save_first_page(pdf, key, tmp_path)
 
@@ -66,10 +70,18 @@ def test_council_documents_read_back(key, texts, closed_session, client, secreta
 
 
 @pytest.mark.django_db
-def test_the_unit_s_decisions_share_one_register(closed_session, client, secretary):
+def test_a_decision_bears_one_number(closed_session, client, secretary):
+    """The commendation decision was signed under the number the session was closed with: it prints
+    that number, and registering another is refused, saying which; the minutes take the register's."""
     session = closed_session[0]
     client.force_login(secretary)
-    client.post(reverse("documents:issue", args=["commendation-decision", session.pk]))
+    refused = client.post(reverse("documents:issue", args=["commendation-decision", session.pk]), follow=True)
+    assert "Văn bản này đã mang số 40/QĐ" in refused.content.decode()
     client.post(reverse("documents:issue", args=["ballot-minutes", session.pk]))
-    assert list(IssuedDocument.objects.order_by("kind").values_list("kind", "reference")) == [
-        ("ballot-minutes", "01/BB-D1"), ("commendation-decision", "01/QĐ-D1")]
+    assert list(IssuedDocument.objects.values_list("kind", "reference")) == [("ballot-minutes", "01/BB-D1")]
+    api = APIClient()
+    api.force_authenticate(secretary)
+    response = api.post(f"/api/v1/documents/commendation-decision/{session.pk}/issue/")
+    assert response.status_code == 409 and "40/QĐ" in response.json()["detail"]
+    detail = api.get(f"/api/v1/documents/commendation-decision/{session.pk}/").json()
+    assert (detail["reference"], detail["may_issue"]) == ("40/QĐ", False)
