@@ -40,6 +40,16 @@ def _head_signature(unit) -> dict:
     return _signature(heads[0].full_name if heads else "…", unit, heads[0] if heads else None)
 
 
+def _council_basis(text: str) -> str:
+    """A vote threshold's basis as a "Căn cứ" line — unless it is the product's default figure, which
+    says it is no legal text ("Mức mặc định, …") until the body records its own regulation."""
+    from emulation.catalogue import BODY_VOTE
+
+    if not text or text.startswith(BODY_VOTE.split(":")[0]):
+        return ""
+    return f"Căn cứ {text};"
+
+
 def _unique(lines):
     return list(dict.fromkeys(line for line in lines if line))
 
@@ -270,7 +280,7 @@ def _ballot_context(session) -> dict:
     body = [f"Hôm nay, ngày {dmy(session.held_on)}, {session.name} tiến hành kiểm phiếu bầu bằng hình thức bỏ phiếu kín.",
             f"Tổng số thành viên Hội đồng: {members}; có mặt: {present}; số phiếu thu về: {ballots}.",
             "Kết quả kiểm phiếu (tỷ lệ tán thành tính trên tổng số thành viên Hội đồng) như sau:"]
-    bases = _unique([f"Căn cứ {r.basis};" for r in results if r.basis]
+    bases = _unique([_council_basis(r.basis) for r in results]
                     + _title_bases({r.nomination.title for r in results}, session.held_on))
     chair = session.members.filter(role="chair").select_related("user").first()
     return {"summary": f"Kiểm phiếu {session.name}", "bases": bases, "body": body, "rows": rows,
@@ -316,7 +326,7 @@ def _decision_context(session) -> dict:
     rows = [[str(i), _subject(a)[0], _subject(a)[1], a.get_title_display()] for i, a in enumerate(awards, 1)]
     results = session.results.exclude(basis="")
     bases = _unique(_title_bases({a.title for a in awards}, session.decision_date or session.held_on)
-                    + [f"Căn cứ {r.basis};" for r in results])
+                    + [_council_basis(r.basis) for r in results])
     bases.append(f"Căn cứ kết quả kiểm phiếu của {session.name} ngày {dmy(session.held_on)};")
     return {"summary": f"Về việc khen thưởng năm {session.period.year}", "bases": bases,
             "body": [f"Điều 1. Tặng danh hiệu thi đua cho {len(awards)} trường hợp có tên trong danh sách kèm theo.",

@@ -56,6 +56,7 @@ def test_council_documents_read_back(key, texts, closed_session, client, secreta
     text = docx_text(client.get(reverse("documents:docx", args=[key, session.pk])).content)
     for expected in [f"Số: {reference}", "Căn cứ", *texts]:
         assert expected in text, (expected, text)
+    assert "Mức mặc định" not in text  # the default vote threshold is no legal basis to cite
     if key == "ballot-minutes":  # secrecy: no member's name is on the minutes of the count
         assert not any(member.full_name in text for member in council[1:])
     pdf = client.get(reverse("documents:pdf", args=[key, session.pk])).content
