@@ -21,6 +21,11 @@ class Organisation(models.Model):
 
     code = models.CharField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    # Decree 30/2020/NĐ-CP, appendix I: the place name of an official document is that of the
+    # province or city where the body sits ("Buôn Ma Thuột, ngày … tháng … năm …").
+    document_place = models.CharField(
+        _("place name in documents"), max_length=100, blank=True,
+        help_text=_("Written before the date of every official document; empty: the server's default."))
     history = HistoricalRecords()
 
     class Meta:

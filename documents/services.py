@@ -51,9 +51,10 @@ def reference(kind: DocumentKind, unit, number: int | None) -> str:
     return f"{f'{number:02d}' if number else '…'}/{kind.abbreviation}-{unit_abbreviation(unit)}"
 
 
-def place_date(day: date | None) -> str:
-    """Decree 30: "Buôn Ma Thuột, ngày 01 tháng 12 năm 2026" (days below 10 and months 1–2 with a 0)."""
-    place = settings.DOCUMENTS_PLACE
+def place_date(day: date | None, organisation=None) -> str:
+    """Decree 30: "Buôn Ma Thuột, ngày 01 tháng 12 năm 2026" (days below 10 and months 1–2 with a 0),
+    at the organisation's place name, or the server's default."""
+    place = (organisation.document_place if organisation is not None else "") or settings.DOCUMENTS_PLACE
     if day is None:
         return f"{place}, ngày … tháng … năm …"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
@@ -136,7 +137,7 @@ def build_context(kind: DocumentKind, obj, issued: IssuedDocument | None) -> dic
         "superior_body": (parent.name if parent else unit.organisation.name).upper(),
         "issuing_body": unit.name.upper(),
         "number_line": "Số: " + (number[0] if number else reference(kind, unit, None)),
-        "place_date": place_date(number[1] if number else None),
+        "place_date": place_date(number[1] if number else None, unit.organisation),
         "title": kind.label.upper(),
         "recipients": [],
         "signer_authority": "",

@@ -247,3 +247,15 @@ def test_the_check_minutes_carry_the_roll_taken_on_site(make_inspection, inspect
     assert "Điểm danh tại Sở Nội vụ: có mặt 0/" in text, text
     assert f"Vắng mặt: {absent.person.full_name} (vắng không lý do)" in text
     assert "Nội dung chưa đạt: " in text and "2 người không đeo thẻ" in text
+
+
+@pytest.mark.django_db
+def test_the_place_name_is_the_organisation_s(records, world):
+    task = records["task-assignment"][0]
+    kind = KINDS["task-assignment"]
+    assert "Buôn Ma Thuột, ngày … tháng … năm …" in docx_text(document_services.document_render(kind, task).docx)
+    organisation = world.province.organisation
+    organisation.document_place = "Hà Nội"
+    organisation.save(update_fields=["document_place"])
+    task.assigning_unit.organisation.refresh_from_db()
+    assert "Hà Nội, ngày … tháng … năm …" in docx_text(document_services.document_render(kind, task).docx)
