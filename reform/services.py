@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Unit, User
 from accounts.selectors import head_ids_by_unit, heads_of
@@ -352,8 +353,11 @@ class SelfScoreRow:
 def self_scores_record(*, actor, rows: list[SelfScoreRow]) -> int:
     """Many self-scores at once (the Excel import): each row checked as score_self does, all or nothing."""
     errors = []
-    for index, row in enumerate(rows):
-        if "self_score" not in available_actions(actor, row.assessment):
+    may_score = {}  # per assessment: its rows share one answer (an import holds hundreds of rows per unit)
+    for row in rows:
+        if row.assessment.pk not in may_score:
+            may_score[row.assessment.pk] = "self_score" in available_actions(actor, row.assessment)
+        if not may_score[row.assessment.pk]:
             errors.append(_("%(unit)s: you may not self-score this unit now.") % {"unit": row.assessment.unit})
         elif not row.sub_criterion.applies_to(row.assessment.unit.kind) or (
                 row.sub_criterion.criteria_set_id != row.assessment.criteria_set_id):
@@ -365,9 +369,23 @@ def self_scores_record(*, actor, rows: list[SelfScoreRow]) -> int:
             errors.append(error)
     if errors:
         raise ValidationError(errors)
-    for row in rows:
-        Score.objects.update_or_create(assessment=row.assessment, sub_criterion=row.sub_criterion,
-                                       defaults={"self_points": row.points, "self_note": row.note})
+    # The last row for a sub-criterion wins, as one save after another would; scores are written in
+    # bulk, each with its history row naming the actor.
+    latest = {(row.assessment.pk, row.sub_criterion.pk): row for row in rows}
+    list(Assessment.objects.select_for_update().filter(pk__in=may_score).order_by("pk"))  # one writer per unit
+    existing = {(score.assessment_id, score.sub_criterion_id): score for score in Score.objects.filter(
+        assessment_id__in=may_score, sub_criterion_id__in={key[1] for key in latest})}
+    new, changed = [], []
+    for key, row in latest.items():
+        score = existing.get(key)
+        if score is None:
+            new.append(Score(assessment=row.assessment, sub_criterion=row.sub_criterion, self_points=row.points,
+                             self_note=row.note))
+        else:
+            score.self_points, score.self_note = row.points, row.note
+            changed.append(score)
+    bulk_create_with_history(new, Score, default_user=actor)
+    bulk_update_with_history(changed, Score, ["self_points", "self_note"], default_user=actor)
     return len(rows)
 
 
