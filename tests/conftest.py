@@ -109,6 +109,8 @@ def pytest_collection_modifyitems(config, items):
         path = item.nodeid.split("::", 1)[0]
         if any(path.startswith(module) for module in SLOW_MODULES):
             item.add_marker(pytest.mark.slow)
+        if path.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.e2e)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="PostgreSQL only; the suite's second run (bin/test) covers it")
