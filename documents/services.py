@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import ConflictError
-
 from documents.builder import default_path
 from documents.models import DocumentTemplate, IssuedDocument, Register
 from documents.registry import DocumentKind

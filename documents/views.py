@@ -12,7 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from config.errors import ConflictError
 from documents import services
 from documents.builder import default_path
+from documents.kinds import TASK_REPORT
 from documents.registry import KINDS
+from reports.excel import report_filename
+from reports.forms import TaskReportForm
+from reports.selectors import task_report_for, task_report_unit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -117,11 +121,6 @@ def template_list(request):
 def task_report_document(request, extension):
     """The periodic task report of the report page (same query: unit, period, cut-off, directive) as
     the document a head signs and sends up: .docx, or PDF converted from that same .docx."""
-    from documents.kinds import TASK_REPORT
-    from reports.excel import report_filename
-    from reports.forms import TaskReportForm
-    from reports.selectors import task_report_for, task_report_unit
-
     form = TaskReportForm(request.GET)
     if not form.is_valid():
         raise Http404
