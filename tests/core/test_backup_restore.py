@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -93,9 +94,25 @@ def test_a_backup_restored_on_a_copy_has_everything_as_it_was(two_systems, tmp_p
                   ).stdout.strip().splitlines()[-1] == "Hồ Thanh Tâm"
 
 
+def migrated_twin(original, copy) -> None:
+    """The copy as a freshly migrated system: a clone of the migrated original's database (migrating
+    it again takes as long and gives the same)."""
+    if connection.vendor == "sqlite":
+        source, target = (Path(env["DATABASE_URL"].removeprefix("sqlite:///")) for env in (original, copy))
+        for suffix in ("", "-wal"):  # the write-ahead log, should the last process have left one
+            if source.with_name(source.name + suffix).exists():
+                shutil.copyfile(source.with_name(source.name + suffix), target.with_name(target.name + suffix))
+        return
+    source, target = (env["DATABASE_URL"].rsplit("/", 1)[1] for env in (original, copy))
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE "{target}"')
+        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
 def test_a_damaged_archive_is_refused_and_nothing_changes(two_systems, tmp_path):
     original, copy = two_systems
     manage(original, "migrate", "-v0")
+    migrated_twin(original, copy)
     media = Path(original["MEDIA_ROOT"])
     media.mkdir(parents=True)
     (media / "quyet-dinh.pdf").write_bytes(b"%PDF-1.4 original")
@@ -112,7 +129,6 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(two_systems, tmp_path)
                 member.size = len(data)
             target.addfile(member, io.BytesIO(data))
 
-    manage(copy, "migrate", "-v0")
     before = row_counts(copy)
     answer = manage(copy, "restore", "--yes", str(damaged), check=False)
     assert answer.returncode != 0
