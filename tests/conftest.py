@@ -111,6 +111,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if path.startswith("tests/e2e/"):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.one_run)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="PostgreSQL only; the suite's second run (bin/test) covers it")

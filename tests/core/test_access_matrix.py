@@ -258,6 +258,7 @@ def test_the_records_are_there_for_those_entitled(demo):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.mark.one_run  # ~10,000 requests; the policy's querysets are the same on both databases
 def test_outsiders_get_nothing(demo, outsiders):
     records = _records(demo)
     markers = _markers()
