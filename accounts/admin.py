@@ -17,8 +17,8 @@ from accounts import two_factor
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.collation import by_vietnamese
 from accounts.models import LocalRegulation, Organisation, RoleAssignment, Unit, User
-from accounts.text import fold
-from config.history_admin import ScopedHistoryAdmin
+from core.text import fold
+from core.history_admin import ScopedHistoryAdmin
 
 # Devices are managed from the user list (reset) and by their owners, within the access policy;
 # the library's own device admin would list every organisation's devices.
@@ -80,6 +80,29 @@ def _narrowed(form_class, user):
 
     Narrowed.__name__ = Narrowed.__qualname__ = form_class.__name__
     return Narrowed
+
+
+class NoDelete:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AdministratorsOnly:
+    """National rules and the catalogue apply to every organisation: an organisation's administrators
+    read them, only the system's administrators (superusers) correct them — one organisation must not
+    change the law another is judged by. An organisation's own rules live in its local regulations."""
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return scope_for(request.user).is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
 
 class ScopedAdminMixin:

@@ -9,7 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import security  # noqa: F401 - connects the sign-in and lockout log receivers
         from accounts import checks  # noqa: F401 - registers the deployment check of the proxy settings
-        from config import lookups  # noqa: F401 - registers the `in_array` lookup
         from django.db.backends.signals import connection_created
 
         from accounts.collation import register_on_sqlite

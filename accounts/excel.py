@@ -20,9 +20,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Organisation, StaffGroup, Unit, UnitKind, User
-from accounts.text import fold
-from config.xlsx import workbook_bytes
-from config.xlsx_import import (
+from core.text import fold
+from core.xlsx import workbook_bytes
+from core.xlsx_import import (
     Column,
     ImportRejected,
     RowError,
@@ -34,7 +34,7 @@ from config.xlsx_import import (
     read_sheet,
     text,
 )
-from config.xlsx_template import data_sheet, guide_sheet
+from core.xlsx_template import data_sheet, guide_sheet
 
 UNIT_SHEET = "Đơn vị"
 PEOPLE_SHEET = "Cán bộ"

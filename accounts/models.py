@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from accounts.collation import by_vietnamese
-from accounts.text import fold
+from core.text import fold
 
 
 class Organisation(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from accounts.access import people_visible_to, units_visible_to
 from accounts.collation import by_vietnamese
 from accounts.models import Role, RoleAssignment, Unit, User
-from accounts.text import fold
+from core.text import fold
 
 
 def unit_list_for_user(user, *, search: str = "", include_inactive: bool = False) -> QuerySet[Unit]:

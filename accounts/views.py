@@ -21,9 +21,9 @@ from accounts.selectors import (
     unit_children_with_counts,
     unit_list_for_user,
 )
-from config.files import stored_file_response
-from config.pagination import paginate, query_without_page
-from config.xlsx import xlsx_download
+from core.files import stored_file_response
+from core.pagination import paginate, query_without_page
+from core.xlsx import xlsx_download
 
 
 class LoginView(auth_views.LoginView):

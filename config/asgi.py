@@ -2,7 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from config.startup import require_secret_key
+from core.startup import require_secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()

@@ -2,7 +2,7 @@
 
 Every value has a safe default for local development on SQLite except SECRET_KEY, which
 is required whenever DEBUG is off: the web entry points refuse to start without it
-(config/startup.py), while offline commands such as `makemigrations --check` still run.
+(core/startup.py), while offline commands such as `makemigrations --check` still run.
 Bad values fail loudly at start-up.
 """
 
@@ -48,12 +48,13 @@ INSTALLED_APPS = [
     "guardian",
     "treebeard",
     "simple_history",
-    "config.apps.SignInLockoutConfig",  # django-axes
+    "core.apps.SignInLockoutConfig",  # django-axes
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "template_partials",
     # ours
+    "core",
     "accounts",
     "notifications",
     "scheduler",
@@ -68,9 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -191,7 +192,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["config.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # --- Static and media -----------------------------------------------------------------
 
@@ -271,13 +272,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON with bounded nesting (config.parsers); forms and multipart as DRF has them.
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser", "rest_framework.parsers.FormParser",
+    # JSON with bounded nesting (core.parsers); forms and multipart as DRF has them.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
 }

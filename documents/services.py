@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from documents.builder import default_path
 from documents.models import DocumentTemplate, IssuedDocument, Register
 from documents.registry import DocumentKind

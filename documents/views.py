@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from documents import services
 from documents.builder import default_path
 from documents.kinds import TASK_REPORT

@@ -4,8 +4,8 @@ them here (with history); nothing is deleted, a rule is ended by its validity da
 from django.contrib import admin
 from django.db.models import Q
 
-from accounts.admin import ScopedAdminMixin, administered_rows, shared
-from config.history_admin import ScopedHistoryAdmin
+from accounts.admin import AdministratorsOnly, NoDelete, ScopedAdminMixin, administered_rows, shared
+from core.history_admin import ScopedHistoryAdmin
 from emulation.models import (
     CouncilRule,
     LocalRule,
@@ -14,7 +14,6 @@ from emulation.models import (
     TitleRule,
     UnitOfficialRating,
 )
-from inspections.admin import AdministratorsOnly, NoDelete
 
 administered_rows(RatingRuleSet, shared)
 administered_rows(TitleRule, shared)

@@ -1,6 +1,6 @@
 """Emulation API: periods and their steps, the ranking (ratings with breakdown and verdicts),
 unit scores, nominations, council sessions with the secret ballot, awards. Scoped like the pages;
-service errors map once (config.api): 400 with the field, 403, 404, 409."""
+service errors map once (core.api): 400 with the field, 403, 404, 409."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from emulation.serializers import (
     SessionSerializer,
     UnitScoreSerializer,
 )
-from tasks.serializers import ReasonInputSerializer
+from core.serializers import ReasonInputSerializer
 
 ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),
           403: OpenApiResponse(description="Not yours to do"), 404: OpenApiResponse(description="Not found"),

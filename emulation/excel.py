@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import Unit
-from config.xlsx import register_response, workbook_bytes
-from config.xlsx_import import Column, RowError, cell_ref, read_upload, text
-from config.xlsx_template import data_sheet, guide_sheet
+from core.xlsx import register_response, workbook_bytes
+from core.xlsx_import import Column, RowError, cell_ref, read_upload, text
+from core.xlsx_template import data_sheet, guide_sheet
 from emulation import services
 from emulation.models import CriterionKind, Period, SessionResult, Title, Verdict
 

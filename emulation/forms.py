@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import StaffGroup
-from config.filters import IdFilterField
-from config.widgets import DatePickerInput
+from core.filters import IdFilterField
+from core.widgets import DatePickerInput
 from emulation.models import PERIOD_ORDER, RatingLevel, Title
 
 

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.collation import by_vietnamese
 from accounts.models import Organisation, StaffGroup, Unit
-from config.windows import EffectiveWindowQuerySet
+from core.windows import EffectiveWindowQuerySet
 
 
 class RatingLevel(models.TextChoices):

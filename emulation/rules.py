@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind
-from config import rulebook
+from core import rulebook
 from emulation.models import CouncilRule, LocalRule, LocalRuleKind, RatingLevel, RatingRuleSet, TitleRule
 
 # Listed on the page of rules in force, one line per rule model.

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import RoleAssignment, Role, Unit, User
-from config import rulebook
-from config.bulk import copy_insert, copy_upsert
-from config.errors import ConflictError
-from config.links import link
-from config.numbers import show_number
+from core import rulebook
+from core.bulk import copy_insert, copy_upsert
+from core.errors import ConflictError
+from core.links import link
+from core.numbers import show_number
 from emulation import rules
 from emulation.models import (
     Award,
@@ -57,7 +57,7 @@ from emulation.models import (
     UnitScore,
     Verdict,
 )
-from inspections.rules import add_months, dmy
+from core.dates import add_months, dmy
 from inspections.selectors import (
     OpenCases,
     discipline_effects,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.access import MANAGING_ROLES, prime_scopes, scope_for
 from accounts.collation import by_vietnamese
 from accounts.models import RoleAssignment, Unit
-from accounts.text import fold
-from config.inbox import InboxItem, by_due
+from core.text import fold
+from core.inbox import InboxItem, by_due
 from emulation.access import (
     can_score,
     ratings_visible_to,

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import StaffGroup
 from accounts.serializers import UnitRefSerializer
-from config.api_schema import BOOLEAN, INTEGER, STRING, list_of
+from core.api_schema import BOOLEAN, INTEGER, STRING, list_of
 from emulation.models import (
     PERIOD_ORDER,
     Award,
@@ -19,7 +19,7 @@ from emulation.models import (
     UnitScore,
     Verdict,
 )
-from tasks.serializers import PersonRefSerializer
+from accounts.serializers import PersonRefSerializer
 
 
 class PeriodSerializer(serializers.ModelSerializer):

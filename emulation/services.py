@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Unit, User
-from config.errors import ConflictError, require, required_text
-from config.rulebook import RuleRefusal
+from core.errors import ConflictError, require, required_text
+from core.rulebook import RuleRefusal
 from emulation import access, rules, scoring
 from emulation.catalogue import DEFAULT_UNIT_CRITERIA
 from emulation.models import (

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import get_unit_for_user
 from accounts.models import User
-from config.actions import form_errors, report_error, submit
-from config.errors import ConflictError
-from config.pagination import paginate, query_without_page
-from config.xlsx import xlsx_download
+from core.actions import form_errors, report_error, submit
+from core.errors import ConflictError
+from core.pagination import paginate, query_without_page
+from core.xlsx import xlsx_download
 from emulation import access, excel, selectors, services
 from emulation.forms import (
     AdvanceForm,

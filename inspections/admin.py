@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.db.models import Q
 
 from accounts.access import scope_for
-from accounts.admin import ScopedAdminMixin, administered_rows, shared
-from config.history_admin import ScopedHistoryAdmin
+from accounts.admin import AdministratorsOnly, NoDelete, ScopedAdminMixin, administered_rows, shared
+from core.history_admin import ScopedHistoryAdmin
 from inspections.access import decisions_visible_to, findings_visible_to, inspections_visible_to, plans_visible_to
 from inspections.models import (
     CheckItem,
@@ -30,29 +30,6 @@ for _shared in (ViolationType, DisciplineFormRule, DisciplineRuleSet, CheckItem)
 # The general limits are shared; a row for one inspecting body belongs to that body's organisation.
 administered_rows(ConclusionTimeLimit, lambda org_ids: Q(issuing_unit__isnull=True)
                   | Q(issuing_unit__organisation_id__in=org_ids))
-
-
-class NoDelete:
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AdministratorsOnly:
-    """National rules and the catalogue apply to every organisation: an organisation's administrators
-    read them, only the system's administrators (superusers) correct them — one organisation must not
-    change the law another is judged by. An organisation's own rules live in its local regulations."""
-
-    def has_module_permission(self, request):
-        return scope_for(request.user).is_admin
-
-    def has_view_permission(self, request, obj=None):
-        return scope_for(request.user).is_admin
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
 
 
 @admin.register(CheckItem)

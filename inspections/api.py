@@ -1,6 +1,6 @@
 """Inspection and discipline API: lists scoped by the access policy, one POST endpoint per action.
 
-Service errors map once (config.api): ValidationError → 400 naming the field, ConflictError → 409,
+Service errors map once (core.api): ValidationError → 400 naming the field, ConflictError → 409,
 PermissionDenied → 403, not visible → 404. Legal records offer no DELETE.
 """
 
@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
-from config.filters import DateFilter, IdFilter, YearFilter
-from config.parsers import JSONParser
+from core.filters import DateFilter, IdFilter, YearFilter
+from core.parsers import JSONParser
 from inspections import services
 from inspections.access import (
     get_decision_for_user,

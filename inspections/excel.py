@@ -13,10 +13,10 @@ from openpyxl import Workbook
 
 from accounts.access import people_visible_to
 from accounts.models import Unit, User
-from accounts.text import fold
-from config.errors import ConflictError
-from config.xlsx import register_response, workbook_bytes
-from config.xlsx_import import (
+from core.text import fold
+from core.errors import ConflictError
+from core.xlsx import register_response, workbook_bytes
+from core.xlsx_import import (
     Column,
     RowError,
     cell_ref,
@@ -25,7 +25,7 @@ from config.xlsx_import import (
     read_upload,
     text,
 )
-from config.xlsx_template import data_sheet, guide_sheet
+from core.xlsx_template import data_sheet, guide_sheet
 from inspections.models import Inspection, Severity, ViolationType
 from inspections.services import check_finding_subject, finding_record
 

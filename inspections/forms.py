@@ -14,8 +14,8 @@ from accounts.access import people_visible_to, units_visible_to
 from accounts.collation import by_vietnamese
 from accounts.models import Role, RoleAssignment, Unit, User
 from accounts.widgets import PersonPicker
-from config.filters import DateFilterField, IdFilterField, YearFilterField
-from config.widgets import DatePickerInput, DateTimePickerInput
+from core.filters import DateFilterField, IdFilterField, YearFilterField
+from core.widgets import DatePickerInput, DateTimePickerInput
 from inspections.access import plans_visible_to
 from inspections.models import (
     DecisionStatus,

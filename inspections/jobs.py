@@ -27,7 +27,8 @@ from inspections.models import (
     Recommendation,
     RecommendationStatus,
 )
-from inspections.rules import LAW_84_EXEMPT_KINDS, dmy, time_limits
+from core.dates import dmy
+from inspections.rules import LAW_84_EXEMPT_KINDS, time_limits
 from inspections.services import DIRECTIVE_STATUSES
 from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job

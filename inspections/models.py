@@ -19,8 +19,8 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, StaffGroup, Unit
-from accounts.text import fold
-from config.windows import EffectiveWindowQuerySet
+from core.text import fold
+from core.windows import EffectiveWindowQuerySet
 from tasks.models import EvidenceFile
 
 

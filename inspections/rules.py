@@ -22,7 +22,6 @@ Every rule model and named figure of this app is listed on the page of rules in 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -32,7 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config import rulebook
+from core.dates import add_working_days, add_years, dmy
+from core import rulebook
 from inspections.models import (
     CheckItem,
     ConclusionStep,
@@ -100,21 +100,7 @@ PARTY_NOTICE_DAYS = rulebook.constant(
 FORM_ORDER = [value for value, _label in DisciplineForm.choices]
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
-
-def add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def dmy(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -405,15 +391,6 @@ def decisions_in_force(person_id: int, on: date, *, system: str | None = None):
 
 # -- Law 84/2025: time limits of the conclusion ----------------------------------------------
 
-
-def add_working_days(start: date, days: int) -> date:
-    """Monday to Friday; public holidays are not yet a calendar in the system."""
-    current, left = start, days
-    while left:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
 
 
 def _local_date(moment) -> date | None:

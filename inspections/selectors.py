@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.collation import by_vietnamese
-from accounts.text import fold
-from config.inbox import InboxItem, by_due
+from core.text import fold
+from core.inbox import InboxItem, by_due
 from inspections.access import (
     can_explain,
     can_verify,
@@ -47,7 +47,7 @@ from inspections.models import (
     RollEntry,
     TeamMember,
 )
-from config.numbers import show_number
+from core.numbers import show_number
 from inspections.rules import FORM_ORDER, REPEAT_OFFENCE_WINDOW_DAYS
 from tasks.access import available_actions
 

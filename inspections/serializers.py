@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UnitRefSerializer
-from config.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
+from core.api_schema import BOOLEAN, DATE, INTEGER, STRING, list_of
 from inspections.access import decisions_visible_to, findings_visible_to, plans_visible_to
 from inspections.models import (
     CheckResult,
@@ -26,7 +26,7 @@ from inspections.models import (
     ViolationType,
 )
 from inspections.services import time_limits
-from tasks.serializers import PersonRefSerializer, ScopedPeople, ScopedUnits
+from accounts.serializers import PersonRefSerializer, ScopedPeople, ScopedUnits
 
 
 @extend_schema_field(OpenApiTypes.INT)

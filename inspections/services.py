@@ -25,9 +25,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.access import people_visible_to, scope_for, units_visible_to
 from accounts.models import Unit, User
 from accounts.selectors import heads_of
-from config import rulebook
-from config.errors import ConflictError, require, required_text
-from config.rulebook import RuleRefusal
+from core import dates, rulebook
+from core.errors import ConflictError, require, required_text
+from core.rulebook import RuleRefusal
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
@@ -318,7 +318,7 @@ def _check_step_date(day: date | None, field: str, *, not_before: date | None, w
         raise ValidationError({field: _("The date %(what)s cannot be in the future.") % {"what": what}})
     if not_before and day < not_before:
         raise ValidationError({field: _("The date %(what)s cannot precede %(day)s.")
-                               % {"what": what, "day": rules.dmy(not_before)}})
+                               % {"what": what, "day": dates.dmy(not_before)}})
     return day
 
 
@@ -420,7 +420,7 @@ def _remediation_data(inspection: Inspection, recommendation: Recommendation, le
     """A 5-rõ task for the head of the unit that must act (every dimension of every profile)."""
     due = timezone.make_aware(datetime.combine(recommendation.deadline, time(17, 0)))
     basis = _("Inspection conclusion %(number)s of %(date)s") % {
-        "number": inspection.conclusion_number, "date": rules.dmy(inspection.conclusion_date)}
+        "number": inspection.conclusion_number, "date": dates.dmy(inspection.conclusion_date)}
     return {
         "title": (_("Remedy: %(text)s") % {"text": recommendation.content})[:300],
         "content": recommendation.content, "source_number": inspection.conclusion_number,
@@ -504,7 +504,7 @@ def inspection_publish(*, actor, inspection: Inspection, publish_until: date) ->
     if publish_until is None or publish_until < earliest:
         raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
                                                   "until %(day)s or later.") % {"n": rules.PUBLICATION_DAYS,
-                                                                                "day": rules.dmy(earliest)}})
+                                                                                "day": dates.dmy(earliest)}})
     _advance(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
           actor=actor, published_at=timezone.now(), publish_until=publish_until)
     return inspection
@@ -649,7 +649,7 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
            data={"warnings": warnings} if warnings else None)
     recipients = [person] if person is not None else heads_of(unit)
     _notify(recipients, "finding.recorded", _("A violation was recorded: %(what)s. You may explain by %(day)s.")
-            % {"what": violation.name, "day": rules.dmy(finding.explanation_due)},
+            % {"what": violation.name, "day": dates.dmy(finding.explanation_due)},
             target=finding, url=_finding_url(finding))
     finding.warnings = warnings
     return finding
@@ -668,7 +668,7 @@ def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     finding = _locked_finding(finding)
     require(can_explain(actor, finding))
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() > finding.explanation_due:
-        raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": rules.dmy(finding.explanation_due)},
+        raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": dates.dmy(finding.explanation_due)},
                             code="deadline_passed")
     _advance(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
                   to=FindingStatus.EXPLAINED, actor=actor, note=text[:1000], explanation=text, explained_by=actor,
@@ -689,7 +689,7 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
     require(is_team_member(actor, inspection) or can_direct(actor, inspection))
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() <= finding.explanation_due:
         raise ConflictError(_("The subject may explain until %(day)s; propose handling after that.")
-                            % {"day": rules.dmy(finding.explanation_due)}, code="awaiting_explanation")
+                            % {"day": dates.dmy(finding.explanation_due)}, code="awaiting_explanation")
     _advance(finding, action="propose",
                   allowed=(FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
                            FindingStatus.HANDLED),
@@ -821,7 +821,7 @@ def recommendation_replace_task(*, actor, recommendation: Recommendation, reason
     new_deadline = deadline or recommendation.deadline
     if new_deadline <= _today():
         raise ValidationError({"deadline": _("The deadline %(day)s has passed: set a new deadline in the future.")
-                               % {"day": rules.dmy(new_deadline)}})
+                               % {"day": dates.dmy(new_deadline)}})
     heads = heads_of(recommendation.target_unit)
     if not heads:
         raise ValidationError({"recommendation": _("%(unit)s has no head to lead the remedy.")
@@ -1021,7 +1021,7 @@ def issue_checks(decision: DisciplinaryDecision, *, form: str, decision_date: da
     window = rules.processing_window(decision, today=decision_date)
     if window and decision_date > window.due_on:
         warnings.append(_("Decided after the processing time: due by %(day)s (%(days)d days, %(paused)d paused; "
-                          "%(basis)s).") % {"day": rules.dmy(window.due_on), "days": window.days,
+                          "%(basis)s).") % {"day": dates.dmy(window.due_on), "days": window.days,
                                             "paused": window.paused, "basis": window.basis})
     in_force = list(rules.decisions_in_force(decision.subject_id, decision.violation_date, system=decision.system)
                     .exclude(pk=decision.pk)) if decision.subject_id else []
@@ -1064,8 +1064,8 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
         "status": DecisionStatus.ISSUED, "form": form, "form_rule": rule, "rule_set": checks.rules.rule_set,
         "number": number, "decision_date": decision_date, "signer": signer, "effective_from": effective_from,
         "announced_on": announced_on,
-        "effect_until": rules.add_months(effective_from, rule.effect_months) - timedelta(days=1),
-        "salary_delay_until": (rules.add_months(effective_from, rule.salary_delay_months)
+        "effect_until": dates.add_months(effective_from, rule.effect_months) - timedelta(days=1),
+        "salary_delay_until": (dates.add_months(effective_from, rule.salary_delay_months)
                                if rule.salary_delay_months else None),
         "public_duty": bool(public_duty),
         "warnings": warnings,
@@ -1141,7 +1141,7 @@ def state_follow_up_due(decision: DisciplinaryDecision) -> tuple[date, Disciplin
         raise ValidationError({"announced_on": _("The Party rule set %(name)s sets no time for the state "
                                                  "follow-up.") % {"name": rule_set.name}})
     if rule_set.state_follow_up_working_days:
-        return rules.add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
+        return dates.add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
     return decision.announced_on + timedelta(days=rule_set.state_follow_up_days), rule_set
 
 
@@ -1169,8 +1169,8 @@ def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
         "title": (_("Consider state discipline for %(name)s") % {"name": decision.subject})[:300],
         "content": _("Party discipline %(number)s of %(day)s (%(form)s), announced on %(announced)s: consider the "
                      "state discipline by %(due)s (%(basis)s).")
-        % {"number": decision.number, "day": rules.dmy(decision.decision_date), "form": decision.get_form_display(),
-           "announced": rules.dmy(decision.announced_on), "due": rules.dmy(due_day),
+        % {"number": decision.number, "day": dates.dmy(decision.decision_date), "form": decision.get_form_display(),
+           "announced": dates.dmy(decision.announced_on), "due": dates.dmy(due_day),
            "basis": rule_set.state_follow_up_basis},
         "source_number": decision.number, "source_date": decision.decision_date,
         "source_issuer": decision.signer[:200], "lead": heads[0], "lead_unit": unit,
@@ -1431,7 +1431,7 @@ def roll_record_findings(*, actor, inspection: Inspection) -> list[Finding]:
             "subject_person": entry.person, "subject_unit": entry.roll.unit, "violation_type": violation_type,
             "occurred_at": entry.roll.checked_at, "location": entry.roll.unit.name,
             "description": _("Absent without a reason at the public-service check of %(day)s.")
-            % {"day": rules.dmy(timezone.localtime(entry.roll.checked_at).date())}})
+            % {"day": dates.dmy(timezone.localtime(entry.roll.checked_at).date())}})
         RollEntry.objects.filter(pk=entry.pk).update(finding=absent)
         recorded.append(absent)
     results = (CheckResult.objects.select_for_update(of=("self",)).filter(

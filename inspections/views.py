@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_unit_for_user, people_visible_to, scope_for
-from config import rulebook
+from core import rulebook
 from accounts.selectors import person_choices_for_user
-from config.actions import report_error, submit
-from config.errors import ConflictError
-from config.files import stored_file_response
-from config.pagination import paginate, query_without_page
-from config.xlsx import xlsx_download
+from core.actions import report_error, submit
+from core.errors import ConflictError
+from core.files import stored_file_response
+from core.pagination import paginate, query_without_page
+from core.xlsx import xlsx_download
 from inspections import excel, rules, services
 from inspections.access import (
     can_announce,

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from config.pagination import paginate
+from core.pagination import paginate
 from notifications.models import Notification
 from notifications.services import notification_mark_read, unread_count
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.access import scope_for
 from accounts.admin import ScopedAdminMixin, administered_rows
-from config.history_admin import ScopedHistoryAdmin
+from core.history_admin import ScopedHistoryAdmin
 from reform.access import assessments_visible_to, sets_visible_to
 from reform.models import Area, Assessment, Band, CriteriaSet
 

@@ -1,6 +1,6 @@
 """Reform index API: lists scoped by the access policy, one POST endpoint per action.
 
-Service errors map once (config.api): ValidationError → 400 naming the field, ConflictError → 409,
+Service errors map once (core.api): ValidationError → 400 naming the field, ConflictError → 409,
 PermissionDenied → 403, not visible → 404.
 """
 

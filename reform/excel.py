@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import UnitKind
-from accounts.text import fold
-from config.errors import ConflictError
-from config.xlsx import register_response, workbook_bytes, workbook_response
-from config.xlsx_import import Column, RowError, cell_ref, choice_lookup, read_upload, text
-from config.xlsx_template import data_sheet, guide_sheet
+from core.text import fold
+from core.errors import ConflictError
+from core.xlsx import register_response, workbook_bytes, workbook_response
+from core.xlsx_import import Column, RowError, cell_ref, choice_lookup, read_upload, text
+from core.xlsx_template import data_sheet, guide_sheet
 from reform import services
 from reform.access import assessments_visible_to, available_actions
 from reform.models import CriteriaSet

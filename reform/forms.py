@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.widgets import DatePickerInput
+from core.widgets import DatePickerInput
 
 
 class SelfScoreForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from config.inbox import InboxItem, by_due
+from core.inbox import InboxItem, by_due
 from reform.access import (
     assessments_visible_to,
     available_actions,

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Unit, User
 from accounts.selectors import head_ids_by_unit, heads_of
-from config.errors import ConflictError, require, required_text
+from core.errors import ConflictError, require, required_text
 from inspections.services import common_ancestor
 from notifications.services import notification_send
 from reform import measures, rules

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.errors import ConflictError, required_text
+from core.errors import ConflictError, required_text
 from reform.access import available_actions
 from reform.models import (
     Area,

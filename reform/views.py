@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import UnitKind
-from config.actions import form_errors, report_error, submit
-from config.errors import ConflictError
-from config.files import stored_file_response
-from config.pagination import paginate
-from config.xlsx import xlsx_download
+from core.actions import form_errors, report_error, submit
+from core.errors import ConflictError
+from core.files import stored_file_response
+from core.pagination import paginate
+from core.xlsx import xlsx_download
 from reform import excel, services, structure
 from reform.access import (
     assessments_visible_to,

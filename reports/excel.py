@@ -2,7 +2,7 @@
 nhiệm vụ: a heading with the unit, the period and "số liệu tính đến ngày …", the table (STT, Đơn vị,
 Tổng số, Đúng hạn, trong đó gia hạn, Trễ hạn, Chưa hoàn thành trong hạn, Quá hạn, Tỷ lệ đúng hạn), with
 the previous period's delta columns when compared, then the list of overdue tasks and their reasons.
-Text from users is written through config.xlsx.cell, so nothing is ever taken for a formula."""
+Text from users is written through core.xlsx.cell, so nothing is ever taken for a formula."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from config.dates import show_date
-from config.xlsx import cell
+from core.dates import show_date
+from core.xlsx import cell
 from tasks.selectors import TaskReport
 
 SHEET = "Báo cáo nhiệm vụ"

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import DateFilterField, IdFilterField
-from config.widgets import DatePickerInput
+from core.filters import DateFilterField, IdFilterField
+from core.widgets import DatePickerInput
 from tasks.selectors import Period, PeriodKind
 
 

@@ -1,7 +1,7 @@
 """What the top layer reads from every app, through each app's own selectors and registers:
 
 - the work inbox and the home page, composed from each module's own queue selectors;
-- the rules in force, read from every app's register (config.rulebook): one query per rule model,
+- the rules in force, read from every app's register (core.rulebook): one query per rule model,
   whatever the number of rows — the last change (who and when, from the model's django-simple-history
   table) is a subquery of that same query.
 """
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.access import MANAGING_ROLES, AccessScope, get_unit_for_user, scope_for
 from accounts.models import Unit
 from accounts.selectors import role_units
-from config import rulebook
-from config.inbox import InboxItem
+from core import rulebook
+from core.inbox import InboxItem
 from emulation.selectors import EMULATION_QUEUES, emulation_inbox
 from inspections.selectors import INSPECTION_QUEUES, inspection_inbox, remediation_task_ids_awaiting_verification
 from reform.selectors import REFORM_QUEUES, reform_inbox

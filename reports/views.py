@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import COUNCIL_ROLES, MANAGING_ROLES, scope_for
 from accounts.models import Organisation, Role, Unit, User
 from accounts.selectors import role_units, roles_of, subtree_counts
-from config.dates import show_date
-from config.errors import ConflictError
-from config.xlsx import xlsx_download
+from core.dates import show_date
+from core.errors import ConflictError
+from core.xlsx import xlsx_download
 from reports.excel import report_filename, report_workbook
 from reports.forms import SendReportForm, TaskReportForm
 from reports.selectors import inbox_for, rules_in_force_for, task_report_for, task_report_unit

@@ -1,7 +1,7 @@
 """Task API: list with filters, detail, draft create/update, and one endpoint per action.
 
 Each view: access helper → input serializer → service → output serializer. Service errors map
-once (config.api): ValidationError → 400 (the gate lists the missing dimensions under
+once (core.api): ValidationError → 400 (the gate lists the missing dimensions under
 `clarity.<dimension>`), ConflictError → 409, PermissionDenied → 403, not visible → 404.
 """
 
@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
-from config.filters import DateFilter, IdFilter
-from config.parsers import JSONParser
+from core.filters import DateFilter, IdFilter
+from core.parsers import JSONParser
 from tasks import history, services
 from tasks.access import get_task_for_user, history_import_units
 from tasks.clarity import checklist_data

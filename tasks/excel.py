@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.access import people_visible_to
-from config.xlsx import register_response as xlsx_register
-from config.xlsx import workbook_bytes
-from config.xlsx_import import (
+from core.xlsx import register_response as xlsx_register
+from core.xlsx import workbook_bytes
+from core.xlsx_import import (
     Column,
     RowError,
     cell_ref,
@@ -24,7 +24,7 @@ from config.xlsx_import import (
     read_upload,
     text,
 )
-from config.xlsx_template import data_sheet, guide_sheet
+from core.xlsx_template import data_sheet, guide_sheet
 from tasks.clarity import clarity_check, missing_dimensions, profile_for
 from tasks.models import Participant, Quality, Task, TaskStatus
 from tasks.services import task_assign, task_create_draft

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import people_visible_to, units_visible_to
 from accounts.widgets import PersonPicker
-from config.filters import DateFilterField, IdFilterField
-from config.widgets import DatePickerInput, DateTimePickerInput
+from core.filters import DateFilterField, IdFilterField
+from core.widgets import DatePickerInput, DateTimePickerInput
 from tasks.models import ProcessTemplate, Quality, Task, TaskStatus
 from tasks.status import LABELS, OFFICIAL_ORDER
 

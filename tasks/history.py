@@ -33,11 +33,11 @@ from openpyxl import Workbook
 
 from accounts.access import people_visible_to, units_visible_to
 from accounts.models import Unit, User
-from accounts.text import fold
-from config.bulk import copy_insert
-from config.xlsx import workbook_bytes
-from config.xlsx_import import Column, RowError, cell_ref, choice_lookup, parse_date, parse_datetime, read_upload, text
-from config.xlsx_template import data_sheet, guide_sheet
+from core.text import fold
+from core.bulk import copy_insert
+from core.xlsx import workbook_bytes
+from core.xlsx_import import Column, RowError, cell_ref, choice_lookup, parse_date, parse_datetime, read_upload, text
+from core.xlsx_template import data_sheet, guide_sheet
 from tasks.access import can_import_history, tasks_visible_to
 from tasks.excel import FIVE_RO_TEXT_COLUMNS
 from tasks.models import OPEN_STATUSES, Participant, Quality, Task, TaskEvent, TaskStatus

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Unit
-from accounts.text import fold
-from config.files import INLINE_EXTENSIONS
+from core.text import fold
+from core.files import INLINE_EXTENSIONS
 
 
 class ClarityProfile(models.TextChoices):

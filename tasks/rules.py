@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from accounts.text import fold
+from core.text import fold
 from tasks.status import DONE_LATE, DONE_ON_TIME, DONE_ON_TIME_EXTENDED, OPEN_OVERDUE
 
 # The on-time rate of the dashboards: of the tasks that have come to term — finished, or still open

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import prime_scopes, scope_for
 from accounts.models import Unit
-from accounts.text import fold
-from config.inbox import InboxItem, by_due
+from core.text import fold
+from core.inbox import InboxItem, by_due
 from tasks.access import available_actions, tasks_visible_to
 from tasks.models import (
     OPEN_STATUSES,

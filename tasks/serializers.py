@@ -3,38 +3,13 @@ from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.access import people_visible_to, units_visible_to
-from accounts.models import User
-from accounts.serializers import UnitRefSerializer
+from accounts.access import units_visible_to
+from accounts.serializers import PersonRefSerializer, ScopedPeople, ScopedUnits, UnitRefSerializer
+from core.serializers import ReasonInputSerializer
 from tasks.access import available_actions, owner_refusal, tasks_visible_to
 from tasks.clarity import checklist_data
 from tasks.models import ProcessTemplate, Quality, Task, TaskOwner
 from tasks.status import official_status
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "full_name"]
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedPeople(serializers.PrimaryKeyRelatedField):
-    """Only people the requesting user may see can be attached (DRF #2374). Someone outside that
-    scope is answered like someone who does not exist, in words an official understands."""
-
-    default_error_messages = {"does_not_exist": _("Choose a person of your units (no. “{pk_value}” is not one).")}
-
-    def get_queryset(self):
-        return people_visible_to(self.context["request"].user).filter(is_active=True)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedUnits(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {"does_not_exist": _("Choose one of your units (no. “{pk_value}” is not one).")}
-
-    def get_queryset(self):
-        return units_visible_to(self.context["request"].user).filter(active=True)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -168,10 +143,6 @@ class TaskDetailOutputSerializer(serializers.ModelSerializer):
              "note": e.note, "data": e.data}
             for e in task.events.all()
         ]
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
 
 
 class ProgressInputSerializer(serializers.Serializer):

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Unit, User
-from config.dates import show_date, show_datetime
-from config.errors import ConflictError, require, required_text
+from core.dates import show_date, show_datetime
+from core.errors import ConflictError, require, required_text
 from notifications.services import notification_send
 from tasks.access import can, can_assign_in, owner_refusal
 from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import MANAGING_ROLES, get_unit_for_user, scope_for
 from accounts.models import Unit
 from accounts.selectors import role_units
-from config.errors import ConflictError
-from config.charts import stacked_bar
-from config.files import stored_file_response
-from config.pagination import paginate, query_without_page
-from config.xlsx import xlsx_download
+from core.errors import ConflictError
+from core.charts import stacked_bar
+from core.files import stored_file_response
+from core.pagination import paginate, query_without_page
+from core.xlsx import xlsx_download
 from tasks import excel, history, services
 from tasks.access import available_actions, can, can_assign_in, get_task_for_user, history_import_units
 from tasks.clarity import clarity_check

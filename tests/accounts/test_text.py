@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.text import fold
+from core.text import fold
 
 
 def test_fold_vietnamese():

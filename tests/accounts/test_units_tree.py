@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Unit
-from accounts.text import fold
+from core.text import fold
 from tests.factories import OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

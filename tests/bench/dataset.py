@@ -33,7 +33,7 @@ from accounts.models import (
     UnitKind,
     User,
 )
-from accounts.text import fold
+from core.text import fold
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Every date in the dataset is placed relative to this moment (three years of work before it),

@@ -217,7 +217,7 @@ def test_an_infinite_number_cell_is_a_row_error_naming_the_cell(world, period, s
 
 def test_a_search_with_a_nul_character_finds_nothing_instead_of_failing(client, world):
     # PostgreSQL refuses NUL in text: the search of the unit and people lists was a 500 there
-    from accounts.text import fold
+    from core.text import fold
     assert fold("Nguyễn\x00Văn\tA\x7f") == "nguyen van a"
     client.force_login(world.head_dept)
     for path in ("/api/v1/units/", "/api/v1/people/", reverse("accounts:unit_list"), reverse("accounts:person_list")):

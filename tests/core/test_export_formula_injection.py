@@ -12,7 +12,7 @@ from tests.clients import Client
 from openpyxl import load_workbook
 
 from accounts.models import Unit, User
-from config.xlsx import FORMULA_TRIGGERS, XLSX
+from core.xlsx import FORMULA_TRIGGERS, XLSX
 from inspections.models import DisciplinaryDecision, Finding, Inspection
 from tasks.models import Task
 from tests.routes import all_routes

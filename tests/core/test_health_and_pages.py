@@ -167,7 +167,7 @@ def test_htmx_is_served_from_static_files(client, db):
 
 
 def test_server_error_page_is_static_and_vietnamese(rf):
-    from config.views import server_error
+    from core.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500 and "Đã xảy ra lỗi" in response.content.decode()

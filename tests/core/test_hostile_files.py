@@ -1,4 +1,4 @@
-"""Hostile files: every Excel import goes through config.xlsx_import (open_workbook, read_sheet),
+"""Hostile files: every Excel import goes through core.xlsx_import (open_workbook, read_sheet),
 and every evidence upload through tasks.evidence; each hostile kind is refused there with a
 clear message, before anything is parsed in full or stored."""
 
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from config.xlsx_import import Column, ImportRejected, check_archive, read_upload
+from core.xlsx_import import Column, ImportRejected, check_archive, read_upload
 from tasks import evidence
 from tasks.excel import import_tasks
 from tasks.models import Task

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, ContextList
 
 from accounts.models import User
-from config import pagination
+from core import pagination
 from reform.models import CriteriaSet
 from tests.routes import all_routes
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone, translation
 
-from config.dates import show_datetime
-from config.numbers import show_number
+from core.dates import show_datetime
+from core.numbers import show_number
 
 
 def test_numbers_in_sentences_use_the_comma_on_vietnamese_pages():

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.excel import PEOPLE_COLUMNS, PEOPLE_SHEET, UNIT_COLUMNS, UNIT_SHEET, import_units_and_people
 from accounts.models import Unit, User
-from config.xlsx_import import Column, header_key, read_upload
+from core.xlsx_import import Column, header_key, read_upload
 from emulation.excel import COLUMNS as MANUAL_COLUMNS
 from emulation.excel import SHEET as MANUAL_SHEET
 from emulation.models import ManualScore

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from emulation import jobs, scoring, services
 from emulation.models import (
     Award,

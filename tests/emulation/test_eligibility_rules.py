@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.access import regulations_visible_to
 from accounts.models import LocalRegulation
-from config import rulebook
+from core import rulebook
 from emulation import rules, scoring, services
 from emulation.models import (
     LocalRule,

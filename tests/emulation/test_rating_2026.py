@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.models import Role, UnitKind
-from config import rulebook
+from core import rulebook
 from emulation import rules, scoring, services
 from emulation.models import PeriodStatus, Rating, RatingLevel, RatingMode, RatingRuleSet, ResultsEvery, UnitScore
 from tasks.models import TaskStatus, TaskStep

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role
-from config import rulebook
+from core import rulebook
 from emulation import scoring, services
 from emulation.models import Cluster, PeriodStatus, Rating, RatingLevel, RatingMode, Title, UnitScore, Verdict
 from inspections import services as inspections

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from inspections import jobs, rules, selectors, services
 from inspections.models import (
     Attendance,

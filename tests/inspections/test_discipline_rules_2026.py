@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, StaffGroup, UnitKind
-from config import rulebook
+from core import dates, rulebook
 from inspections import rules, services
 from inspections.models import (
     DecisionStatus,
@@ -185,7 +185,7 @@ def test_the_follow_up_under_102_qd_tw_counts_working_days(world):
     decision = decide(world, system=DisciplineSystem.PARTY, decision_date=date(2022, 6, 1),
                       violation_date=date(2022, 3, 1), announced_on=date(2022, 6, 3), number="7-QĐ/UBKT")
     due, _rule_set = services.state_follow_up_due(decision)
-    assert due == rules.add_working_days(date(2022, 6, 3), 30) == date(2022, 7, 15)
+    assert due == dates.add_working_days(date(2022, 6, 3), 30) == date(2022, 7, 15)
     assert any("102-QĐ/TW" in w for w in decision.warnings)  # long passed
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from inspections import jobs, rules, services
 from inspections.models import ConclusionStep, ConclusionTimeLimit, Inspection, InspectionKind, InspectionStatus
 

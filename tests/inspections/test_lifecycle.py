@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from inspections import services
 from inspections.access import can_record, findings_visible_to, inspections_visible_to
 from inspections.models import (

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from inspections import services
 from inspections.models import InspectionStatus, RecommendationStatus
 from tasks import services as task_services

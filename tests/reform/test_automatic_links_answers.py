@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from reform import measures, services
 from reform.models import Assessment, AssessmentStatus, LinkKind, Measure, Score, ScoreLink
 from tasks import services as task_services

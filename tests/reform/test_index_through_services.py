@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from reform import services
 from reform.models import AssessmentStatus, Result, SetStatus
 from tests.reform.conftest import expected_profile

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Role
-from config.errors import ConflictError
+from core.errors import ConflictError
 from emulation import scoring
 from emulation.models import CriterionKind, Metric, UnitCriterion, UnitScore
 from reform import services

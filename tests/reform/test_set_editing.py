@@ -262,7 +262,7 @@ def test_the_version_api_needs_a_reason_and_the_draft_cannot_be_opened_as_a_new_
     again = api(ex.secretary).post(f"/api/v1/reform/sets/{ex.criteria_set.pk}/versions/", {"reason": "Nữa"},
                                    format="json")
     assert again.status_code == 409
-    from config.errors import ConflictError
+    from core.errors import ConflictError
 
     with pytest.raises(ConflictError):
         services.criteria_set_open(actor=ex.secretary, criteria_set=version, units=ex.communes,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import LocalRegulation
-from config import rulebook
+from core import rulebook
 from emulation.models import CouncilRule, LocalRule, RatingRuleSet, TitleRule
 from inspections import services
 from inspections.models import (

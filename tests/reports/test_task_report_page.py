@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.dates import show_date
+from core.dates import show_date
 from tasks import services
 from tasks.models import Evidence, Task, TaskStatus
 from tests.reports.conftest import move_after_cut_off

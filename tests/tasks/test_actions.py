@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from notifications.models import Notification
 from tasks import services
 from tasks.access import available_actions

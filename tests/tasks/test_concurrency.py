@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from tasks import services
 from tasks.models import Task, TaskEvent, TaskStatus
 from tests.factories import RoleFactory

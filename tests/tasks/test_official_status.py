@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from config.errors import ConflictError
+from core.errors import ConflictError
 from tasks import services
 from tasks.models import ExtensionStatus, Task
 from tasks.status import (

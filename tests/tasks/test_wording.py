@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from config.dates import show_datetime
+from core.dates import show_datetime
 from notifications.models import Notification
 from tasks import services
 from tasks.jobs import generate_recurring

@@ -9,7 +9,7 @@ text fields in the same format.
 
 from django import forms
 
-from config import dates
+from core import dates
 
 
 class DatePickerInput(forms.DateInput):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
-from config.errors import ConflictError
-from config.rulebook import RuleRefusal
+from core.errors import ConflictError
+from core.rulebook import RuleRefusal
 
 
 def report_error(request, error) -> None:

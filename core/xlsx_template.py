@@ -12,7 +12,7 @@ from __future__ import annotations
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from config.xlsx_import import Column
+from core.xlsx_import import Column
 
 GUIDE_SHEET = "Hướng dẫn"
 REQUIRED_MARK = " *"

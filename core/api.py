@@ -7,13 +7,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import ConflictError
-from config.rulebook import RuleRefusal
-from config.pagination import WindowPaginator, page_number
+from core.errors import ConflictError
+from core.rulebook import RuleRefusal
+from core.pagination import WindowPaginator, page_number
 
 
 class Pagination(PageNumberPagination):
-    """Page numbers with a bounded count (config.pagination.WindowPaginator): `count` is exact
+    """Page numbers with a bounded count (core.pagination.WindowPaginator): `count` is exact
     while `count_exact` is true, otherwise a lower bound that reaches past the page."""
 
     page_size = 50

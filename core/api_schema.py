@@ -1,5 +1,5 @@
 """The OpenAPI schema's generator (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]). Kept apart from
-config.api, which DRF imports while its own generic views are still loading."""
+core.api, which DRF imports while its own generic views are still loading."""
 
 from drf_spectacular import openapi
 
@@ -20,7 +20,7 @@ WRITE_ONLY_ERRORS = {"409"}
 
 class AutoSchema(openapi.AutoSchema):
     """Documents, for every operation, the errors it can answer with and their bodies (as
-    config.api.exception_handler and the sign-in middlewares give them), so that clients — and the
+    core.api.exception_handler and the sign-in middlewares give them), so that clients — and the
     API fuzzing test — can check every answer against the schema."""
 
     def _get_response_bodies(self, direction="response"):

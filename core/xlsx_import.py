@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from accounts.text import fold
-from config.filters import date_range_message, in_date_range
+from core.text import fold
+from core.filters import date_range_message, in_date_range
 
 
 @dataclass(frozen=True)
