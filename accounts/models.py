@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from accounts.collation import by_vietnamese
-from core.text import fold
+from core.models import SearchText
 
 
 class Organisation(models.Model):
@@ -86,7 +86,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Unit(MP_Node):
+class Unit(SearchText, MP_Node):
     """A unit in an organisation's tree, of any depth.
 
     The materialised path (treebeard's MP_Node) makes a subtree one indexed
@@ -116,14 +116,8 @@ class Unit(MP_Node):
     def __str__(self):
         return self.name
 
-    def refresh_search_text(self):
-        self.search_text = fold(f"{self.name} {self.code}")[:400]
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_source(self) -> str:
+        return f"{self.name} {self.code}"
 
     def ancestor_paths(self) -> list[str]:
         """The paths of this unit and of every unit above it, root first."""
@@ -187,7 +181,7 @@ class Language(models.TextChoices):
     ENGLISH = "en", "English"
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(SearchText, AbstractBaseUser, PermissionsMixin):
     """An official (or a system administrator) who signs in."""
 
     username = models.CharField(
@@ -236,14 +230,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
 
-    def refresh_search_text(self):
-        self.search_text = fold(f"{self.full_name} {self.employee_code or ''} {self.username} {self.email}")[:500]
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_source(self) -> str:
+        return f"{self.full_name} {self.employee_code or ''} {self.username} {self.email}"
 
 
 class Role(models.TextChoices):

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
+from core.api_actions import ActionApi
 from core.filters import DateFilter, IdFilter
-from core.parsers import JSONParser
 from tasks import history, services
 from tasks.access import get_task_for_user, history_import_units
 from tasks.clarity import checklist_data
@@ -125,77 +125,110 @@ class TaskChecklistApi(APIView):
         return Response(checklist_data(get_task_for_user(request.user, pk)))
 
 
-class _ActionApi(APIView):
-    """One POST endpoint per action; subclasses name the input and the service call."""
+class _TaskActionApi(ActionApi):
+    """A POST endpoint per action on a task the user can see (404 otherwise); the answer is the task."""
 
-    input_serializer: type[serializers.Serializer] | None = None
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    output_serializer = TaskDetailOutputSerializer
+
+    def get_object(self, request, pk):
+        return get_task_for_user(request.user, pk)
+
+
+class TaskAssignApi(_TaskActionApi):
+    operation_id = "tasks_assign"
+    summary = "Leave draft (only when the task is clear on every dimension)"
 
     def perform(self, request, task, data):
-        raise NotImplementedError
-
-    def post(self, request, pk: int, **kwargs):
-        task = get_task_for_user(request.user, pk)
-        data = {}
-        if self.input_serializer is not None:
-            payload = self.input_serializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            data = dict(payload.validated_data)
-            if "files" in data or request.FILES:
-                data["files"] = request.FILES.getlist("files")
-        self.perform(request, task, data, **kwargs)
-        task.refresh_from_db()
-        return Response(TaskDetailOutputSerializer(task, context={"request": request}).data)
+        services.task_assign(actor=request.user, task=task)
 
 
-def _action(name, input_serializer, call, summary):
-    def post(self, request, pk: int, **kwargs):
-        return _ActionApi.post(self, request, pk, **kwargs)
+class TaskAcceptApi(_TaskActionApi):
+    operation_id = "tasks_accept"
+    summary = "The lead accepts"
 
-    view = type(f"Task{name.title().replace('_', '')}Api", (_ActionApi,), {
-        "input_serializer": input_serializer,
-        "perform": lambda self, request, task, data, **kwargs: call(request, task, data, **kwargs),
-    })
-    decorated = extend_schema(request=input_serializer, summary=summary, operation_id=f"tasks_{name}",
-                              responses={200: TaskDetailOutputSerializer, 400: OpenApiResponse(description="Invalid"),
-                                         403: OpenApiResponse(description="Not yours to do"),
-                                         404: OpenApiResponse(description="Not found"),
-                                         409: OpenApiResponse(description="Wrong state or someone acted first")})
-    view.post = decorated(post)
-    return view
+    def perform(self, request, task, data):
+        services.task_accept(actor=request.user, task=task)
 
 
-def _decide(request, task, data, request_pk):
-    try:
-        extension = ExtensionRequest.objects.get(pk=request_pk, task=task)
-    except ExtensionRequest.DoesNotExist:
-        raise Http404 from None
-    services.task_decide_extension(actor=request.user, request=extension, approve=data["approve"],
-                                   granted_deadline=data.get("granted_deadline"), note=data.get("note", ""))
+class TaskReturnApi(_TaskActionApi):
+    operation_id = "tasks_return"
+    summary = "The lead returns the task to the assigner"
+    input_serializer = ReasonInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_return(actor=request.user, task=task, reason=data["reason"])
 
 
-ACTIONS = {
-    "assign": _action("assign", None, lambda r, t, d: services.task_assign(actor=r.user, task=t),
-                      "Leave draft (only when the task is clear on every dimension)"),
-    "accept": _action("accept", None, lambda r, t, d: services.task_accept(actor=r.user, task=t), "The lead accepts"),
-    "return": _action("return", ReasonInputSerializer, lambda r, t, d: services.task_return(actor=r.user, task=t, reason=d["reason"]),
-                      "The lead returns the task to the assigner"),
-    "progress": _action("progress", ProgressInputSerializer, lambda r, t, d: services.task_report_progress(
-        actor=r.user, task=t, percent=d["percent"], note=d.get("note", ""), files=d.get("files", []),
-        steps_done=d.get("steps_done", [])), "Report progress"),
-    "extension": _action("extension", ExtensionInputSerializer, lambda r, t, d: services.task_request_extension(
-        actor=r.user, task=t, new_deadline=d["new_deadline"], reason=d["reason"]), "Ask for an extension"),
-    "decide_extension": _action("decide_extension", ExtensionDecisionInputSerializer, _decide, "Decide an extension"),
-    "submit": _action("submit", SubmitInputSerializer, lambda r, t, d: services.task_submit_result(
-        actor=r.user, task=t, note=d["note"], files=d.get("files", [])), "Submit the result with evidence"),
-    "approve": _action("approve", ApproveInputSerializer, lambda r, t, d: services.task_approve(
-        actor=r.user, task=t, quality=d["quality"], note=d.get("note", ""),
-        open_subtasks_reason=d.get("open_subtasks_reason", "")), "Approve the result with an evaluation"),
-    "send_back": _action("send_back", ReasonInputSerializer, lambda r, t, d: services.task_send_back(
-        actor=r.user, task=t, reason=d["reason"]), "Send the result back for rework"),
-    "cancel": _action("cancel", ReasonInputSerializer, lambda r, t, d: services.task_cancel(
-        actor=r.user, task=t, reason=d["reason"]), "Cancel the task"),
-}
+class TaskProgressApi(_TaskActionApi):
+    operation_id = "tasks_progress"
+    summary = "Report progress"
+    input_serializer = ProgressInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_report_progress(actor=request.user, task=task, percent=data["percent"],
+                                      note=data.get("note", ""), files=data.get("files", []),
+                                      steps_done=data.get("steps_done", []))
+
+
+class TaskExtensionApi(_TaskActionApi):
+    operation_id = "tasks_extension"
+    summary = "Ask for an extension"
+    input_serializer = ExtensionInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_request_extension(actor=request.user, task=task, new_deadline=data["new_deadline"],
+                                        reason=data["reason"])
+
+
+class TaskDecideExtensionApi(_TaskActionApi):
+    operation_id = "tasks_decide_extension"
+    summary = "Decide an extension"
+    input_serializer = ExtensionDecisionInputSerializer
+
+    def perform(self, request, task, data, request_pk):
+        try:
+            extension = ExtensionRequest.objects.get(pk=request_pk, task=task)
+        except ExtensionRequest.DoesNotExist:
+            raise Http404 from None
+        services.task_decide_extension(actor=request.user, request=extension, approve=data["approve"],
+                                       granted_deadline=data.get("granted_deadline"), note=data.get("note", ""))
+
+
+class TaskSubmitApi(_TaskActionApi):
+    operation_id = "tasks_submit"
+    summary = "Submit the result with evidence"
+    input_serializer = SubmitInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_submit_result(actor=request.user, task=task, note=data["note"], files=data.get("files", []))
+
+
+class TaskApproveApi(_TaskActionApi):
+    operation_id = "tasks_approve"
+    summary = "Approve the result with an evaluation"
+    input_serializer = ApproveInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_approve(actor=request.user, task=task, quality=data["quality"], note=data.get("note", ""),
+                              open_subtasks_reason=data.get("open_subtasks_reason", ""))
+
+
+class TaskSendBackApi(_TaskActionApi):
+    operation_id = "tasks_send_back"
+    summary = "Send the result back for rework"
+    input_serializer = ReasonInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_send_back(actor=request.user, task=task, reason=data["reason"])
+
+
+class TaskCancelApi(_TaskActionApi):
+    operation_id = "tasks_cancel"
+    summary = "Cancel the task"
+    input_serializer = ReasonInputSerializer
+
+    def perform(self, request, task, data):
+        services.task_cancel(actor=request.user, task=task, reason=data["reason"])
 
 
 class _HistoryImportInput(serializers.Serializer):

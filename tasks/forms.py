@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import people_visible_to, units_visible_to
 from accounts.widgets import PersonPicker
 from core.filters import DateFilterField, IdFilterField
+from core.forms import ReasonForm  # noqa: F401  (the views' reason form is the kernel's)
 from core.widgets import DatePickerInput, DateTimePickerInput
 from tasks.models import ProcessTemplate, Quality, Task, TaskStatus
 from tasks.status import LABELS, OFFICIAL_ORDER
@@ -106,10 +107,6 @@ class ParticipantFormSet(BaseParticipantFormSet):
             for f in self.forms
             if f.cleaned_data and (f.cleaned_data.get("user") or f.cleaned_data.get("unit"))
         ]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
 class ProgressForm(forms.Form):

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Unit
-from core.text import fold
 from core.files import INLINE_EXTENSIONS
+from core.models import Event, SearchText
 
 
 class ClarityProfile(models.TextChoices):
@@ -98,7 +98,7 @@ class Quality(models.TextChoices):
     FAIL = "fail", _("Does not meet the requirement")
 
 
-class Task(models.Model):
+class Task(SearchText, models.Model):
     """A task assigned by "5 rõ" — the union of every dimension any profile asks for."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -192,14 +192,8 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    def refresh_search_text(self):
-        self.search_text = fold(f"{self.code} {self.title} {self.source_number} {self.source_issuer}")[:600]
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_source(self) -> str:
+        return f"{self.code} {self.title} {self.source_number} {self.source_issuer}"
 
 
 class Participant(models.Model):
@@ -254,42 +248,24 @@ ACTION_LABELS = {
 }
 
 
-class TaskEvent(models.Model):
+class TaskEvent(Event):
     """The history row of every action on a task: who, when, from which status to which, why."""
 
+    ACTION_LABELS = ACTION_LABELS
+    STATUS_CHOICES = TaskStatus
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
     # The deadline in force once the event happened: with to_status, the task's state at any past
     # moment is read back from its events (tasks.selectors.tasks_as_of).
     deadline = models.DateTimeField(_("deadline after the event"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("task event")
         verbose_name_plural = _("task events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["task", "at"], name="task_event_task_at_idx")]
 
     def __str__(self):
         return f"{self.task_id} {self.action}"
-
-    @property
-    def action_display(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
-    @property
-    def from_display(self) -> str:
-        return TaskStatus(self.from_status).label if self.from_status in TaskStatus.values else self.from_status
-
-    @property
-    def to_display(self) -> str:
-        return TaskStatus(self.to_status).label if self.to_status in TaskStatus.values else self.to_status
 
 
 def evidence_path(instance, filename):

@@ -7,7 +7,6 @@ Views and serializers call these; they never set `status` themselves.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -22,7 +21,9 @@ from django.utils.translation import gettext as _
 from accounts.access import scope_for
 from accounts.models import Unit, User
 from core.dates import show_date, show_datetime
+from core.codes import next_code
 from core.errors import ConflictError, require, required_text
+from core.transitions import advance, locked
 from notifications.services import notification_send
 from tasks.access import can, can_assign_in, owner_refusal
 from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions
@@ -61,34 +62,23 @@ def _notify(task: Task, recipients: Iterable, verb: str, message: str, dedupe_ke
 
 
 def _locked(task: Task) -> Task:
-    """Re-read the caller's task in place under a row lock (PostgreSQL); SQLite's IMMEDIATE
-    transactions serialise writers. Decisions are then taken on the current row, not a stale copy."""
-    task.refresh_from_db(from_queryset=Task.objects.select_for_update())
-    return task
+    """Re-read the caller's task in place under a row lock (core.transitions.locked)."""
+    return locked(task)
 
 
 def _transition(task: Task, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "",
                 data: dict | None = None, **fields) -> TaskEvent:
     """Move `task` to `to` only if it is still in one of `allowed`; write the history row."""
-    allowed = tuple(allowed)
-    if task.status not in allowed:
-        raise ConflictError(
-            _("This task is “%(status)s”; it cannot be %(action)s now.")
-            % {"status": task.get_status_display(), "action": _action_label(action)},
-            code="wrong_state",
-        )
     now = timezone.now()
-    changed = Task.objects.filter(pk=task.pk, status__in=allowed).update(status=to, updated_at=now, **fields)
-    if changed != 1:
-        raise ConflictError(_("Someone else changed this task at the same moment. Reload it and try again."))
-    event = TaskEvent.objects.create(
-        task=task, action=action, from_status=task.status, to_status=to, actor=actor, at=now, note=note, data=data or {},
-        deadline=fields.get("deadline", task.deadline),
+    wrong_state = _("This task is “%(status)s”; it cannot be %(action)s now.") % {
+        "status": "%(status)s", "action": _action_label(action)}
+    left = advance(task, allowed=allowed, to=to, wrong_state=wrong_state,
+                   changed_meanwhile=_("Someone else changed this task at the same moment. Reload it and try again."),
+                   updated_at=now, **fields)
+    return TaskEvent.objects.create(
+        task=task, action=action, from_status=left, to_status=to, actor=actor, at=now, note=note, data=data or {},
+        deadline=task.deadline,
     )
-    task.status = to
-    for name, value in fields.items():
-        setattr(task, name, value)
-    return event
 
 
 def _refuse_if_owned(task: Task, action: str, *, owner: str = "") -> None:
@@ -224,11 +214,8 @@ def _create(*, actor, assigning_unit: Unit, data: dict, participants, steps, par
                        "product_description", "expected_result", "acceptance_criterion", "authority_basis",
                        "lead_may_decide", "source_number", "source_issuer"):
         fields[text_field] = (fields.get(text_field) or "").strip()
-    # The readable code needs the id, so the row is written with a placeholder first.
-    task = Task.objects.create(code=f"tmp-{uuid.uuid4().hex[:20]}", assigner=actor, assigning_unit=assigning_unit,
+    task = Task.objects.create(code=next_code(Task, "NV"), assigner=actor, assigning_unit=assigning_unit,
                                parent=parent, managed_by=managed_by, **fields)
-    task.code = f"NV{timezone.localdate():%Y}-{task.pk:06d}"
-    task.save(update_fields=["code"])
     if steps is None and task.process_template_id:
         steps = _steps_from_template(task)
     _save_parts(task, participants, steps)
@@ -265,10 +252,8 @@ def task_create_occurrence(*, rule, period: str, due_at: datetime) -> Task:
     template = rule.template
     data = {name: getattr(template, name) for name in EDITABLE_FIELDS}
     data["deadline"] = due_at
-    task = Task.objects.create(code=f"tmp-{uuid.uuid4().hex[:20]}", assigner=template.assigner,
+    task = Task.objects.create(code=next_code(Task, "NV"), assigner=template.assigner,
                                assigning_unit=template.assigning_unit, recurrence=rule, period=period, **data)
-    task.code = f"NV{timezone.localdate():%Y}-{task.pk:06d}"
-    task.save(update_fields=["code"])
     participants = [{"user": p.user, "unit": p.unit, "part": p.part} for p in template.participants.all()]
     steps = [{"name": s.name, "responsible": s.responsible} for s in template.steps.all()]
     _save_parts(task, participants, steps)
