@@ -1,5 +1,7 @@
 """Reform index API: lists scoped by the access policy, one POST endpoint per action.
 
+Each action is a class on core.api_actions.ActionApi: the object is read through the access policy
+(404 for whoever may not see it), the input validated by its serializer, the service decides.
 Service errors map once (core.api): ValidationError → 400 naming the field, ConflictError → 409,
 PermissionDenied → 403, not visible → 404.
 """
@@ -8,11 +10,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_actions import ERRORS, ActionApi
 from reform import services, structure
 from reform.access import get_assessment_for_user, get_set_for_user
 from reform.selectors import assessment_list_for_user, ranking_for_user, remedy_list_for_user, set_list_for_user
@@ -34,10 +37,6 @@ from reform.serializers import (
     SetVersionInputSerializer,
     SurveyInputSerializer,
 )
-
-ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),
-          403: OpenApiResponse(description="Not yours to do"), 404: OpenApiResponse(description="Not found"),
-          409: OpenApiResponse(description="Wrong state or someone acted first")}
 
 
 class SetListApi(generics.ListAPIView):
@@ -82,10 +81,14 @@ class RemedyListApi(generics.ListAPIView):
         return remedy_list_for_user(self.request.user, criteria_set)
 
 
-def _assessment_detail(assessment):
-    assessment = type(assessment).objects.select_related("unit", "task", "finalised_by").prefetch_related(
+def _assessment_loaded(assessment):
+    """The assessment with what its detail shows, read afresh."""
+    return type(assessment).objects.select_related("unit", "task", "finalised_by").prefetch_related(
         "scores__sub_criterion", "scores__appraised_by", "scores__decided_by", "scores__links").get(pk=assessment.pk)
-    return AssessmentDetailSerializer(assessment).data
+
+
+def _assessment_detail(assessment):
+    return AssessmentDetailSerializer(_assessment_loaded(assessment)).data
 
 
 def _sub_criterion(assessment, code: str):
@@ -102,89 +105,129 @@ class AssessmentDetailApi(APIView):
         return Response(_assessment_detail(get_assessment_for_user(request.user, pk)))
 
 
-class SelfScoreApi(APIView):
-    @extend_schema(request=ScoreInputSerializer, responses={200: AssessmentDetailSerializer, **ERRORS},
-                   operation_id="reform_assessments_self_score")
-    def post(self, request, pk: int):
-        assessment = get_assessment_for_user(request.user, pk)
-        payload = ScoreInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+# -- actions on an assessment -------------------------------------------------------------
+
+
+class _AssessmentActionApi(ActionApi):
+    """An action on an assessment; the answer is the assessment's detail."""
+
+    output_serializer = AssessmentDetailSerializer
+
+    def get_object(self, request, pk):
+        return get_assessment_for_user(request.user, pk)
+
+    def refreshed(self, request, obj):
+        return _assessment_loaded(obj)
+
+
+class SelfScoreApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_self_score"
+    summary = "The unit's head self-scores a sub-criterion"
+    input_serializer = ScoreInputSerializer
+
+    def perform(self, request, assessment, data, **kwargs):
         services.score_self(actor=request.user, assessment=assessment,
                             sub_criterion=_sub_criterion(assessment, data["sub_criterion"]), points=data["points"],
                             note=data["note"])
-        return Response(_assessment_detail(assessment))
 
 
-class AppraiseApi(APIView):
-    @extend_schema(request=AppraiseInputSerializer, responses={200: AssessmentDetailSerializer, **ERRORS},
-                   operation_id="reform_assessments_appraise")
-    def post(self, request, pk: int):
-        assessment = get_assessment_for_user(request.user, pk)
-        payload = AppraiseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+class AppraiseApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_appraise"
+    summary = "The appraiser scores a sub-criterion"
+    input_serializer = AppraiseInputSerializer
+
+    def perform(self, request, assessment, data, **kwargs):
         services.score_appraise(actor=request.user, assessment=assessment,
                                 sub_criterion=_sub_criterion(assessment, data["sub_criterion"]),
                                 points=data["points"], comment=data["comment"])
-        return Response(_assessment_detail(assessment))
 
 
-def _sub_criterion_action(serializer_class, run, operation_id: str):
-    """A POST on one sub-criterion of an assessment, named by its code: the input's other fields go to `run`."""
+class LinkApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_link"
+    summary = "The unit links a record of the product as evidence of a sub-criterion"
+    input_serializer = LinkInputSerializer
 
-    class SubCriterionActionApi(APIView):
-        @extend_schema(request=serializer_class, responses={200: AssessmentDetailSerializer, **ERRORS},
-                       operation_id=operation_id)
-        def post(self, request, pk: int):
-            assessment = get_assessment_for_user(request.user, pk)
-            payload = serializer_class(data=request.data)
-            payload.is_valid(raise_exception=True)
-            data = dict(payload.validated_data)
-            sub = _sub_criterion(assessment, data.pop("sub_criterion"))
-            run(actor=request.user, assessment=assessment, sub_criterion=sub, **data)
-            return Response(_assessment_detail(assessment))
-
-    return SubCriterionActionApi
+    def perform(self, request, assessment, data, **kwargs):
+        services.score_link_add(actor=request.user, assessment=assessment,
+                                sub_criterion=_sub_criterion(assessment, data["sub_criterion"]), kind=data["kind"],
+                                code=data["code"])
 
 
-SUB_CRITERION_ACTIONS = {
-    "links": _sub_criterion_action(LinkInputSerializer, services.score_link_add, "reform_assessments_link"),
-    "answers": _sub_criterion_action(AnswerInputSerializer, services.score_answer, "reform_assessments_answer"),
-    "decisions": _sub_criterion_action(DecideInputSerializer, services.score_decide, "reform_assessments_decide"),
-}
+class AnswerApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_answer"
+    summary = "The unit answers the appraisal of a sub-criterion"
+    input_serializer = AnswerInputSerializer
+
+    def perform(self, request, assessment, data, **kwargs):
+        services.score_answer(actor=request.user, assessment=assessment,
+                              sub_criterion=_sub_criterion(assessment, data["sub_criterion"]), answer=data["answer"])
 
 
-def _assessment_action(run, operation_id: str):
-    class AssessmentActionApi(APIView):
-        @extend_schema(request=None, responses={200: AssessmentDetailSerializer, **ERRORS}, operation_id=operation_id)
-        def post(self, request, pk: int):
-            assessment = get_assessment_for_user(request.user, pk)
-            run(actor=request.user, assessment=assessment)
-            return Response(_assessment_detail(assessment))
+class DecideApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_decide"
+    summary = "The council fixes the final points of a sub-criterion"
+    input_serializer = DecideInputSerializer
 
-    return AssessmentActionApi
-
-
-ASSESSMENT_ACTIONS = {
-    "submit": _assessment_action(services.assessment_submit, "reform_assessments_submit"),
-    "finish-appraisal": _assessment_action(services.assessment_finish_appraisal, "reform_assessments_finish"),
-    "compute-automatic": _assessment_action(services.assessment_compute_automatic, "reform_assessments_compute"),
-    "finalise": _assessment_action(services.assessment_finalise, "reform_assessments_finalise"),
-}
+    def perform(self, request, assessment, data, **kwargs):
+        services.score_decide(actor=request.user, assessment=assessment,
+                              sub_criterion=_sub_criterion(assessment, data["sub_criterion"]), points=data["points"],
+                              note=data["note"])
 
 
-class SurveyApi(APIView):
-    @extend_schema(request=SurveyInputSerializer, responses={200: CriteriaSetSerializer, **ERRORS},
-                   operation_id="reform_sets_survey")
-    def post(self, request, pk: int):
-        criteria_set = get_set_for_user(request.user, pk)
-        payload = SurveyInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+class SubmitApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_submit"
+    summary = "The unit's head submits the self-assessment for appraisal"
+
+    def perform(self, request, assessment, data, **kwargs):
+        services.assessment_submit(actor=request.user, assessment=assessment)
+
+
+class FinishAppraisalApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_finish"
+    summary = "The appraiser closes the appraisal"
+
+    def perform(self, request, assessment, data, **kwargs):
+        services.assessment_finish_appraisal(actor=request.user, assessment=assessment)
+
+
+class ComputeAutomaticApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_compute"
+    summary = "Recompute the automatic sub-criteria"
+
+    def perform(self, request, assessment, data, **kwargs):
+        services.assessment_compute_automatic(actor=request.user, assessment=assessment)
+
+
+class FinaliseApi(_AssessmentActionApi):
+    operation_id = "reform_assessments_finalise"
+    summary = "The council fixes the unit's final score"
+
+    def perform(self, request, assessment, data, **kwargs):
+        services.assessment_finalise(actor=request.user, assessment=assessment)
+
+
+# -- actions on a criteria set -------------------------------------------------------------
+
+
+class _SetActionApi(ActionApi):
+    """An action on a criteria set; the answer is the set."""
+
+    output_serializer = CriteriaSetSerializer
+
+    def get_object(self, request, pk):
+        return get_set_for_user(request.user, pk)
+
+
+class SurveyApi(_SetActionApi):
+    operation_id = "reform_sets_survey"
+    summary = "Record the survey's points per unit and survey area"
+    input_serializer = SurveyInputSerializer
+
+    def perform(self, request, criteria_set, data, **kwargs):
         assessments = {a.unit.code: a for a in assessment_list_for_user(request.user, criteria_set=criteria_set)}
         areas = {a.code: a for a in criteria_set.areas.all()}
         rows, errors = [], {}
-        for index, row in enumerate(payload.validated_data["rows"]):
+        for index, row in enumerate(data["rows"]):
             assessment, area = assessments.get(row["unit"]), areas.get(row["area"])
             if assessment is None or area is None:
                 errors[f"rows[{index}]"] = _("Unknown unit %(unit)s or area %(area)s in this set.") % row
@@ -193,55 +236,74 @@ class SurveyApi(APIView):
         if errors:
             raise ValidationError(errors)
         services.survey_record(actor=request.user, criteria_set=criteria_set, rows=rows)
-        return Response(CriteriaSetSerializer(criteria_set).data)
 
 
-class FreezeApi(APIView):
-    @extend_schema(request=None, responses={200: CriteriaSetSerializer, **ERRORS}, operation_id="reform_sets_freeze")
-    def post(self, request, pk: int):
-        criteria_set = services.criteria_set_freeze(actor=request.user, criteria_set=get_set_for_user(request.user, pk))
-        return Response(CriteriaSetSerializer(criteria_set).data)
+class FreezeApi(_SetActionApi):
+    operation_id = "reform_sets_freeze"
+    summary = "The scores become final and the index is computed"
+
+    def perform(self, request, criteria_set, data, **kwargs):
+        services.criteria_set_freeze(actor=request.user, criteria_set=criteria_set)
 
 
-class PublishApi(APIView):
-    @extend_schema(request=IndexPublishInputSerializer, responses={200: CriteriaSetSerializer, **ERRORS},
-                   operation_id="reform_sets_publish")
-    def post(self, request, pk: int):
-        criteria_set = get_set_for_user(request.user, pk)
-        payload = IndexPublishInputSerializer(data=request.data)
+class PublishApi(_SetActionApi):
+    operation_id = "reform_sets_publish"
+    summary = "Publish the results"
+    input_serializer = IndexPublishInputSerializer
+
+    def perform(self, request, criteria_set, data, **kwargs):
+        services.criteria_set_publish(actor=request.user, criteria_set=criteria_set, published_on=data["published_on"])
+
+
+class SetVersionOpenApi(_SetActionApi):
+    operation_id = "reform_sets_version_open"
+    summary = "Put a new version in force"
+    output_serializer = CriteriaSetVersionSerializer
+
+    def perform(self, request, criteria_set, data, **kwargs):
+        structure.criteria_set_version_open(actor=request.user, criteria_set=criteria_set)
+
+
+class _SetMakingApi(_SetActionApi):
+    """An action that makes a new set from this one: 201 with the set it made."""
+
+    output_serializer = CriteriaSetVersionSerializer
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.operation_id:
+            return
+
+        def post(self, request, *args, **kwargs):
+            return _SetMakingApi.post(self, request, *args, **kwargs)
+
+        post.__doc__ = cls.summary
+        cls.post = extend_schema(request=cls.input_serializer, responses={201: cls.output_serializer, **ERRORS},
+                                 summary=cls.summary or None, operation_id=cls.operation_id)(post)
+
+    def post(self, request, pk: int, **kwargs):
+        source = self.get_object(request, pk=pk)
+        payload = self.input_serializer(data=request.data, context={"request": request, "object": source})
         payload.is_valid(raise_exception=True)
-        criteria_set = services.criteria_set_publish(actor=request.user, criteria_set=criteria_set,
-                                                     **payload.validated_data)
-        return Response(CriteriaSetSerializer(criteria_set).data)
+        made = self.perform(request, source, dict(payload.validated_data), **kwargs)
+        return Response(self.output_serializer(made, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
-class SetCopyApi(APIView):
-    @extend_schema(request=SetCopyInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
-                   operation_id="reform_sets_copy")
-    def post(self, request, pk: int):
-        source = get_set_for_user(request.user, pk)
-        payload = SetCopyInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        copy = structure.criteria_set_copy(actor=request.user, source=source, **payload.validated_data)
-        return Response(CriteriaSetVersionSerializer(copy).data, status=status.HTTP_201_CREATED)
+class SetCopyApi(_SetMakingApi):
+    operation_id = "reform_sets_copy"
+    summary = "Copy the set as the model of another year's"
+    input_serializer = SetCopyInputSerializer
+
+    def perform(self, request, source, data, **kwargs):
+        return structure.criteria_set_copy(actor=request.user, source=source, **data)
 
 
-class SetVersionApi(APIView):
-    @extend_schema(request=SetVersionInputSerializer, responses={201: CriteriaSetVersionSerializer, **ERRORS},
-                   operation_id="reform_sets_new_version")
-    def post(self, request, pk: int):
-        criteria_set = get_set_for_user(request.user, pk)
-        payload = SetVersionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        version = structure.criteria_set_new_version(actor=request.user, criteria_set=criteria_set,
-                                                     reason=payload.validated_data["reason"])
-        return Response(CriteriaSetVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+class SetVersionApi(_SetMakingApi):
+    operation_id = "reform_sets_new_version"
+    summary = "Start a new version of a set in use, with the reason"
+    input_serializer = SetVersionInputSerializer
 
-
-class SetVersionOpenApi(APIView):
-    @extend_schema(request=None, responses={200: CriteriaSetVersionSerializer, **ERRORS},
-                   operation_id="reform_sets_version_open")
-    def post(self, request, pk: int):
-        criteria_set = structure.criteria_set_version_open(actor=request.user,
-                                                           criteria_set=get_set_for_user(request.user, pk))
-        return Response(CriteriaSetVersionSerializer(criteria_set).data)
+    def perform(self, request, criteria_set, data, **kwargs):
+        return structure.criteria_set_new_version(actor=request.user, criteria_set=criteria_set,
+                                                  reason=data["reason"])

@@ -19,9 +19,14 @@ urlpatterns = [
     path("reform/assessments/<int:pk>/", api.AssessmentDetailApi.as_view(), name="reform-assessment-detail"),
     path("reform/assessments/<int:pk>/self-scores/", api.SelfScoreApi.as_view(), name="reform-self-score"),
     path("reform/assessments/<int:pk>/appraisals/", api.AppraiseApi.as_view(), name="reform-appraise"),
-    *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
-      for name, view in api.ASSESSMENT_ACTIONS.items()],
-    *[path(f"reform/assessments/<int:pk>/{name}/", view.as_view(), name=f"reform-assessment-{name}")
-      for name, view in api.SUB_CRITERION_ACTIONS.items()],
+    path("reform/assessments/<int:pk>/submit/", api.SubmitApi.as_view(), name="reform-assessment-submit"),
+    path("reform/assessments/<int:pk>/finish-appraisal/", api.FinishAppraisalApi.as_view(),
+         name="reform-assessment-finish-appraisal"),
+    path("reform/assessments/<int:pk>/compute-automatic/", api.ComputeAutomaticApi.as_view(),
+         name="reform-assessment-compute-automatic"),
+    path("reform/assessments/<int:pk>/finalise/", api.FinaliseApi.as_view(), name="reform-assessment-finalise"),
+    path("reform/assessments/<int:pk>/links/", api.LinkApi.as_view(), name="reform-assessment-links"),
+    path("reform/assessments/<int:pk>/answers/", api.AnswerApi.as_view(), name="reform-assessment-answers"),
+    path("reform/assessments/<int:pk>/decisions/", api.DecideApi.as_view(), name="reform-assessment-decisions"),
     path("reform/sets/<int:pk>/remedies/", api.RemedyListApi.as_view(), name="reform-remedy-list"),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Unit, UnitKind
+from core.models import Event as CoreEvent
 from tasks.models import EvidenceFile
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -426,23 +427,12 @@ class Result(models.Model):
         return f"{self.unit}: {self.index}%"
 
 
-class Event(models.Model):
-    """The history row of every action on a set or an assessment."""
+class Event(CoreEvent):
+    """The history row of every action on a set or an assessment (the fields are core.models.Event's)."""
 
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="events")
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(CoreEvent.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return self.action

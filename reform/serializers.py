@@ -3,6 +3,7 @@ code inside the set the URL names, so nothing of another set or organisation can
 
 from rest_framework import serializers
 
+from core.serializers import ReasonInputSerializer
 from reform.models import Area, Assessment, Band, CriteriaSet, LinkKind, Result, Score, ScoreLink, SubCriterion
 from tasks.selectors import task_official_status
 
@@ -172,8 +173,8 @@ class SetCopyInputSerializer(serializers.Serializer):
     members = serializers.BooleanField(required=False, default=False)
 
 
-class SetVersionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
+class SetVersionInputSerializer(ReasonInputSerializer):
+    """Why the criteria of a set in use change."""
 
 
 class CriteriaSetVersionSerializer(CriteriaSetSerializer):

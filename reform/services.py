@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Unit, User
 from accounts.selectors import head_ids_by_unit, heads_of
 from core.errors import ConflictError, require, required_text
+from core.transitions import advance, locked
 from inspections.services import common_ancestor
 from notifications.services import notification_send
 from reform import measures, rules
@@ -59,9 +60,9 @@ ZERO = Decimal(0)
 
 
 def _event(*, criteria_set, action: str, actor, assessment=None, note: str = "", from_status: str = "",
-           to_status: str = "") -> Event:
+           to_status: str = "", data: dict | None = None) -> Event:
     return Event.objects.create(criteria_set=criteria_set, assessment=assessment, action=action, actor=actor,
-                                note=note, from_status=from_status, to_status=to_status)
+                                note=note, from_status=from_status, to_status=to_status, data=data or {})
 
 
 def _refuse_unless(user, obj, action: str) -> None:
@@ -70,33 +71,20 @@ def _refuse_unless(user, obj, action: str) -> None:
         return
     if isinstance(obj, CriteriaSet):
         require(runs_set(user, obj))
-        raise ConflictError(_("This criteria set is “%(status)s”; that step is not possible now.")
-                            % {"status": obj.get_status_display()}, code="wrong_state")
+        raise ConflictError(_wrong_set_state() % {"status": obj.get_status_display()}, code="wrong_state")
     # Someone with no part in this assessment is refused outright; those with one hear it is the wrong moment.
     require(heads_unit(user, obj.unit) or obj.appraiser_id == user.pk or runs_set(user, obj.criteria_set))
-    raise ConflictError(_("This assessment is “%(status)s” and its set “%(set_status)s”; that step is not possible "
-                          "for you now.") % {"status": obj.get_status_display(),
-                                             "set_status": obj.criteria_set.get_status_display()},
-                        code="wrong_state")
+    raise ConflictError(_wrong_assessment_state(obj) % {"status": obj.get_status_display()}, code="wrong_state")
 
 
-def _move(record, *, allowed: tuple, to: str, **fields) -> None:
-    """Conditional UPDATE of a set's or an assessment's status."""
-    if type(record).objects.filter(pk=record.pk, status__in=allowed).update(status=to, **fields) != 1:
-        raise ConflictError(_("Someone else changed this record at the same moment. Reload it and try again."))
-    record.status = to
-    for name, value in fields.items():
-        setattr(record, name, value)
+def _wrong_set_state() -> str:
+    return _("This criteria set is “%(status)s”; that step is not possible now.")
 
 
-def _locked_set(criteria_set: CriteriaSet) -> CriteriaSet:
-    criteria_set.refresh_from_db(from_queryset=CriteriaSet.objects.select_for_update())
-    return criteria_set
-
-
-def _locked_assessment(assessment: Assessment) -> Assessment:
-    assessment.refresh_from_db(from_queryset=Assessment.objects.select_for_update())
-    return assessment
+def _wrong_assessment_state(assessment: Assessment) -> str:
+    """The refusal of a step on an assessment no longer in the state it needs ("%(status)s" left for advance)."""
+    return _("This assessment is “%(status)s” and its set “%(set_status)s”; that step is not possible "
+             "for you now.") % {"status": "%(status)s", "set_status": assessment.criteria_set.get_status_display()}
 
 
 def _points(value, field: str) -> Decimal:
@@ -226,7 +214,7 @@ def member_add(*, actor, criteria_set: CriteriaSet, user: User, role: str) -> Me
 @transaction.atomic
 def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit], deadline: date) -> CriteriaSet:
     """Scoring starts: the structure is frozen, every unit gets its assessment and its head is told."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "open")
     if criteria_set.replaces is not None:
         raise ConflictError(_("This is a new version of a set already in use: put it in force instead, and the "
@@ -242,9 +230,10 @@ def criteria_set_open(*, actor, criteria_set: CriteriaSet, units: Iterable[Unit]
         raise ValidationError({"bands": _("The set has no classification bands yet.")})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The self-assessment deadline must not be in the past.")})
-    _move(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN, self_assessment_deadline=deadline)
+    left = advance(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN, wrong_state=_wrong_set_state(),
+                   self_assessment_deadline=deadline)
     Assessment.objects.bulk_create([Assessment(criteria_set=criteria_set, unit=unit) for unit in units])
-    _event(criteria_set=criteria_set, action="open", actor=actor, from_status=SetStatus.DRAFT, to_status=SetStatus.OPEN)
+    _event(criteria_set=criteria_set, action="open", actor=actor, from_status=left, to_status=criteria_set.status)
     self_assessment_tasks_issue(actor=actor, criteria_set=criteria_set)
     head_ids = {pk for ids in head_ids_by_unit([unit.pk for unit in units]).values() for pk in ids}
     notification_send(recipients=User.objects.filter(pk__in=head_ids), verb="reform.opened",
@@ -284,7 +273,7 @@ def self_assessment_tasks_issue(*, actor, criteria_set: CriteriaSet) -> int:
     engine, linked to the assessment and completed when the head submits it. Idempotent: an assessment
     that has its task gets no second one, so running it again (new heads, a unit added) only fills gaps.
     Returns the number of tasks created."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     require(runs_set(actor, criteria_set))
     if criteria_set.status != SetStatus.OPEN or criteria_set.self_assessment_deadline is None:
         raise ConflictError(_("Self-assessment tasks are issued while scoring is open."), code="wrong_state")
@@ -323,7 +312,7 @@ def _sub_of(assessment: Assessment, sub: SubCriterion) -> None:
 @transaction.atomic
 def score_self(*, actor, assessment: Assessment, sub_criterion: SubCriterion, points, note: str = "",
                files=()) -> Score:
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "self_score")
     _sub_of(assessment, sub_criterion)
     if sub_criterion.method == ScoringMethod.AUTOMATIC:
@@ -417,7 +406,7 @@ def _compute_automatic(assessment: Assessment, now=None) -> int:
 @transaction.atomic
 def assessment_compute_automatic(*, actor, assessment: Assessment, now=None) -> int:
     """Recompute the automatic sub-criteria on demand (they are recomputed at submission too)."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "compute_automatic")
     return _compute_automatic(assessment, now)
 
@@ -426,7 +415,7 @@ def assessment_compute_automatic(*, actor, assessment: Assessment, now=None) -> 
 def score_link_add(*, actor, assessment: Assessment, sub_criterion: SubCriterion, kind: str, code: str) -> ScoreLink:
     """Evidence that is a record of the product: a task, a finding or a decision, named by its code and
     found among what `actor` may see — a record they cannot see is refused as if it did not exist."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "self_score")
     _sub_of(assessment, sub_criterion)
     code = required_text(code, "code", _("Give the code of the record."))
@@ -450,7 +439,7 @@ def score_link_add(*, actor, assessment: Assessment, sub_criterion: SubCriterion
 
 @transaction.atomic
 def score_link_remove(*, actor, link: ScoreLink) -> None:
-    assessment = _locked_assessment(link.score.assessment)
+    assessment = locked(link.score.assessment)
     _refuse_unless(actor, assessment, "self_score")
     if link.automatic:
         raise ValidationError({"link": _("A record the product counted stays as long as it is counted.")})
@@ -459,16 +448,16 @@ def score_link_remove(*, actor, link: ScoreLink) -> None:
 
 @transaction.atomic
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "submit")
     _compute_automatic(assessment)  # the figures as they stand at submission
     if missing := missing_self_scores(assessment):
         raise ValidationError({"scores": _("Score every sub-criterion before submitting; missing: %(codes)s.")
                                % {"codes": ", ".join(sub.code for sub in missing)}})
-    _move(assessment, allowed=(AssessmentStatus.DRAFT,), to=AssessmentStatus.SUBMITTED, submitted_at=timezone.now(),
-          submitted_by=actor)
+    left = advance(assessment, allowed=(AssessmentStatus.DRAFT,), to=AssessmentStatus.SUBMITTED,
+                   wrong_state=_wrong_assessment_state(assessment), submitted_at=timezone.now(), submitted_by=actor)
     _event(criteria_set=assessment.criteria_set, assessment=assessment, action="submit", actor=actor,
-           from_status=AssessmentStatus.DRAFT, to_status=AssessmentStatus.SUBMITTED)
+           from_status=left, to_status=assessment.status)
     if assessment.task_id:
         task_complete_for_owner(actor=actor, task=assessment.task, owner=TaskOwner.REFORM_ASSESSMENT,
                                 note=_("Self-assessment submitted for appraisal."))
@@ -484,7 +473,7 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
 
 @transaction.atomic
 def appraiser_assign(*, actor, assessment: Assessment, appraiser: User) -> Assessment:
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment.criteria_set, "assign_appraiser")
     if not Member.objects.filter(criteria_set_id=assessment.criteria_set_id, user=appraiser,
                                  role__in=(MemberRole.APPRAISER, MemberRole.SECRETARY)).exists():
@@ -501,7 +490,7 @@ def appraiser_assign(*, actor, assessment: Assessment, appraiser: User) -> Asses
 
 @transaction.atomic
 def score_appraise(*, actor, assessment: Assessment, sub_criterion: SubCriterion, points, comment: str = "") -> Score:
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "appraise")
     _sub_of(assessment, sub_criterion)
     points = _points(points, "points")
@@ -521,16 +510,16 @@ def score_appraise(*, actor, assessment: Assessment, sub_criterion: SubCriterion
 @transaction.atomic
 def assessment_finish_appraisal(*, actor, assessment: Assessment) -> Assessment:
     """The appraiser closes a unit: every sub-criterion they did not re-score keeps the unit's own points."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "finish_appraisal")
     now = timezone.now()
     assessment.scores.filter(appraised_points__isnull=True).update(
         appraised_by=actor, appraised_at=now, appraised_points=F("self_points"))
     answer_due = timezone.localdate() + timedelta(days=assessment.criteria_set.answer_window_days)
-    _move(assessment, allowed=(AssessmentStatus.SUBMITTED,), to=AssessmentStatus.APPRAISED, appraised_at=now,
-          answer_due_on=answer_due)
+    left = advance(assessment, allowed=(AssessmentStatus.SUBMITTED,), to=AssessmentStatus.APPRAISED,
+                   wrong_state=_wrong_assessment_state(assessment), appraised_at=now, answer_due_on=answer_due)
     _event(criteria_set=assessment.criteria_set, assessment=assessment, action="appraise", actor=actor,
-           from_status=AssessmentStatus.SUBMITTED, to_status=AssessmentStatus.APPRAISED)
+           from_status=left, to_status=assessment.status)
     notification_send(recipients=heads_of(assessment.unit), verb="reform.appraised",
                       message=_("The appraisal of %(unit)s is done; the unit may answer until %(day)s.")
                       % {"unit": assessment.unit, "day": f"{answer_due:%d/%m/%Y}"},
@@ -544,7 +533,7 @@ def assessment_finish_appraisal(*, actor, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def score_answer(*, actor, assessment: Assessment, sub_criterion: SubCriterion, answer: str) -> Score:
     """The unit answers the appraisal of one sub-criterion (giải trình), within the set's answer window."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     _refuse_unless(actor, assessment, "answer")
     _sub_of(assessment, sub_criterion)
     answer = required_text(answer, "answer", _("Write the unit's answer."))
@@ -561,7 +550,7 @@ def score_answer(*, actor, assessment: Assessment, sub_criterion: SubCriterion, 
 @transaction.atomic
 def score_decide(*, actor, assessment: Assessment, sub_criterion: SubCriterion, points, note: str = "") -> Score:
     """The appraisal council fixes the final points of a sub-criterion, most often on a unit's answer."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     require(runs_set(actor, assessment.criteria_set))  # the council's, never the unit's
     _refuse_unless(actor, assessment, "decide")
     _sub_of(assessment, sub_criterion)
@@ -585,7 +574,7 @@ def score_decide(*, actor, assessment: Assessment, sub_criterion: SubCriterion, 
 def assessment_finalise(*, actor, assessment: Assessment) -> Assessment:
     """The council fixes the unit's final score once its answer window has closed (or it has answered
     every sub-criterion it lost points on); the appraised points stand where the council did not decide."""
-    assessment = _locked_assessment(assessment)
+    assessment = locked(assessment)
     require(runs_set(actor, assessment.criteria_set))
     _refuse_unless(actor, assessment, "finalise")
     today = timezone.localdate()
@@ -598,10 +587,10 @@ def assessment_finalise(*, actor, assessment: Assessment) -> Assessment:
         raise ValidationError({"scores": _("Decide on the unit's answers first: %(codes)s.")
                                % {"codes": ", ".join(pending)}})
     now = timezone.now()
-    _move(assessment, allowed=(AssessmentStatus.APPRAISED,), to=AssessmentStatus.FINAL, finalised_by=actor,
-          finalised_at=now)
+    left = advance(assessment, allowed=(AssessmentStatus.APPRAISED,), to=AssessmentStatus.FINAL,
+                   wrong_state=_wrong_assessment_state(assessment), finalised_by=actor, finalised_at=now)
     _event(criteria_set=assessment.criteria_set, assessment=assessment, action="finalise", actor=actor,
-           from_status=AssessmentStatus.APPRAISED, to_status=AssessmentStatus.FINAL)
+           from_status=left, to_status=assessment.status)
     notification_send(recipients=heads_of(assessment.unit), verb="reform.finalised",
                       message=_("The final score of %(unit)s is fixed.") % {"unit": assessment.unit},
                       target=assessment, url=reverse("reform:assessment", args=[assessment.pk]))
@@ -621,7 +610,7 @@ class SurveyRow:
 @transaction.atomic
 def survey_record(*, actor, criteria_set: CriteriaSet, rows: list[SurveyRow]) -> int:
     """The survey's points per unit and survey area: all rows checked first, then all written."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "import_survey")
     errors = []
     for row in rows:
@@ -708,7 +697,7 @@ def criteria_set_recompute(*, criteria_set: CriteriaSet) -> list[Result]:
 @transaction.atomic
 def criteria_set_freeze(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     """Scores become final once every unit is appraised; the index is computed from them."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "freeze")
     pending = list(criteria_set.assessments.exclude(status__in=(AssessmentStatus.APPRAISED, AssessmentStatus.FINAL))
                    .select_related("unit").values_list("unit__name", flat=True)[:10])
@@ -720,20 +709,19 @@ def criteria_set_freeze(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
             answered_at__isnull=False, decided_by__isnull=True).values_list("assessment__unit__name", flat=True))):
         raise ConflictError(_("The council has not decided on the answers of %(units)s yet.")
                             % {"units": ", ".join(undecided[:10])}, code="answers_pending")
-    _move(criteria_set, allowed=(SetStatus.OPEN,), to=SetStatus.FROZEN)
+    left = advance(criteria_set, allowed=(SetStatus.OPEN,), to=SetStatus.FROZEN, wrong_state=_wrong_set_state())
     criteria_set_recompute(criteria_set=criteria_set)
-    _event(criteria_set=criteria_set, action="freeze", actor=actor, from_status=SetStatus.OPEN,
-           to_status=SetStatus.FROZEN)
+    _event(criteria_set=criteria_set, action="freeze", actor=actor, from_status=left, to_status=criteria_set.status)
     return criteria_set
 
 
 @transaction.atomic
 def criteria_set_publish(*, actor, criteria_set: CriteriaSet, published_on: date) -> CriteriaSet:
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "publish")
-    _move(criteria_set, allowed=(SetStatus.FROZEN,), to=SetStatus.PUBLISHED, published_on=published_on)
-    _event(criteria_set=criteria_set, action="publish", actor=actor, from_status=SetStatus.FROZEN,
-           to_status=SetStatus.PUBLISHED)
+    left = advance(criteria_set, allowed=(SetStatus.FROZEN,), to=SetStatus.PUBLISHED, wrong_state=_wrong_set_state(),
+                   published_on=published_on)
+    _event(criteria_set=criteria_set, action="publish", actor=actor, from_status=left, to_status=criteria_set.status)
     return criteria_set
 
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, required_text
+from core.transitions import advance, locked
 from reform.access import available_actions
 from reform.models import (
     Area,
@@ -46,8 +47,7 @@ from reform.services import (
     ZERO,
     _editable,
     _event,
-    _locked_set,
-    _move,
+    _wrong_set_state,
     _points,
     _refuse_unless,
     points_error,
@@ -264,7 +264,7 @@ def criteria_set_copy(*, actor, source: CriteriaSet, year: int | None = None, ti
 def criteria_set_new_version(*, actor, criteria_set: CriteriaSet, reason: str) -> CriteriaSet:
     """A change to a set in use: a draft copy of it (structure, bands, council) with the reason,
     linked to it; the set in use goes on until the new version is put in force."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "new_version")
     reason = required_text(reason, "reason", _("Say why the criteria change: a new version needs a reason."))
     if pending := criteria_set.derived.filter(year=criteria_set.year, status=SetStatus.DRAFT).first():
@@ -297,12 +297,12 @@ def _refuse_while_judged(criteria_set: CriteriaSet) -> None:
 def criteria_set_version_open(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     """Put a new version in force: the units' in-progress assessments move to it (see the module's
     docstring), the version it replaces is kept with its scores and marked replaced."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _refuse_unless(actor, criteria_set, "open")
     old = criteria_set.replaces
     if old is None:
         raise ConflictError(_("This set replaces no version in use; open it for scoring instead."), code="wrong_state")
-    old = _locked_set(old)
+    old = locked(old)
     if old.status != SetStatus.OPEN:
         raise ConflictError(_("The version it replaces is “%(status)s”, no longer in scoring.")
                             % {"status": old.get_status_display()}, code="wrong_state")
@@ -311,9 +311,10 @@ def criteria_set_version_open(*, actor, criteria_set: CriteriaSet) -> CriteriaSe
         raise ValidationError({"areas": _("The set has no sub-criteria to score yet.")})
     if not criteria_set.bands.exists():
         raise ValidationError({"bands": _("The set has no classification bands yet.")})
-    _move(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN,
-          self_assessment_deadline=criteria_set.self_assessment_deadline or old.self_assessment_deadline)
-    _move(old, allowed=(SetStatus.OPEN,), to=SetStatus.SUPERSEDED)
+    left = advance(criteria_set, allowed=(SetStatus.DRAFT,), to=SetStatus.OPEN, wrong_state=_wrong_set_state(),
+                   self_assessment_deadline=criteria_set.self_assessment_deadline or old.self_assessment_deadline)
+    old_left = advance(old, allowed=(SetStatus.OPEN,), to=SetStatus.SUPERSEDED,
+                       wrong_state=_("The version it replaces is “%(status)s”, no longer in scoring."))
     new_subs = {sub.code: sub for sub in criteria_set.sub_criteria.all()}
     moved = {}
     for assessment in old.assessments.select_related("unit"):
@@ -332,10 +333,10 @@ def criteria_set_version_open(*, actor, criteria_set: CriteriaSet) -> CriteriaSe
             ScoreEvidence(score=copy, file=e.file.name, name=e.name, size=e.size, uploaded_by_id=e.uploaded_by_id)
             for e in score.evidence.all()])
         kept += 1
-    _event(criteria_set=criteria_set, action="version_open", actor=actor, from_status=SetStatus.DRAFT,
-           to_status=SetStatus.OPEN, note=criteria_set.change_reason)
-    _event(criteria_set=old, action="superseded", actor=actor, from_status=SetStatus.OPEN,
-           to_status=SetStatus.SUPERSEDED, note=_("Replaced by version %(version)s; %(kept)d self-scores kept.")
+    _event(criteria_set=criteria_set, action="version_open", actor=actor, from_status=left,
+           to_status=criteria_set.status, note=criteria_set.change_reason)
+    _event(criteria_set=old, action="superseded", actor=actor, from_status=old_left,
+           to_status=old.status, note=_("Replaced by version %(version)s; %(kept)d self-scores kept.")
            % {"version": criteria_set.version, "kept": kept})
     return criteria_set
 
@@ -372,7 +373,7 @@ class StructureRow:
 def structure_replace(*, actor, criteria_set: CriteriaSet, rows: list[StructureRow]) -> int:
     """The draft's areas, criteria and sub-criteria become `rows` (checked as a whole by the
     importer first): what was there is removed, in the same transaction."""
-    criteria_set = _locked_set(criteria_set)
+    criteria_set = locked(criteria_set)
     _editable(actor, criteria_set)
     criteria_set.areas.all().delete()
     area = criterion = None
