@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
+from core.api_actions import ERRORS, ActionApi
 from core.filters import DateFilter, IdFilter, YearFilter
 from core.parsers import JSONParser
 from inspections import services
@@ -85,9 +86,6 @@ from inspections.serializers import (
     WithdrawReasonInputSerializer,
 )
 
-ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),
-          403: OpenApiResponse(description="Not yours to do"), 404: OpenApiResponse(description="Not found"),
-          409: OpenApiResponse(description="Wrong state or someone acted first")}
 
 
 class ViolationTypeListApi(generics.ListAPIView):
@@ -128,11 +126,14 @@ class _InspectionFilters(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False)
 
 
-def _inspection_detail(inspection):
-    inspection = type(inspection).objects.prefetch_related("targets", "team__user", "recommendations__target_unit",
-                                                           "recommendations__task").select_related(
+def _inspection_loaded(inspection):
+    return type(inspection).objects.prefetch_related("targets", "team__user", "recommendations__target_unit",
+                                                     "recommendations__task").select_related(
         "issuing_unit", "leader").get(pk=inspection.pk)
-    return InspectionDetailSerializer(inspection).data
+
+
+def _inspection_detail(inspection):
+    return InspectionDetailSerializer(_inspection_loaded(inspection)).data
 
 
 class InspectionListCreateApi(generics.GenericAPIView):
@@ -168,79 +169,137 @@ class InspectionDetailApi(APIView):
         return Response(_inspection_detail(get_inspection_for_user(request.user, pk)))
 
 
-def _action_view(name, *, loader, input_serializer, call, output, summary, operation_prefix):
-    """A POST endpoint: load the object (404 unless visible) → validate → service → the object."""
-
-    class ActionApi(APIView):
-        parser_classes = [JSONParser, FormParser, MultiPartParser]
-
-        @extend_schema(request=input_serializer, responses={200: output, **ERRORS}, summary=summary,
-                       operation_id=f"{operation_prefix}_{name}")
-        def post(self, request, pk: int):
-            target = loader(request.user, pk)
-            data = {}
-            if input_serializer is not None:
-                payload = input_serializer(data=request.data, context={"request": request})
-                payload.is_valid(raise_exception=True)
-                data = dict(payload.validated_data)
-                if "files" in payload.fields:
-                    data["files"] = request.FILES.getlist("files")
-            result = call(request, target, data)
-            return Response(result)
-
-    ActionApi.__name__ = f"{operation_prefix.title().replace('_', '')}{name.title().replace('_', '')}Api"
-    return ActionApi
+def _without_files(data: dict) -> dict:
+    return {name: value for name, value in data.items() if name != "files"}
 
 
-def _inspection_action(name, serializer, run, summary):
-    def call(request, inspection, data):
-        run(request.user, inspection, data)
-        return _inspection_detail(inspection)
-
-    return _action_view(name, loader=get_inspection_for_user, input_serializer=serializer, call=call,
-                        output=InspectionDetailSerializer, summary=summary, operation_prefix="inspections")
+# -- inspection actions: POST /inspections/<pk>/<action>/ ------------------------------------
 
 
-INSPECTION_ACTIONS = {
-    "start": _inspection_action("start", None, lambda u, i, d: services.inspection_start(actor=u, inspection=i),
-                                "Start (grants the team the right to record findings)"),
-    "report": _inspection_action("report", StepNoteInputSerializer, lambda u, i, d: services.inspection_report(
-        actor=u, inspection=i, note=d["note"]), "Submit the team's report"),
-    "assign-drafting": _inspection_action("assign_drafting", AssignDraftingInputSerializer,
-                                          lambda u, i, d: services.inspection_assign_drafting(
-                                              actor=u, inspection=i, assigned_on=d["assigned_on"]),
-                                          "Record when the head assigned the drafting of the conclusion (Law 84/2025 "
-                                          "art. 34(1))"),
-    "draft-conclusion": _inspection_action("draft_conclusion", DraftInputSerializer,
-                                           lambda u, i, d: services.inspection_draft_conclusion(actor=u, inspection=i,
-                                                                                                **d),
-                                           "Record the draft conclusion as received by the head (the signing limit "
-                                           "counts from that day)"),
-    "directive": _inspection_action("directive", DirectiveInputSerializer,
-                                    lambda u, i, d: services.inspection_record_directive(actor=u, inspection=i, **d),
-                                    "Record the implementing directive (Law 84/2025 art. 53)"),
-    "conclude": _inspection_action("conclude", ConcludeInputSerializer, lambda u, i, d: services.inspection_conclude(
-        actor=u, inspection=i, **d), "Sign the conclusion: each recommendation becomes a remediation task"),
-    "publish": _inspection_action("publish", PublishInputSerializer, lambda u, i, d: services.inspection_publish(
-        actor=u, inspection=i, publish_until=d["publish_until"]), "Publish (at least 15 consecutive days)"),
-    "follow-up": _inspection_action("follow_up", None, lambda u, i, d: services.inspection_follow_up(
-        actor=u, inspection=i), "Follow up the recommendations"),
-    "close": _inspection_action("close", StepNoteInputSerializer, lambda u, i, d: services.inspection_close(
-        actor=u, inspection=i, note=d["note"]), "Close (only when every recommendation is verified)"),
-    "cancel": _inspection_action("cancel", WithdrawReasonInputSerializer, lambda u, i, d: services.inspection_cancel(
-        actor=u, inspection=i, reason=d["reason"]), "Cancel (only before any finding)"),
-    "team": _inspection_action("team", TeamInputSerializer, lambda u, i, d: services.inspection_set_team(
-        actor=u, inspection=i, leader=d["leader"], members=d["members"]), "Change the team"),
-    "recommendations": _inspection_action("recommend", RecommendationInputSerializer,
-                                          lambda u, i, d: services.recommendation_add(actor=u, inspection=i, **d),
-                                          "Add a recommendation to the draft conclusion"),
-}
+class _InspectionActionApi(ActionApi):
+    output_serializer = InspectionDetailSerializer
+
+    def get_object(self, request, pk):
+        return get_inspection_for_user(request.user, pk)
+
+    def refreshed(self, request, inspection):
+        return _inspection_loaded(inspection)
+
+
+class InspectionStartApi(_InspectionActionApi):
+    operation_id = "inspections_start"
+    summary = "Start (grants the team the right to record findings)"
+
+    def perform(self, request, inspection, data):
+        services.inspection_start(actor=request.user, inspection=inspection)
+
+
+class InspectionReportApi(_InspectionActionApi):
+    operation_id = "inspections_report"
+    summary = "Submit the team's report"
+    input_serializer = StepNoteInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_report(actor=request.user, inspection=inspection, note=data["note"])
+
+
+class InspectionAssignDraftingApi(_InspectionActionApi):
+    operation_id = "inspections_assign_drafting"
+    summary = "Record when the head assigned the drafting of the conclusion (Law 84/2025 art. 34(1))"
+    input_serializer = AssignDraftingInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_assign_drafting(actor=request.user, inspection=inspection, assigned_on=data["assigned_on"])
+
+
+class InspectionDraftConclusionApi(_InspectionActionApi):
+    operation_id = "inspections_draft_conclusion"
+    summary = "Record the draft conclusion as received by the head (the signing limit counts from that day)"
+    input_serializer = DraftInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_draft_conclusion(actor=request.user, inspection=inspection, **_without_files(data))
+
+
+class InspectionDirectiveApi(_InspectionActionApi):
+    operation_id = "inspections_directive"
+    summary = "Record the implementing directive (Law 84/2025 art. 53)"
+    input_serializer = DirectiveInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_record_directive(actor=request.user, inspection=inspection, **_without_files(data))
+
+
+class InspectionConcludeApi(_InspectionActionApi):
+    operation_id = "inspections_conclude"
+    summary = "Sign the conclusion: each recommendation becomes a remediation task"
+    input_serializer = ConcludeInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_conclude(actor=request.user, inspection=inspection, **_without_files(data))
+
+
+class InspectionPublishApi(_InspectionActionApi):
+    operation_id = "inspections_publish"
+    summary = "Publish (at least 15 consecutive days)"
+    input_serializer = PublishInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_publish(actor=request.user, inspection=inspection, publish_until=data["publish_until"])
+
+
+class InspectionFollowUpApi(_InspectionActionApi):
+    operation_id = "inspections_follow_up"
+    summary = "Follow up the recommendations"
+
+    def perform(self, request, inspection, data):
+        services.inspection_follow_up(actor=request.user, inspection=inspection)
+
+
+class InspectionCloseApi(_InspectionActionApi):
+    operation_id = "inspections_close"
+    summary = "Close (only when every recommendation is verified)"
+    input_serializer = StepNoteInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_close(actor=request.user, inspection=inspection, note=data["note"])
+
+
+class InspectionCancelApi(_InspectionActionApi):
+    operation_id = "inspections_cancel"
+    summary = "Cancel (only before any finding)"
+    input_serializer = WithdrawReasonInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_cancel(actor=request.user, inspection=inspection, reason=data["reason"])
+
+
+class InspectionTeamApi(_InspectionActionApi):
+    operation_id = "inspections_team"
+    summary = "Change the team"
+    input_serializer = TeamInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.inspection_set_team(actor=request.user, inspection=inspection, leader=data["leader"],
+                                     members=data["members"])
+
+
+class InspectionRecommendApi(_InspectionActionApi):
+    operation_id = "inspections_recommend"
+    summary = "Add a recommendation to the draft conclusion"
+    input_serializer = RecommendationInputSerializer
+
+    def perform(self, request, inspection, data):
+        services.recommendation_add(actor=request.user, inspection=inspection, **_without_files(data))
+
+
+def _finding_loaded(finding):
+    return (Finding.objects.select_related("subject_person", "subject_unit", "violation_type", "inspection")
+            .prefetch_related("evidence").get(pk=finding.pk))
 
 
 def _finding_detail(finding):
-    finding = (Finding.objects.select_related("subject_person", "subject_unit", "violation_type", "inspection")
-               .prefetch_related("evidence").get(pk=finding.pk))
-    return FindingSerializer(finding, context={"detail": True}).data
+    return FindingSerializer(_finding_loaded(finding), context={"detail": True}).data
 
 
 class FindingCreateApi(APIView):
@@ -293,23 +352,49 @@ class FindingDetailApi(APIView):
         return Response(_finding_detail(get_finding_for_user(request.user, pk)))
 
 
-def _finding_action(name, serializer, run, summary):
-    def call(request, finding, data):
-        run(request.user, finding, data)
-        return _finding_detail(finding)
-
-    return _action_view(name, loader=get_finding_for_user, input_serializer=serializer, call=call,
-                        output=FindingSerializer, summary=summary, operation_prefix="findings")
+# -- finding actions: POST /findings/<pk>/<action>/ --------------------------------------------
 
 
-FINDING_ACTIONS = {
-    "explain": _finding_action("explain", ExplainInputSerializer, lambda u, f, d: services.finding_explain(
-        actor=u, finding=f, text=d["explanation"], files=d.get("files", [])), "The subject's explanation"),
-    "propose": _finding_action("propose", ProposeInputSerializer, lambda u, f, d: services.finding_propose_handling(
-        actor=u, finding=f, handling=d["proposed_handling"], note=d["note"]), "Propose handling"),
-    "withdraw": _finding_action("withdraw", WithdrawReasonInputSerializer, lambda u, f, d: services.finding_withdraw(
-        actor=u, finding=f, reason=d["reason"]), "Withdraw (never deleted)"),
-}
+class _FindingActionApi(ActionApi):
+    output_serializer = FindingSerializer
+
+    def get_object(self, request, pk):
+        return get_finding_for_user(request.user, pk)
+
+    def refreshed(self, request, finding):
+        return _finding_loaded(finding)
+
+
+class FindingExplainApi(_FindingActionApi):
+    operation_id = "findings_explain"
+    summary = "The subject's explanation"
+    input_serializer = ExplainInputSerializer
+
+    def perform(self, request, finding, data):
+        services.finding_explain(actor=request.user, finding=finding, text=data["explanation"],
+                                 files=data.get("files", []))
+
+
+class FindingProposeApi(_FindingActionApi):
+    operation_id = "findings_propose"
+    summary = "Propose handling"
+    input_serializer = ProposeInputSerializer
+
+    def perform(self, request, finding, data):
+        services.finding_propose_handling(actor=request.user, finding=finding, handling=data["proposed_handling"],
+                                          note=data["note"])
+
+
+class FindingWithdrawApi(_FindingActionApi):
+    operation_id = "findings_withdraw"
+    summary = "Withdraw (never deleted)"
+    input_serializer = WithdrawReasonInputSerializer
+
+    def perform(self, request, finding, data):
+        services.finding_withdraw(actor=request.user, finding=finding, reason=data["reason"])
+
+
+# -- recommendation actions: POST /recommendations/<pk>/<action>/ ------------------------------
 
 
 def _get_recommendation(user, pk):
@@ -319,31 +404,47 @@ def _get_recommendation(user, pk):
         raise Http404 from None
 
 
-RecommendationVerifyApi = _action_view(
-    "verify", loader=_get_recommendation, input_serializer=VerifyInputSerializer,
-    call=lambda r, rec, d: RecommendationSerializer(services.recommendation_verify(
-        actor=r.user, recommendation=rec, accepted=d["accepted"], note=d["note"])).data,
-    output=RecommendationSerializer, summary="The team leader verifies the remedy (accept or send back)",
-    operation_prefix="recommendations")
+class _RecommendationActionApi(ActionApi):
+    output_serializer = RecommendationSerializer
+
+    def get_object(self, request, pk):
+        return _get_recommendation(request.user, pk)
+
+    def refreshed(self, request, recommendation):
+        return _get_recommendation(request.user, recommendation.pk)
 
 
-def _recommendation_out(user, recommendation):
-    return RecommendationSerializer(_get_recommendation(user, recommendation.pk)).data
+class RecommendationVerifyApi(_RecommendationActionApi):
+    operation_id = "recommendations_verify"
+    summary = "The team leader verifies the remedy (accept or send back)"
+    input_serializer = VerifyInputSerializer
+
+    def perform(self, request, recommendation, data):
+        services.recommendation_verify(actor=request.user, recommendation=recommendation, accepted=data["accepted"],
+                                       note=data["note"])
+
+    def refreshed(self, request, recommendation):
+        recommendation.refresh_from_db()
+        return recommendation
 
 
-RecommendationWithdrawApi = _action_view(
-    "withdraw", loader=_get_recommendation, input_serializer=WithdrawReasonInputSerializer,
-    call=lambda r, rec, d: _recommendation_out(r.user, services.recommendation_withdraw(
-        actor=r.user, recommendation=rec, reason=d["reason"])),
-    output=RecommendationSerializer, operation_prefix="recommendations",
-    summary="Withdraw (a draft one, or a signed one being remedied: its remediation task is cancelled with it)")
+class RecommendationWithdrawApi(_RecommendationActionApi):
+    operation_id = "recommendations_withdraw"
+    summary = "Withdraw (a draft one, or a signed one being remedied: its remediation task is cancelled with it)"
+    input_serializer = WithdrawReasonInputSerializer
 
-RecommendationReplaceTaskApi = _action_view(
-    "replace_task", loader=_get_recommendation, input_serializer=ReplaceTaskInputSerializer,
-    call=lambda r, rec, d: _recommendation_out(r.user, services.recommendation_replace_task(
-        actor=r.user, recommendation=rec, **d)),
-    output=RecommendationSerializer, operation_prefix="recommendations",
-    summary="Cancel the remediation task and assign a new one to the head of the unit to act")
+    def perform(self, request, recommendation, data):
+        services.recommendation_withdraw(actor=request.user, recommendation=recommendation, reason=data["reason"])
+
+
+class RecommendationReplaceTaskApi(_RecommendationActionApi):
+    operation_id = "recommendations_replace_task"
+    summary = "Cancel the remediation task and assign a new one to the head of the unit to act"
+    input_serializer = ReplaceTaskInputSerializer
+
+    def perform(self, request, recommendation, data):
+        services.recommendation_replace_task(actor=request.user, recommendation=recommendation,
+                                             **_without_files(data))
 
 
 class _DecisionFilters(serializers.Serializer):
@@ -391,27 +492,53 @@ class DecisionDetailApi(APIView):
         return Response(DecisionSerializer(get_decision_for_user(request.user, pk)).data)
 
 
-def _decision_action(name, serializer, run, summary):
-    def call(request, decision, data):
-        run(request.user, decision, data)
-        return DecisionSerializer(get_decision_for_user(request.user, decision.pk)).data
-
-    return _action_view(name, loader=get_decision_for_user, input_serializer=serializer, call=call,
-                        output=DecisionSerializer, summary=summary, operation_prefix="decisions")
+# -- decision actions: POST /decisions/<pk>/<action>/ ------------------------------------------
 
 
-DECISION_ACTIONS = {
-    "issue": _decision_action("issue", IssueInputSerializer, lambda u, d, data: services.decision_issue(
-        actor=u, decision=d, **data), "Issue under the rules in force on the decision date"),
-    "pause": _decision_action("pause", PauseInputSerializer, lambda u, d, data: services.decision_add_pause(
-        actor=u, decision=d, **data), "Record time that does not count (illness, maternity, criminal proceedings, "
-        "complaint)"),
-    "announce": _decision_action("announce", AnnounceInputSerializer, lambda u, d, data: services.decision_announce(
-        actor=u, decision=d, announced_on=data["announced_on"]),
-        "Record a Party decision's announcement: the state follow-up runs from it"),
-    "withdraw": _decision_action("withdraw", WithdrawReasonInputSerializer, lambda u, d, data: services.decision_withdraw(
-        actor=u, decision=d, reason=data["reason"]), "Withdraw (never deleted)"),
-}
+class _DecisionActionApi(ActionApi):
+    output_serializer = DecisionSerializer
+
+    def get_object(self, request, pk):
+        return get_decision_for_user(request.user, pk)
+
+    def refreshed(self, request, decision):
+        return get_decision_for_user(request.user, decision.pk)
+
+
+class DecisionIssueApi(_DecisionActionApi):
+    operation_id = "decisions_issue"
+    summary = "Issue under the rules in force on the decision date"
+    input_serializer = IssueInputSerializer
+
+    def perform(self, request, decision, data):
+        services.decision_issue(actor=request.user, decision=decision, **_without_files(data))
+
+
+class DecisionPauseApi(_DecisionActionApi):
+    operation_id = "decisions_pause"
+    summary = "Record time that does not count (illness, maternity, criminal proceedings, complaint)"
+    input_serializer = PauseInputSerializer
+
+    def perform(self, request, decision, data):
+        services.decision_add_pause(actor=request.user, decision=decision, **_without_files(data))
+
+
+class DecisionAnnounceApi(_DecisionActionApi):
+    operation_id = "decisions_announce"
+    summary = "Record a Party decision's announcement: the state follow-up runs from it"
+    input_serializer = AnnounceInputSerializer
+
+    def perform(self, request, decision, data):
+        services.decision_announce(actor=request.user, decision=decision, announced_on=data["announced_on"])
+
+
+class DecisionWithdrawApi(_DecisionActionApi):
+    operation_id = "decisions_withdraw"
+    summary = "Withdraw (never deleted)"
+    input_serializer = WithdrawReasonInputSerializer
+
+    def perform(self, request, decision, data):
+        services.decision_withdraw(actor=request.user, decision=decision, reason=data["reason"])
 
 
 # -- the roll of a public-service check ------------------------------------------------------

@@ -19,7 +19,8 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, StaffGroup, Unit
-from core.text import fold
+from core.models import Event as CoreEvent
+from core.models import SearchText
 from core.windows import EffectiveWindowQuerySet
 from tasks.models import EvidenceFile
 
@@ -128,7 +129,7 @@ class InspectionStatus(models.TextChoices):
 RECORDING_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED)
 
 
-class Inspection(models.Model):
+class Inspection(SearchText, models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspections")
     plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, null=True, blank=True,
@@ -189,11 +190,8 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.code} {self.title} {self.decision_number}")[:500]
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_source(self) -> str:
+        return f"{self.code} {self.title} {self.decision_number}"
 
 
 class ConclusionStep(models.TextChoices):
@@ -275,7 +273,7 @@ class FindingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Finding(models.Model):
+class Finding(SearchText, models.Model):
     """A violation recorded against a person and/or a unit (biên bản vi phạm)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -326,11 +324,8 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.code} {self.violation_type}"
 
-    def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.code} {self.description[:300]} {self.location}")[:600]
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_source(self) -> str:
+        return f"{self.code} {self.description[:300]} {self.location}"
 
 
 def finding_evidence_path(instance, filename):
@@ -812,8 +807,10 @@ ACTION_LABELS = {
 }
 
 
-class Event(models.Model):
+class Event(CoreEvent):
     """The history row of every action: on an inspection, a finding, a recommendation or a decision."""
+
+    ACTION_LABELS = ACTION_LABELS
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
@@ -821,23 +818,7 @@ class Event(models.Model):
                                        related_name="events")
     decision = models.ForeignKey(DisciplinaryDecision, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="events")
-    action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=25, blank=True)
-    to_status = models.CharField(_("to"), max_length=25, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(CoreEvent.Meta):
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return self.action
-
-    @property
-    def action_display(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))

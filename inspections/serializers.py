@@ -214,7 +214,7 @@ class FindingSerializer(serializers.ModelSerializer):
     @extend_schema_field({**list_of({"id": INTEGER, "name": STRING, "size": INTEGER, "for_explanation": BOOLEAN}),
                           "nullable": True, "description": "On the detail only; null in lists."})
     def get_evidence(self, finding):
-        if not self.context.get("detail"):
+        if self.parent is not None and not self.context.get("detail"):  # a row of a list
             return None
         return [{"id": e.pk, "name": e.name, "size": e.size, "for_explanation": e.for_explanation}
                 for e in finding.evidence.all()]

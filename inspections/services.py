@@ -8,7 +8,6 @@ task engine's services (tasks.services.task_issue), never by writing task rows h
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.access import people_visible_to, scope_for, units_visible_to
@@ -27,7 +27,9 @@ from accounts.models import Unit, User
 from accounts.selectors import heads_of
 from core import dates, rulebook
 from core.errors import ConflictError, require, required_text
+from core.codes import next_code
 from core.rulebook import RuleRefusal
+from core.transitions import advance, locked
 from inspections import rules
 from inspections.access import (
     RECORD_PERMISSION,
@@ -91,10 +93,6 @@ DIRECTIVE_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, In
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _code(prefix: str, pk: int) -> str:
-    return f"{prefix}{_today():%Y}-{pk:06d}"
 
 
 def _event(*, action: str, actor, note: str = "", data: dict | None = None, from_status: str = "",
@@ -196,14 +194,12 @@ def inspection_create(*, actor, issuing_unit: Unit, data: dict, targets: list[Un
             code="overlap", rules=[rulebook.registered_constant("inspections.plan_overlap")])
     re_of = data.get("re_inspection_of")
     inspection = Inspection.objects.create(
-        code=f"tmp-{uuid.uuid4().hex[:20]}", organisation_id=issuing_unit.organisation_id, plan=plan, kind=kind,
+        code=next_code(Inspection, "TT"), organisation_id=issuing_unit.organisation_id, plan=plan, kind=kind,
         year=year, title=title, issuing_unit=issuing_unit, decision_number=(data.get("decision_number") or "").strip(),
         decision_date=data.get("decision_date"), scope=(data.get("scope") or "").strip(), period_from=period_from,
         period_to=period_to, starts_on=starts_on, ends_on=ends_on, re_inspection_of=re_of, leader=leader,
         created_by=actor,
     )
-    inspection.code = _code("TT", inspection.pk)
-    inspection.save(update_fields=["code"])
     inspection.targets.set(targets)
     TeamMember.objects.bulk_create([TeamMember(inspection=inspection, user=leader, role=TeamRole.LEADER)]
                                    + [TeamMember(inspection=inspection, user=m) for m in members])
@@ -225,7 +221,7 @@ def _revoke_team(inspection: Inspection) -> None:
 @transaction.atomic
 def inspection_set_team(*, actor, inspection: Inspection, leader: User, members: list[User]) -> Inspection:
     """Change the team; while the inspection runs, grants follow the change at once."""
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     if inspection.status in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED):
         raise ConflictError(_("The inspection is over; its team can no longer change."), code="wrong_state")
@@ -245,31 +241,26 @@ def inspection_set_team(*, actor, inspection: Inspection, leader: User, members:
     return inspection
 
 
-def _locked(inspection: Inspection) -> Inspection:
-    inspection.refresh_from_db(from_queryset=Inspection.objects.select_for_update())
-    return inspection
+# The refusals of a step on an inspection or a finding, by what the record is.
+WRONG_STATE = {
+    Inspection: gettext_lazy("This inspection is “%(status)s”; that step is not possible now."),
+    Finding: gettext_lazy("This finding is “%(status)s”; that is not possible now."),
+}
+CHANGED_MEANWHILE = {
+    Inspection: gettext_lazy("Someone else changed this inspection at the same moment. Reload it and try again."),
+    Finding: gettext_lazy("Someone else changed this finding at the same moment. Reload it and try again."),
+}
 
 
-def _advance(record, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "", data: dict | None = None,
-             **fields) -> Event:
-    """Move an inspection or a finding to `to` only if it is still in one of `allowed` (a conditional
-    UPDATE, so of two people acting at once only one wins), and write the history row."""
-    allowed = tuple(allowed)
-    is_inspection = isinstance(record, Inspection)
-    if record.status not in allowed:
-        message = (_("This inspection is “%(status)s”; that step is not possible now.") if is_inspection
-                   else _("This finding is “%(status)s”; that is not possible now."))
-        raise ConflictError(message % {"status": record.get_status_display()}, code="wrong_state")
-    if type(record).objects.filter(pk=record.pk, status__in=allowed).update(status=to, **fields) != 1:
-        raise ConflictError(_("Someone else changed this inspection at the same moment. Reload it and try again.")
-                            if is_inspection else
-                            _("Someone else changed this finding at the same moment. Reload it and try again."))
-    targets = {"inspection": record} if is_inspection else {"inspection_id": record.inspection_id, "finding": record}
-    event = _event(action=action, actor=actor, note=note, data=data, from_status=record.status, to_status=to, **targets)
-    record.status = to
-    for name, value in fields.items():
-        setattr(record, name, value)
-    return event
+def _step(record, *, action: str, allowed: Iterable[str], to: str, actor, note: str = "", data: dict | None = None,
+          **fields) -> Event:
+    """Move an inspection or a finding to `to` (core.transitions.advance: only if it is still in one of
+    `allowed`) and write the history row."""
+    model = type(record)
+    left = advance(record, allowed=allowed, to=to, wrong_state=WRONG_STATE[model],
+                   changed_meanwhile=CHANGED_MEANWHILE[model], **fields)
+    targets = {"inspection": record} if model is Inspection else {"inspection_id": record.inspection_id, "finding": record}
+    return _event(action=action, actor=actor, note=note, data=data, from_status=left, to_status=to, **targets)
 
 
 def _inspection_url(inspection: Inspection) -> str:
@@ -282,11 +273,11 @@ def _team_users(inspection: Inspection) -> list[User]:
 
 @transaction.atomic
 def inspection_start(*, actor, inspection: Inspection) -> Inspection:
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     if not inspection.decision_number or not inspection.decision_date:
         raise ValidationError({"decision_number": _("An inspection starts under a decision: enter its number and date.")})
-    _advance(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
+    _step(inspection, action="start", allowed=(InspectionStatus.PLANNED,), to=InspectionStatus.IN_PROGRESS,
           actor=actor, started_at=timezone.now())
     _grant_team(inspection)
     heads = [h for unit in inspection.targets.all() for h in heads_of(unit)]
@@ -299,9 +290,9 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
 
 @transaction.atomic
 def inspection_report(*, actor, inspection: Inspection, note: str = "") -> Inspection:
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
-    _advance(inspection, action="report", allowed=(InspectionStatus.IN_PROGRESS,), to=InspectionStatus.REPORTED,
+    _step(inspection, action="report", allowed=(InspectionStatus.IN_PROGRESS,), to=InspectionStatus.REPORTED,
           actor=actor, note=note.strip(), reported_at=timezone.now())
     return inspection
 
@@ -326,7 +317,7 @@ def _check_step_date(day: date | None, field: str, *, not_before: date | None, w
 def inspection_assign_drafting(*, actor, inspection: Inspection, assigned_on: date) -> Inspection:
     """The head assigns the drafting of the conclusion (Law 84/2025 art. 34(1): within 5 working days
     of the report): the date is recorded once, and the time limit counts against it."""
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     if inspection.status != InspectionStatus.REPORTED or inspection.drafting_assigned_on:
         raise ConflictError(_("The drafting is assigned once, after the report and before the draft."),
@@ -354,7 +345,7 @@ def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str, rec
     """The head receives the draft conclusion (the signing limit counts from that day, art. 36(1)).
     When the drafting's assignment was not recorded, its date may be given here."""
     text = required_text(text, "conclusion_text", _("Write the draft conclusion."))
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     reported = timezone.localtime(inspection.reported_at).date() if inspection.reported_at else None
     fields = {}
@@ -364,7 +355,7 @@ def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str, rec
     assigned = fields.get("drafting_assigned_on") or inspection.drafting_assigned_on
     received_on = _check_step_date(received_on or _today(), "draft_received_on", what=_("the draft was received"),
                                    not_before=assigned or reported)
-    _advance(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
+    _step(inspection, action="draft_conclusion", allowed=(InspectionStatus.REPORTED,),
              to=InspectionStatus.DRAFT_CONCLUSION, actor=actor, conclusion_text=text, draft_conclusion_at=timezone.now(),
              draft_received_on=received_on, **fields)
     return inspection
@@ -374,7 +365,7 @@ def inspection_draft_conclusion(*, actor, inspection: Inspection, text: str, rec
 def inspection_record_directive(*, actor, inspection: Inspection, number: str, directive_date: date) -> Inspection:
     """The directive implementing the conclusion (Law 84/2025 art. 53: within 15 days), recorded once."""
     number = required_text(number, "directive_number", _("Enter the directive's number."))
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     if inspection.status not in DIRECTIVE_STATUSES or inspection.directive_date:
         raise ConflictError(_("The implementing directive is recorded once, after the conclusion is signed."),
@@ -398,7 +389,7 @@ def recommendation_add(*, actor, inspection: Inspection, content: str, target_un
                        expected_result: str) -> Recommendation:
     content = required_text(content, "content", _("Write the recommendation."))
     expected_result = required_text(expected_result, "expected_result", _("Say what result is expected."))
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection) or is_team_member(actor, inspection))
     if inspection.status not in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION):
         raise ConflictError(_("Recommendations are written with the report and the draft conclusion."),
@@ -459,7 +450,7 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
     signer = required_text(signer, "conclusion_signer", _("Enter who signed the conclusion."))
     if conclusion_date is None or conclusion_date > _today():
         raise ValidationError({"conclusion_date": _("Enter the date the conclusion was signed (not in the future).")})
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     recommendations = list(inspection.recommendations.filter(status=RecommendationStatus.DRAFT)
                            .select_related("target_unit"))
@@ -478,16 +469,15 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
         raise ValidationError({"recommendations": problems})
     late = any(limit["step"] == ConclusionStep.SIGN_CONCLUSION and limit["due"] < conclusion_date
                for limit in time_limits(inspection))
-    _advance(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
+    _step(inspection, action="conclude", allowed=(InspectionStatus.DRAFT_CONCLUSION,), to=InspectionStatus.CONCLUDED,
           actor=actor, data={"late": True} if late else None, concluded_at=timezone.now(), conclusion_number=number,
           conclusion_date=conclusion_date, conclusion_signer=signer,
           conclusion_text=(text or "").strip() or inspection.conclusion_text)
     for rec in recommendations:
         task = _issue_remediation_task(inspection, rec, leads[rec.pk])
-        changed = Recommendation.objects.filter(pk=rec.pk, status=RecommendationStatus.DRAFT).update(
-            task=task, status=RecommendationStatus.IN_REMEDIATION)
-        if changed != 1:
-            raise ConflictError(_("Someone else changed the recommendations at the same moment."))
+        changed_meanwhile = _("Someone else changed the recommendations at the same moment.")
+        advance(rec, allowed=(RecommendationStatus.DRAFT,), to=RecommendationStatus.IN_REMEDIATION, task=task,
+                wrong_state=changed_meanwhile, changed_meanwhile=changed_meanwhile)
         _event(inspection=inspection, recommendation=rec, action="remediation_task", actor=actor,
                from_status=RecommendationStatus.DRAFT, to_status=RecommendationStatus.IN_REMEDIATION,
                data={"task": task.pk, "code": task.code})
@@ -498,23 +488,23 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
 
 @transaction.atomic
 def inspection_publish(*, actor, inspection: Inspection, publish_until: date) -> Inspection:
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     earliest = _today() + timedelta(days=rules.PUBLICATION_DAYS - 1)
     if publish_until is None or publish_until < earliest:
         raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
                                                   "until %(day)s or later.") % {"n": rules.PUBLICATION_DAYS,
                                                                                 "day": dates.dmy(earliest)}})
-    _advance(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
+    _step(inspection, action="publish", allowed=(InspectionStatus.CONCLUDED,), to=InspectionStatus.PUBLISHED,
           actor=actor, published_at=timezone.now(), publish_until=publish_until)
     return inspection
 
 
 @transaction.atomic
 def inspection_follow_up(*, actor, inspection: Inspection) -> Inspection:
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
-    _advance(inspection, action="follow_up", allowed=(InspectionStatus.PUBLISHED,), to=InspectionStatus.FOLLOW_UP,
+    _step(inspection, action="follow_up", allowed=(InspectionStatus.PUBLISHED,), to=InspectionStatus.FOLLOW_UP,
           actor=actor)
     return inspection
 
@@ -522,14 +512,14 @@ def inspection_follow_up(*, actor, inspection: Inspection) -> Inspection:
 @transaction.atomic
 def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspection:
     """Only when every recommendation is verified done (or withdrawn); the team's grants end."""
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     still_open = list(inspection.recommendations.filter(
         status__in=(RecommendationStatus.DRAFT, RecommendationStatus.IN_REMEDIATION)).values_list("number", flat=True))
     if still_open:
         raise ConflictError(_("Recommendations %(list)s are not verified done yet; the inspection cannot close.")
                             % {"list": ", ".join(str(n) for n in still_open)}, code="open_recommendations")
-    _advance(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
+    _step(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
           to=InspectionStatus.CLOSED, actor=actor, note=note.strip(), closed_at=timezone.now())
     _revoke_team(inspection)
     return inspection
@@ -538,13 +528,13 @@ def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspec
 @transaction.atomic
 def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspection:
     reason = required_text(reason, "reason", _("Give the reason for cancelling."))
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_direct(actor, inspection))
     if inspection.findings.exists():
         raise ConflictError(_("Findings have been recorded: the inspection goes on to its conclusion."),
                             code="has_findings")
     was_granted = inspection.status in GRANTED_STATUSES
-    _advance(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
+    _step(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
           to=InspectionStatus.CANCELLED, actor=actor, note=reason)
     if was_granted:
         _revoke_team(inspection)
@@ -614,7 +604,7 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
         if existing is not None:
             return existing
     validate_evidence_files(files)
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     require(can_record(actor, inspection))
     person, violation = data.get("subject_person"), data.get("violation_type")
     if violation is None or not violation.active:
@@ -631,7 +621,7 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
     try:
         with transaction.atomic():
             finding = Finding.objects.create(
-                code=f"tmp-{uuid.uuid4().hex[:20]}", inspection=inspection, subject_person=person, subject_unit=unit,
+                code=next_code(Finding, "VP"), inspection=inspection, subject_person=person, subject_unit=unit,
                 violation_type=violation, occurred_at=occurred_at, location=(data.get("location") or "").strip()[:300],
                 description=description, severity=severity, recorded_by=actor, client_token=client_token,
                 explanation_due=_today() + timedelta(days=days))
@@ -641,8 +631,6 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
         if existing is None:
             raise
         return existing
-    finding.code = _code("VP", finding.pk)
-    finding.save(update_fields=["code"])
     _attach(finding, files, actor)
     warnings = finding_warnings(finding)
     _event(inspection=inspection, finding=finding, action="record", actor=actor, to_status=finding.status,
@@ -655,22 +643,17 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
     return finding
 
 
-def _locked_finding(finding: Finding) -> Finding:
-    finding.refresh_from_db(from_queryset=Finding.objects.select_for_update())
-    return finding
-
-
 @transaction.atomic
 def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     """The subject's explanation (giải trình), before the deadline."""
     text = required_text(text, "explanation", _("Write your explanation."))
     validate_evidence_files(files)
-    finding = _locked_finding(finding)
+    finding = locked(finding)
     require(can_explain(actor, finding))
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() > finding.explanation_due:
         raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": dates.dmy(finding.explanation_due)},
                             code="deadline_passed")
-    _advance(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
+    _step(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
                   to=FindingStatus.EXPLAINED, actor=actor, note=text[:1000], explanation=text, explained_by=actor,
                   explained_at=timezone.now())
     _attach(finding, files, actor, for_explanation=True)
@@ -684,13 +667,13 @@ def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
 def finding_propose_handling(*, actor, finding: Finding, handling: str, note: str = "") -> Finding:
     if handling not in Handling.values:
         raise ValidationError({"proposed_handling": _("Choose the handling to propose.")})
-    finding = _locked_finding(finding)
+    finding = locked(finding)
     inspection = Inspection.objects.get(pk=finding.inspection_id)
     require(is_team_member(actor, inspection) or can_direct(actor, inspection))
     if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() <= finding.explanation_due:
         raise ConflictError(_("The subject may explain until %(day)s; propose handling after that.")
                             % {"day": dates.dmy(finding.explanation_due)}, code="awaiting_explanation")
-    _advance(finding, action="propose",
+    _step(finding, action="propose",
                   allowed=(FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
                            FindingStatus.HANDLED),
                   to=FindingStatus.HANDLED, actor=actor, note=note.strip(), data={"handling": handling},
@@ -705,12 +688,12 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
 def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     """A finding is never deleted: withdrawing keeps it, with the reason, who and when."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
-    finding = _locked_finding(finding)
+    finding = locked(finding)
     require(can_direct(actor, Inspection.objects.get(pk=finding.inspection_id)))
     if finding.decisions.filter(status=DecisionStatus.ISSUED).exists():
         raise ConflictError(_("A disciplinary decision rests on this finding; withdraw the decision first."),
                             code="has_decision")
-    _advance(finding, action="withdraw", allowed=[s for s in FindingStatus.values if s != FindingStatus.WITHDRAWN],
+    _step(finding, action="withdraw", allowed=[s for s in FindingStatus.values if s != FindingStatus.WITHDRAWN],
                   to=FindingStatus.WITHDRAWN, actor=actor, note=reason, withdrawn_reason=reason)
     return finding
 
@@ -722,7 +705,7 @@ def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
 def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bool, note: str = "") -> Recommendation:
     """The inspection's team leader — never the remediation task's lead — checks the result.
     Accepting approves the submitted task and closes the recommendation; refusing sends the task back."""
-    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
+    locked(recommendation)
     inspection = recommendation.inspection
     task = recommendation.task
     require(can_verify(actor, recommendation))
@@ -737,11 +720,10 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
         return recommendation
     if task.status == TaskStatus.SUBMITTED:
         task_approve(actor=actor, task=task, quality="pass", note=note)
-    changed = Recommendation.objects.filter(pk=recommendation.pk, status=RecommendationStatus.IN_REMEDIATION).update(
-        status=RecommendationStatus.VERIFIED, verified_by=actor, verified_at=timezone.now(),
-        verification_note=note.strip())
-    if changed != 1:
-        raise ConflictError(_("Someone else verified this recommendation at the same moment."))
+    advance(recommendation, allowed=(RecommendationStatus.IN_REMEDIATION,), to=RecommendationStatus.VERIFIED,
+            wrong_state=_("This recommendation is not awaiting verification."),
+            changed_meanwhile=_("Someone else verified this recommendation at the same moment."),
+            verified_by=actor, verified_at=timezone.now(), verification_note=note.strip())
     _event(inspection=inspection, recommendation=recommendation, action="verify", actor=actor, note=note.strip(),
            from_status=RecommendationStatus.IN_REMEDIATION, to_status=RecommendationStatus.VERIFIED)
     recommendation.refresh_from_db()
@@ -754,9 +736,6 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
 FOLLOWING_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
 
 
-def _locked_recommendation(recommendation: Recommendation) -> Recommendation:
-    recommendation.refresh_from_db(from_queryset=Recommendation.objects.select_for_update())
-    return recommendation
 
 
 def _cancel_remediation_task(actor, recommendation: Recommendation, reason: str) -> dict:
@@ -780,7 +759,7 @@ def recommendation_withdraw(*, actor, recommendation: Recommendation, reason: st
     and not yet verified — is withdrawn with its reason, and its remediation task is cancelled in the
     same transaction. The recommendation is never deleted."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
-    recommendation = _locked_recommendation(recommendation)
+    recommendation = locked(recommendation)
     inspection = recommendation.inspection
     require(can_direct(actor, inspection))
     previous = recommendation.status
@@ -793,12 +772,11 @@ def recommendation_withdraw(*, actor, recommendation: Recommendation, reason: st
     elif previous != RecommendationStatus.DRAFT:
         raise ConflictError(_("This recommendation is “%(status)s”; it cannot be withdrawn.")
                             % {"status": recommendation.get_status_display()}, code="wrong_state")
-    if Recommendation.objects.filter(pk=recommendation.pk, status=previous).update(
-            status=RecommendationStatus.WITHDRAWN) != 1:
-        raise ConflictError(_("Someone else changed this recommendation at the same moment. Reload it and try again."))
+    advance(recommendation, allowed=(previous,), to=RecommendationStatus.WITHDRAWN, wrong_state=_(
+        "This recommendation is “%(status)s”; it cannot be withdrawn."), changed_meanwhile=_(
+        "Someone else changed this recommendation at the same moment. Reload it and try again."))
     _event(inspection=inspection, recommendation=recommendation, action="withdraw", actor=actor,
            note=reason, from_status=previous, to_status=RecommendationStatus.WITHDRAWN, data=data)
-    recommendation.status = RecommendationStatus.WITHDRAWN
     return recommendation
 
 
@@ -809,7 +787,7 @@ def recommendation_replace_task(*, actor, recommendation: Recommendation, reason
     unit's, its head changed, or it was cancelled — cancelling the old one in the same transaction.
     The new task goes to the current head of the unit to act; a new deadline may be set."""
     reason = required_text(reason, "reason", _("Give the reason for replacing the task."))
-    recommendation = _locked_recommendation(recommendation)
+    recommendation = locked(recommendation)
     inspection = recommendation.inspection
     require(can_direct(actor, inspection))
     if recommendation.status != RecommendationStatus.IN_REMEDIATION:
@@ -907,13 +885,11 @@ def decision_open(*, actor, subject: User | None, summary: str, discovered_on: d
     # A Party organisation's discipline is no person's act: nothing to count once with a State decision.
     same_act_as = _same_act(actor, subject, system, findings, same_act_as) if subject is not None else None
     decision = DisciplinaryDecision.objects.create(
-        code=f"tmp-{uuid.uuid4().hex[:20]}", system=system, subject=subject, subject_unit=unit,
+        code=next_code(DisciplinaryDecision, "KL"), system=system, subject=subject, subject_unit=unit,
         staff_group=subject.staff_group if subject else "", party_subject=party_subject,
         subject_is_leader=subject.is_leader if subject else False, summary=summary, discovered_on=discovered_on,
         opened_on=opened_on, complex_case=complex_case, violation_date=violation_date, same_act_as=same_act_as,
         created_by=actor)
-    decision.code = _code("KL", decision.pk)
-    decision.save(update_fields=["code"])
     decision.findings.set(findings)
     _event(decision=decision, action="open_proceeding", actor=actor, to_status=decision.status,
            data={"findings": [f.code for f in findings]})
@@ -966,7 +942,7 @@ def decision_add_pause(*, actor, decision: DisciplinaryDecision, kind: str, star
                        ends_on: date | None = None, note: str = "") -> DisciplinePause:
     """Time that does not count (the case may not be considered, criminal proceedings, a complaint):
     neither the limitation nor the processing time runs."""
-    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    locked(decision)
     require(can_decide_discipline(actor, decision.subject_unit))
     if decision.status != DecisionStatus.PROCEEDING:
         raise ConflictError(_("Pauses are recorded while the case is under consideration."), code="wrong_state")
@@ -1049,7 +1025,7 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
     if decision_date is None or decision_date > _today():
         raise ValidationError({"decision_date": _("Enter the decision date (not in the future).")})
     _lock_acts_of(decision.subject_id)
-    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    locked(decision)
     require(can_decide_discipline(actor, decision.subject_unit))
     if decision.status != DecisionStatus.PROCEEDING:
         raise ConflictError(_("This decision has already been issued or withdrawn."), code="wrong_state")
@@ -1061,7 +1037,7 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
     rule, warnings = checks.rule, checks.warnings
     effective_from = effective_from or decision_date
     fields = {
-        "status": DecisionStatus.ISSUED, "form": form, "form_rule": rule, "rule_set": checks.rules.rule_set,
+        "form": form, "form_rule": rule, "rule_set": checks.rules.rule_set,
         "number": number, "decision_date": decision_date, "signer": signer, "effective_from": effective_from,
         "announced_on": announced_on,
         "effect_until": dates.add_months(effective_from, rule.effect_months) - timedelta(days=1),
@@ -1070,10 +1046,9 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
         "public_duty": bool(public_duty),
         "warnings": warnings,
     }
-    if DisciplinaryDecision.objects.filter(pk=decision.pk, status=DecisionStatus.PROCEEDING).update(**fields) != 1:
-        raise ConflictError(_("Someone else issued this decision at the same moment."))
-    for name, value in fields.items():
-        setattr(decision, name, value)
+    advance(decision, allowed=(DecisionStatus.PROCEEDING,), to=DecisionStatus.ISSUED,
+            wrong_state=_("This decision has already been issued or withdrawn."),
+            changed_meanwhile=_("Someone else issued this decision at the same moment."), **fields)
     _recount_act(decision)
     decision.refresh_from_db(fields=["counted_in_year"])
     _event(decision=decision, action="issue", actor=actor, from_status=DecisionStatus.PROCEEDING,
@@ -1111,7 +1086,7 @@ def _check_announcement(decision: DisciplinaryDecision, announced_on: date | Non
 @transaction.atomic
 def decision_announce(*, actor, decision: DisciplinaryDecision, announced_on: date) -> DisciplinaryDecision:
     """Record when a Party decision on an official was announced: the state follow-up runs from it."""
-    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    locked(decision)
     require(can_decide_discipline(actor, decision.subject_unit))
     if not can_announce(decision):
         raise ConflictError(_("Only the announcement of an issued Party decision on an official, once."),
@@ -1214,13 +1189,12 @@ def decision_withdraw(*, actor, decision: DisciplinaryDecision, reason: str) -> 
     """Never deleted: a withdrawn decision stays in the register with the reason, who and when."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
     _lock_acts_of(decision.subject_id)
-    decision.refresh_from_db(from_queryset=DisciplinaryDecision.objects.select_for_update())
+    locked(decision)
     require(can_decide_discipline(actor, decision.subject_unit))
-    previous = decision.status
-    if DisciplinaryDecision.objects.filter(pk=decision.pk, status__in=(DecisionStatus.PROCEEDING, DecisionStatus.ISSUED)) \
-            .update(status=DecisionStatus.WITHDRAWN, withdrawn_reason=reason) != 1:
-        raise ConflictError(_("This decision is already withdrawn."), code="wrong_state")
-    decision.status, decision.withdrawn_reason = DecisionStatus.WITHDRAWN, reason
+    already_withdrawn = _("This decision is already withdrawn.")
+    previous = advance(decision, allowed=(DecisionStatus.PROCEEDING, DecisionStatus.ISSUED),
+                       to=DecisionStatus.WITHDRAWN, wrong_state=already_withdrawn, changed_meanwhile=already_withdrawn,
+                       withdrawn_reason=reason)
     _recount_act(decision)  # the act's other decision now counts in its own year
     _event(decision=decision, action="withdraw", actor=actor, note=reason, from_status=previous,
            to_status=DecisionStatus.WITHDRAWN)
@@ -1253,7 +1227,7 @@ def _require_roll(actor, inspection: Inspection, action: str) -> None:
 def roll_open(*, actor, inspection: Inspection, unit: Unit) -> RollCall:
     """Open the roll of a unit visited: its active officials as of now (its subtree, from accounts)
     and the active check items. Opening it again returns the roll already open."""
-    inspection = _locked(inspection)
+    inspection = locked(inspection)
     _require_roll(actor, inspection, "open")
     if unit is None or unit.pk not in {t.pk for t in inspection.targets.all()}:
         raise ValidationError({"unit": _("Choose one of the units this check visits.")})
@@ -1368,7 +1342,7 @@ def roll_submit(*, actor, roll: RollCall, client_token: str, entries: list[dict]
     if (answer := earlier_answer()) is not None:
         return answer
     # Submissions to one check wait for each other here; the same one sent twice at once finds the first.
-    inspection = _locked(roll.inspection)
+    inspection = locked(roll.inspection)
     if (answer := earlier_answer()) is not None:
         return answer
     _require_roll(actor, inspection, "mark")

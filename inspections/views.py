@@ -22,6 +22,7 @@ from accounts.selectors import person_choices_for_user
 from core.actions import report_error, submit
 from core.errors import ConflictError
 from core.files import stored_file_response
+from core.forms import ReasonForm
 from core.pagination import paginate, query_without_page
 from core.xlsx import xlsx_download
 from inspections import excel, rules, services
@@ -67,7 +68,6 @@ from inspections.forms import (
     PlanForm,
     ProposeForm,
     PublishForm,
-    ReasonForm,
     RecommendationForm,
     RepeatFilterForm,
     ReplaceTaskForm,
