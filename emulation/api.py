@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import get_person_for_user, get_unit_for_user
+from core.api_actions import ERRORS, ActionApi
+from core.serializers import ReasonInputSerializer
 from emulation import access, selectors, services
 from emulation.models import Period
 from emulation.serializers import (
@@ -32,11 +34,6 @@ from emulation.serializers import (
     SessionSerializer,
     UnitScoreSerializer,
 )
-from core.serializers import ReasonInputSerializer
-
-ERRORS = {400: OpenApiResponse(description="Invalid input, with the field"),
-          403: OpenApiResponse(description="Not yours to do"), 404: OpenApiResponse(description="Not found"),
-          409: OpenApiResponse(description="Wrong state or someone acted first")}
 
 
 def _results_period(request, pk) -> Period:
@@ -71,17 +68,19 @@ class PeriodDetailApi(APIView):
         return Response(PeriodSerializer(access.get_period_for_user(request.user, pk)).data)
 
 
-class PeriodAdvanceApi(APIView):
-    @extend_schema(request=AdvanceInputSerializer, responses={200: PeriodSerializer, **ERRORS},
-                   operation_id="emulation_periods_advance")
-    def post(self, request, pk):
-        period = access.get_period_for_user(request.user, pk)
-        payload = AdvanceInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        period = services.period_advance(actor=request.user, period=period, **payload.validated_data)
-        return Response(PeriodSerializer(period).data)
+class PeriodAdvanceApi(ActionApi):
+    operation_id = "emulation_periods_advance"
+    input_serializer = AdvanceInputSerializer
+    output_serializer = PeriodSerializer
+
+    def get_object(self, request, pk):
+        return access.get_period_for_user(request.user, pk)
+
+    def perform(self, request, period, data, **kwargs):
+        services.period_advance(actor=request.user, period=period, **data)
 
 
+# Not an ActionApi: its answer is the queued run with 202, not the period as it now is.
 class PeriodRecomputeApi(APIView):
     @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT, **ERRORS},
                    operation_id="emulation_periods_recompute")
@@ -114,32 +113,31 @@ class RatingDetailApi(APIView):
         return Response(RatingDetailSerializer(access.get_rating_for_user(request.user, period, person_pk)).data)
 
 
-class RatingGeneralApi(APIView):
-    @extend_schema(request=GeneralInputSerializer, responses={200: RatingSerializer, **ERRORS},
-                   operation_id="emulation_ratings_general")
-    def post(self, request, pk, person_pk):
+# An action on one official's rating in a period: …/periods/<pk>/ratings/<person_pk>/…
+class _RatingActionApi(ActionApi):
+    output_serializer = RatingSerializer
+
+    def get_object(self, request, pk):
         period = access.get_period_for_user(request.user, pk)
-        rating = access.get_rating_for_user(request.user, period, person_pk)
-        payload = GeneralInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        rating = services.rating_set_general(actor=request.user, rating=rating, points=data["general_points"],
-                                             met=data["general_met"], note=data["general_note"],
-                                             organising=data["organising_percent"])
-        return Response(RatingSerializer(rating).data)
+        return access.get_rating_for_user(request.user, period, self.kwargs["person_pk"])
 
 
-class RatingLevelApi(APIView):
-    @extend_schema(request=LevelInputSerializer, responses={200: RatingSerializer, **ERRORS},
-                   operation_id="emulation_ratings_level")
-    def post(self, request, pk, person_pk):
-        period = access.get_period_for_user(request.user, pk)
-        rating = access.get_rating_for_user(request.user, period, person_pk)
-        payload = LevelInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        rating = services.rating_decide_level(actor=request.user, rating=rating, level=payload.validated_data["level"],
-                                              note=payload.validated_data["level_note"])
-        return Response(RatingSerializer(rating).data)
+class RatingGeneralApi(_RatingActionApi):
+    operation_id = "emulation_ratings_general"
+    input_serializer = GeneralInputSerializer
+
+    def perform(self, request, rating, data, **kwargs):
+        services.rating_set_general(actor=request.user, rating=rating, points=data["general_points"],
+                                    met=data["general_met"], note=data["general_note"],
+                                    organising=data["organising_percent"])
+
+
+class RatingLevelApi(_RatingActionApi):
+    operation_id = "emulation_ratings_level"
+    input_serializer = LevelInputSerializer
+
+    def perform(self, request, rating, data, **kwargs):
+        services.rating_decide_level(actor=request.user, rating=rating, level=data["level"], note=data["level_note"])
 
 
 class UnitScoreListApi(generics.GenericAPIView):
@@ -175,17 +173,17 @@ class NominationListCreateApi(generics.GenericAPIView):
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
 
-class NominationWithdrawApi(APIView):
-    @extend_schema(request=ReasonInputSerializer, responses={200: NominationSerializer, **ERRORS},
-                   operation_id="emulation_nominations_withdraw")
-    def post(self, request, pk, nomination_pk):
+class NominationWithdrawApi(ActionApi):
+    operation_id = "emulation_nominations_withdraw"
+    input_serializer = ReasonInputSerializer
+    output_serializer = NominationSerializer
+
+    def get_object(self, request, pk):
         period = access.get_period_for_user(request.user, pk)
-        nomination = get_object_or_404(selectors.nominations(request.user, period), pk=nomination_pk)
-        payload = ReasonInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        nomination = services.nomination_withdraw(actor=request.user, nomination=nomination,
-                                                  reason=payload.validated_data["reason"])
-        return Response(NominationSerializer(nomination).data)
+        return get_object_or_404(selectors.nominations(request.user, period), pk=self.kwargs["nomination_pk"])
+
+    def perform(self, request, nomination, data, **kwargs):
+        services.nomination_withdraw(actor=request.user, nomination=nomination, reason=data["reason"])
 
 
 class SessionDetailApi(APIView):
@@ -194,6 +192,7 @@ class SessionDetailApi(APIView):
         return Response(SessionSerializer(access.get_session_for_user(request.user, pk)).data)
 
 
+# Not an ActionApi: its answer is 201 and the fact of having voted — never the session's counts.
 class BallotApi(APIView):
     @extend_schema(request=BallotInputSerializer, responses={201: OpenApiTypes.OBJECT, **ERRORS},
                    operation_id="emulation_sessions_ballot")
@@ -209,15 +208,16 @@ class BallotApi(APIView):
         return Response({"voted": True, "written": receipt.written}, status=status.HTTP_201_CREATED)
 
 
-class SessionCloseApi(APIView):
-    @extend_schema(request=CloseInputSerializer, responses={200: SessionSerializer, **ERRORS},
-                   operation_id="emulation_sessions_close")
-    def post(self, request, pk):
-        session = access.get_session_for_user(request.user, pk)
-        payload = CloseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        session = services.session_close(actor=request.user, session=session, **payload.validated_data)
-        return Response(SessionSerializer(session).data)
+class SessionCloseApi(ActionApi):
+    operation_id = "emulation_sessions_close"
+    input_serializer = CloseInputSerializer
+    output_serializer = SessionSerializer
+
+    def get_object(self, request, pk):
+        return access.get_session_for_user(request.user, pk)
+
+    def perform(self, request, session, data, **kwargs):
+        services.session_close(actor=request.user, session=session, **data)
 
 
 class AwardListApi(generics.GenericAPIView):
@@ -230,13 +230,14 @@ class AwardListApi(generics.GenericAPIView):
         return self.get_paginated_response(AwardSerializer(page, many=True).data)
 
 
-class AwardRevokeApi(APIView):
-    @extend_schema(request=ReasonInputSerializer, responses={200: AwardSerializer, **ERRORS},
-                   operation_id="emulation_awards_revoke")
-    def post(self, request, pk, award_pk):
+class AwardRevokeApi(ActionApi):
+    operation_id = "emulation_awards_revoke"
+    input_serializer = ReasonInputSerializer
+    output_serializer = AwardSerializer
+
+    def get_object(self, request, pk):
         period = access.get_period_for_user(request.user, pk)
-        award = get_object_or_404(selectors.decision_list(request.user, period), pk=award_pk)
-        payload = ReasonInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        award = services.award_revoke(actor=request.user, award=award, reason=payload.validated_data["reason"])
-        return Response(AwardSerializer(award).data)
+        return get_object_or_404(selectors.decision_list(request.user, period), pk=self.kwargs["award_pk"])
+
+    def perform(self, request, award, data, **kwargs):
+        services.award_revoke(actor=request.user, award=award, reason=data["reason"])

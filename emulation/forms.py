@@ -85,10 +85,6 @@ class CloseForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class ManualImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.collation import by_vietnamese
 from accounts.models import Organisation, StaffGroup, Unit
+from core.models import Event
 from core.windows import EffectiveWindowQuerySet
 
 
@@ -311,19 +312,15 @@ class Period(models.Model):
         return self.status not in COMPUTABLE_STATUSES
 
 
-class PeriodEvent(models.Model):
-    """Who moved the period, recomputed it or decided on it, and when."""
+class PeriodEvent(Event):
+    """Who moved the period, recomputed it or decided on it, and when (from which step to which)."""
+
+    STATUS_CHOICES = PeriodStatus
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
+        pass
 
     def __str__(self):
         return f"{self.period_id} {self.action}"

@@ -20,6 +20,7 @@ from accounts.access import scope_for
 from accounts.models import Unit, User
 from core.errors import ConflictError, require, required_text
 from core.rulebook import RuleRefusal
+from core.transitions import advance, locked
 from emulation import access, rules, scoring
 from emulation.catalogue import DEFAULT_UNIT_CRITERIA
 from emulation.models import (
@@ -62,11 +63,14 @@ BASE_LEVEL_TITLES = (Title.LDTT, Title.CSTDCS, Title.GIAY_KHEN, Title.TAP_THE_LD
 
 
 def _locked_period(period: Period) -> Period:
-    return Period.objects.select_for_update().select_related("unit").get(pk=period.pk)
+    """The period re-read under its row lock (core.transitions.locked)."""
+    return locked(period)
 
 
-def _event(period: Period, action: str, actor, note: str = "", data: dict | None = None) -> None:
-    PeriodEvent.objects.create(period=period, action=action, actor=actor, note=note, data=data or {})
+def _event(period: Period, action: str, actor, note: str = "", data: dict | None = None, *,
+           from_status: str = "", to_status: str = "") -> None:
+    PeriodEvent.objects.create(period=period, action=action, actor=actor, note=note, data=data or {},
+                               from_status=from_status, to_status=to_status)
 
 
 def _require_computable(period: Period) -> None:
@@ -109,7 +113,7 @@ def period_open(*, actor, unit: Unit, year: int, quarter: int | None = None, nam
         UnitCriterion(period=period, code=code, name=label, kind=kind, metric=metric, max_points=top,
                       deduct_per_item=deduct, order=order)
         for order, (code, label, kind, metric, top, deduct) in enumerate(DEFAULT_UNIT_CRITERIA)])
-    _event(period, "open", actor)
+    _event(period, "open", actor, to_status=period.status)
     return period
 
 
@@ -147,7 +151,7 @@ def period_advance(*, actor, period: Period, to: str, note: str = "") -> Period:
         raise ConflictError(_("The period is %(status)s: it cannot move to that step.") % {
             "status": period.get_status_display().lower()}, code="wrong_state")
     now = timezone.now()
-    changes = {"status": to}
+    changes = {}
     if to == PeriodStatus.REVIEW and period.computed_at is None:
         raise ConflictError(_("Compute the period before the review."), code="not_computed")
     if to == PeriodStatus.VOTING:
@@ -162,10 +166,10 @@ def period_advance(*, actor, period: Period, to: str, note: str = "") -> Period:
             raise ConflictError(_("No council session has voted yet."), code="no_session")
         if period.sessions.filter(status=SessionStatus.OPEN).exists():
             raise ConflictError(_("A council session is still open."), code="session_open")
-    updated = Period.objects.filter(pk=period.pk, status=period.status).update(**changes)
-    if updated != 1:
-        raise ConflictError(_("Someone else moved the period first."), code="wrong_state")
-    _event(period, f"to_{to}", actor, note.strip(), {"from": period.status, "to": to})
+    left = advance(period, allowed=(period.status,), to=to,
+                   wrong_state=_("The period is %(status)s: it cannot move to that step."),
+                   changed_meanwhile=_("Someone else moved the period first."), **changes)
+    _event(period, f"to_{to}", actor, note.strip(), {"from": left, "to": to}, from_status=left, to_status=to)
     period.refresh_from_db()
     return period
 
@@ -475,7 +479,8 @@ def session_open(*, actor, period: Period, name: str, held_on: date, members: li
 
 
 def _locked_session(session: CouncilSession) -> CouncilSession:
-    return CouncilSession.objects.select_for_update().select_related("period__unit").get(pk=session.pk)
+    """The session re-read under its row lock: ballots and the close are serialised on it."""
+    return locked(session)
 
 
 @transaction.atomic
@@ -629,9 +634,10 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     for nomination in nominations:  # one by one, so each keeps its history row
         nomination.status = NominationStatus.AWARDED if nomination.pk in winner_ids else NominationStatus.NOT_AWARDED
         nomination.save(update_fields=["status"])
-    session.status, session.closed_by, session.closed_at = SessionStatus.CLOSED, actor, timezone.now()
-    session.decision_number, session.decision_date, session.minutes = decision_number, decision_date, minutes.strip()
-    session.save()
+    advance(session, allowed=(SessionStatus.OPEN,), to=SessionStatus.CLOSED,
+            wrong_state=_("The session is already closed."), closed_by=actor, closed_at=timezone.now(),
+            decision_number=decision_number, decision_date=decision_date, minutes=minutes.strip())
+    session.save(update_fields=["status"])  # the session's own history (simple-history) keeps the close
     _event(period, "session_close", actor, decision_number, {"session": session.pk, "awards": len(winners),
                                                              "ballots": voted, "members": members,
                                                              "ballots_needed": needed,

@@ -17,6 +17,7 @@ from accounts.access import get_unit_for_user
 from accounts.models import User
 from core.actions import form_errors, report_error, submit
 from core.errors import ConflictError
+from core.forms import ReasonForm
 from core.pagination import paginate, query_without_page
 from core.xlsx import xlsx_download
 from emulation import access, excel, selectors, services
@@ -32,7 +33,6 @@ from emulation.forms import (
     NominateForm,
     PeriodForm,
     RankingFilterForm,
-    ReasonForm,
     SessionForm,
 )
 from emulation.models import (
