@@ -165,9 +165,9 @@ def available_actions(user, obj) -> set[str]:
         if obj.status == SetStatus.DRAFT:
             actions |= {"edit", "open"}
         if obj.status == SetStatus.OPEN:
-            actions |= {"assign_appraiser", "import_survey", "freeze", "recompute", "new_version"}
+            actions |= {"assign_appraiser", "import_survey", "freeze", "new_version"}
         if obj.status == SetStatus.FROZEN:
-            actions |= {"publish", "reopen", "recompute", "remedy"}
+            actions |= {"publish", "remedy"}
         if obj.status == SetStatus.PUBLISHED:
             actions |= {"remedy"}
         return actions
@@ -186,9 +186,7 @@ def available_actions(user, obj) -> set[str]:
             if heads_unit(user, obj.unit) and obj.answer_due_on and timezone.localdate() <= obj.answer_due_on:
                 actions.add("answer")
             # The council (those who run the set) fixes the final score; nobody for their own unit.
-            if runs_set(user, criteria_set):
-                actions.add("reopen_appraisal")
-                if may_appraise(user, obj.unit):
-                    actions |= {"decide", "finalise"}
+            if runs_set(user, criteria_set) and may_appraise(user, obj.unit):
+                actions |= {"decide", "finalise"}
         return actions
     raise TypeError(f"no actions for {type(obj).__name__}")

@@ -117,7 +117,7 @@ def ranking(request, pk):
         row.readable = row.assessment_id in readable
     return render(request, "reform/ranking.html", {"set": criteria_set, "page": page, "rows": rows,
                                                    "previous": previous,
-                                                   "can_export": runs_set(request.user, criteria_set)})
+                                                   "actions": available_actions(request.user, criteria_set)})
 
 
 @login_required
@@ -225,6 +225,7 @@ def assessment_detail(request, pk):
         "chart": area_chart(areas, survey, criteria_set) if progress["scored"] or survey else [],
         # Lost points are explained once the appraisal is done (before, every unscored line would be "lost").
         "lost": lost_lines(areas) if assessment.status in (AssessmentStatus.APPRAISED, AssessmentStatus.FINAL) else [],
+        "answer_window_until": assessment.answer_due_on if assessment.status == AssessmentStatus.APPRAISED else None,
         "result": result, "previous": previous})
 
 
