@@ -25,7 +25,7 @@ from core.codes import next_code
 from core.errors import ConflictError, require, required_text
 from core.transitions import advance, locked
 from notifications.services import notification_send
-from tasks.access import can, can_assign_in, owner_refusal
+from tasks.access import ACTION_STATES, available_actions, can, can_assign_in, owner_refusal
 from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions
 from tasks.evidence import validate_evidence_files
 from tasks.models import (
@@ -175,7 +175,7 @@ def task_create_draft(*, actor, assigning_unit: Unit, data: dict, participants: 
                       steps: list[dict] | None = None, parent: Task | None = None) -> Task:
     """A new task in draft. With `parent`, the parent's lead delegates part of it (a sub-task)."""
     if parent is not None:
-        require(parent.lead_id == actor.pk and parent.status == TaskStatus.IN_PROGRESS)
+        require("delegate" in available_actions(actor, parent))
         assigning_unit = parent.lead_unit
     return _create(actor=actor, assigning_unit=assigning_unit, data=data, participants=participants, steps=steps,
                    parent=parent)
@@ -228,7 +228,7 @@ def task_update_draft(*, actor, task: Task, data: dict, participants: list[dict]
                       steps: list[dict] | None = None) -> Task:
     task = _locked(task)
     require(can(actor, task, "edit"))
-    if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
+    if task.status not in ACTION_STATES["edit"]:
         raise ConflictError(_("Only a draft or a returned task can be edited."), code="wrong_state")
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     if "lead" in fields:
@@ -276,7 +276,7 @@ def task_assign(*, actor, task: Task) -> Task:
                               | {f"clarity.{dim}": reasons for dim, reasons in missing.items()})
     if task.deadline <= timezone.now():
         raise ValidationError({"deadline": _("The deadline must be in the future.")})
-    _transition(task, action="assign", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED), to=TaskStatus.ASSIGNED,
+    _transition(task, action="assign", allowed=ACTION_STATES["assign"], to=TaskStatus.ASSIGNED,
                 actor=actor, assigned_at=timezone.now(), original_deadline=task.original_deadline or task.deadline)
     people = [task.lead, task.monitor, *[p.user for p in task.participants.select_related("user")]]
     _notify(task, people, "task.assigned", _("New task: %(title)s (deadline %(deadline)s)")
@@ -288,7 +288,7 @@ def task_assign(*, actor, task: Task) -> Task:
 def task_accept(*, actor, task: Task) -> Task:
     task = _locked(task)
     require(can(actor, task, "accept"))
-    _transition(task, action="accept", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.IN_PROGRESS, actor=actor)
+    _transition(task, action="accept", allowed=ACTION_STATES["accept"], to=TaskStatus.IN_PROGRESS, actor=actor)
     _notify(task, [task.assigner], "task.accepted", _("%(lead)s accepted: %(title)s") % {"lead": actor, "title": task.title})
     return task
 
@@ -300,7 +300,7 @@ def task_return(*, actor, task: Task, reason: str) -> Task:
     task = _locked(task)
     require(can(actor, task, "return"))
     _refuse_if_owned(task, "return")
-    _transition(task, action="return", allowed=(TaskStatus.ASSIGNED,), to=TaskStatus.RETURNED, actor=actor, note=reason)
+    _transition(task, action="return", allowed=ACTION_STATES["return"], to=TaskStatus.RETURNED, actor=actor, note=reason)
     _notify(task, [task.assigner], "task.returned", _("%(lead)s returned the task %(title)s: %(reason)s")
             % {"lead": actor, "title": task.title, "reason": reason[:200]})
     return task
@@ -314,7 +314,7 @@ def task_report_progress(*, actor, task: Task, percent: int, note: str = "", fil
     validate_evidence_files(files)
     task = _locked(task)
     require(can(actor, task, "report_progress"))
-    if task.status != TaskStatus.IN_PROGRESS:
+    if task.status not in ACTION_STATES["report_progress"]:
         raise ConflictError(_("Progress can be reported only while the task is in progress."), code="wrong_state")
     now = timezone.now()
     Task.objects.filter(pk=task.pk).update(progress_percent=percent, updated_at=now)
@@ -350,7 +350,7 @@ def task_request_extension(*, actor, task: Task, new_deadline: datetime, reason:
     reason = required_text(reason, "reason", _("Give the reasons for the extension."))
     task = _locked(task)
     require(can(actor, task, "request_extension"))
-    if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
+    if task.status not in ACTION_STATES["request_extension"]:
         raise ConflictError(_("An extension can be asked only while the task is open."), code="wrong_state")
     policy = TaskPolicy.objects.filter(organisation_id=task.assigning_unit.organisation_id).first()
     lead_days = policy.extension_lead_days if policy else 0
@@ -394,7 +394,7 @@ def task_decide_extension(*, actor, request: ExtensionRequest, approve: bool, gr
         raise ConflictError(_("This extension request has already been decided."), code="already_decided")
     request.refresh_from_db()
     if approve:
-        if task.status not in OPEN_STATUSES:
+        if task.status not in ACTION_STATES["decide_extension"]:
             raise ConflictError(_("The task is no longer open."), code="wrong_state")
         # The original deadline stays in original_deadline; every change stays in the events.
         Task.objects.filter(pk=task.pk).update(deadline=granted, extended=True, overdue_marked_at=None, updated_at=now)
@@ -421,7 +421,7 @@ def task_submit_result(*, actor, task: Task, note: str, files=()) -> Task:
     if not files and not task.evidence.filter(event__action="submit").exists():
         raise ValidationError({"files": _("Attach the evidence of the result.")})
     now = timezone.now()
-    event = _transition(task, action="submit", allowed=(TaskStatus.IN_PROGRESS,), to=TaskStatus.SUBMITTED,
+    event = _transition(task, action="submit", allowed=ACTION_STATES["submit"], to=TaskStatus.SUBMITTED,
                         actor=actor, note=note.strip(), submitted_at=now, progress_percent=100)
     _attach(task, event, files, actor)
     # An extension still waiting is settled by the result: approving it later would turn a result
@@ -448,7 +448,7 @@ def task_approve(*, actor, task: Task, quality: str, note: str = "", open_subtas
     if open_subtasks:
         data["open_subtasks"] = open_subtasks
         data["open_subtasks_reason"] = open_subtasks_reason.strip()
-    _transition(task, action="approve", allowed=(TaskStatus.SUBMITTED,), to=TaskStatus.COMPLETED, actor=actor,
+    _transition(task, action="approve", allowed=ACTION_STATES["approve"], to=TaskStatus.COMPLETED, actor=actor,
                 note=note.strip(), data=data, completed_at=timezone.now(), quality=quality, evaluation_note=note.strip())
     if task.parent_id:
         _roll_up(task.parent_id)
@@ -462,7 +462,7 @@ def task_send_back(*, actor, task: Task, reason: str) -> Task:
     reason = required_text(reason, "reason", _("Say what must be reworked."))
     task = _locked(task)
     require(can(actor, task, "send_back"))
-    _transition(task, action="send_back", allowed=(TaskStatus.SUBMITTED,), to=TaskStatus.IN_PROGRESS, actor=actor,
+    _transition(task, action="send_back", allowed=ACTION_STATES["send_back"], to=TaskStatus.IN_PROGRESS, actor=actor,
                 note=reason, data={"quality": Quality.FAIL}, submitted_at=None)
     _notify(task, [task.lead], "task.sent_back", _("Rework needed on %(title)s: %(reason)s")
             % {"title": task.title, "reason": reason[:200]})
@@ -478,7 +478,7 @@ def task_cancel(*, actor, task: Task, reason: str, owner: str = "") -> Task:
     if not (owner and owner == task.managed_by):
         require(can(actor, task, "cancel"))
         _refuse_if_owned(task, "cancel", owner=owner)
-    _transition(task, action="cancel", allowed=(TaskStatus.DRAFT, TaskStatus.RETURNED, *OPEN_STATUSES),
+    _transition(task, action="cancel", allowed=ACTION_STATES["cancel"],
                 to=TaskStatus.CANCELLED, actor=actor, note=reason)
     _notify(task, [task.lead, task.monitor], "task.cancelled", _("Task cancelled: %(title)s") % {"title": task.title})
     return task
