@@ -123,7 +123,7 @@ def _parent_from(request) -> Task | None:
     if not parent_id:
         return None
     parent = get_task_for_user(request.user, parent_id)
-    if parent.lead_id != request.user.pk or parent.status != TaskStatus.IN_PROGRESS:
+    if "delegate" not in available_actions(request.user, parent):
         raise PermissionDenied
     return parent
 
@@ -178,7 +178,7 @@ def task_edit(request, pk):
     task = get_task_for_user(request.user, pk)
     if not can(request.user, task, "edit"):
         raise PermissionDenied
-    if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
+    if "edit" not in available_actions(request.user, task):
         messages.error(request, _("Only a draft or a returned task can be edited."))
         return redirect("tasks:detail", pk=task.pk)
     if request.method == "POST":
