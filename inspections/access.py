@@ -13,8 +13,11 @@ unit do not see their colleagues'. Everything else is 404.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import scope_for
 from accounts.models import Role, RoleAssignment, Unit
@@ -25,6 +28,7 @@ from inspections.models import (
     DisciplinaryDecision,
     DisciplineSystem,
     Finding,
+    FindingStatus,
     Inspection,
     InspectionKind,
     InspectionPlan,
@@ -270,3 +274,139 @@ def get_roll_for_user(user, inspection_pk, roll_pk):
         raise Http404 from None
     roll.inspection = inspection
     return roll
+
+
+# -- who may do what in which state: the one statement -----------------------------------------
+#
+# available_actions(user, obj) is what the pages offer (views pass it to the templates as
+# `actions`) and what the services accept: each service refuses what is not here with the same
+# error as ever (PermissionDenied when it is not the user's to do, ConflictError when the record's
+# state does not allow it), through the predicates below.
+
+# The steps during which the team holds its grant (recording findings, the roll).
+GRANTED_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
+                    InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+# The steps after which the implementing directive (Law 84/2025 art. 53) may be recorded.
+DIRECTIVE_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+# The inspection's steps during which a signed recommendation is followed (and may be withdrawn or re-tasked).
+FOLLOWING_STATUSES = DIRECTIVE_STATUSES
+# The steps in which recommendations are written (with the report and the draft conclusion).
+RECOMMENDING_STATUSES = (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION)
+CANCELLABLE_STATUSES = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
+CLOSABLE_STATUSES = (InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
+OVER_STATUSES = (InspectionStatus.CLOSED, InspectionStatus.CANCELLED)
+# The finding's states from which handling is proposed (again).
+PROPOSABLE_STATUSES = (FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
+                       FindingStatus.HANDLED)
+
+
+def explanation_open(finding: Finding, today: date | None = None) -> bool:
+    """The subject may still explain: the finding awaits it and its deadline has not passed."""
+    today = today or timezone.localdate()
+    return finding.status == FindingStatus.AWAITING_EXPLANATION and today <= finding.explanation_due
+
+
+def open_recommendation_numbers(inspection: Inspection) -> list[int]:
+    """The recommendations not yet verified done (nor withdrawn): the inspection cannot close."""
+    return list(inspection.recommendations.filter(
+        status__in=(RecommendationStatus.DRAFT, RecommendationStatus.IN_REMEDIATION)).values_list("number", flat=True))
+
+
+def inspection_actions(user, inspection: Inspection) -> frozenset[str]:
+    directs = can_direct(user, inspection)
+    status = inspection.status
+    actions = set()
+    if can_record(user, inspection):
+        actions.add("record")
+    if (directs or is_team_member(user, inspection)) and status in RECOMMENDING_STATUSES:
+        actions.add("recommend")
+    if not directs:
+        return frozenset(actions)
+    steps = {
+        "team": status not in OVER_STATUSES,
+        "start": status == InspectionStatus.PLANNED,
+        "report": status == InspectionStatus.IN_PROGRESS,
+        "assign_drafting": status == InspectionStatus.REPORTED and not inspection.drafting_assigned_on,
+        "draft": status == InspectionStatus.REPORTED,
+        "directive": status in DIRECTIVE_STATUSES and not inspection.directive_date,
+        "conclude": status == InspectionStatus.DRAFT_CONCLUSION,
+        "publish": status == InspectionStatus.CONCLUDED,
+        "follow_up": status == InspectionStatus.PUBLISHED,
+        "close": status in CLOSABLE_STATUSES and not open_recommendation_numbers(inspection),
+        "cancel": status in CANCELLABLE_STATUSES and not inspection.findings.exists(),
+    }
+    return frozenset(actions | {name for name, allowed in steps.items() if allowed})
+
+
+def can_see_finding(user, finding: Finding) -> bool:
+    return findings_visible_to(user).filter(pk=finding.pk).exists()
+
+
+def can_handle_finding(user, finding: Finding, inspection: Inspection) -> bool:
+    """Proposes handling: the team or whoever directs the inspection — among those who see the
+    finding (the head of the inspecting body does not see findings outside their subtree)."""
+    return (is_team_member(user, inspection) or can_direct(user, inspection)) and can_see_finding(user, finding)
+
+
+def can_withdraw_finding(user, finding: Finding, inspection: Inspection) -> bool:
+    return can_direct(user, inspection) and can_see_finding(user, finding)
+
+
+def finding_actions(user, finding: Finding, inspection: Inspection | None = None) -> frozenset[str]:
+    inspection = inspection or finding.inspection
+    if not can_see_finding(user, finding):
+        return frozenset()
+    directs = can_direct(user, inspection)
+    actions = set()
+    if can_explain(user, finding) and explanation_open(finding):
+        actions.add("explain")
+    if ((directs or is_team_member(user, inspection)) and finding.status in PROPOSABLE_STATUSES
+            and not explanation_open(finding)):
+        actions.add("propose")
+    if (directs and finding.status != FindingStatus.WITHDRAWN
+            and not finding.decisions.filter(status=DecisionStatus.ISSUED).exists()):
+        actions.add("withdraw")
+    return frozenset(actions)
+
+
+def recommendation_actions(user, recommendation: Recommendation) -> frozenset[str]:
+    inspection = recommendation.inspection
+    actions = set()
+    if can_verify(user, recommendation) and verification_awaited(recommendation):
+        actions.add("verify")
+    if can_direct(user, inspection):
+        if recommendation.status == RecommendationStatus.DRAFT:
+            actions.add("withdraw")
+        elif (recommendation.status == RecommendationStatus.IN_REMEDIATION and inspection.status in FOLLOWING_STATUSES
+              and recommendation.task is not None and recommendation.task.status != TaskStatus.COMPLETED):
+            actions |= {"withdraw", "replace_task"}
+    return frozenset(actions)
+
+
+def decision_actions(user, decision: DisciplinaryDecision) -> frozenset[str]:
+    if not can_decide_discipline(user, decision.subject_unit):
+        return frozenset()
+    proceeding = decision.status == DecisionStatus.PROCEEDING
+    steps = {"issue": proceeding, "pause": proceeding, "announce": can_announce(decision),
+             "withdraw": decision.status != DecisionStatus.WITHDRAWN}
+    return frozenset(name for name, allowed in steps.items() if allowed)
+
+
+def plan_actions(user, plan: InspectionPlan) -> frozenset[str]:
+    return frozenset(("file",)) if can_file_in_plan(user, plan) else frozenset()
+
+
+def available_actions(user, obj) -> frozenset[str]:
+    """What `user` may do with `obj` now: an inspection, a finding, a recommendation, a disciplinary
+    decision or a plan."""
+    if isinstance(obj, Inspection):
+        return inspection_actions(user, obj)
+    if isinstance(obj, Finding):
+        return finding_actions(user, obj)
+    if isinstance(obj, Recommendation):
+        return recommendation_actions(user, obj)
+    if isinstance(obj, DisciplinaryDecision):
+        return decision_actions(user, obj)
+    if isinstance(obj, InspectionPlan):
+        return plan_actions(user, obj)
+    raise TypeError(f"No actions for {type(obj).__name__}")

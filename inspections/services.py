@@ -32,17 +32,29 @@ from core.rulebook import RuleRefusal
 from core.transitions import advance, locked
 from inspections import rules
 from inspections.access import (
+    CANCELLABLE_STATUSES,
+    CLOSABLE_STATUSES,
+    DIRECTIVE_STATUSES,
+    FOLLOWING_STATUSES,
+    GRANTED_STATUSES,
+    OVER_STATUSES,
+    PROPOSABLE_STATUSES,
+    RECOMMENDING_STATUSES,
     RECORD_PERMISSION,
     can_announce,
     can_decide_discipline,
     can_direct,
     can_explain,
+    can_handle_finding,
     can_inspect_from,
     can_record,
     can_verify,
+    can_withdraw_finding,
     decisions_visible_to,
+    explanation_open,
     findings_visible_to,
     is_team_member,
+    open_recommendation_numbers,
 )
 from inspections.models import (
     Attendance,
@@ -85,10 +97,6 @@ from tasks.services import task_approve, task_cancel, task_issue, task_send_back
 PERMISSION = f"inspections.{RECORD_PERMISSION}"
 # The catalogue entry an absence without a reason on the roll is recorded under.
 ROLL_ABSENCE_VIOLATION = "VANG_KHONG_LY_DO"
-GRANTED_STATUSES = (InspectionStatus.IN_PROGRESS, InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION,
-                    InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
-# The steps after which the implementing directive (Law 84/2025 art. 53) may be recorded.
-DIRECTIVE_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
 
 
 def _today() -> date:
@@ -223,7 +231,7 @@ def inspection_set_team(*, actor, inspection: Inspection, leader: User, members:
     """Change the team; while the inspection runs, grants follow the change at once."""
     inspection = locked(inspection)
     require(can_direct(actor, inspection))
-    if inspection.status in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED):
+    if inspection.status in OVER_STATUSES:
         raise ConflictError(_("The inspection is over; its team can no longer change."), code="wrong_state")
     members = _check_team(actor, leader, list(members))
     granted = inspection.status in GRANTED_STATUSES
@@ -391,7 +399,7 @@ def recommendation_add(*, actor, inspection: Inspection, content: str, target_un
     expected_result = required_text(expected_result, "expected_result", _("Say what result is expected."))
     inspection = locked(inspection)
     require(can_direct(actor, inspection) or is_team_member(actor, inspection))
-    if inspection.status not in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION):
+    if inspection.status not in RECOMMENDING_STATUSES:
         raise ConflictError(_("Recommendations are written with the report and the draft conclusion."),
                             code="wrong_state")
     if not any(target_unit.path.startswith(t.path) for t in inspection.targets.all()):
@@ -514,12 +522,11 @@ def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspec
     """Only when every recommendation is verified done (or withdrawn); the team's grants end."""
     inspection = locked(inspection)
     require(can_direct(actor, inspection))
-    still_open = list(inspection.recommendations.filter(
-        status__in=(RecommendationStatus.DRAFT, RecommendationStatus.IN_REMEDIATION)).values_list("number", flat=True))
+    still_open = open_recommendation_numbers(inspection)
     if still_open:
         raise ConflictError(_("Recommendations %(list)s are not verified done yet; the inspection cannot close.")
                             % {"list": ", ".join(str(n) for n in still_open)}, code="open_recommendations")
-    _step(inspection, action="close", allowed=(InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
+    _step(inspection, action="close", allowed=CLOSABLE_STATUSES,
           to=InspectionStatus.CLOSED, actor=actor, note=note.strip(), closed_at=timezone.now())
     _revoke_team(inspection)
     return inspection
@@ -534,7 +541,7 @@ def inspection_cancel(*, actor, inspection: Inspection, reason: str) -> Inspecti
         raise ConflictError(_("Findings have been recorded: the inspection goes on to its conclusion."),
                             code="has_findings")
     was_granted = inspection.status in GRANTED_STATUSES
-    _step(inspection, action="cancel", allowed=(InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
+    _step(inspection, action="cancel", allowed=CANCELLABLE_STATUSES,
           to=InspectionStatus.CANCELLED, actor=actor, note=reason)
     if was_granted:
         _revoke_team(inspection)
@@ -650,7 +657,7 @@ def finding_explain(*, actor, finding: Finding, text: str, files=()) -> Finding:
     validate_evidence_files(files)
     finding = locked(finding)
     require(can_explain(actor, finding))
-    if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() > finding.explanation_due:
+    if finding.status == FindingStatus.AWAITING_EXPLANATION and not explanation_open(finding):
         raise ConflictError(_("The deadline for explaining was %(day)s.") % {"day": dates.dmy(finding.explanation_due)},
                             code="deadline_passed")
     _step(finding, action="explain", allowed=(FindingStatus.AWAITING_EXPLANATION,),
@@ -669,13 +676,12 @@ def finding_propose_handling(*, actor, finding: Finding, handling: str, note: st
         raise ValidationError({"proposed_handling": _("Choose the handling to propose.")})
     finding = locked(finding)
     inspection = Inspection.objects.get(pk=finding.inspection_id)
-    require(is_team_member(actor, inspection) or can_direct(actor, inspection))
-    if finding.status == FindingStatus.AWAITING_EXPLANATION and _today() <= finding.explanation_due:
+    require(can_handle_finding(actor, finding, inspection))
+    if explanation_open(finding):
         raise ConflictError(_("The subject may explain until %(day)s; propose handling after that.")
                             % {"day": dates.dmy(finding.explanation_due)}, code="awaiting_explanation")
     _step(finding, action="propose",
-                  allowed=(FindingStatus.AWAITING_EXPLANATION, FindingStatus.EXPLAINED, FindingStatus.NOT_EXPLAINED,
-                           FindingStatus.HANDLED),
+                  allowed=PROPOSABLE_STATUSES,
                   to=FindingStatus.HANDLED, actor=actor, note=note.strip(), data={"handling": handling},
                   proposed_handling=handling, handling_note=note.strip())
     recipients = [finding.subject_person] if finding.subject_person_id else heads_of(finding.subject_unit)
@@ -689,7 +695,7 @@ def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     """A finding is never deleted: withdrawing keeps it, with the reason, who and when."""
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
     finding = locked(finding)
-    require(can_direct(actor, Inspection.objects.get(pk=finding.inspection_id)))
+    require(can_withdraw_finding(actor, finding, Inspection.objects.get(pk=finding.inspection_id)))
     if finding.decisions.filter(status=DecisionStatus.ISSUED).exists():
         raise ConflictError(_("A disciplinary decision rests on this finding; withdraw the decision first."),
                             code="has_decision")
@@ -732,8 +738,6 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
     return recommendation
 
 
-# The inspection's steps during which a signed recommendation is followed (and may be withdrawn or re-tasked).
-FOLLOWING_STATUSES = (InspectionStatus.CONCLUDED, InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP)
 
 
 

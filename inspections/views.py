@@ -27,11 +27,9 @@ from core.pagination import paginate, query_without_page
 from core.xlsx import xlsx_download
 from inspections import excel, rules, services
 from inspections.access import (
-    can_announce,
+    available_actions,
     can_decide_discipline,
     can_direct,
-    can_explain,
-    can_file_in_plan,
     can_record,
     can_see_inspection,
     decisions_visible_to,
@@ -79,8 +77,6 @@ from inspections.models import (
     CheckOutcome,
     DecisionStatus,
     FindingEvidence,
-    FindingStatus,
-    InspectionStatus,
 )
 from inspections.selectors import (
     check_summary,
@@ -153,7 +149,7 @@ def plan_detail(request, pk):
     visible = inspection_list_for_user(request.user).filter(plan=plan)
     return render(request, "inspections/plan_detail.html", {
         "plan": plan, "inspections": visible.prefetch_related("targets"),
-        "overlaps": planned_overlaps_in_plan(plan), "can_file": can_file_in_plan(request.user, plan),
+        "overlaps": planned_overlaps_in_plan(plan), "actions": available_actions(request.user, plan),
         "overlap_basis": rules.PLAN_OVERLAP_BASIS, "overlap_rule_url": rulebook.rule_url("inspections.plan_overlap"),
     })
 
@@ -190,12 +186,12 @@ def inspection_create(request):
 
 def _inspection_context(request, inspection) -> dict:
     user = request.user
-    directs = can_direct(user, inspection)
-    status = inspection.status
     recommendations = list(inspection.recommendations.select_related("target_unit", "task", "task__lead"))
+    for recommendation in recommendations:
+        recommendation.inspection = inspection
+        recommendation.actions = available_actions(user, recommendation)
     targets = list(inspection.targets.all())
     team = list(inspection.team.select_related("user", "user__unit"))
-    member = any(m.user_id == user.pk for m in team)
     return {
         "inspection": inspection,
         "targets": targets,
@@ -207,25 +203,7 @@ def _inspection_context(request, inspection) -> dict:
         "untimed": rulebook.registered_constant("inspections.public_service_checks_untimed"),
         "untimed_url": rulebook.rule_url("inspections.public_service_checks_untimed"),
         **_roll_context(user, inspection),
-        "can": {
-            "record": can_record(user, inspection),
-            "team": directs and status not in (InspectionStatus.CLOSED, InspectionStatus.CANCELLED),
-            "start": directs and status == InspectionStatus.PLANNED,
-            "report": directs and status == InspectionStatus.IN_PROGRESS,
-            "assign_drafting": directs and status == InspectionStatus.REPORTED and not inspection.drafting_assigned_on,
-            "draft": directs and status == InspectionStatus.REPORTED,
-            "directive": directs and status in services.DIRECTIVE_STATUSES and not inspection.directive_date,
-            "recommend": (directs or member) and status in (InspectionStatus.REPORTED, InspectionStatus.DRAFT_CONCLUSION),
-            "conclude": directs and status == InspectionStatus.DRAFT_CONCLUSION,
-            "publish": directs and status == InspectionStatus.CONCLUDED,
-            "follow_up": directs and status == InspectionStatus.PUBLISHED,
-            "close": directs and status in (InspectionStatus.PUBLISHED, InspectionStatus.FOLLOW_UP),
-            "cancel": directs and status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS),
-            "verify": inspection.leader_id == user.pk,
-            # A signed recommendation being remedied: withdrawn, or its task replaced (services.FOLLOWING_STATUSES).
-            "follow": directs and status in services.FOLLOWING_STATUSES,
-            "export": True,
-        },
+        "actions": available_actions(user, inspection),
         "forms": {
             "team": TeamForm(user=user, prefix="team", initial={
                 "leader": inspection.leader_id,
@@ -439,20 +417,13 @@ def finding_detail(request, pk):
     inspection = finding.inspection
     user = request.user
     member = is_team_member(user, inspection) or can_direct(user, inspection)
-    today = timezone.localdate()
     return render(request, "inspections/finding_detail.html", {
         "finding": finding, "inspection": inspection, "inspection_visible": can_see_inspection(user, inspection),
         "evidence": finding.evidence.select_related("uploaded_by"),
         "events": finding.events.select_related("actor").order_by("at", "id"),
         "decisions": finding.decisions.all(),
         "warnings": services.finding_warnings(finding) if member else [],
-        "can": {
-            "explain": can_explain(user, finding) and finding.status == FindingStatus.AWAITING_EXPLANATION
-            and today <= finding.explanation_due,
-            "propose": member and finding.status != FindingStatus.WITHDRAWN and not (
-                finding.status == FindingStatus.AWAITING_EXPLANATION and today <= finding.explanation_due),
-            "withdraw": can_direct(user, inspection) and finding.status != FindingStatus.WITHDRAWN,
-        },
+        "actions": available_actions(user, finding),
         "forms": {"explain": ExplainForm(prefix="explain"), "propose": ProposeForm(prefix="propose", initial={
             "proposed_handling": finding.proposed_handling or finding.violation_type.suggested_handling}),
                   "withdraw": ReasonForm(prefix="withdraw")},
@@ -622,7 +593,6 @@ def decision_create(request):
 @require_GET
 def decision_detail(request, pk):
     decision = get_decision_for_user(request.user, pk)
-    authority = can_decide_discipline(request.user, decision.subject_unit)
     proceeding = decision.status == DecisionStatus.PROCEEDING
     return render(request, "inspections/decision_detail.html", {
         "decision": decision,
@@ -632,9 +602,7 @@ def decision_detail(request, pk):
         "window": rules.processing_window(decision) if proceeding or decision.decision_date else None,
         "form_rule_url": rulebook.rule_url(decision.form_rule) if decision.form_rule_id else "",
         "rule_set_url": rulebook.rule_url(decision.rule_set) if decision.rule_set_id else "",
-        "can": {"issue": authority and proceeding, "pause": authority and proceeding,
-                "announce": authority and can_announce(decision),
-                "withdraw": authority and decision.status != DecisionStatus.WITHDRAWN},
+        "actions": available_actions(request.user, decision),
         "forms": {"issue": IssueForm(prefix="issue", initial={"decision_date": timezone.localdate()}),
                   "pause": PauseForm(prefix="pause"), "announce": AnnounceForm(prefix="announce"),
                   "withdraw": ReasonForm(prefix="withdraw")},
