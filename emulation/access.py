@@ -6,6 +6,10 @@ own rating. Running a period (recompute, move it on, open and close council sess
 council's secretary at or above the scope, the head of the scope (the council's chair) and the
 organisation's administrators. Scores of general criteria are entered from above the official —
 never by the official, a peer or a subordinate (can_score). Outsiders get 404.
+
+`available_actions(user, record)` is the one statement of who may do what in which state: the
+pages show exactly these actions, and the services refuse any other — 403 when the user may never
+do it, 409 (with its own message) when the record is not in a state for it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,21 @@ from django.http import Http404
 
 from accounts.access import manages_from_above, scope_for
 from accounts.models import Role, RoleAssignment, Unit
-from emulation.models import BallotReceipt, CouncilSession, Period, Rating, SessionMember, SessionStatus, UnitScore
+from emulation.models import (
+    COMPUTABLE_STATUSES,
+    PERIOD_ORDER,
+    Award,
+    BallotReceipt,
+    CouncilSession,
+    Nomination,
+    NominationStatus,
+    Period,
+    PeriodStatus,
+    Rating,
+    SessionMember,
+    SessionStatus,
+    UnitScore,
+)
 
 RUNNING_ROLES = (Role.COUNCIL_SECRETARY, Role.HEAD)
 
@@ -191,3 +209,121 @@ def recusals(session: CouncilSession) -> dict[int, set[int]]:
             for pk in collective[unit_id]:
                 out.setdefault(pk, set()).add(user_id)
     return {pk: users for pk, users in out.items() if users}
+
+
+# -- who may do what, in which state ------------------------------------------------------------------
+
+NOMINATING_STATUSES = (PeriodStatus.REVIEW, PeriodStatus.VOTING)
+
+
+def next_status(period: Period) -> str | None:
+    index = PERIOD_ORDER.index(period.status)
+    return PERIOD_ORDER[index + 1] if index + 1 < len(PERIOD_ORDER) else None
+
+
+def _nominates(user, period: Period, unit: Unit, runs) -> bool:
+    """can_nominate, with whether the user runs the period asked through `runs`."""
+    return unit.path.startswith(period.unit.path) and (scope_for(user).can_manage_unit(unit) or runs(period))
+
+
+def _period_actions(user, period: Period, runs) -> set[str]:
+    """Running the period: recompute and manual points until the vote, one step on at a time,
+    council sessions at the vote."""
+    if not runs(period):
+        return set()
+    actions = set()
+    if period.status in COMPUTABLE_STATUSES:
+        actions |= {"recompute", "import_manual"}
+    if next_status(period) is not None:
+        actions.add("advance")
+    if period.status == PeriodStatus.VOTING:
+        actions.add("open_session")
+    return actions
+
+
+def _rating_actions(user, rating: Rating, runs) -> set[str]:
+    """On one official's rating: general points from above them while the inputs still change, a
+    recognised initiative (from above them or by who runs the period), the decided level in the
+    review, a nomination by their unit's managers or who runs the period."""
+    period, person = rating.period, rating.person
+    computable = period.status in COMPUTABLE_STATUSES
+    running, scores = runs(period), can_score(user, person)
+    actions = set()
+    if computable and scores:
+        actions.add("set_general")
+    if computable and (running or scores):
+        actions.add("record_initiative")
+    if running and period.status == PeriodStatus.REVIEW:
+        actions.add("decide_level")
+    if period.status in NOMINATING_STATUSES and person.unit_id and _nominates(user, period, person.unit, runs):
+        actions.add("nominate")
+    return actions
+
+
+def _unit_score_actions(user, score: UnitScore, runs) -> set[str]:
+    """On one unit of the period: manual points from above it while the inputs still change, and
+    its nomination as a collective."""
+    period, unit = score.period, score.unit
+    actions = set()
+    if period.status in COMPUTABLE_STATUSES and runs(period) and can_score_unit(user, unit):
+        actions.add("enter_manual")
+    if period.status in NOMINATING_STATUSES and _nominates(user, period, unit, runs):
+        actions.add("nominate")
+    return actions
+
+
+def _nomination_actions(user, nomination: Nomination, runs) -> set[str]:
+    """A proposal not yet decided is withdrawn by who may nominate for its unit."""
+    if not _nominates(user, nomination.period, nomination.unit, runs):
+        return set()
+    if nomination.status != NominationStatus.PROPOSED or nomination.sessions.filter(
+            status=SessionStatus.CLOSED).exists():
+        return set()
+    return {"withdraw"}
+
+
+def _session_actions(user, session: CouncilSession, runs) -> set[str]:
+    """An open session: who runs the period records presence and closes it; a member casts one
+    secret ballot. Only the fact of having voted is read here, never a choice."""
+    if session.status != SessionStatus.OPEN:
+        return set()
+    actions = set()
+    if runs(session.period):
+        actions |= {"record_presence", "close"}
+    if seat_of(user, session) is not None and not BallotReceipt.objects.filter(session=session,
+                                                                                member_id=user.pk).exists():
+        actions.add("vote")
+    return actions
+
+
+def _award_actions(user, award: Award, runs) -> set[str]:
+    if award.revoked_at is None and runs(award.period):
+        return {"revoke"}
+    return set()
+
+
+_ACTIONS = {Period: _period_actions, Rating: _rating_actions, UnitScore: _unit_score_actions,
+            Nomination: _nomination_actions, CouncilSession: _session_actions, Award: _award_actions}
+
+
+def available_actions(user, record) -> frozenset[str]:
+    """What `user` may do to `record` now: a period, a rating, a unit's score, a nomination, a
+    council session or an award."""
+    if scope_for(user).user_id is None:
+        return frozenset()
+    return frozenset(_ACTIONS[type(record)](user, record, lambda period: can_run(user, period)))
+
+
+def actions_of_each(user, records) -> dict[int, frozenset[str]]:
+    """available_actions for every record of a list, by pk; whether the user runs a period is read
+    once per period, not once per row."""
+    if scope_for(user).user_id is None:
+        return {record.pk: frozenset() for record in records}
+    running: dict[int, bool] = {}
+
+    def runs(period):
+        if period.pk not in running:
+            running[period.pk] = can_run(user, period)
+        return running[period.pk]
+
+    return {record.pk: frozenset(_ACTIONS[type(record)](user, record, runs)) for record in records}

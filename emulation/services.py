@@ -73,10 +73,20 @@ def _event(period: Period, action: str, actor, note: str = "", data: dict | None
                                from_status=from_status, to_status=to_status)
 
 
+def _refuse_unless(actor, record, action: str, refusal: str, code: str = "wrong_state") -> None:
+    """After the who-check (403), the state-check: `action` must be one access.available_actions
+    offers on `record` now, else the refusal (409)."""
+    if action not in access.available_actions(actor, record):
+        raise ConflictError(refusal, code=code)
+
+
+def _frozen() -> str:
+    return _("The period is frozen from the vote on: its inputs no longer change.")
+
+
 def _require_computable(period: Period) -> None:
     if period.status not in COMPUTABLE_STATUSES:
-        raise ConflictError(_("The period is frozen from the vote on: its inputs no longer change."),
-                            code="period_frozen")
+        raise ConflictError(_frozen(), code="period_frozen")
 
 
 def _input_changed(period: Period, actor) -> None:
@@ -147,7 +157,7 @@ def period_advance(*, actor, period: Period, to: str, note: str = "") -> Period:
     """Move the period one step: open → scoring → review → voting → decided → published."""
     period = _locked_period(period)
     require(access.can_run(actor, period))
-    if to not in PERIOD_ORDER or PERIOD_ORDER.index(to) != PERIOD_ORDER.index(period.status) + 1:
+    if "advance" not in access.available_actions(actor, period) or to != access.next_status(period):
         raise ConflictError(_("The period is %(status)s: it cannot move to that step.") % {
             "status": period.get_status_display().lower()}, code="wrong_state")
     now = timezone.now()
@@ -178,7 +188,7 @@ def recompute_request(*, actor, period: Period, check: bool = True) -> Recompute
     """Queue a recompute (the scheduler runs it within a minute); asking again joins the queued one."""
     if check:
         require(access.can_run(actor, period))
-        _require_computable(period)
+        _refuse_unless(actor, period, "recompute", _frozen(), code="period_frozen")
     active = RecomputeRun.objects.filter(period=period, status__in=(RecomputeStatus.QUEUED, RecomputeStatus.RUNNING))
     run = active.filter(status=RecomputeStatus.QUEUED).first()
     if run:
@@ -231,7 +241,7 @@ def rating_set_general(*, actor, rating: Rating, points=None, met: bool | None =
     (Decree 90/2020), with a note; for a leader also the organising-ability assessment (percent)."""
     period, rating = _locked_rating(rating)
     require(access.can_score(actor, rating.person))
-    _require_computable(period)
+    _refuse_unless(actor, rating, "set_general", _frozen(), code="period_frozen")
     note = required_text(note, "general_note", _("Say what the general-criteria points rest on."))
     changes = {"general_note": note, "general_by": actor}
     if rating.mode == RatingMode.CRITERIA:
@@ -281,8 +291,7 @@ def rating_decide_level(*, actor, rating: Rating, level: str, note: str) -> Rati
     """The council lowers a computed level (e.g. to keep within the HTXS quota) — never raises it."""
     period, rating = _locked_rating(rating)
     require(access.can_run(actor, period))
-    if period.status != PeriodStatus.REVIEW:
-        raise ConflictError(_("Levels are decided during the review."), code="wrong_state")
+    _refuse_unless(actor, rating, "decide_level", _("Levels are decided during the review."))
     note = required_text(note, "level_note", _("Give the reason for the decided level."))
     if level not in RatingLevel.values:
         raise ValidationError({"level": _("Choose a level.")})
@@ -363,7 +372,7 @@ def manual_scores_set(*, actor, period: Period, entries: list[dict]) -> int:
     """Set manual criterion points for units; every entry is checked first, nothing written on any error."""
     period = _locked_period(period)
     require(access.can_run(actor, period))
-    _require_computable(period)
+    _refuse_unless(actor, period, "import_manual", _frozen(), code="period_frozen")
     errors = {}
     for index, entry in enumerate(entries):
         problems = check_manual_score(period, entry.get("unit"), entry.get("criterion"), entry.get("points"),
@@ -406,7 +415,7 @@ def nomination_create(*, actor, period: Period, title: str, person: User | None 
     if unit is None:
         raise ValidationError({"unit": _("Choose the unit.")})
     require(access.can_nominate(actor, period, unit))
-    if period.status not in (PeriodStatus.REVIEW, PeriodStatus.VOTING):
+    if period.status not in access.NOMINATING_STATUSES:
         raise ConflictError(_("Nominations are made during the review and the vote."), code="wrong_state")
     verdict = _verdict(period, title, person, unit)
     if verdict is None:
@@ -428,9 +437,7 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
     nomination = Nomination.objects.select_for_update().select_related("period__unit", "unit").get(pk=nomination.pk)
     require(access.can_nominate(actor, nomination.period, nomination.unit))
     reason = required_text(reason, "reason", _("Give the reason for withdrawing."))
-    if nomination.status != NominationStatus.PROPOSED or nomination.sessions.filter(
-            status=SessionStatus.CLOSED).exists():
-        raise ConflictError(_("Only a proposal not yet decided can be withdrawn."), code="wrong_state")
+    _refuse_unless(actor, nomination, "withdraw", _("Only a proposal not yet decided can be withdrawn."))
     nomination.status, nomination.withdrawn_reason = NominationStatus.WITHDRAWN, reason
     nomination.save()
     return nomination
@@ -441,8 +448,7 @@ def session_open(*, actor, period: Period, name: str, held_on: date, members: li
                  base_threshold_percent: int | None = None, nominations=None) -> CouncilSession:
     period = _locked_period(period)
     require(access.can_run(actor, period))
-    if period.status != PeriodStatus.VOTING:
-        raise ConflictError(_("Council sessions are held while the period is at the vote."), code="wrong_state")
+    _refuse_unless(actor, period, "open_session", _("Council sessions are held while the period is at the vote."))
     name = required_text(name, "name", _("Name the session."))
     if not members:
         raise ValidationError({"members": _("List the council members.")})
@@ -487,8 +493,7 @@ def _locked_session(session: CouncilSession) -> CouncilSession:
 def session_set_presence(*, actor, session: CouncilSession, present_ids) -> CouncilSession:
     session = _locked_session(session)
     require(access.can_run(actor, session.period))
-    if session.status != SessionStatus.OPEN:
-        raise ConflictError(_("The session is closed."), code="wrong_state")
+    _refuse_unless(actor, session, "record_presence", _("The session is closed."))
     present = {int(pk) for pk in present_ids}
     session.members.update(present=False)
     session.members.filter(user_id__in=present).update(present=True)
@@ -505,6 +510,7 @@ def ballot_cast(*, actor, session: CouncilSession, choices: dict[int, str]) -> B
     require(seat is not None)
     if session.status != SessionStatus.OPEN:
         raise ConflictError(_("The session is closed: ballots are no longer accepted."), code="session_closed")
+    _refuse_unless(actor, session, "vote", _("You have already voted in this session."), code="already_voted")
     nomination_ids = set(session.nominations.values_list("pk", flat=True))
     recused = {pk for pk, users in access.recusals(session).items() if actor.pk in users}
     given = {int(k): v for k, v in choices.items()}
@@ -560,8 +566,7 @@ def session_close(*, actor, session: CouncilSession, decision_number: str, decis
     session = _locked_session(session)
     period = session.period
     require(access.can_run(actor, period))
-    if session.status != SessionStatus.OPEN:
-        raise ConflictError(_("The session is already closed."), code="wrong_state")
+    _refuse_unless(actor, session, "close", _("The session is already closed."))
     decision_number = required_text(decision_number, "decision_number", _("Give the decision number."))
     if decision_date is None:
         raise ValidationError({"decision_date": _("Give the decision date.")})
@@ -651,8 +656,7 @@ def award_revoke(*, actor, award: Award, reason: str) -> Award:
     award = Award.objects.select_for_update().select_related("period__unit").get(pk=award.pk)
     require(access.can_run(actor, award.period))
     reason = required_text(reason, "reason", _("Give the reason for revoking."))
-    if award.revoked_at is not None:
-        raise ConflictError(_("The award is already revoked."), code="already_revoked")
+    _refuse_unless(actor, award, "revoke", _("The award is already revoked."), code="already_revoked")
     award.revoked_at, award.revoked_by, award.revoke_reason = timezone.now(), actor, reason
     award.save()
     _event(award.period, "revoke", actor, reason, {"award": award.pk})

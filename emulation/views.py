@@ -53,8 +53,11 @@ from tasks.models import Task
 
 
 def _period_context(request, period) -> dict:
+    """What every period page shares; `actions` are what the user may do to the period now
+    (access.available_actions), the only source of its buttons."""
     return {"period": period, "can_run": access.can_run(request.user, period),
-            "can_read_results": access.can_read_results(request.user, period)}
+            "can_read_results": access.can_read_results(request.user, period),
+            "actions": access.available_actions(request.user, period)}
 
 
 @login_required
@@ -114,12 +117,7 @@ def period_detail(request, pk):
     run = selectors.latest_run(period)
     return render(request, "emulation/ranking.html", {
         **context, "chart": chart, "peak": max([row["n"] for row in chart] + [1]), "run": run,
-        "next_status": _next_status(period), "statuses": PeriodStatus})
-
-
-def _next_status(period):
-    index = PERIOD_ORDER.index(period.status)
-    return PERIOD_ORDER[index + 1] if index + 1 < len(PERIOD_ORDER) else None
+        "next_status": access.next_status(period), "statuses": PeriodStatus})
 
 
 @login_required
@@ -194,10 +192,7 @@ def person(request, pk, person_pk):
     return render(request, "emulation/person.html", {
         **_period_context(request, period), "rating": rating, "verdicts": verdicts,
         "problems": [(p, p["task"], p["task"] in causes, p["task"] in can_confirm) for p in problems],
-        "can_score": not period.is_frozen and access.can_score(request.user, rating.person),
-        "can_decide": period.status == PeriodStatus.REVIEW and access.can_run(request.user, period),
-        "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
-        and access.can_nominate(request.user, period, rating.unit),
+        "rating_actions": access.available_actions(request.user, rating),
         "is_leader": "unit_result" in rating.breakdown,
         "general_form": GeneralForm(initial={"general_points": rating.general_points,
                                              "organising_percent": rating.organising_percent,
@@ -300,13 +295,11 @@ def unit_detail(request, pk, unit_pk):
     score = _get_score(request, period, unit_pk)
     manual = {m.criterion_id: m for m in ManualScore.objects.filter(period=period, unit=score.unit)}
     criteria = [(c, manual.get(c.pk)) for c in period.criteria.filter(kind=CriterionKind.MANUAL)]
-    can_run = access.can_run(request.user, period)
+    score.period = period
     return render(request, "emulation/unit.html", {
         **_period_context(request, period), "score": score,
         "verdicts": selectors.verdicts_for_unit(period, score.unit_id), "manual_criteria": criteria,
-        "can_enter": not period.is_frozen and can_run and access.can_score_unit(request.user, score.unit),
-        "can_nominate": period.status in (PeriodStatus.REVIEW, PeriodStatus.VOTING)
-        and access.can_nominate(request.user, period, score.unit),
+        "score_actions": access.available_actions(request.user, score),
     })
 
 
@@ -367,10 +360,13 @@ def nomination_list(request, pk):
     period = access.get_period_for_user(request.user, pk)
     if (own := _results_or_own(request, period)) is not None:
         return own
+    nominations = list(selectors.nominations(request.user, period))
+    for nomination in nominations:
+        nomination.period = period
+    actions = access.actions_of_each(request.user, nominations)
     return render(request, "emulation/nominations.html", {
-        **_period_context(request, period), "nominations": selectors.nominations(request.user, period),
-        "sessions": period.sessions.all(), "session_form": SessionForm(),
-        "can_open_session": period.status == PeriodStatus.VOTING and access.can_run(request.user, period)})
+        **_period_context(request, period), "rows": [(n, actions[n.pk]) for n in nominations],
+        "sessions": period.sessions.all(), "session_form": SessionForm()})
 
 
 @login_required
@@ -425,6 +421,7 @@ def session_detail(request, pk):
     verdicts = selectors.verdicts_for_nominations(period, nominations)
     return render(request, "emulation/session.html", {
         **_period_context(request, period), "session": session, "seat": seat,
+        "session_actions": access.available_actions(request.user, session),
         "members": session.members.select_related("user__unit"),
         "voted": set(session.receipts.values_list("member_id", flat=True)),
         "rows": [(n, verdicts.get(n.pk)) for n in nominations],
@@ -493,7 +490,12 @@ def award_list(request, pk):
     awards = selectors.decision_list(request.user, period)
     if request.GET.get("export") == "xlsx":
         return excel.decision_response(period, awards)
-    return render(request, "emulation/awards.html", {**_period_context(request, period), "awards": awards})
+    awards = list(awards)
+    for award in awards:
+        award.period = period
+    actions = access.actions_of_each(request.user, awards)
+    return render(request, "emulation/awards.html", {**_period_context(request, period),
+                                                     "rows": [(a, actions[a.pk]) for a in awards]})
 
 
 @login_required
