@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents import services
+from documents.access import available_actions, own_number
 from documents.views import DOCX, file_response, kind_or_404
 
 
@@ -26,12 +27,12 @@ class DocumentOutputSerializer(serializers.Serializer):
 
 def _document(request, kind, obj) -> dict:
     issued = services.issued_for(kind, obj)
-    own = services.own_number(kind, obj)
+    own = own_number(kind, obj)
     return {"kind": kind.key, "label": kind.label,
             "reference": own[0] if own else issued.reference if issued else None,
             "number": None if own else issued.number if issued else None,
             "issued_on": own[1] if own else issued.issued_on if issued else None,
-            "may_issue": services.may_register(kind, request.user, obj),
+            "may_issue": "register" in available_actions(request.user, kind, obj),
             "docx_url": reverse("api:document-docx", args=[kind.key, obj.pk]),
             "pdf_url": reverse("api:document-pdf", args=[kind.key, obj.pk])}
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
+from documents.access import available_actions, own_number
 from documents.builder import default_path
 from documents.models import DocumentTemplate, IssuedDocument, Register
 from documents.registry import DocumentKind
@@ -60,33 +61,20 @@ def place_date(day: date | None, organisation=None) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def own_number(kind: DocumentKind, obj) -> tuple[str, date | None] | None:
-    """The number and date the record carries itself (see DocumentKind.own_number), or None."""
-    if kind.own_number is None:
-        return None
-    number, day = kind.own_number(obj)
-    return (number, day) if number else None
-
-
 def document_number(kind: DocumentKind, obj, issued: IssuedDocument | None = None) -> tuple[str, date | None] | None:
     """The one number the document bears: the record's own, else the register's, else none yet."""
     issued = issued if issued is not None else issued_for(kind, obj)
     return own_number(kind, obj) or ((issued.reference, issued.issued_on) if issued else None)
 
 
-def may_register(kind: DocumentKind, user, obj) -> bool:
-    """Whether the user may draw a register number for the document now."""
-    return kind.may_issue(user, obj) and own_number(kind, obj) is None
-
-
 def document_issue(*, actor, kind: DocumentKind, obj) -> IssuedDocument:
     """Register the record's number in its unit's register for the type and year, or return the
     number it already has. The register row is locked, so concurrent issues queue: no gap, no
     duplicate."""
-    if not kind.may_issue(actor, obj):
-        raise PermissionDenied
-    own = own_number(kind, obj)
-    if own:
+    if "register" not in available_actions(actor, kind, obj):
+        if not kind.may_issue(actor, obj):
+            raise PermissionDenied
+        own = own_number(kind, obj)
         raise ConflictError(_("This document already bears the number %(number)s recorded with it.")
                             % {"number": own[0]}, code="numbered")
     existing = IssuedDocument.objects.filter(kind=kind.key, object_id=obj.pk).select_related("register").first()

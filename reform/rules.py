@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # "Chỉ số CCHC = tổng điểm đạt được ÷ tổng điểm tối đa áp dụng cho đơn vị × 100" (QĐ 892/QĐ-BNV, Part II).
 INDEX_BASIS = "QĐ 892/QĐ-BNV ngày 05/12/2024, Phần II: chỉ số = điểm đạt ÷ điểm tối đa áp dụng × 100"
+ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 

@@ -10,7 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Unit
 from core.inbox import InboxItem, by_due
+from reform import rules
 from reform.access import (
     assessments_visible_to,
     available_actions,
@@ -18,7 +20,17 @@ from reform.access import (
     results_visible_to,
     sets_visible_to,
 )
-from reform.models import Assessment, AssessmentStatus, Band, CriteriaSet, Result, Score, SetStatus
+from reform.models import (
+    Assessment,
+    AssessmentStatus,
+    Band,
+    CriteriaSet,
+    Result,
+    Score,
+    SetStatus,
+    SubCriterion,
+    SurveyScore,
+)
 from tasks.selectors import task_official_status
 
 # What the reform index puts in the work inbox ("Việc cần xử lý"), composed by the top layer.
@@ -187,3 +199,51 @@ def previous_results(criteria_set: CriteriaSet, unit_ids=None) -> tuple[Criteria
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=list(unit_ids))
     return previous, {row.unit_id: row for row in rows.only("unit_id", "index", "band_name", "rank")}
+
+
+# -- what the services read: the lines a unit scores, what it has not scored, the totals --------
+
+def applicable_sub_criteria(criteria_set: CriteriaSet, unit: Unit) -> list[SubCriterion]:
+    return [sub for sub in criteria_set.sub_criteria.select_related("criterion__area") if sub.applies_to(unit.kind)]
+
+
+def missing_self_scores(assessment: Assessment) -> list[SubCriterion]:
+    scored = set(assessment.scores.filter(self_points__isnull=False).values_list("sub_criterion_id", flat=True))
+    return [sub for sub in applicable_sub_criteria(assessment.criteria_set, assessment.unit) if sub.pk not in scored]
+
+
+@dataclass
+class Totals:
+    self_points: Decimal = rules.ZERO
+    appraised_points: Decimal = rules.ZERO
+    survey_points: Decimal = rules.ZERO
+    applicable_points: Decimal = rules.ZERO
+
+
+def compute_totals(criteria_set: CriteriaSet) -> dict[int, Totals]:
+    """Per assessment: the unit's own points, the final (appraised) points, the survey points and the
+    points that apply to its kind of unit. A few set-wide queries, whatever the number of units."""
+    subs = {pk: (max_points, kinds) for pk, max_points, kinds in
+            criteria_set.sub_criteria.values_list("pk", "max_points", "unit_kinds")}
+    survey_max = sum((area.survey_max_points for area in criteria_set.areas.filter(survey_max_points__isnull=False)),
+                     rules.ZERO)
+    kinds = dict(criteria_set.assessments.values_list("pk", "unit__kind"))
+    totals = {pk: Totals() for pk in kinds}
+    for pk, kind in kinds.items():
+        totals[pk].applicable_points = survey_max + sum(
+            (maximum for maximum, applies in subs.values() if not applies or kind in applies), rules.ZERO)
+    for assessment_id, sub_id, own, appraised, decided in Score.objects.filter(
+            assessment__criteria_set=criteria_set).values_list("assessment_id", "sub_criterion_id", "self_points",
+                                                                "appraised_points", "decided_points"
+                                                                ).iterator(chunk_size=5000):
+        applies = subs[sub_id][1]
+        if applies and kinds[assessment_id] not in applies:
+            continue
+        total = totals[assessment_id]
+        total.self_points += own or rules.ZERO
+        final = decided if decided is not None else appraised if appraised is not None else own
+        total.appraised_points += final or rules.ZERO
+    for assessment_id, points in SurveyScore.objects.filter(
+            assessment__criteria_set=criteria_set).values_list("assessment_id", "points"):
+        totals[assessment_id].survey_points += points
+    return totals

@@ -43,7 +43,7 @@ from reform.models import (
     SubCriterion,
     UNIT_KIND_VALUES,
 )
-from reform.services import (
+from reform.services._common import (
     ZERO,
     _editable,
     _event,

@@ -3,7 +3,7 @@ whoever sees the page, and "register the number" for whoever may issue it."""
 
 from django import template
 
-from documents import services
+from documents.access import available_actions, own_number
 from documents.models import IssuedDocument
 from documents.registry import KINDS
 
@@ -18,8 +18,8 @@ def document_downloads(context, keys: str, obj):
                   .values_list("kind", "reference"))
     documents = []
     for kind in kinds:
-        own = services.own_number(kind, obj)
+        own = own_number(kind, obj)
         documents.append({"kind": kind, "reference": own[0] if own else issued.get(kind.key),
-                          "may_issue": services.may_register(kind, user, obj)})
+                          "may_issue": "register" in available_actions(user, kind, obj)})
     return {"documents": documents,
             "object_pk": obj.pk, "csrf_token": context.get("csrf_token")}
