@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import INLINE_EXTENSIONS
 from core.text import fold
 
 
@@ -87,3 +88,25 @@ class SearchText:
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+class EvidenceFile(models.Model):
+    """What every evidence file records besides the file itself (checked by core.evidence first)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_photo(self) -> bool:
+        """A photo is shown as a thumbnail; it is also the only kind of file served inline."""
+        return self.name.lower().endswith(INLINE_EXTENSIONS)

@@ -20,9 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, StaffGroup, Unit
 from core.models import Event as CoreEvent
+from core.models import EvidenceFile
 from core.models import SearchText
 from core.windows import EffectiveWindowQuerySet
-from tasks.models import EvidenceFile
 
 
 class Severity(models.TextChoices):

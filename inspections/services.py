@@ -90,7 +90,7 @@ from inspections.models import (
     ViolationType,
 )
 from notifications.services import notification_send
-from tasks.evidence import validate_evidence_files
+from core.evidence import validate_evidence_files
 from tasks.models import TaskOwner, TaskStatus
 from tasks.services import task_approve, task_cancel, task_issue, task_send_back
 

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Unit, UnitKind
 from core.models import Event as CoreEvent
-from tasks.models import EvidenceFile
+from core.models import EvidenceFile
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 

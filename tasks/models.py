@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Unit
-from core.files import INLINE_EXTENSIONS
-from core.models import Event, SearchText
+from core.models import Event, EvidenceFile, SearchText
 
 
 class ClarityProfile(models.TextChoices):
@@ -270,29 +269,6 @@ class TaskEvent(Event):
 
 def evidence_path(instance, filename):
     return f"tasks/{instance.task_id}/{timezone.now():%Y%m}/{filename}"
-
-
-class EvidenceFile(models.Model):
-    """What every evidence file records besides the file itself (checked by tasks.evidence first)."""
-
-    name = models.CharField(_("name"), max_length=255)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def is_photo(self) -> bool:
-        """A photo is shown as a thumbnail; it is also the only kind of file served inline."""
-        return self.name.lower().endswith(INLINE_EXTENSIONS)
 
 
 class Evidence(EvidenceFile):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, require
 from tasks.access import ACTION_STATES, can
-from tasks.evidence import validate_evidence_files
+from core.evidence import validate_evidence_files
 from tasks.models import ExtensionRequest, ExtensionStatus, Task, TaskEvent, TaskStatus
 from tasks.services.common import _attach, _event, _locked, _notify, _roll_up, _transition
 

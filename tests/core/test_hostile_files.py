@@ -1,5 +1,5 @@
 """Hostile files: every Excel import goes through core.xlsx_import (open_workbook, read_sheet),
-and every evidence upload through tasks.evidence; each hostile kind is refused there with a
+and every evidence upload through core.evidence; each hostile kind is refused there with a
 clear message, before anything is parsed in full or stored."""
 
 import io
@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from core.xlsx_import import Column, ImportRejected, check_archive, read_upload
-from tasks import evidence
+from core import evidence
 from tasks.excel import import_tasks
 from tasks.models import Task
 
