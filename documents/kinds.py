@@ -43,9 +43,9 @@ def _head_signature(unit) -> dict:
 def _council_basis(text: str) -> str:
     """A vote threshold's basis as a "Căn cứ" line — unless it is the product's default figure, which
     says it is no legal text ("Mức mặc định, …") until the body records its own regulation."""
-    from emulation.catalogue import BODY_VOTE
+    from emulation import rules as emulation_rules
 
-    if not text or text.startswith(BODY_VOTE.split(":")[0]):
+    if not text or emulation_rules.is_default_vote_basis(text):
         return ""
     return f"Căn cứ {text};"
 

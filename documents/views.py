@@ -14,9 +14,7 @@ from documents import services
 from documents.builder import default_path
 from documents.kinds import TASK_REPORT
 from documents.registry import KINDS
-from reports.excel import report_filename
-from reports.forms import TaskReportForm
-from reports.selectors import task_report_for, task_report_unit
+from reports.selectors import report_file_stem, task_report_from_query
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -121,13 +119,9 @@ def template_list(request):
 def task_report_document(request, extension):
     """The periodic task report of the report page (same query: unit, period, cut-off, directive) as
     the document a head signs and sends up: .docx, or PDF converted from that same .docx."""
-    form = TaskReportForm(request.GET)
-    if not form.is_valid():
-        raise Http404
-    unit, _units = task_report_unit(request.user, form.cleaned_data.get("unit"))
-    report = task_report_for(unit, form.cleaned_data)
+    report = task_report_from_query(request.user, request.GET)
     rendered = services.document_render(TASK_REPORT, report)
-    stem = report_filename(report).removesuffix(".xlsx")
+    stem = report_file_stem(report)
     if extension == "docx":
         return file_response(rendered.docx, f"{stem}.docx", DOCX)
     try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind
 from core import rulebook
+from emulation.catalogue import BODY_VOTE
 from emulation.models import CouncilRule, LocalRule, LocalRuleKind, RatingLevel, RatingRuleSet, TitleRule
 
 # Listed on the page of rules in force, one line per rule model.
@@ -181,3 +182,9 @@ def ballots_needed(rule: CouncilRule, members: int) -> int:
     """At least the rule's share of ALL members (rounded up: two thirds of 10 is 7), and never fewer
     than its floor."""
     return max(rule.min_ballots, -(-members * rule.quorum_numerator // rule.quorum_denominator))
+
+
+def is_default_vote_basis(text: str) -> bool:
+    """Whether a vote threshold's basis is the product's default figure ("Mức mặc định, …"), no legal
+    text, until the body records its own regulation as a local rule."""
+    return bool(text) and text.startswith(BODY_VOTE.split(":")[0])

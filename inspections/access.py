@@ -37,7 +37,7 @@ from inspections.models import (
     RecommendationStatus,
     TeamMember,
 )
-from tasks.models import TaskStatus
+from tasks.rules import TaskStatus
 
 RECORD_PERMISSION = "record_finding"
 INSPECTING_ROLES = (Role.INSPECTOR, Role.HEAD, Role.DEPUTY)

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from core.dates import show_date
 from core.xlsx import cell
+from reports.selectors import report_file_stem
 from tasks.selectors import TaskReport
 
 SHEET = "Báo cáo nhiệm vụ"
@@ -83,5 +84,4 @@ def report_workbook(report: TaskReport) -> bytes:
 
 
 def report_filename(report: TaskReport) -> str:
-    return (f"bao-cao-nhiem-vu-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-            f"-den-{report.cut_off_date:%Y%m%d}.xlsx")
+    return f"{report_file_stem(report)}.xlsx"

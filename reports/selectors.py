@@ -26,6 +26,7 @@ from core.inbox import InboxItem
 from emulation.selectors import EMULATION_QUEUES, emulation_inbox
 from inspections.selectors import INSPECTION_QUEUES, inspection_inbox, remediation_task_ids_awaiting_verification
 from reform.selectors import REFORM_QUEUES, reform_inbox
+from reports.forms import TaskReportForm
 from tasks.selectors import TASK_QUEUES, TaskReport, task_inbox, task_report
 
 # -- the work inbox ---------------------------------------------------------------------------
@@ -185,3 +186,19 @@ def task_report_for(unit: Unit, data: dict) -> TaskReport:
     """The report of a valid TaskReportForm's data, compared with the period before."""
     period = data["period"]
     return task_report(unit, period.start, period.end, data["cut_off"], data["directive"], compare=True)
+
+
+def task_report_from_query(user, query) -> TaskReport:
+    """The report a link of the report page asks for (unit, period, cut-off, directive), for its
+    Excel and its document: 404 for a query the page would not have made or a unit not the user's."""
+    form = TaskReportForm(query)
+    if not form.is_valid():
+        raise Http404
+    unit, _units = task_report_unit(user, form.cleaned_data.get("unit"))
+    return task_report_for(unit, form.cleaned_data)
+
+
+def report_file_stem(report: TaskReport) -> str:
+    """The name its files share (.xlsx, .docx, .pdf): the period and the cut-off."""
+    return (f"bao-cao-nhiem-vu-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+            f"-den-{report.cut_off_date:%Y%m%d}")

@@ -20,7 +20,7 @@ from core.errors import ConflictError
 from core.xlsx import xlsx_download
 from reports.excel import report_filename, report_workbook
 from reports.forms import SendReportForm, TaskReportForm
-from reports.selectors import inbox_for, rules_in_force_for, task_report_for, task_report_unit
+from reports.selectors import inbox_for, rules_in_force_for, task_report_for, task_report_from_query, task_report_unit
 from scheduler.selectors import job_run_recent, scheduler_last_heartbeat
 from tasks.selectors import my_overdue_count, report_tasks_for, unit_overview
 from tasks.services import task_submit_report
@@ -151,11 +151,7 @@ def task_report_page(request):
 @login_required
 @require_GET
 def task_report_export(request):
-    form = TaskReportForm(request.GET)
-    if not form.is_valid():
-        raise Http404
-    unit, _units = task_report_unit(request.user, form.cleaned_data.get("unit"))
-    report = task_report_for(unit, form.cleaned_data)
+    report = task_report_from_query(request.user, request.GET)
     return xlsx_download(report_workbook(report), report_filename(report))
 
 

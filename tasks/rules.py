@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.text import fold
+# The words other apps use of a task they manage (a remediation task's state, the record that owns
+# it): the vocabulary of the task engine, read here so that no app reaches into tasks.models.
+from tasks.models import TaskOwner, TaskStatus  # noqa: F401
 from tasks.status import DONE_LATE, DONE_ON_TIME, DONE_ON_TIME_EXTENDED, OPEN_OVERDUE
 
 # The on-time rate of the dashboards: of the tasks that have come to term — finished, or still open

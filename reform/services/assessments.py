@@ -39,7 +39,7 @@ from reform.models import (
 from reform.selectors import applicable_sub_criteria, missing_self_scores
 from reform.services._common import _event, _refuse_unless, _wrong_assessment_state, _points, points_error, _sub_of
 from core.evidence import validate_evidence_files
-from tasks.models import TaskOwner
+from tasks.rules import TaskOwner
 from tasks.selectors import task_label_by_code_visible_to
 from tasks.services import task_complete_for_owner
 

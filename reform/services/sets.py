@@ -35,7 +35,7 @@ from reform.models import (
     UNIT_KIND_VALUES,
 )
 from reform.services._common import ZERO, _event, _refuse_unless, _wrong_set_state, _points, _editable
-from tasks.models import TaskOwner
+from tasks.rules import TaskOwner
 from tasks.services import task_issue
 
 

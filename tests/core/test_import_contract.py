@@ -48,6 +48,9 @@ def test_the_code_as_it_is_keeps_every_contract(project):
     ("tasks/models.py", "from emulation import services", "tasks.models -> emulation.services"),
     # The kernel knows no app.
     ("core/text.py", "from accounts import models", "core.text -> accounts.models"),
+    # An app reaching into another app's internals instead of its services and selectors.
+    ("emulation/rules.py", "from tasks import forms", "emulation.rules -> tasks.forms"),
+    ("documents/views.py", "from inspections.models import Finding", "documents.views -> inspections.models"),
 ])
 def test_a_forbidden_import_breaks_the_contract(tmp_path, module, line, expected):
     project = _copy_of_the_project(tmp_path)
