@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from accounts.access import MANAGING_ROLES, get_unit_for_user, scope_for
 from accounts.models import Unit
 from accounts.selectors import role_units
 from core.errors import ConflictError
+from core import actions as page_actions
 from core.charts import stacked_bar
 from core.files import stored_file_response
 from core.pagination import paginate, query_without_page
@@ -284,27 +286,16 @@ def task_detail(request, pk):
 
 
 def _act(request, pk, form_class, action, success_message, prefix=None, form_kwargs=None):
-    """The shape every action view shares: access → form → service → redirect with a message.
+    """The shape every action page shares (core.actions.submit): access → form → service → back to
+    the task with a message, the warnings the service kept and, for a refusal, what and where.
 
     `form_kwargs(task)` gives the form what it needs from the task loaded here (loaded once)."""
     task = get_task_for_user(request.user, pk)
     extra = form_kwargs(task) if form_kwargs else {}
     form = form_class(request.POST, request.FILES, prefix=prefix, **extra) if form_class else None
-    if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}".lstrip(": "))
-        return redirect("tasks:detail", pk=task.pk)
-    try:
-        action(task, form.cleaned_data if form else {}, request.FILES.getlist("files"))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except ConflictError as conflict:
-        messages.error(request, conflict.message)
-    else:
-        messages.success(request, success_message)
-    return redirect("tasks:detail", pk=task.pk)
+    files = request.FILES.getlist("files")
+    return page_actions.submit(request, form, lambda data: action(task, data, files), success_message,
+                               reverse("tasks:detail", args=[task.pk]))
 
 
 @login_required
