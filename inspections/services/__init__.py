@@ -12,6 +12,7 @@ the task engine's services (tasks.services.task_issue), never by writing task ro
 """
 
 from inspections.access import DIRECTIVE_STATUSES, FOLLOWING_STATUSES, GRANTED_STATUSES
+from inspections.rules import state_follow_up_due
 from inspections.selectors import planned_overlaps, time_limits
 from inspections.services._common import PERMISSION, common_ancestor
 from inspections.services.decisions import (
@@ -23,7 +24,6 @@ from inspections.services.decisions import (
     decision_record,
     decision_withdraw,
     issue_checks,
-    state_follow_up_due,
 )
 from inspections.services.findings import (
     check_finding_subject,

@@ -4,7 +4,7 @@ a Party and a State decision on one act count once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,7 +28,6 @@ from inspections.models import (
     DisciplineForm,
     DisciplineFormRule,
     DisciplinePause,
-    DisciplineRuleSet,
     DisciplineSystem,
     Finding,
     FindingStatus,
@@ -253,13 +252,12 @@ def decision_issue(*, actor, decision: DisciplinaryDecision, form: str, number: 
                           violation_count=violation_count)
     rule, warnings = checks.rule, checks.warnings
     effective_from = effective_from or decision_date
+    effect_until, salary_delay_until = rules.discipline_effect(rule, effective_from)
     fields = {
         "form": form, "form_rule": rule, "rule_set": checks.rules.rule_set,
         "number": number, "decision_date": decision_date, "signer": signer, "effective_from": effective_from,
         "announced_on": announced_on,
-        "effect_until": dates.add_months(effective_from, rule.effect_months) - timedelta(days=1),
-        "salary_delay_until": (dates.add_months(effective_from, rule.salary_delay_months)
-                               if rule.salary_delay_months else None),
+        "effect_until": effect_until, "salary_delay_until": salary_delay_until,
         "public_duty": bool(public_duty),
         "warnings": warnings,
     }
@@ -325,24 +323,12 @@ def _add_warning(decision: DisciplinaryDecision, warning: str) -> None:
     DisciplinaryDecision.objects.filter(pk=decision.pk).update(warnings=decision.warnings)
 
 
-def state_follow_up_due(decision: DisciplinaryDecision) -> tuple[date, DisciplineRuleSet]:
-    """The last day to consider the state discipline after a Party decision: counted from its
-    announcement, by the Party rule set in force on the decision date."""
-    rule_set = rules.rule_set_for(decision.decision_date, system=DisciplineSystem.PARTY)
-    if rule_set.state_follow_up_days is None:
-        raise ValidationError({"announced_on": _("The Party rule set %(name)s sets no time for the state "
-                                                 "follow-up.") % {"name": rule_set.name}})
-    if rule_set.state_follow_up_working_days:
-        return dates.add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
-    return decision.announced_on + timedelta(days=rule_set.state_follow_up_days), rule_set
-
-
 def _follow_party_discipline(actor, decision: DisciplinaryDecision) -> None:
     """A state discipline is considered within the days the Party rule set gives (30) of the Party
     decision's announcement: a 5-rõ task for the head of the subject's unit (or of the unit above
     when the subject heads it)."""
-    due_day, rule_set = state_follow_up_due(decision)
-    due = timezone.make_aware(datetime.combine(due_day, time(17, 0)))
+    due_day, rule_set = rules.state_follow_up_due(decision)
+    due = rules.due_at(due_day)
     days = rule_set.state_follow_up_days
     if due <= timezone.now():
         _add_warning(decision, _("The %(days)d days to consider state discipline have already passed (%(basis)s).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -105,14 +104,13 @@ def finding_record(*, actor, inspection: Inspection, data: dict, files=(), clien
         raise ValidationError({"occurred_at": _("The violation cannot be in the future.")})
     description = required_text(data.get("description"), "description", _("Describe what was seen."))
     severity = data.get("severity") or violation.default_severity
-    days = settings.FINDING_EXPLANATION_DAYS
     try:
         with transaction.atomic():
             finding = Finding.objects.create(
                 code=next_code(Finding, "VP"), inspection=inspection, subject_person=person, subject_unit=unit,
                 violation_type=violation, occurred_at=occurred_at, location=(data.get("location") or "").strip()[:300],
                 description=description, severity=severity, recorded_by=actor, client_token=client_token,
-                explanation_due=_today() + timedelta(days=days))
+                explanation_due=rules.explanation_due(_today()))
     except IntegrityError:
         # The same submission from the same recorder arrived twice at once: the first one recorded it.
         existing = _retried_finding(actor, inspection, client_token) if client_token else None

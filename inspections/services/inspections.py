@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -300,7 +300,7 @@ def inspection_conclude(*, actor, inspection: Inspection, number: str, conclusio
 def inspection_publish(*, actor, inspection: Inspection, publish_until: date) -> Inspection:
     inspection = locked(inspection)
     require(can_direct(actor, inspection))
-    earliest = _today() + timedelta(days=rules.PUBLICATION_DAYS - 1)
+    earliest = rules.earliest_publish_until(_today())
     if publish_until is None or publish_until < earliest:
         raise ValidationError({"publish_until": _("The conclusion is published for at least %(n)d consecutive days: "
                                                   "until %(day)s or later.") % {"n": rules.PUBLICATION_DAYS,

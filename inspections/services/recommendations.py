@@ -3,7 +3,7 @@ by the team leader (never the task's lead), withdrawn or re-tasked while followe
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -15,6 +15,7 @@ from accounts.selectors import heads_of
 from core import dates
 from core.errors import ConflictError, require, required_text
 from core.transitions import advance, locked
+from inspections import rules
 from inspections.access import FOLLOWING_STATUSES, RECOMMENDING_STATUSES, can_direct, can_verify, is_team_member
 from inspections.models import Inspection, Recommendation, RecommendationStatus
 from inspections.services._common import _event, _inspection_url, _notify, _today, common_ancestor
@@ -46,7 +47,7 @@ def recommendation_add(*, actor, inspection: Inspection, content: str, target_un
 
 def _remediation_data(inspection: Inspection, recommendation: Recommendation, lead: User) -> dict:
     """A 5-rõ task for the head of the unit that must act (every dimension of every profile)."""
-    due = timezone.make_aware(datetime.combine(recommendation.deadline, time(17, 0)))
+    due = rules.due_at(recommendation.deadline)
     basis = _("Inspection conclusion %(number)s of %(date)s") % {
         "number": inspection.conclusion_number, "date": dates.dmy(inspection.conclusion_date)}
     return {
