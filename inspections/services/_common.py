@@ -17,8 +17,9 @@ from inspections.access import RECORD_PERMISSION
 from inspections.models import Event, Finding, Inspection
 from notifications.services import notification_send
 
-
 PERMISSION = f"inspections.{RECORD_PERMISSION}"
+
+
 def _today() -> date:
     return timezone.localdate()
 

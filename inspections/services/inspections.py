@@ -140,6 +140,7 @@ def inspection_set_team(*, actor, inspection: Inspection, leader: User, members:
            data={"leader": leader.pk, "members": [m.pk for m in members]})
     return inspection
 
+
 def _team_users(inspection: Inspection) -> list[User]:
     return [m.user for m in inspection.team.select_related("user")]
 

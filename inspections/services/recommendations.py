@@ -114,10 +114,6 @@ def recommendation_verify(*, actor, recommendation: Recommendation, accepted: bo
     return recommendation
 
 
-
-
-
-
 def _cancel_remediation_task(actor, recommendation: Recommendation, reason: str) -> dict:
     """Cancel the recommendation's task if it is still alive (the recommendation owns it); returns the
     event data naming it. A task already cancelled — by the task engine, before tasks were owned —

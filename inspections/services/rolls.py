@@ -34,7 +34,6 @@ from inspections.services.findings import finding_record
 ROLL_ABSENCE_VIOLATION = "VANG_KHONG_LY_DO"
 
 
-
 class RollConflict(ConflictError):
     """Rows another team member changed since the submitter saw them: nothing of the submission
     is written; `rows` names each one with what it holds now."""
