@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import override
 
 from accounts.selectors import head_ids_by_unit
+from inspections.access import DIRECTIVE_STATUSES
 from inspections.models import (
     ConclusionTimeLimit,
     DecisionStatus,
@@ -29,7 +30,6 @@ from inspections.models import (
 )
 from core.dates import dmy
 from inspections.rules import LAW_84_EXEMPT_KINDS, time_limits
-from inspections.services import DIRECTIVE_STATUSES
 from notifications.services import notification_send_bulk
 from scheduler.registry import scheduled_job
 

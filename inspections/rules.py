@@ -23,15 +23,16 @@ Every rule model and named figure of this app is listed on the page of rules in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import add_working_days, add_years, dmy
+from core.dates import add_months, add_working_days, add_years, dmy
 from core import rulebook
 from inspections.models import (
     CheckItem,
@@ -97,7 +98,54 @@ PARTY_NOTICE_DAYS = rulebook.constant(
     "Phối hợp giữa kỷ luật đảng và kỷ luật hành chính: cơ quan nhà nước thông báo cho tổ chức đảng trong "
     "05 ngày kể từ khi quyết định kỷ luật đảng viên (cần đối chiếu văn bản gốc)")
 
+# The subject of a finding may explain (giải trình) within this many days of its recording: each
+# body's regulation sets it (the FINDING_EXPLANATION_DAYS setting), 5 by default.
+EXPLANATION_DAYS = rulebook.constant(
+    "inspections.explanation_days",
+    gettext_lazy("The subject of a recorded violation may explain within (days)"),
+    settings.FINDING_EXPLANATION_DAYS,
+    "Quy chế kiểm tra công vụ của cơ quan: người vi phạm được giải trình trong thời hạn ghi trong biên bản "
+    "(mặc định 05 ngày; cấu hình FINDING_EXPLANATION_DAYS)")
+# A deadline given as a day falls due at the end of its working day (as a task's due time).
+DUE_TIME = time(17, 0)
+
 FORM_ORDER = [value for value, _label in DisciplineForm.choices]
+
+
+def due_at(day: date) -> datetime:
+    """The moment a deadline given as a day falls due."""
+    return timezone.make_aware(datetime.combine(day, DUE_TIME))
+
+
+def explanation_due(recorded_on: date) -> date:
+    """The last day the subject of a finding recorded on `recorded_on` may explain."""
+    return recorded_on + timedelta(days=settings.FINDING_EXPLANATION_DAYS)
+
+
+def earliest_publish_until(today: date) -> date:
+    """The earliest last day of a conclusion's publication starting `today` (PUBLICATION_DAYS consecutive days)."""
+    return today + timedelta(days=PUBLICATION_DAYS - 1)
+
+
+def discipline_effect(rule: DisciplineFormRule, effective_from: date) -> tuple[date, date | None]:
+    """The last day a discipline under `rule` is in force, and the day its salary delay ends (None
+    when it delays no raise), from the day it takes effect."""
+    effect_until = add_months(effective_from, rule.effect_months) - timedelta(days=1)
+    salary_delay_until = add_months(effective_from, rule.salary_delay_months) if rule.salary_delay_months else None
+    return effect_until, salary_delay_until
+
+
+def state_follow_up_due(decision: DisciplinaryDecision) -> tuple[date, DisciplineRuleSet]:
+    """The last day to consider the state discipline after a Party decision: counted from its
+    announcement, by the Party rule set in force on the decision date (its state_follow_up_days,
+    30 under the rules seeded)."""
+    rule_set = rule_set_for(decision.decision_date, system=DisciplineSystem.PARTY)
+    if rule_set.state_follow_up_days is None:
+        raise ValidationError({"announced_on": _("The Party rule set %(name)s sets no time for the state "
+                                                 "follow-up.") % {"name": rule_set.name}})
+    if rule_set.state_follow_up_working_days:
+        return add_working_days(decision.announced_on, rule_set.state_follow_up_days), rule_set
+    return decision.announced_on + timedelta(days=rule_set.state_follow_up_days), rule_set
 
 
 

@@ -4,6 +4,7 @@ policy — and the discipline effects other modules (emulation) read instead of 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.collation import by_vietnamese
+from accounts.models import Unit
 from core.text import fold
 from core.inbox import InboxItem, by_due
 from inspections.access import (
@@ -48,6 +50,7 @@ from inspections.models import (
     TeamMember,
 )
 from core.numbers import show_number
+from inspections import rules
 from inspections.rules import FORM_ORDER, REPEAT_OFFENCE_WINDOW_DAYS
 from tasks.access import available_actions
 
@@ -128,17 +131,34 @@ def decision_register_for_user(user, *, q: str = "", status: str = "", form: str
     return decisions.order_by("-decision_date", "-id")
 
 
+def _planned_targets(**filters) -> QuerySet:
+    """The units targeted by planned, not cancelled inspections (with the unit and the inspection)."""
+    return (Inspection.targets.through.objects.filter(inspection__kind=InspectionKind.PLANNED, **filters)
+            .exclude(inspection__status=InspectionStatus.CANCELLED).select_related("unit", "inspection"))
+
+
+def planned_overlaps(*, year: int, targets: Iterable[Unit], exclude_pk: int | None = None) -> list[tuple[Unit, Inspection]]:
+    """Planned inspections of the same unit in the same year (good practice for agencies:
+    rules.PLAN_OVERLAP_BASIS; Directive 20/CT-TTg itself limits inspections of enterprises)."""
+    others = _planned_targets(unit_id__in=[t.pk for t in targets], inspection__year=year)
+    if exclude_pk:
+        others = others.exclude(inspection_id=exclude_pk)
+    return [(row.unit, row.inspection) for row in others]
+
+
 def planned_overlaps_in_plan(plan) -> list[dict]:
     """Units planned for inspection more than once in the plan's year (across the organisation)."""
-    rows = (Inspection.targets.through.objects
-            .filter(inspection__organisation_id=plan.organisation_id, inspection__year=plan.year,
-                    inspection__kind=InspectionKind.PLANNED)
-            .exclude(inspection__status=InspectionStatus.CANCELLED)
-            .select_related("unit", "inspection").order_by("unit__path", "inspection_id"))
+    rows = _planned_targets(inspection__organisation_id=plan.organisation_id,
+                            inspection__year=plan.year).order_by("unit__path", "inspection_id")
     by_unit: dict[int, dict] = {}
     for row in rows:
         by_unit.setdefault(row.unit_id, {"unit": row.unit, "inspections": []})["inspections"].append(row.inspection)
     return [entry for entry in by_unit.values() if len(entry["inspections"]) > 1]
+
+
+def time_limits(inspection: Inspection, *, today: date | None = None) -> list[dict]:
+    """Law 84/2025's limits of the conclusion, each from its own date (inspections.rules.time_limits)."""
+    return rules.time_limits(inspection, today=today)
 
 
 def recommendation_list_for_user(user, *, overdue: bool = False) -> QuerySet[Recommendation]:

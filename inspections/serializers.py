@@ -25,7 +25,7 @@ from inspections.models import (
     Severity,
     ViolationType,
 )
-from inspections.services import time_limits
+from inspections.selectors import time_limits
 from accounts.serializers import PersonRefSerializer, ScopedPeople, ScopedUnits
 
 

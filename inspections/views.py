@@ -92,6 +92,7 @@ from inspections.selectors import (
     repeat_window,
     rolls_of,
     rolls_of_one,
+    time_limits,
 )
 
 
@@ -199,7 +200,7 @@ def _inspection_context(request, inspection) -> dict:
         "findings": finding_list_for_user(user, inspection=inspection)[:200],
         "recommendations": recommendations,
         "events": inspection_timeline_for_user(user, inspection),
-        "limits": services.time_limits(inspection),
+        "limits": time_limits(inspection),
         "untimed": rulebook.registered_constant("inspections.public_service_checks_untimed"),
         "untimed_url": rulebook.rule_url("inspections.public_service_checks_untimed"),
         **_roll_context(user, inspection),
