@@ -148,6 +148,9 @@ class TitleRule(models.Model):
         _("collective: more than that share (not: at least)"), default=False)
     members_cstdcs_at_least = models.PositiveSmallIntegerField(
         _("collective: members meeting CSTĐCS (at least)"), null=True, blank=True)
+    # LĐTT is not for fewer months' work in the period (Circular 01/2024: 6); the titles built on
+    # LĐTT inherit it through it.
+    min_service_months = models.PositiveSmallIntegerField(_("months worked in the period at least"), default=6)
     cash_multiple = models.DecimalField(_("cash award (times the base salary)"), max_digits=4, decimal_places=1,
                                         null=True, blank=True)
     cash_basis = models.CharField(_("basis of the cash award"), max_length=300, blank=True)

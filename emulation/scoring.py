@@ -350,11 +350,6 @@ def _criteria_level(counts: dict, problems: list[dict], exempt: set[int], rule_s
         "done": counts["completed"], "n": n, "short": short}
 
 
-def _served_six_months(person: User, period: Period) -> bool:
-    """Fewer than 6 months' work in the period is not rated (no start date recorded: served)."""
-    return _served_long_enough(person, period, 6)
-
-
 def _served_long_enough(person: User, period: Period, months: int) -> bool:
     """At least `months` worked by the end of the period (no start date recorded: served)."""
     start = person.service_start_date
@@ -735,10 +730,15 @@ def _person_verdicts(rating: Rating, data: Inputs, previous: dict) -> dict[str, 
     person, period = rating.person, data.period
     rule = data.title_rules.get
     effects = data.discipline.get(person.pk)
-    served = _served_six_months(person, period)
+    # The months worked the LĐTT rule asks for (Circular 01/2024: 6; the column's default where no
+    # rule is in force).
+    months = (rule(Title.LDTT) or TitleRule()).min_service_months
+    served = _served_long_enough(person, period, months)
     service = _condition_under(
-        rule(Title.LDTT), "service", served, _("At least 6 months worked in the period.") if served else
-        _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)})
+        rule(Title.LDTT), "service", served, _("At least %(months)d months worked in the period.") % {
+            "months": months} if served else
+        _("Fewer than %(months)d months worked (since %(day)s).") % {
+            "months": months, "day": dmy(person.service_start_date)})
     disciplined = bool(effects and effects.excludes_individual_titles)
 
     def discipline(title):

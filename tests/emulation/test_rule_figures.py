@@ -2,6 +2,8 @@
 applied until now — the shares of its members a collective title needs (Law 06/2022), Decree
 90/2020's shares of tasks — and the administrator's edit of a row changes the outcome."""
 
+from datetime import date
+
 import pytest
 
 from emulation import scoring
@@ -48,3 +50,18 @@ def test_decree_90_levels_read_their_shares_of_tasks_from_the_rule_set():
     stricter = RatingRuleSet(criteria_htxs_exceeding_percent=60, criteria_ht_short_percent=10)
     assert scoring._criteria_level(half_exceeding, [], set(), stricter)[0] == RatingLevel.HTT
     assert scoring._criteria_level(one_in_five_short, [], set(), stricter)[0] == RatingLevel.KHT
+
+
+def test_ldtt_reads_the_months_of_work_it_needs_from_its_rule(world, period):
+    assert set(TitleRule.objects.filter(title=Title.LDTT).values_list("min_service_months", flat=True)) == {6}
+    person = rated_people(world, period, 1)[0]
+    person.service_start_date = date(2026, 4, 1)  # nine months by the end of the year
+    person.save(update_fields=["service_start_date"])
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    service = conditions(period, person=person)["service"]
+    assert service["passed"] and "đủ 6 tháng" in service["reason"]
+
+    TitleRule.objects.filter(title=Title.LDTT).update(min_service_months=12)
+    scoring.compute_period(period, now=AFTER_THE_YEAR)
+    service = conditions(period, person=person)["service"]
+    assert not service["passed"] and "chưa đủ 12 tháng" in service["reason"]
