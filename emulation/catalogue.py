@@ -90,7 +90,22 @@ NEW_TITLE_RULES = [
 ]
 
 
+# The shares of its members a collective title needs (Law 06/2022), as migration 0015 sets them:
+# Tập thể LĐTT more than 50% of members LĐTT; Tập thể LĐXS at least 70% LĐTT and one CSTĐCS.
+COLLECTIVE_SHARES = {
+    "tt_ldtt": dict(members_ldtt_percent=50, members_ldtt_more_than=True),
+    "tt_ldxs": dict(members_ldtt_percent=70, members_ldtt_more_than=False, members_cstdcs_at_least=1),
+}
+
+
 def _seed_title_rules(TitleRule) -> None:
+    _seed_title_rule_rows(TitleRule)
+    if any(f.name == "members_ldtt_percent" for f in TitleRule._meta.get_fields()):
+        for title, shares in COLLECTIVE_SHARES.items():
+            TitleRule.objects.filter(title=title).update(**shares)
+
+
+def _seed_title_rule_rows(TitleRule) -> None:
     with_cash = any(f.name == "cash_multiple" for f in TitleRule._meta.get_fields())
     for title, quota, quota_of, votes, collective, basis in TITLE_RULES:
         if not with_cash:  # the first migration's state

@@ -59,6 +59,12 @@ class RatingRuleSet(models.Model):
         _("not rated with fewer months worked in the year"), default=6,
         help_text=_("Applies to yearly ratings, not to quarterly ones."))
     # The 100-point scale (points mode): the split, the deductions and how the year is built.
+    # Decree 90/2020 (criteria mode), for an official who leads no one: HTXS needs at least this share of
+    # the tasks exceeding the requirement; HT allows at most this share below quality or late.
+    criteria_htxs_exceeding_percent = models.PositiveSmallIntegerField(
+        _("criteria: HTXS with tasks exceeding the requirement at least (percent)"), default=50)
+    criteria_ht_short_percent = models.PositiveSmallIntegerField(
+        _("criteria: HT with tasks below quality or late at most (percent)"), default=20)
     general_max_points = models.PositiveSmallIntegerField(_("general criteria at most (points)"), default=30)
     task_max_points = models.PositiveSmallIntegerField(_("task results at most (points)"), default=70)
     quality_deduction_percent = models.PositiveSmallIntegerField(
@@ -135,6 +141,16 @@ class TitleRule(models.Model):
         help_text=_("For base-level titles each body's own regulation sets it: record that regulation as a local "
                     "rule; this figure is only the default."))
     collective = models.BooleanField(_("for a collective"), default=False)
+    # A collective title's shares of its members (Law 06/2022): empty where the title sets none.
+    members_ldtt_percent = models.PositiveSmallIntegerField(
+        _("collective: members meeting LĐTT (percent)"), null=True, blank=True)
+    members_ldtt_more_than = models.BooleanField(
+        _("collective: more than that share (not: at least)"), default=False)
+    members_cstdcs_at_least = models.PositiveSmallIntegerField(
+        _("collective: members meeting CSTĐCS (at least)"), null=True, blank=True)
+    # LĐTT is not for fewer months' work in the period (Circular 01/2024: 6); the titles built on
+    # LĐTT inherit it through it.
+    min_service_months = models.PositiveSmallIntegerField(_("months worked in the period at least"), default=6)
     cash_multiple = models.DecimalField(_("cash award (times the base salary)"), max_digits=4, decimal_places=1,
                                         null=True, blank=True)
     cash_basis = models.CharField(_("basis of the cash award"), max_length=300, blank=True)

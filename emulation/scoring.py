@@ -331,27 +331,23 @@ def _own_work(person: User, data: Inputs, rule_set: RatingRuleSet) -> dict | Non
             "every": rule_set.results_every, "parts": parts, "deductions": deductions}
 
 
-def _criteria_level(counts: dict, problems: list[dict], exempt: set[int]) -> tuple[str, str]:
-    """Decree 90/2020 for a non-leader: HTXS = every task on time and to quality with ≥ 50%
-    exceeding; HTT = every task on time and to quality; HT = all done, ≤ 20% below quality or late."""
+def _criteria_level(counts: dict, problems: list[dict], exempt: set[int], rule_set: RatingRuleSet) -> tuple[str, str]:
+    """Decree 90/2020 for a non-leader: HTXS = every task on time and to quality with at least the
+    rule set's share (50%) exceeding; HTT = every task on time and to quality; HT = all done, at most
+    its share (20%) below quality or late."""
     n = counts["assigned"]
     excused_late = sum(1 for t in problems if t["official"] == DONE_LATE and t["id"] in exempt)
     on_time = counts["on_time"] + excused_late
     if counts["completed"] == n and counts["to_standard"] == n and on_time == n:
-        if counts["excellent"] * 2 >= n:
+        if counts["excellent"] * 100 >= rule_set.criteria_htxs_exceeding_percent * n:
             return RatingLevel.HTXS, _("All %(n)d tasks on time and to quality, %(x)d exceeding it.") % {
                 "n": n, "x": counts["excellent"]}
         return RatingLevel.HTT, _("All %(n)d tasks on time and to quality.") % {"n": n}
     short = (n - counts["to_standard"]) + (n - on_time)
-    if counts["completed"] == n and short * 5 <= n:
+    if counts["completed"] == n and short * 100 <= rule_set.criteria_ht_short_percent * n:
         return RatingLevel.HT, _("All tasks done; %(short)d of %(n)d below quality or late.") % {"short": short, "n": n}
     return RatingLevel.KHT, _("%(done)d of %(n)d tasks done; %(short)d below quality or late.") % {
         "done": counts["completed"], "n": n, "short": short}
-
-
-def _served_six_months(person: User, period: Period) -> bool:
-    """Fewer than 6 months' work in the period is not rated (no start date recorded: served)."""
-    return _served_long_enough(person, period, 6)
 
 
 def _served_long_enough(person: User, period: Period, months: int) -> bool:
@@ -424,7 +420,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         elif rating.general_met is None:
             rating.pending_reason = _("Waiting for the head of unit's assessment of the general criteria.")
         else:
-            level, reason = _criteria_level(counts, problems, data.exempt)
+            level, reason = _criteria_level(counts, problems, data.exempt, rule_set)
             if not rating.general_met:
                 level, reason = RatingLevel.KHT, _("The general criteria are not met.")
             if unit_result is not None and unit_result["kht"] and LEVEL_RANK[level] > LEVEL_RANK["ht"]:
@@ -734,10 +730,15 @@ def _person_verdicts(rating: Rating, data: Inputs, previous: dict) -> dict[str, 
     person, period = rating.person, data.period
     rule = data.title_rules.get
     effects = data.discipline.get(person.pk)
-    served = _served_six_months(person, period)
+    # The months worked the LĐTT rule asks for (Circular 01/2024: 6; the column's default where no
+    # rule is in force).
+    months = (rule(Title.LDTT) or TitleRule()).min_service_months
+    served = _served_long_enough(person, period, months)
     service = _condition_under(
-        rule(Title.LDTT), "service", served, _("At least 6 months worked in the period.") if served else
-        _("Fewer than 6 months worked (since %(day)s).") % {"day": dmy(person.service_start_date)})
+        rule(Title.LDTT), "service", served, _("At least %(months)d months worked in the period.") % {
+            "months": months} if served else
+        _("Fewer than %(months)d months worked (since %(day)s).") % {
+            "months": months, "day": dmy(person.service_start_date)})
     disciplined = bool(effects and effects.excludes_individual_titles)
 
     def discipline(title):
@@ -809,11 +810,33 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
 
     share = (lambda k: round(100 * k / n, 1)) if n else (lambda k: 0)
     postponed = _postponement(data.open_cases.units.get(score.unit_id, []))
+
+    def members_ldtt(title):
+        # The share of members meeting LĐTT the title rule sets ("more than" or "at least" it).
+        title_rule = rule(title)
+        if title_rule is None or title_rule.members_ldtt_percent is None:
+            return []
+        percent = title_rule.members_ldtt_percent
+        if title_rule.members_ldtt_more_than:
+            return [_condition_under(title_rule, "members_ldtt", n > 0 and ldtt * 100 > percent * n, _(
+                "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; more than %(least)d%% needed.") % {
+                "k": ldtt, "n": n, "p": share(ldtt), "least": percent})]
+        return [_condition_under(title_rule, "members_ldtt", n > 0 and ldtt * 100 >= percent * n, _(
+            "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; at least %(least)d%% needed.") % {
+            "k": ldtt, "n": n, "p": share(ldtt), "least": percent})]
+
+    def members_cstdcs(title):
+        title_rule = rule(title)
+        if title_rule is None or title_rule.members_cstdcs_at_least is None:
+            return []
+        least = title_rule.members_cstdcs_at_least
+        return [_condition_under(title_rule, "members_cstdcs", cstdcs >= least, _(
+            "%(k)d member(s) meet CSTĐCS; at least %(least)d needed.") % {"k": cstdcs, "least": least})]
+
     tt_ldtt = [
         unit_level(Title.TAP_THE_LDTT, RatingLevel.HTT),
-        _condition_under(rule(Title.TAP_THE_LDTT), "members_ldtt", n > 0 and ldtt * 2 > n, _(
-            "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; more than 50%% needed.") % {
-            "k": ldtt, "n": n, "p": share(ldtt)}),
+        *members_ldtt(Title.TAP_THE_LDTT),
+        *members_cstdcs(Title.TAP_THE_LDTT),
         no_warning(Title.TAP_THE_LDTT),
         postponed,
     ]
@@ -821,11 +844,8 @@ def _unit_verdicts(score: UnitScore, members: list[Rating], person_ok: dict, dat
         unit_level(Title.TAP_THE_LDXS, RatingLevel.HTXS),
         _condition_under(rule(Title.TAP_THE_LDXS), "members_ht", n > 0 and at_least_ht == n, _(
             "%(k)d of %(n)d members rated HT or better; all needed.") % {"k": at_least_ht, "n": n}),
-        _condition_under(rule(Title.TAP_THE_LDXS), "members_ldtt", n > 0 and ldtt * 10 >= 7 * n, _(
-            "%(k)d of %(n)d members (%(p)s%%) meet LĐTT; at least 70%% needed.") % {
-            "k": ldtt, "n": n, "p": share(ldtt)}),
-        _condition_under(rule(Title.TAP_THE_LDXS), "members_cstdcs", cstdcs >= 1, _(
-            "%(k)d member(s) meet CSTĐCS; at least 1 needed.") % {"k": cstdcs}),
+        *members_ldtt(Title.TAP_THE_LDXS),
+        *members_cstdcs(Title.TAP_THE_LDXS),
         no_warning(Title.TAP_THE_LDXS),
         postponed,
     ]

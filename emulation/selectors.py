@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from accounts.collation import by_vietnamese
 from accounts.models import RoleAssignment, Unit
 from core.text import fold
 from core.inbox import InboxItem, by_due
+from emulation import rules
 from emulation.access import (
     can_score,
     ratings_visible_to,
@@ -190,3 +194,37 @@ def emulation_inbox(user) -> dict[str, list[InboxItem]]:
                     reverse("emulation:person", args=[rating.period_id, rating.person_id]), rating.period.ends_on,
                     f"{rating.unit} · {rating.period}"))
     return {key: by_due(items) for key, items in queues.items()}
+
+
+# -- read by the services ------------------------------------------------------------------------
+
+
+def quota_errors(period: Period) -> list[str]:
+    """HTXS ≤ 20% of those rated HTT (25% in an agency rated HTXS), counted per agency — the
+    department or commune People's Committee, not each of its divisions — and staff group (Decree
+    335/2025; 233/2026): one message per group that is over, naming who is rated HTXS."""
+    units = {unit.path: unit for unit in Unit.objects.filter(path__startswith=period.unit.path)
+             .only("id", "path", "name", "kind")}
+    kinds = {path: unit.kind for path, unit in units.items()}
+    unit_levels = dict(UnitScore.objects.filter(period=period).values_list("unit_id", "level"))
+    groups = defaultdict(list)
+    for rating in Rating.objects.filter(period=period).select_related("person", "unit", "rule_set"):
+        if rating.rule_set_id:
+            agency = units.get(rules.quota_agency(rating.unit.path, kinds), rating.unit)
+            groups[(agency.pk, rating.staff_group)].append((agency, rating))
+    errors = []
+    for members in groups.values():
+        agency, first = members[0]
+        levels = [(r.person.full_name, r.final_level) for _agency, r in members]
+        try:
+            rules.check_htxs_quota(levels, first.rule_set,
+                                   excellent_unit=unit_levels.get(agency.pk) == RatingLevel.HTXS)
+        except ValidationError as error:
+            errors.append(f"{agency.name} ({first.get_staff_group_display()}): {error.messages[0]}")
+    return errors
+
+
+def verdict_for(period: Period, title: str, person, unit: Unit) -> Verdict | None:
+    """The eligibility verdict of a person (or, without one, of the unit as a collective) for a title."""
+    verdicts = Verdict.objects.filter(period=period, title=title)
+    return (verdicts.filter(person=person) if person else verdicts.filter(person__isnull=True, unit=unit)).first()

@@ -49,7 +49,7 @@ from emulation.models import (
     UnitScore,
 )
 from tasks import access as task_access
-from tasks.models import Task
+from tasks import selectors as task_selectors
 
 
 def _period_context(request, period) -> dict:
@@ -181,7 +181,7 @@ def person(request, pk, person_pk):
     problems = rating.breakdown.get("problems", [])
     task_ids = [p["task"] for p in problems]
     # The problem tasks are the official's own (they lead them): one lead, whose roles are read once.
-    tasks = Task.objects.filter(pk__in=task_ids, lead_id=rating.person_id).select_related("assigning_unit")
+    tasks = task_selectors.tasks_led_by(rating.person_id, task_ids)
     causes = set(period.objective_causes.filter(task_id__in=task_ids).values_list("task_id", flat=True))
     can_confirm = set()
     if not period.is_frozen:
@@ -237,7 +237,9 @@ def person_cause(request, pk, person_pk):
     rating = access.get_rating_for_user(request.user, period, person_pk)
 
     def confirm(data):
-        task = get_object_or_404(Task.objects.select_related("lead_unit"), pk=data["task"], lead_id=rating.person_id)
+        task = task_selectors.task_led_by(rating.person_id, data["task"])
+        if task is None:
+            raise Http404
         return services.objective_cause_confirm(actor=request.user, period=period, task=task, reason=data["reason"])
 
     return submit(request, CauseForm(request.POST), confirm,

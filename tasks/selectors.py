@@ -337,3 +337,17 @@ def task_label_by_code_visible_to(user, code: str) -> tuple[int, str] | None:
     """The task of that code, if the user may see it: (id, "code — title"); else None. One query."""
     row = tasks_visible_to(user).filter(code=code.strip()).values_list("pk", "code", "title").first()
     return (row[0], f"{row[1]} — {row[2]}") if row else None
+
+
+# -- read by emulation
+
+
+def tasks_led_by(person_id: int, task_ids) -> QuerySet[Task]:
+    """The tasks among `task_ids` that the official leads, with their assigning unit: the tasks that
+    cost an emulation rating points."""
+    return Task.objects.filter(pk__in=task_ids, lead_id=person_id).select_related("assigning_unit")
+
+
+def task_led_by(person_id: int, task_id) -> Task | None:
+    """The task if the official leads it, with its lead unit; else None."""
+    return Task.objects.select_related("lead_unit").filter(pk=task_id, lead_id=person_id).first()
