@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, Unit, UnitKind
 from core.models import Event as CoreEvent
+from reform import rules
 from tasks.models import EvidenceFile
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -59,7 +60,7 @@ class CriteriaSet(models.Model):
                                  help_text=_("The set this one was copied from: last year's, or the version it replaces."))
     change_reason = models.TextField(_("reason for the new version"), blank=True)
     answer_window_days = models.PositiveSmallIntegerField(
-        _("answer window (days)"), default=7,
+        _("answer window (days)"), default=rules.DEFAULT_ANSWER_WINDOW_DAYS,
         help_text=_("Days a unit has, after its appraisal, to answer the appraisers (giải trình)."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
