@@ -284,6 +284,11 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.unit} — {self.criteria_set}"
 
+    @property
+    def self_assessment_in_progress(self) -> bool:
+        """The unit has not submitted its self-assessment yet (pages mark it late past the deadline)."""
+        return self.status == AssessmentStatus.DRAFT
+
 
 class Score(models.Model):
     """The scoring of one sub-criterion for one unit: the unit's own, then the appraiser's."""
