@@ -9,6 +9,7 @@ from documents.registry import DocumentKind, register
 from inspections import access as inspection_access
 from inspections import services as inspection_services
 from tasks import access as task_access
+from tasks.models import TaskStatus
 
 
 def dmy(day) -> str:
@@ -91,7 +92,8 @@ register(DocumentKind(
     get_for_user=task_access.get_task_for_user,
     context=_task_context,
     issuing_unit=lambda task: task.assigning_unit,
-    may_issue=lambda user, task: task_access.can_assign_in(user, task.assigning_unit) and task.status != "draft",
+    may_issue=lambda user, task: (task_access.can_assign_in(user, task.assigning_unit)
+                                  and task.status != TaskStatus.DRAFT),
     record_url=lambda task: reverse("tasks:detail", args=[task.pk]),
 ))
 

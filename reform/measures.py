@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.selectors import decisions_in_subtree, recommendations_due_in_subtree
+from reform import rules
 from reform.models import LinkKind, Measure
 from tasks.selectors import tasks_due_in_subtree
 
 # A share is compared with its steps as "at least the threshold"; a count as "at most the threshold".
 SHARES = frozenset({Measure.TASKS_ON_TIME, Measure.RECOMMENDATIONS_ON_TIME})
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def clean_steps(measure: str, steps, max_points: Decimal) -> list[list[str]]:
             raise ValidationError({"steps": _("Step %(n)d: give a threshold and points, as numbers.") % {"n": number}}
                                   ) from None
         if not (threshold.is_finite() and points.is_finite()) or threshold < 0 or (
-                measure in SHARES and threshold > 100):
+                measure in SHARES and threshold > rules.HUNDRED):
             raise ValidationError({"steps": _("Step %(n)d: the threshold must be from 0 (to 100 for a share).")
                                    % {"n": number}})
         if not 0 <= points <= max_points:
@@ -70,7 +70,7 @@ def points_for(measure: str, value: Decimal, steps) -> Decimal:
     """The most points of a step the figure reaches (a share at least its threshold, a count at most it); else 0."""
     earned = [Decimal(points) for threshold, points in steps
               if (value >= Decimal(threshold) if measure in SHARES else value <= Decimal(threshold))]
-    return max(earned, default=Decimal(0))
+    return max(earned, default=rules.ZERO)
 
 
 def _aware(day: date) -> datetime:
@@ -80,8 +80,8 @@ def _aware(day: date) -> datetime:
 def _share(done: int, total: int) -> Decimal:
     # Nothing assigned is nothing failed: a unit without any such record has the whole share.
     if not total:
-        return Decimal(100)
-    return (Decimal(done) * 100 / Decimal(total)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return rules.HUNDRED
+    return (Decimal(done) * rules.HUNDRED / Decimal(total)).quantize(rules.CENT, rounding=ROUND_HALF_UP)
 
 
 def figure(sub, unit, year: int, now: datetime | None = None) -> Figure:

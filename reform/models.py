@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Organisation, Unit, UnitKind
 from core.models import Event as CoreEvent
 from core.models import EvidenceFile
+from reform import rules
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -59,7 +60,7 @@ class CriteriaSet(models.Model):
                                  help_text=_("The set this one was copied from: last year's, or the version it replaces."))
     change_reason = models.TextField(_("reason for the new version"), blank=True)
     answer_window_days = models.PositiveSmallIntegerField(
-        _("answer window (days)"), default=7,
+        _("answer window (days)"), default=rules.DEFAULT_ANSWER_WINDOW_DAYS,
         help_text=_("Days a unit has, after its appraisal, to answer the appraisers (giải trình)."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -282,6 +283,11 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.criteria_set}"
+
+    @property
+    def self_assessment_in_progress(self) -> bool:
+        """The unit has not submitted its self-assessment yet (pages mark it late past the deadline)."""
+        return self.status == AssessmentStatus.DRAFT
 
 
 class Score(models.Model):

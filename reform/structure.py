@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, required_text
 from core.transitions import advance, locked
+from reform import rules
 from reform.access import available_actions
 from reform.models import (
     Area,
@@ -247,7 +248,7 @@ def criteria_set_copy(*, actor, source: CriteriaSet, year: int | None = None, ti
     year = int(year or source.year + 1)
     if year <= source.year:
         raise ValidationError({"year": _("Copy a set to a later year than %(year)s.") % {"year": source.year}})
-    if year > source.year + 5:
+    if year > source.year + rules.COPY_YEARS_AHEAD:
         raise ValidationError({"year": _("Copy a set to a year at most five years on.")})
     title = (title or "").strip() or source.title.replace(str(source.year), str(year))
     copy = CriteriaSet.objects.create(

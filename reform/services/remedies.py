@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import heads_of
 from core.errors import ConflictError
 from inspections.services import common_ancestor
+from reform import rules
 from reform.models import Score
 from reform.services._common import ZERO, _event, _refuse_unless
 from tasks.services import task_issue
@@ -50,7 +51,7 @@ def remedy_issue(*, actor, score: Score, deadline: date, note: str = ""):
         "lead": heads[0], "lead_unit": unit, "monitor": actor,
         "process_description": _("1. Find the cause of the lost points; 2. put it right; 3. report with evidence."),
         "reporting_regime": _("Report when done, and whenever the council secretary asks"),
-        "deadline": timezone.make_aware(datetime.combine(deadline, time(17, 0))),
+        "deadline": timezone.make_aware(datetime.combine(deadline, rules.REMEDY_DUE_AT)),
         "responsibility": _("The head of %(unit)s answers for the reform index of the unit.") % {"unit": unit},
         "product_type": _("Remedy report"),
         "product_description": _("A report on the remedy, with evidence"),

@@ -4,7 +4,7 @@ the opening of scoring, with each unit's self-assessment task."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -171,7 +171,7 @@ def _self_assessment_task_data(criteria_set: CriteriaSet, unit: Unit, head: User
         "process_description": _("1. Score each sub-criterion on the self-assessment page; 2. attach the evidence "
                                  "(files, photos or links to records); 3. submit it."),
         "reporting_regime": _("The self-assessment page shows the progress to the council secretary"),
-        "deadline": timezone.make_aware(datetime.combine(deadline, time(23, 59))),
+        "deadline": timezone.make_aware(datetime.combine(deadline, rules.SELF_ASSESSMENT_DUE_AT)),
         "responsibility": _("The head of %(unit)s answers for the self-assessment of the unit.") % {"unit": unit},
         "product_type": _("Self-assessment"),
         "product_description": _("The submitted self-assessment, with its evidence"),

@@ -66,6 +66,7 @@ def test_late_and_missing_submissions_show_on_the_overview(small_exercise):
     assert "0/2 đơn vị nộp đúng hạn, 1 nộp muộn, 1 chưa nộp." in body
     assert "1 đơn vị đã quá hạn." in body
     assert "nộp muộn" in body  # the row of the unit that submitted after the deadline
+    assert body.count("<strong>chậm</strong>") == 1  # the row of the unit still self-assessing past it
     # A commune head reads no overview of the others.
     assert 'data-testid="submission-summary"' not in signed_in(exercise.heads[1]).get(
         f"/reform/{exercise.criteria_set.pk}/").content.decode()
