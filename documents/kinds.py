@@ -9,7 +9,7 @@ from documents.registry import DocumentKind, register
 from inspections import access as inspection_access
 from inspections import services as inspection_services
 from tasks import access as task_access
-from tasks.models import TaskStatus
+from tasks.rules import TaskStatus
 
 
 def dmy(day) -> str:
