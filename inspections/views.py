@@ -386,9 +386,8 @@ def person_search(request, pk):
     return render(request, "accounts/_person_choices.html", {"people": people, "q": q, "name": "subject_person"})
 
 
-@login_required
-@require_GET
-def finding_list(request):
+def _filtered_findings(request):
+    """The violation register's filters (the page's and its export's), the unit and the findings."""
     form = FindingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
@@ -396,11 +395,24 @@ def finding_list(request):
         request.user, q=filters.get("q", ""), status=filters.get("status", ""),
         violation_type=filters["violation_type"].pk if filters.get("violation_type") else None, unit=unit,
         date_from=filters.get("date_from"), date_to=filters.get("date_to"))
-    if request.GET.get("export") == "xlsx":
-        return excel.findings_response(findings, title=str(unit) if unit else request.user.full_name)
+    return form, unit, findings
+
+
+@login_required
+@require_GET
+def finding_list(request):
+    form, unit, findings = _filtered_findings(request)
     page = paginate(request, findings)
     template = "inspections/findings.html#rows" if request.htmx else "inspections/findings.html"
     return render(request, template, {"form": form, "page": page, "query": query_without_page(request), "unit": unit})
+
+
+@login_required
+@require_GET
+def finding_list_export(request):
+    """The violation register as filtered on its page, in Excel."""
+    _form, unit, findings = _filtered_findings(request)
+    return excel.findings_response(findings, title=str(unit) if unit else request.user.full_name)
 
 
 @login_required
@@ -497,22 +509,34 @@ def finding_import_template(request, pk):
 # -- discipline ------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def decision_register(request):
+def _filtered_decisions(request):
+    """The discipline register's filters (the page's and its export's), the unit and the decisions."""
     form = DecisionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
     decisions = decision_register_for_user(
         request.user, q=filters.get("q", ""), status=filters.get("status", ""), form=filters.get("form", ""),
         system=filters.get("system", ""), year=filters.get("year"), unit=unit)
-    if request.GET.get("export") == "xlsx":
-        return excel.decisions_response(decisions, title=str(unit) if unit else request.user.full_name)
+    return form, unit, decisions
+
+
+@login_required
+@require_GET
+def decision_register(request):
+    form, _unit, decisions = _filtered_decisions(request)
     page = paginate(request, decisions)
     scope = scope_for(request.user)
     template = "inspections/decisions.html#rows" if request.htmx else "inspections/decisions.html"
     return render(request, template, {"form": form, "page": page, "query": query_without_page(request),
                                       "can_create": scope.is_manager or scope.is_admin})
+
+
+@login_required
+@require_GET
+def decision_register_export(request):
+    """The discipline register as filtered on its page, in Excel."""
+    _form, unit, decisions = _filtered_decisions(request)
+    return excel.decisions_response(decisions, title=str(unit) if unit else request.user.full_name)
 
 
 @login_required

@@ -62,7 +62,7 @@ def test_every_export_keeps_hostile_text_as_text(demo):
     owners = {"period": period.pk, "inspection": Inspection.objects.order_by("pk").first().pk,
               "unit": Unit.objects.get(code="UBND").pk}
     exports = _exports(owners)
-    expected = {"/tasks/export.xlsx", "/inspections/findings/?export=xlsx", "/inspections/discipline/?export=xlsx",
+    expected = {"/tasks/export.xlsx", "/inspections/findings/export.xlsx", "/inspections/discipline/export.xlsx",
                 f"/emulation/{period.pk}/?export=xlsx", f"/inspections/{owners['inspection']}/findings.xlsx"}
     assert expected <= set(exports), sorted(exports)
     problems, hostile_cells = [], {}

@@ -1,7 +1,9 @@
 """Pages render for the people who use them, registers export and open back, imports are
 all-or-nothing, and list queries do not grow with the number of rows."""
 
+import html
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -87,7 +89,13 @@ def test_violation_register_exports_and_opens_back_safely(client, world, inspect
     record(inspection, description="=HYPERLINK(\"http://evil\")")
     record(inspection, person=world.colleague_division, description="Về sớm 30 phút")
     client.force_login(world.head_dept)
-    response = client.get(reverse("inspections:findings"), {"export": "xlsx"})
+    # The register page's own export link, with the page's filters.
+    page = client.get(reverse("inspections:findings"), {"q": "30"}).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*/findings/export\.xlsx[^"]*)"', page).group(1))
+    assert link == reverse("inspections:findings_register_export") + "?q=30"
+    filtered = list(opened(client.get(link)).active.iter_rows(values_only=True))
+    assert [row[9] for row in filtered[3:]] == ["Về sớm 30 phút"]
+    response = client.get(reverse("inspections:findings_register_export"))
     sheet = opened(response).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[2]
@@ -117,8 +125,8 @@ def test_query_counts_of_registers_do_not_grow_with_rows(client, world, inspecto
                              discovered_on=timezone.localdate(), violation_date=timezone.localdate(),
                              form=DisciplineForm.REPRIMAND, number="1/QĐ", decision_date=timezone.localdate(),
                              signer="Giám đốc")
-    urls = [(reverse("inspections:findings"), None), (reverse("inspections:findings"), {"export": "xlsx"}),
-            (reverse("inspections:decisions"), None), (reverse("inspections:decisions"), {"export": "xlsx"}),
+    urls = [(reverse("inspections:findings"), None), (reverse("inspections:findings_register_export"), None),
+            (reverse("inspections:decisions"), None), (reverse("inspections:decisions_export"), None),
             (reverse("inspections:recommendations"), None)]
     before = [count(url, params) for url, params in urls]
     for n in range(6):
