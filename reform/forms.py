@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ReasonForm
 from core.widgets import DatePickerInput
 
 
@@ -74,9 +75,13 @@ class CopyForm(forms.Form):
     members = forms.BooleanField(label=_("Copy the appraisal council too"), required=False)
 
 
-class VersionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the new version"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=4000)
+class VersionForm(ReasonForm):
+    """The reason a new version of a set in use needs (core.forms.ReasonForm, named for it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for the new version")
+        self.fields["reason"].widget.attrs["rows"] = 3
 
 
 class LinkForm(forms.Form):
