@@ -69,6 +69,8 @@ def cast(world, period, secretary):
     head = UserFactory(full_name="Trưởng Phòng Tổ chức", unit=world.division)
     RoleFactory(user=head, unit=world.division, role=Role.HEAD)
     council = members(3, world.dept)
+    # A member of the council reads the scope's results (the role) and holds a seat; they run nothing.
+    RoleFactory(user=council[0], unit=world.dept, role=Role.COUNCIL_MEMBER)
     people = {"secretary": secretary, "council_member": council[0], "head_of_unit": head, "staff": colleague,
               "outsider": world.outsider, "nominee": nominee}
     return people, council
