@@ -93,6 +93,34 @@ def _results_or_own(request, period):
     return None
 
 
+def _filtered_ranking(request, period):
+    """The ranking's filters (the page's and its export's), the unit and the ratings, sorted in SQL."""
+    form = RankingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
+    ratings = selectors.ranking(request.user, period, q=filters.get("q", ""), unit=unit,
+                                level=filters.get("level", ""), staff_group=filters.get("staff_group", ""),
+                                withheld=filters.get("withheld", False), sort=filters.get("sort") or "score")
+    return form, unit, ratings
+
+
+def _results_period(request, pk):
+    """The period whose results the user may read; a file of them is nobody else's (404)."""
+    period = access.get_period_for_user(request.user, pk)
+    if not access.can_read_results(request.user, period):
+        raise Http404
+    return period
+
+
+@login_required
+@require_GET
+def ranking_export(request, pk):
+    """The ranking as filtered and sorted on its page, in Excel."""
+    period = _results_period(request, pk)
+    _form, _unit, ratings = _filtered_ranking(request, period)
+    return excel.ranking_response(period, ratings)
+
+
 @login_required
 @require_GET
 def period_detail(request, pk):
@@ -100,14 +128,7 @@ def period_detail(request, pk):
     period = access.get_period_for_user(request.user, pk)
     if (own := _results_or_own(request, period)) is not None:
         return own
-    form = RankingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
-    ratings = selectors.ranking(request.user, period, q=filters.get("q", ""), unit=unit,
-                                level=filters.get("level", ""), staff_group=filters.get("staff_group", ""),
-                                withheld=filters.get("withheld", False), sort=filters.get("sort") or "score")
-    if request.GET.get("export") == "xlsx":
-        return excel.ranking_response(period, ratings)
+    form, unit, ratings = _filtered_ranking(request, period)
     page = paginate(request, ratings, default_size=50)
     context = {**_period_context(request, period), "form": form, "page": page, "query": query_without_page(request),
                "filter_unit": unit, "steps": PERIOD_ORDER}
@@ -484,15 +505,20 @@ def session_presence(request, pk):
 
 @login_required
 @require_GET
+def award_list_export(request, pk):
+    """The decision list in Excel."""
+    period = _results_period(request, pk)
+    return excel.decision_response(period, selectors.decision_list(request.user, period))
+
+
+@login_required
+@require_GET
 def award_list(request, pk):
     """The decision list: every award of the period, its decision, revocations and flags."""
     period = access.get_period_for_user(request.user, pk)
     if (own := _results_or_own(request, period)) is not None:
         return own
-    awards = selectors.decision_list(request.user, period)
-    if request.GET.get("export") == "xlsx":
-        return excel.decision_response(period, awards)
-    awards = list(awards)
+    awards = list(selectors.decision_list(request.user, period))
     for award in awards:
         award.period = period
     actions = access.actions_of_each(request.user, awards)

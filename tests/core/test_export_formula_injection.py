@@ -1,5 +1,6 @@
-"""Every Excel file the product writes — found by calling every page with and without
-`?export=xlsx`, so a new exporter cannot escape — keeps hostile user text as text: no cell is a
+"""Every Excel file the product writes — found by calling every page (an export is a URL of its
+own, `…/export.xlsx`, `…/ranking.xlsx`; the query `?export=xlsx` is tried too, so an exporter
+written the old way cannot escape) — keeps hostile user text as text: no cell is a
 formula, text that Excel would take for one carries the quote prefix, and it reads back as typed."""
 
 import io
@@ -63,8 +64,9 @@ def test_every_export_keeps_hostile_text_as_text(demo):
               "unit": Unit.objects.get(code="UBND").pk}
     exports = _exports(owners)
     expected = {"/tasks/export.xlsx", "/inspections/findings/export.xlsx", "/inspections/discipline/export.xlsx",
-                f"/emulation/{period.pk}/?export=xlsx", f"/inspections/{owners['inspection']}/findings.xlsx"}
-    assert expected <= set(exports), sorted(exports)
+                f"/emulation/{period.pk}/ranking.xlsx", f"/inspections/{owners['inspection']}/findings.xlsx"}
+    # The decision list is found and checked too (the demo period has no award yet, so no hostile text).
+    assert expected | {f"/emulation/{period.pk}/awards.xlsx"} <= set(exports), sorted(exports)
     problems, hostile_cells = [], {}
     for url, body in exports.items():
         with zipfile.ZipFile(io.BytesIO(body)) as archive:

@@ -1,6 +1,8 @@
 """Emulation pages and exports: scoped, pinned query counts, Excel opened back, import errors by row."""
 
+import html
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -71,19 +73,20 @@ def test_an_official_sees_only_their_own_results_and_outsiders_get_404(client, w
 def test_ranking_page_and_export_query_counts_do_not_grow_with_rows(client, world, period, secretary):
     client.force_login(secretary)
     url = reverse("emulation:period", args=[period.pk])
+    export = reverse("emulation:ranking_export", args=[period.pk])
     populate(world, period, 3)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as few_export:
-        b"".join(client.get(url + "?export=xlsx").streaming_content)
+        b"".join(client.get(export).streaming_content)
     for i in range(12):
         task_row(UserFactory(unit=world.division, full_name=f"Thêm {i}"), deadline=at(4, 1))
     scoring.compute_period(period, now=AFTER_THE_YEAR)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as many_export:
-        b"".join(client.get(url + "?export=xlsx").streaming_content)
+        b"".join(client.get(export).streaming_content)
     assert len(many) == len(few) <= 14
     assert len(many_export) == len(few_export) <= 10
 
@@ -91,7 +94,11 @@ def test_ranking_page_and_export_query_counts_do_not_grow_with_rows(client, worl
 def test_the_ranking_export_opens_back_and_keeps_formulas_as_text(client, world, period, secretary):
     populate(world, period, 2)
     client.force_login(secretary)
-    response = client.get(reverse("emulation:period", args=[period.pk]) + "?export=xlsx&sort=name")
+    # The ranking page's own export link, with the page's sort.
+    page = client.get(reverse("emulation:period", args=[period.pk]), {"sort": "name"}).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*/ranking\.xlsx[^"]*)"', page).group(1))
+    assert link == reverse("emulation:ranking_export", args=[period.pk]) + "?sort=name"
+    response = client.get(link)
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
