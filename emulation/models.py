@@ -172,6 +172,19 @@ class TitleRule(models.Model):
     def __str__(self):
         return self.get_title_display()
 
+    # The shares of its members each collective title needs (Law 06/2022): a row without them would
+    # drop the condition from every verdict it gives, so the row is refused instead.
+    MEMBER_SHARES_REQUIRED = {"tt_ldtt": ("members_ldtt_percent",),
+                              "tt_ldxs": ("members_ldtt_percent", "members_cstdcs_at_least")}
+
+    def clean(self):
+        missing = {name: _("This collective title needs this share of its members; enter it as the law sets it.")
+                   for name in self.MEMBER_SHARES_REQUIRED.get(self.title, ()) if getattr(self, name) is None}
+        if missing:
+            raise ValidationError(missing)
+        if self.members_ldtt_percent is not None and self.members_ldtt_percent > 100:
+            raise ValidationError({"members_ldtt_percent": _("A share is a percentage from 0 to 100.")})
+
 
 class LocalRuleKind(models.TextChoices):
     WITHHOLD_OVERDUE_TASK = "withhold_overdue", _(

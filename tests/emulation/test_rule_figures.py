@@ -5,6 +5,7 @@ applied until now — the shares of its members a collective title needs (Law 06
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from emulation import scoring
 from emulation.models import RatingLevel, RatingMode, RatingRuleSet, Title, TitleRule
@@ -65,3 +66,21 @@ def test_ldtt_reads_the_months_of_work_it_needs_from_its_rule(world, period):
     scoring.compute_period(period, now=AFTER_THE_YEAR)
     service = conditions(period, person=person)["service"]
     assert not service["passed"] and "chưa đủ 12 tháng" in service["reason"]
+
+
+@pytest.mark.parametrize("title, emptied", [(Title.TAP_THE_LDTT, "members_ldtt_percent"),
+                                             (Title.TAP_THE_LDXS, "members_ldtt_percent"),
+                                             (Title.TAP_THE_LDXS, "members_cstdcs_at_least")])
+def test_a_collective_title_rule_without_its_share_of_members_is_refused(title, emptied):
+    rule = TitleRule.objects.filter(title=title).order_by("-valid_from").first()
+    setattr(rule, emptied, None)
+    with pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert set(refused.value.message_dict) == {emptied}
+    assert "cần tỷ lệ" in refused.value.message_dict[emptied][0]
+
+
+def test_a_rule_row_with_its_shares_is_accepted():
+    for rule in TitleRule.objects.all():
+        rule.full_clean()
+
