@@ -134,6 +134,7 @@ def _online(context, args) -> list[dict]:
             if cookie:
                 command += ["-H", f"Cookie: {cookie}"]
             url = f"http://127.0.0.1:{port}{operation.url}"
+            _warm_workers(url, cookie, args.workers)
             subprocess.run([*command, "-d2s", url], capture_output=True, check=True)  # warm up
             output = subprocess.run([*command, f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
         result = operations.parse_wrk(output.stdout)
@@ -150,6 +151,26 @@ def _online(context, args) -> list[dict]:
         row["yardstick_ratio"] = row["rps"] / yardstick if yardstick else None
         row["ok"] = operations.online_met(row)
     return rows
+
+
+def _warm_workers(url: str, cookie: str | None, workers: int) -> None:
+    """Every gunicorn worker boots and answers its first requests slowly (imports, the URL
+    configuration, templates); on a busy machine that can outlast a short warm-up, and wrk then
+    counts nothing. So first: twice as many requests as workers, as many at a time as workers,
+    each waited for, before wrk's own warm-up."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_):
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        statuses = list(pool.map(one, range(2 * workers)))
+    if any(status != 200 for status in statuses):
+        raise AssertionError(f"{url} answered {statuses} while warming up")
 
 
 @contextlib.contextmanager
