@@ -5,9 +5,11 @@
    against a bare GROUP BY pass over the tasks table, the Excel export of 100,000 tasks against
    openpyxl write-only writing the same rows from memory (and the peak memory of both), and the
    overdue marking over the whole table.
-3. Starts gunicorn on loopback against that database and drives each page and API with wrk at
-   N connections, `/healthz` first as the yardstick of the same run; counts the queries of each
-   request in-process.
+3. Checks that the task list ceiling returns the API's first page, then starts gunicorn on
+   loopback against that database (settings tests.bench.settings: the product's, with the
+   harness's yardstick views added to its URLs) and drives each page and API with wrk at N
+   connections: `/healthz`, the ceilings and the summary reads first, as the yardsticks of the same
+   run; counts the queries of each request in-process.
 4. Prints one table (and writes it as JSON beside the database name under test-artifacts/bench/).
 """
 
