@@ -4,7 +4,7 @@ alike), writes a TaskEvent and notifies people once the transaction commits.
 
 Views and serializers call these; they never set `status` themselves. The services live by
 cluster — drafts, assignment, work, extensions, judging, occurrences, on what they share in
-common — and every one is imported from here (`from tasks import services`).
+_common — and every one is imported from here (`from tasks import services`).
 """
 
 from tasks.services.assignment import task_accept, task_assign, task_cancel, task_return

@@ -13,7 +13,7 @@ from core.errors import require, required_text
 from tasks.access import ACTION_STATES, can
 from tasks.clarity import DIMENSION_NAMES, clarity_check, missing_dimensions
 from tasks.models import Task, TaskStatus
-from tasks.services.common import _locked, _notify, _refuse_if_owned, _transition
+from tasks.services._common import _locked, _notify, _refuse_if_owned, _transition
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from core.errors import ConflictError, require
 from tasks.access import ACTION_STATES, available_actions, can, can_assign_in
 from tasks.models import Participant, Task, TaskStep
 from tasks.services.assignment import task_assign
-from tasks.services.common import _event, _locked
+from tasks.services._common import _event, _locked
 
 
 EDITABLE_FIELDS = (

@@ -13,7 +13,7 @@ from core.dates import show_date, show_datetime
 from core.errors import ConflictError, require, required_text
 from tasks.access import ACTION_STATES, can
 from tasks.models import ExtensionRequest, ExtensionStatus, Task, TaskPolicy
-from tasks.services.common import _event, _locked, _notify
+from tasks.services._common import _event, _locked, _notify
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import require, required_text
 from tasks.access import ACTION_STATES, can
 from tasks.models import OPEN_STATUSES, Quality, Task, TaskStatus
-from tasks.services.common import _locked, _notify, _roll_up, _transition
+from tasks.services._common import _locked, _notify, _roll_up, _transition
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from core.codes import next_code
 from tasks.models import Task
 from tasks.recurrence import period_label
 from tasks.services.assignment import task_assign
-from tasks.services.common import _event
+from tasks.services._common import _event
 from tasks.services.drafts import EDITABLE_FIELDS, _save_parts
 
 

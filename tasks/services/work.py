@@ -12,7 +12,7 @@ from core.errors import ConflictError, require
 from tasks.access import ACTION_STATES, can
 from core.evidence import validate_evidence_files
 from tasks.models import ExtensionRequest, ExtensionStatus, Task, TaskEvent, TaskStatus
-from tasks.services.common import _attach, _event, _locked, _notify, _roll_up, _transition
+from tasks.services._common import _attach, _event, _locked, _notify, _roll_up, _transition
 
 
 @transaction.atomic
