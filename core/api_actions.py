@@ -12,7 +12,7 @@
             services.task_accept(actor=request.user, task=task)
 
 The input is validated by `input_serializer` (files sent as multipart reach `perform` in
-data["files"]), the service decides (403/409 come from its errors, mapped once in core.api), and
+data["files"] when the input declares a `files` field), the service decides (403/409 come from its errors, mapped once in core.api), and
 the answer is the record as it now is. grep finds every action by its class name."""
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ class ActionApi(APIView):
             payload = self.input_serializer(data=request.data, context={"request": request, "object": obj})
             payload.is_valid(raise_exception=True)
             data = dict(payload.validated_data)
-            if "files" in data or request.FILES:
+            # Only an input that declares `files` takes uploads; any other ignores them.
+            if "files" in payload.fields:
                 data["files"] = request.FILES.getlist("files")
         result = self.perform(request, obj, data, **kwargs)
         if self.output_serializer is None:

@@ -169,10 +169,6 @@ class InspectionDetailApi(APIView):
         return Response(_inspection_detail(get_inspection_for_user(request.user, pk)))
 
 
-def _without_files(data: dict) -> dict:
-    return {name: value for name, value in data.items() if name != "files"}
-
-
 # -- inspection actions: POST /inspections/<pk>/<action>/ ------------------------------------
 
 
@@ -218,7 +214,7 @@ class InspectionDraftConclusionApi(_InspectionActionApi):
     input_serializer = DraftInputSerializer
 
     def perform(self, request, inspection, data):
-        services.inspection_draft_conclusion(actor=request.user, inspection=inspection, **_without_files(data))
+        services.inspection_draft_conclusion(actor=request.user, inspection=inspection, **data)
 
 
 class InspectionDirectiveApi(_InspectionActionApi):
@@ -227,7 +223,7 @@ class InspectionDirectiveApi(_InspectionActionApi):
     input_serializer = DirectiveInputSerializer
 
     def perform(self, request, inspection, data):
-        services.inspection_record_directive(actor=request.user, inspection=inspection, **_without_files(data))
+        services.inspection_record_directive(actor=request.user, inspection=inspection, **data)
 
 
 class InspectionConcludeApi(_InspectionActionApi):
@@ -236,7 +232,7 @@ class InspectionConcludeApi(_InspectionActionApi):
     input_serializer = ConcludeInputSerializer
 
     def perform(self, request, inspection, data):
-        services.inspection_conclude(actor=request.user, inspection=inspection, **_without_files(data))
+        services.inspection_conclude(actor=request.user, inspection=inspection, **data)
 
 
 class InspectionPublishApi(_InspectionActionApi):
@@ -290,7 +286,7 @@ class InspectionRecommendApi(_InspectionActionApi):
     input_serializer = RecommendationInputSerializer
 
     def perform(self, request, inspection, data):
-        services.recommendation_add(actor=request.user, inspection=inspection, **_without_files(data))
+        services.recommendation_add(actor=request.user, inspection=inspection, **data)
 
 
 def _finding_loaded(finding):
@@ -444,7 +440,7 @@ class RecommendationReplaceTaskApi(_RecommendationActionApi):
 
     def perform(self, request, recommendation, data):
         services.recommendation_replace_task(actor=request.user, recommendation=recommendation,
-                                             **_without_files(data))
+                                             **data)
 
 
 class _DecisionFilters(serializers.Serializer):
@@ -511,7 +507,7 @@ class DecisionIssueApi(_DecisionActionApi):
     input_serializer = IssueInputSerializer
 
     def perform(self, request, decision, data):
-        services.decision_issue(actor=request.user, decision=decision, **_without_files(data))
+        services.decision_issue(actor=request.user, decision=decision, **data)
 
 
 class DecisionPauseApi(_DecisionActionApi):
@@ -520,7 +516,7 @@ class DecisionPauseApi(_DecisionActionApi):
     input_serializer = PauseInputSerializer
 
     def perform(self, request, decision, data):
-        services.decision_add_pause(actor=request.user, decision=decision, **_without_files(data))
+        services.decision_add_pause(actor=request.user, decision=decision, **data)
 
 
 class DecisionAnnounceApi(_DecisionActionApi):

@@ -125,3 +125,14 @@ def test_list_api_query_counts_do_not_grow_with_rows(api, world, make_inspection
         record(inspection, person=world.colleague_division, occurred_at=timezone.now() - timedelta(hours=n + 1))
     make_inspection(overlap_reason="Theo chỉ đạo")
     assert [count(url) for url in urls] == before
+
+
+@pytest.mark.django_db
+def test_files_sent_to_an_action_that_takes_none_are_ignored(api, world, make_inspection, inspectorate):
+    """Only an input that declares files takes uploads: a client attaching one to any other action
+    gets the action's answer, not a 500."""
+    inspection = make_inspection(InspectionStatus.REPORTED)
+    answer = api(inspectorate.leader).post(f"/api/v1/inspections/{inspection.pk}/draft-conclusion/",
+                                           {"text": "Dự thảo kết luận", "files": [pdf()]}, format="multipart")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == InspectionStatus.DRAFT_CONCLUSION
