@@ -70,6 +70,9 @@ def test_council_drills_into_the_withheld_votes_and_exports_the_decision(live_se
         radio.check()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("cast").click()
+    # The server must be done with the secretary's ballot before this thread writes (on SQLite
+    # the live server shares the test's one in-memory connection).
+    expect(page.locator(".messages")).to_contain_text("Phiếu của bạn đã được ghi nhận")
     # The chair's ballot makes the quorum of ballots (a count of fewer would show how each voted).
     chair = User.objects.get(username="giamdoc.snv")
     services.ballot_cast(actor=chair, session=session, choices={n.pk: "yes" for n in session.nominations.all()})
