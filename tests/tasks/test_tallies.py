@@ -7,12 +7,14 @@ kept (zero drift), after whatever wrote the tasks: the services, the register's 
 bulk writes as the demo makes them, a deletion, the overdue job, and the passing of time."""
 
 import random
+import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, Unit
@@ -222,3 +224,35 @@ def test_the_nightly_job_reports_the_drift_it_mended(world, make_task):
     report = reconcile_tallies()
     assert report == 1 and report.parts == {"drifted": 1} and "3 → 1" in report.details[0]
     assert reconcile_tallies() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tasks_crossing_between_the_same_cells_at_once_neither_deadlock_nor_drift(world, make_task):
+    """Each trigger writes its two cells in key order: two tasks moving between the same months in
+    opposite directions at the same moment wait for each other instead of deadlocking."""
+    soon, later = timezone.now() + timedelta(days=5), timezone.now() + timedelta(days=70)
+    tasks = [make_task(status="in_progress", deadline=soon), make_task(status="in_progress", deadline=later)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def swap(index):
+        try:
+            for round_ in range(10):
+                there = later if (index + round_) % 2 == 0 else soon  # the two always cross
+                barrier.wait(timeout=20)
+                with transaction.atomic():
+                    Task.objects.filter(pk=tasks[index].pk).update(deadline=there)
+                    time.sleep(0.02)  # hold the first cell while the other task takes its own
+        except Exception as error:  # noqa: BLE001 - reported by the assertion
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=swap, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert_no_drift()
