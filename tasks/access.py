@@ -61,6 +61,16 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     return Task.objects.filter(q).filter(~Q(status=TaskStatus.DRAFT) | drafts_of_mine)
 
 
+def sees_every_task_led_in(user, unit: Unit) -> bool:
+    """Whether tasks_visible_to(user) holds every counted task led in the unit's subtree (drafts,
+    the only tasks it may leave out, are never counted): the superuser, and whoever heads, deputises
+    or sits on the council of the unit or a unit above it. Their overviews read the tallies."""
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return False
+    return scope.is_superuser or unit.path.startswith((*scope.managed_paths, *scope.council_paths))
+
+
 def get_task_for_user(user, pk, *, for_update: bool = False) -> Task:
     """The task, or 404 when it does not exist or the user may not see it."""
     try:

@@ -19,11 +19,12 @@ from django.utils.translation import override
 
 from accounts.selectors import head_ids_by_unit
 from notifications.services import notification_send_bulk
-from scheduler.registry import scheduled_job
+from scheduler.registry import JobReport, scheduled_job
 from tasks.access import can_assign_in
 from tasks.models import OPEN_STATUSES, Recurrence, Task, TaskStatus
 from tasks.recurrence import due_dates
 from tasks.services import task_create_occurrence
+from tasks.tallies import reconcile
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +124,10 @@ def generate_recurring(today=None) -> int:
                 continue
             created += 1
     return created
+
+
+@scheduled_job("tasks.reconcile_tallies", cron="40 1 * * *", title=gettext_lazy("Recount the task tallies"))
+def reconcile_tallies() -> JobReport:
+    """Recount the overviews' task tallies from the tasks; report and mend any cell that drifted."""
+    drift = reconcile()
+    return JobReport(drifted=len(drift.drifted), details=drift.drifted)

@@ -346,3 +346,26 @@ class Recurrence(models.Model):
 
     def __str__(self):
         return f"{self.template.title} ({self.get_frequency_display()})"
+
+
+class TaskTally(models.Model):
+    """How many tasks a unit leads, per month of deadline (local time) and kind of result: the
+    counts the overviews read instead of grouping every task on every page view.
+
+    The database keeps it, in the statement that writes a task (triggers installed by
+    tasks.tallies.install_triggers), so an import, a bulk update or an admin edit count as a
+    service does. `bucket` is the official status where time cannot change it (done on time, with
+    extension, late; a result handed in on time) and "open" for an open task whose status turns
+    from within to overdue at its deadline: tasks.tallies splits those when it reads. A nightly job
+    recounts every cell from the tasks and reports any drift (tasks.tallies.reconcile)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    bucket = models.CharField(max_length=25)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "bucket"], name="task_tally_one_cell")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.month:%m/%Y} {self.bucket}: {self.n}"

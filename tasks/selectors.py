@@ -14,7 +14,8 @@ from accounts.access import prime_scopes, scope_for
 from accounts.models import Unit
 from core.text import fold
 from core.inbox import InboxItem, by_due
-from tasks.access import available_actions, tasks_visible_to
+from tasks import tallies
+from tasks.access import available_actions, sees_every_task_led_in, tasks_visible_to
 from tasks.models import (
     OPEN_STATUSES,
     ExtensionRequest,
@@ -37,6 +38,7 @@ from tasks.status import (
     OPEN_OVERDUE,
     official_status,
     official_status_expression,
+    overdue_q,
 )
 
 NOT_COUNTED = (TaskStatus.DRAFT, TaskStatus.RETURNED, TaskStatus.CANCELLED)
@@ -82,9 +84,9 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
     return tasks.select_related("lead", "lead_unit").order_by(OPEN_FIRST, "deadline", "id")
 
 
-def _subtree_tasks(user, unit: Unit) -> QuerySet[Task]:
+def _subtree_tasks(user, unit: Unit, now: datetime | None = None) -> QuerySet[Task]:
     return tasks_visible_to(user).filter(lead_unit__path__startswith=unit.path).annotate(
-        official=official_status_expression()
+        official=official_status_expression(now)
     )
 
 
@@ -108,15 +110,47 @@ def _summary(counts: dict[str, int]) -> dict:
 
 
 def unit_overview(user, unit: Unit, *, sort: str = "overdue", months: int = 12, now: datetime | None = None) -> dict:
-    """The head's dashboard of a unit's subtree, in four GROUP BY queries: counts by official status
-    for the subtree and each direct sub-unit, with its on-time rate; the sub-units with tasks ranked
-    (most overdue first, or lowest on-time rate first, or by name) and those without tasks apart;
-    the trend by month of deadline over the last `months`; and the overdue tasks."""
-    now = now or timezone.now()
-    tasks = _subtree_tasks(user, unit)
-    totals = unit_task_totals(user, unit)
+    """The head's dashboard of a unit's subtree: counts by official status for the subtree and each
+    direct sub-unit, with its on-time rate; the sub-units with tasks ranked (most overdue first, or
+    lowest on-time rate first, or by name) and those without tasks apart; the trend by month of
+    deadline over the last `months`; and the overdue tasks.
 
+    Whoever sees every task led in the subtree (its heads and council, tasks.access) reads the
+    counts from the tallies kept with the data (tasks.tallies), whatever the size of the province;
+    anyone else from their own visible tasks, in GROUP BY queries."""
+    now = now or timezone.now()
     child_len = len(unit.path) + Unit.steplen
+    starts = _trend_months(months, now)
+    if sees_every_task_led_in(user, unit):
+        counts = tallies.subtree_counts(unit.path, child_len, starts, now)
+        totals, by_prefix, by_month = counts.totals, counts.by_prefix, counts.by_month
+    else:
+        totals, by_prefix, by_month = _visible_counts(user, unit, child_len, starts, now)
+
+    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    rows = [{"unit": child, **_summary(by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER}))}
+            for child in children]
+    with_tasks = [row for row in rows if row["total"]]
+    if sort == "rate":
+        with_tasks.sort(key=lambda row: (row["rate"] is None, row["rate"] or 0, -row["counts"][OPEN_OVERDUE]))
+    elif sort == "overdue":
+        with_tasks.sort(key=lambda row: (-row["counts"][OPEN_OVERDUE], row["rate"] if row["rate"] is not None else 101))
+    # The overdue as a plain filter (not the status expression), so the (status, deadline) index finds them.
+    overdue = (tasks_visible_to(user).filter(overdue_q(now), lead_unit__path__startswith=unit.path)
+               .annotate(official=Value(OPEN_OVERDUE)).select_related("lead", "lead_unit").order_by("deadline", "id")[:50])
+    return {"totals": totals, **{k: v for k, v in _summary(totals).items() if k != "counts"},
+            "children": with_tasks, "without_tasks": [row["unit"] for row in rows if not row["total"]],
+            "trend": _trend(starts, by_month, now), "overdue": overdue}
+
+
+def _visible_counts(user, unit: Unit, child_len: int, starts: list[date], now: datetime):
+    """The overview's counts over the tasks the user sees in the subtree, in three GROUP BY queries:
+    the subtree, each direct sub-unit (by its path) and each month of deadline in `starts`."""
+    tasks = _subtree_tasks(user, unit, now)
+    totals = {key: 0 for key in OFFICIAL_ORDER}
+    for row in tasks.values("official").annotate(n=Count("id")).order_by():
+        if row["official"] in totals:
+            totals[row["official"]] = row["n"]
     by_prefix: dict[str, dict[str, int]] = {}
     per_child = (
         tasks.filter(lead_unit__depth__gt=unit.depth)
@@ -127,18 +161,15 @@ def unit_overview(user, unit: Unit, *, sort: str = "overdue", months: int = 12, 
         by_prefix.setdefault(row["prefix"], {key: 0 for key in OFFICIAL_ORDER})
         if row["official"] in OFFICIAL_ORDER:
             by_prefix[row["prefix"]][row["official"]] = row["n"]
-    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
-    rows = [{"unit": child, **_summary(by_prefix.get(child.path, {key: 0 for key in OFFICIAL_ORDER}))}
-            for child in children]
-    with_tasks = [row for row in rows if row["total"]]
-    if sort == "rate":
-        with_tasks.sort(key=lambda row: (row["rate"] is None, row["rate"] or 0, -row["counts"][OPEN_OVERDUE]))
-    elif sort == "overdue":
-        with_tasks.sort(key=lambda row: (-row["counts"][OPEN_OVERDUE], row["rate"] if row["rate"] is not None else 101))
-    overdue = tasks.filter(official=OPEN_OVERDUE).select_related("lead", "lead_unit").order_by("deadline")[:50]
-    return {"totals": totals, **{k: v for k, v in _summary(totals).items() if k != "counts"},
-            "children": with_tasks, "without_tasks": [row["unit"] for row in rows if not row["total"]],
-            "trend": _monthly_trend(tasks, months, now), "overdue": overdue}
+    by_month = {start: {key: 0 for key in OFFICIAL_ORDER} for start in starts}
+    end = _month_start(starts[-1].year, starts[-1].month + 1)
+    rows = (tasks.filter(deadline__gte=_day_start(starts[0]), deadline__lt=_day_start(end))
+            .annotate(month=TruncMonth("deadline")).values("month", "official").annotate(n=Count("id")).order_by())
+    for row in rows:
+        start = date(row["month"].year, row["month"].month, 1)
+        if start in by_month and row["official"] in OFFICIAL_ORDER:
+            by_month[start][row["official"]] += row["n"]
+    return totals, by_prefix, by_month
 
 
 def _month_start(year: int, month: int) -> date:
@@ -147,24 +178,20 @@ def _month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
-def _monthly_trend(tasks: QuerySet[Task], months: int, now: datetime) -> list[dict]:
+def _trend_months(months: int, now: datetime) -> list[date]:
+    """The first days of the last `months` months, oldest first, this month last."""
+    today = timezone.localdate(now)
+    return [_month_start(today.year, today.month - back) for back in range(months - 1, -1, -1)]
+
+
+def _trend(starts: list[date], by_month: dict[date, dict[str, int]], now: datetime) -> list[dict]:
     """Per month of deadline, oldest first up to this month: counts by official status and the
     on-time rate, with the first and last day of the month (the list's deadline filter)."""
-    today = timezone.localdate(now)
-    starts = [_month_start(today.year, today.month - back) for back in range(months - 1, -1, -1)]
-    end = _month_start(today.year, today.month + 1)
-    counts = {start: {key: 0 for key in OFFICIAL_ORDER} for start in starts}
-    rows = (tasks.filter(deadline__gte=_day_start(starts[0]), deadline__lt=_day_start(end))
-            .annotate(month=TruncMonth("deadline")).values("month", "official").annotate(n=Count("id")).order_by())
-    for row in rows:
-        month = row["month"]
-        start = date(month.year, month.month, 1)
-        if start in counts and row["official"] in OFFICIAL_ORDER:
-            counts[start][row["official"]] += row["n"]
+    end = _month_start(starts[-1].year, starts[-1].month + 1)
     trend = []
     for index, start in enumerate(starts):
         following = starts[index + 1] if index + 1 < len(starts) else end
-        trend.append({"month": start, "last_day": following - timedelta(days=1), **_summary(counts[start])})
+        trend.append({"month": start, "last_day": following - timedelta(days=1), **_summary(by_month[start])})
     return trend
 
 

@@ -49,6 +49,13 @@ def official_status(task: Task, now: datetime | None = None) -> str:
     return NOT_TRACKED
 
 
+def overdue_q(now: datetime) -> Q:
+    """Open and past the deadline — except a result submitted in time and awaiting judgement: the
+    tasks official_status calls overdue, as a filter the (status, deadline) index serves."""
+    submitted_in_time = Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline"))
+    return Q(status__in=OPEN_STATUSES, deadline__lt=now) & ~submitted_in_time
+
+
 LIVE_COLUMNS = {name: name for name in ("status", "deadline", "original_deadline", "extended", "submitted_at",
                                           "completed_at")}
 

@@ -1,4 +1,4 @@
-"""The benchmark harness: `bin/bench [--size 1m|100k|tiny] [--duration S] [--connections N]`.
+"""The benchmark harness: `bin/bench [--size 1m|3m|100k|tiny] [--duration S] [--connections N]`.
 
 1. Builds (once) the dataset of that size in its own PostgreSQL database, `kycuong_bench_<size>`.
 2. Times the offline operations in this process: the emulation recompute of the province period
@@ -33,7 +33,7 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 def _arguments():
     parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--size", default="1m", choices=["tiny", "100k", "1m"])
+    parser.add_argument("--size", default="1m", choices=["tiny", "100k", "1m", "3m"])
     parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", DEFAULT_SERVER),
                         help="PostgreSQL server URL without a database name (default %(default)s)")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")

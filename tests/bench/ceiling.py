@@ -7,7 +7,7 @@ sign-in costs when it does nothing but read the rows a screen needs and return t
   no count, no serializer, no template. `check_ceiling` asserts before any measuring that its rows
   are the API's first page, id for id.
 - the **summary reads**: for each summary page, one bare read of the summary rows it shows — the
-  unit overview's counts by official status for the head's subtree (one GROUP BY over the tasks),
+  unit overview's task tallies for the head's subtree summed by kind of result (one query),
   the inspector dashboard's findings of the last twelve months by violation type (one GROUP BY),
   the council ranking page's first page of ratings in its SQL order and its counts by level.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -31,8 +31,8 @@ from emulation.selectors import SORTS
 from inspections.access import findings_visible_to
 from inspections.models import FindingStatus
 from tasks.access import tasks_visible_to
+from tasks.models import TaskTally
 from tasks.selectors import OPEN_FIRST
-from tasks.status import official_status_expression
 
 ROWS = 20
 # The columns of the task list API (tasks.serializers.TaskListOutputSerializer) that are columns of
@@ -54,14 +54,13 @@ def task_rows(request):
 @login_required
 @require_GET
 def overview_counts(request):
-    """The unit overview's totals: counts by official status of the tasks led in the head's first
-    managed unit's subtree (the unit the overview opens on), one GROUP BY."""
+    """The unit overview's totals as the summary rows hold them: the task tallies of the head's first
+    managed unit's subtree (the unit the overview opens on) summed by kind of result, one query."""
     units = role_units(request.user, MANAGING_ROLES)
     if not units:
         raise Http404
-    rows = list(tasks_visible_to(request.user).filter(lead_unit__path__startswith=units[0].path)
-                .annotate(official=official_status_expression()).values("official").annotate(n=Count("id"))
-                .order_by())
+    rows = list(TaskTally.objects.filter(unit__path__startswith=units[0].path).values("bucket")
+                .annotate(n=Sum("n")).order_by())
     return JsonResponse({"unit": units[0].pk, "results": rows})
 
 

@@ -9,6 +9,7 @@ Sizes (units and officials stay a province; the volume of work varies):
     tiny      60 units,    600 officials,     5,000 tasks   (the harness's own test)
     100k     600 units, 15,000 officials,   100,000 tasks
     1m       600 units, 15,000 officials, 1,000,000 tasks   (the target size)
+    3m       600 units, 15,000 officials, 3,000,000 tasks   (three years of a large province, for growth)
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ SIZES = {
     "tiny": Size("tiny", departments=3, communes=8, officials=600, tasks=5_000, findings=300, decisions=20),
     "100k": Size("100k", departments=20, communes=100, officials=15_000, tasks=100_000, findings=3_000, decisions=50),
     "1m": Size("1m", departments=20, communes=100, officials=15_000, tasks=1_000_000, findings=30_000, decisions=500),
+    "3m": Size("3m", departments=20, communes=100, officials=15_000, tasks=3_000_000, findings=90_000, decisions=1_500),
 }
 
 TITLES = [
