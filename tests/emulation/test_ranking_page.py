@@ -19,7 +19,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 LEVEL_ORDER = {"htxs": 1, "htt": 2, "ht": 3, "kht": 4}
-UNSCORED = object()
 
 
 @pytest.fixture
@@ -173,9 +172,10 @@ def many(world, period):
                           computed_level="htt", withheld=i % 3 == 0) for i in range(105)]
 
 
-# session, user, OTP device, roles, grants (the scope), the period's unit, the period, the
-# distribution with the number of matching rows (one aggregate), the page's rows (one query, its
-# ids in a subquery), the running roles twice (access), the latest recompute run
+# session, user, OTP device, roles and grants (the scope), the reader's own unit and the period
+# (the period visible to them), the distribution with the number of matching rows (one aggregate),
+# the page's rows (one query, their ids in a subquery), the running roles twice (what the reader
+# may do), the latest recompute run
 PAGE_QUERIES = 12
 
 
