@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.access import MANAGING_ROLES, prime_scopes, scope_for
 from accounts.collation import by_vietnamese
 from accounts.models import RoleAssignment, Unit
-from core.text import fold
 from core.inbox import InboxItem, by_due
+from core.pagination import WindowPaginator
+from core.text import fold
 from emulation import rules
 from emulation.access import (
     can_score,
@@ -36,46 +38,89 @@ from emulation.models import (
     Verdict,
 )
 
+# Every sort ends on the id, so that a page of rows is the same page whenever it is read.
 SORTS = {
-    "score": [F("score").desc(nulls_last=True), "person__full_name"],
+    "score": [F("score").desc(nulls_last=True), "person__full_name", "id"],
     "name": ["person__full_name", "id"],
-    "unit": ["unit__path", "rank_in_unit", "person__full_name"],
-    "level": [F("final").asc(nulls_last=True), F("score").desc(nulls_last=True)],
+    "unit": ["unit__path", "rank_in_unit", "person__full_name", "id"],
+    "level": [F("final").asc(nulls_last=True), F("score").desc(nulls_last=True), "id"],
 }
 LEVEL_ORDER = {RatingLevel.HTXS: 1, RatingLevel.HTT: 2, RatingLevel.HT: 3, RatingLevel.KHT: 4}
+PENDING = ""  # the level of a rating neither computed nor decided yet: "not rated yet"
+
+
+def level_is(level: str) -> Q:
+    """The ratings whose level — decided, else computed — is `level` (PENDING: neither)."""
+    if level == PENDING:
+        return Q(computed_level="", level="")
+    return Q(level=level) | Q(level="", computed_level=level)
+
+
+def ranking_filter(*, q: str = "", unit=None, level: str = "", staff_group: str = "", withheld: bool = False) -> Q:
+    """The ranking's filters as one condition on the ratings (the empty Q when none is set)."""
+    where = Q()
+    if q:
+        where &= Q(person__search_text__contains=fold(q))
+    if unit is not None:
+        where &= Q(unit__path__startswith=unit.path)
+    if level == "pending":
+        where &= level_is(PENDING)
+    elif level in RatingLevel.values:
+        where &= level_is(level)
+    if staff_group:
+        where &= Q(staff_group=staff_group)
+    if withheld:
+        where &= Q(withheld=True)
+    return where
 
 
 def ranking(user, period: Period, *, q: str = "", unit=None, level: str = "", staff_group: str = "",
             withheld: bool = False, sort: str = "score") -> QuerySet[Rating]:
-    """The council's ranking table: the period's ratings the user may read, filtered and sorted."""
-    ratings = ratings_visible_to(user).filter(period=period).select_related("person", "unit")
-    if q:
-        ratings = ratings.filter(person__search_text__contains=fold(q))
-    if unit is not None:
-        ratings = ratings.filter(unit__path__startswith=unit.path)
-    if level == "pending":
-        ratings = ratings.filter(computed_level="", level="")
-    elif level in RatingLevel.values:
-        ratings = ratings.filter(Q(level=level) | Q(level="", computed_level=level))
-    if staff_group:
-        ratings = ratings.filter(staff_group=staff_group)
-    if withheld:
-        ratings = ratings.filter(withheld=True)
+    """The council's ranking table: the period's ratings the user may read, filtered and sorted in
+    SQL (the breakdown, read only on an official's own page, left out)."""
+    ratings = ratings_visible_to(user).filter(period=period).select_related("person", "unit").defer("breakdown")
+    where = ranking_filter(q=q, unit=unit, level=level, staff_group=staff_group, withheld=withheld)
+    if where:
+        ratings = ratings.filter(where)
     if sort == "level":
-        final = Case(*[When(Q(level=lv) | Q(level="", computed_level=lv), then=Value(n))
-                       for lv, n in LEVEL_ORDER.items()], default=Value(None), output_field=IntegerField())
+        final = Case(*[When(level_is(lv), then=Value(n)) for lv, n in LEVEL_ORDER.items()],
+                     default=Value(None), output_field=IntegerField())
         ratings = ratings.annotate(final=final)
     return ratings.order_by(*SORTS.get(sort, SORTS["score"]))
 
 
-def distribution(user, period: Period) -> list[dict]:
-    """How many at each level (decided, else computed) among the ratings the user may read."""
-    rows = ratings_visible_to(user).filter(period=period).values("level", "computed_level").annotate(n=Count("id"))
-    counts = {level: 0 for level in [*RatingLevel.values, ""]}
-    for row in rows:
-        counts[row["level"] or row["computed_level"]] += row["n"]
+class RankingPaginator(WindowPaginator):
+    """Pages of the ranking read a page at a time: the page's ids in the ranking's SQL order
+    (ORDER BY … LIMIT … OFFSET over the narrow rows), then those rows whole, in one query. The
+    number of matching rows is given (ranking_counts), capped as WindowPaginator caps it."""
+
+    def __init__(self, ratings: QuerySet[Rating], per_page: int, *, number: int, matching: int):
+        super().__init__(ratings, per_page, number=number)
+        self.matching = matching
+
+    @cached_property
+    def count(self):
+        return min(self.matching, self.window + 1)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom:bottom + self.per_page]
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
+def ranking_counts(user, period: Period, **filters) -> tuple[list[dict], int]:
+    """One aggregate over the period's ratings the user may read: how many at each level (decided,
+    else computed; the distribution, whatever the filters) and how many the filters let through."""
+    levels = [*RatingLevel.values, PENDING]
+    counts = {f"n{index}": Count("pk", filter=level_is(level)) for index, level in enumerate(levels)}
+    where = ranking_filter(**filters)
+    counts["matching"] = Count("pk", filter=where) if where else Count("pk")
+    row = ratings_visible_to(user).filter(period=period).order_by().aggregate(**counts)
     labels = dict(RatingLevel.choices)
-    return [{"level": level, "label": labels.get(level, ""), "n": counts[level]} for level in [*RatingLevel.values, ""]]
+    chart = [{"level": level, "label": labels.get(level, ""), "n": row[f"n{index}"]}
+             for index, level in enumerate(levels)]
+    return chart, row["matching"]
 
 
 def unit_ranking(user, period: Period) -> QuerySet[UnitScore]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from accounts.models import User
 from core.actions import form_errors, report_error, submit
 from core.errors import ConflictError
 from core.forms import ReasonForm
-from core.pagination import paginate, query_without_page
+from core.pagination import PAGE_SIZES, page_number, paginate, query_without_page
 from core.xlsx import xlsx_download
 from emulation import access, excel, selectors, services
 from emulation.forms import (
@@ -94,14 +95,31 @@ def _results_or_own(request, period):
 
 
 def _filtered_ranking(request, period):
-    """The ranking's filters (the page's and its export's), the unit and the ratings, sorted in SQL."""
+    """The ranking's filters (the page's and its export's): the form, the unit, the filters as the
+    selectors take them, and the ratings, filtered and sorted in SQL."""
     form = RankingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    unit = get_unit_for_user(request.user, filters["unit"]) if filters.get("unit") else None
-    ratings = selectors.ranking(request.user, period, q=filters.get("q", ""), unit=unit,
-                                level=filters.get("level", ""), staff_group=filters.get("staff_group", ""),
-                                withheld=filters.get("withheld", False), sort=filters.get("sort") or "score")
-    return form, unit, ratings
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    unit = get_unit_for_user(request.user, cleaned["unit"]) if cleaned.get("unit") else None
+    filters = {"q": cleaned.get("q", ""), "unit": unit, "level": cleaned.get("level", ""),
+               "staff_group": cleaned.get("staff_group", ""), "withheld": cleaned.get("withheld", False)}
+    ratings = selectors.ranking(request.user, period, **filters, sort=cleaned.get("sort") or "score")
+    return form, unit, filters, ratings
+
+
+def _ranking_page(request, ratings, matching: int, default_size: int = 50):
+    """A page of the ranking from ?page= and ?size= (sizes allow-listed, as core.pagination.paginate)."""
+    try:
+        size = int(request.GET.get("size", default_size))
+    except ValueError:
+        size = default_size
+    if size not in PAGE_SIZES:
+        size = default_size
+    number = page_number(request.GET.get("page"))
+    paginator = selectors.RankingPaginator(ratings, size, number=number, matching=matching)
+    try:
+        return paginator.page(number)
+    except InvalidPage:
+        return paginator.page(paginator.num_pages)
 
 
 def _results_period(request, pk):
@@ -117,24 +135,25 @@ def _results_period(request, pk):
 def ranking_export(request, pk):
     """The ranking as filtered and sorted on its page, in Excel."""
     period = _results_period(request, pk)
-    _form, _unit, ratings = _filtered_ranking(request, period)
+    _form, _unit, _filters, ratings = _filtered_ranking(request, period)
     return excel.ranking_response(period, ratings)
 
 
 @login_required
 @require_GET
 def period_detail(request, pk):
-    """The council's ranking table."""
+    """The council's ranking table: a page of rows read in SQL, and the distribution and the
+    number of matching rows from one aggregate."""
     period = access.get_period_for_user(request.user, pk)
     if (own := _results_or_own(request, period)) is not None:
         return own
-    form, unit, ratings = _filtered_ranking(request, period)
-    page = paginate(request, ratings, default_size=50)
+    form, unit, filters, ratings = _filtered_ranking(request, period)
+    chart, matching = selectors.ranking_counts(request.user, period, **filters)
+    page = _ranking_page(request, ratings, matching)
     context = {**_period_context(request, period), "form": form, "page": page, "query": query_without_page(request),
                "filter_unit": unit, "steps": PERIOD_ORDER}
     if request.htmx and request.htmx.target == "results":
         return render(request, "emulation/ranking.html#rows", context)
-    chart = selectors.distribution(request.user, period)
     run = selectors.latest_run(period)
     return render(request, "emulation/ranking.html", {
         **context, "chart": chart, "peak": max([row["n"] for row in chart] + [1]), "run": run,
