@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.utils.translation import override
 
 from accounts.models import RoleAssignment, Role, Unit, User
@@ -68,6 +69,23 @@ from inspections.selectors import (
 from reform.selectors import unit_reform_results, unit_reform_standings
 from tasks.selectors import problem_tasks, results_by_lead, results_by_unit
 from tasks.status import DONE_LATE, OPEN_OVERDUE
+
+# What one computation works out once and asks for again and again: the translation of each
+# reason (the same few dozen, hundreds of thousands of times) and how each rule row is named and
+# linked. Set by compute_period for the computation only — it runs in one language and reads the
+# rules afresh — so an edited rule or another language is never served from it.
+_MEMO: ContextVar[dict | None] = ContextVar("emulation_scoring_memo", default=None)
+
+
+def _(message: str) -> str:
+    memo = _MEMO.get()
+    if memo is None:
+        return gettext(message)
+    found = memo.get(message)
+    if found is None:
+        found = memo[message] = gettext(message)
+    return found
+
 
 LEVEL_RANK = {RatingLevel.HTXS: 4, RatingLevel.HTT: 3, RatingLevel.HT: 2, RatingLevel.KHT: 1, "": 0}
 SHIFTING_RESPONSIBILITY = "DUN_DAY"  # the catalogue's "avoiding or shifting assigned work"
@@ -114,6 +132,24 @@ def _finding_evidence(finding: dict) -> dict:
     return _evidence(_("Finding %(code)s: %(violation)s, %(day)s") % {
         "code": finding["code"], "violation": finding["violation_type__name"],
         "day": dmy(timezone.localtime(finding["occurred_at"]))}, link("inspections:finding", finding["id"]))
+
+
+def _memo_on(row, key: str, make):
+    memo = _MEMO.get()
+    if memo is None:
+        return make(row)
+    slot = (key, row._meta.label_lower, row.pk)
+    if slot not in memo:
+        memo[slot] = make(row)
+    return memo[slot]
+
+
+def _rule_ref(rule) -> dict:
+    return dict(_memo_on(rule, "ref", rules.rule_ref))
+
+
+def _rule_url(rule) -> str:
+    return _memo_on(rule, "url", rulebook.rule_url)
 
 
 def _condition(code: str, passed: bool, reason: str, basis: str = "", evidence: list[dict] | None = None) -> dict:
@@ -226,7 +262,8 @@ def _read_inputs(period: Period, now: datetime) -> Inputs:
         exempt=set(ObjectiveCause.objects.filter(period=period).values_list("task_id", flat=True)),
         discipline=discipline_effects(rated.values("id"), period.year),
         findings=findings, shifting=dict(shifting),
-        ratings={r.person_id: r for r in Rating.objects.filter(period=period)},
+        # Their breakdown is written afresh: not read (and decoded) only to be replaced.
+        ratings={r.person_id: r for r in Rating.objects.filter(period=period).defer("breakdown")},
         led_units=dict(led_units), headed_units=dict(headed_units), initiatives=dict(initiatives), rated=rated,
         title_rules=rules.title_rules_in_force(period.ends_on),
         local=rules.local_rules(period.organisation_id, period.ends_on),
@@ -382,7 +419,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         rating.pending_reason = error.messages[0]
         return
     rating.rule_set, rating.mode = rule_set, rule_set.mode
-    breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis, "url": rulebook.rule_url(rule_set),
+    breakdown["rule"] = {"name": rule_set.name, "basis": rule_set.legal_basis, "url": _rule_url(rule_set),
                          "bands": [rule_set.htxs_min_points, rule_set.htt_min_points, rule_set.ht_min_points]}
     # The minimum service is a test of the year's rating: a quarter is rated on the work done in it.
     if period.quarter is None and not _served_long_enough(person, period, rule_set.min_service_months):
@@ -435,7 +472,7 @@ def _rate(person: User, rating: Rating, data: Inputs, unit_result: dict | None) 
         rating.computed_level = RatingLevel.KHT
         rating.pending_reason = ""
         breakdown["disqualifiers"] = [
-            _decision_evidence(d) | {"basis": d["legal_basis"], "rating_rule": rules.rule_ref(rule_set)}
+            _decision_evidence(d) | {"basis": d["legal_basis"], "rating_rule": _rule_ref(rule_set)}
             for d in effects.kht_decisions]
     _keep_decided_level_within(rating)
 
@@ -666,7 +703,7 @@ def _condition_under(rule, code: str, passed: bool, reason: str, evidence: list[
     """A condition that names the rule row it applied (a title rule, a local rule) and its basis."""
     if rule is None:
         return _condition(code, passed, reason, "", evidence)
-    ref = rules.rule_ref(rule)
+    ref = _rule_ref(rule)
     return _condition(code, passed, reason, ref["basis"], evidence) | {"rule": ref}
 
 
@@ -883,14 +920,16 @@ def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore
     period = data.period
     previous = _previous_results(period, data.rated.values("id"))
     verdicts, person_ok = [], {}
+    # Built by ids: 75,000 verdicts at province size, written at once and never read back here.
+    rule_ids = {title: rule.pk for title, rule in data.title_rules.items()}
     for rating in ratings:
         for title, conditions in _person_verdicts(rating, data, previous).items():
             conditions = _no_rule(title, data) + conditions
             eligible = all(c["passed"] for c in conditions)
             person_ok[(title, rating.person_id)] = eligible
-            verdicts.append(Verdict(period=period, title=title, person=rating.person, unit=rating.unit,
-                                    eligible=eligible, conditions=conditions, title_rule=data.title_rules.get(title),
-                                    computed_at=data.now))
+            verdicts.append(Verdict(period_id=period.pk, title=title, person_id=rating.person_id,
+                                    unit_id=rating.unit_id, eligible=eligible, conditions=conditions,
+                                    title_rule_id=rule_ids.get(title), computed_at=data.now))
         rating.withheld = not person_ok[(Title.LDTT, rating.person_id)]
     members = defaultdict(list)
     for rating in ratings:
@@ -899,9 +938,9 @@ def compute_verdicts(data: Inputs, ratings: list[Rating], scores: list[UnitScore
     for score in scores:
         for title, conditions in _unit_verdicts(score, members.get(score.unit.path, []), person_ok, data).items():
             conditions = _no_rule(title, data) + conditions
-            verdicts.append(Verdict(period=period, title=title, person=None, unit=score.unit,
+            verdicts.append(Verdict(period_id=period.pk, title=title, person_id=None, unit_id=score.unit_id,
                                     eligible=all(c["passed"] for c in conditions), conditions=conditions,
-                                    title_rule=data.title_rules.get(title), computed_at=data.now))
+                                    title_rule_id=rule_ids.get(title), computed_at=data.now))
     return verdicts
 
 
@@ -926,14 +965,18 @@ def compute_period(period: Period, *, now: datetime | None = None,
         period = Period.objects.select_related("unit").get(pk=period.pk)
         if period.is_frozen:
             raise ValidationError(_("The period is frozen from the vote on: its results no longer change."))
-        with override(settings.LANGUAGE_CODE):
-            data = _read_inputs(period, now)
-            total = len(data.people)
-            report = (lambda done, total=total: progress(done, total)) if progress else None
-            ratings = compute_ratings(data, progress=report)
-            scores = compute_unit_scores(data, ratings)
-            cap_heads_at_unit_level(data, ratings, scores)
-            verdicts = compute_verdicts(data, ratings, scores)
+        memo = _MEMO.set({})
+        try:
+            with override(settings.LANGUAGE_CODE):
+                data = _read_inputs(period, now)
+                total = len(data.people)
+                report = (lambda done, total=total: progress(done, total)) if progress else None
+                ratings = compute_ratings(data, progress=report)
+                scores = compute_unit_scores(data, ratings)
+                cap_heads_at_unit_level(data, ratings, scores)
+                verdicts = compute_verdicts(data, ratings, scores)
+        finally:
+            _MEMO.reset(memo)
         with transaction.atomic():
             locked = Period.objects.select_for_update().get(pk=period.pk)
             if locked.is_frozen:
