@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Q
 from django.db.models.sql import UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
@@ -25,17 +24,12 @@ from tasks.access import can_assign_in
 from tasks.models import OPEN_STATUSES, Recurrence, Task, TaskStatus
 from tasks.recurrence import due_dates
 from tasks.services import task_create_occurrence
+from tasks.status import overdue_q
 from tasks.tallies import reconcile
 
 logger = logging.getLogger(__name__)
 
 REMINDER_DAYS = getattr(settings, "TASK_REMINDER_DAYS", 3)
-
-
-def _overdue_q(now):
-    """Open and past the deadline — except a result submitted in time and awaiting judgement."""
-    submitted_in_time = Q(status=TaskStatus.SUBMITTED, submitted_at__lte=F("deadline"))
-    return Q(status__in=OPEN_STATUSES, deadline__lt=now) & ~submitted_in_time
 
 
 def _when(value) -> str:
@@ -82,7 +76,7 @@ def mark_overdue(now=None) -> int:
     """Mark newly overdue tasks in one UPDATE; tell each lead and escalate to the lead unit's head."""
     now = now or timezone.now()
     with transaction.atomic(), override(settings.LANGUAGE_CODE):
-        newly = _mark_returning(Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True), now)
+        newly = _mark_returning(Task.objects.filter(overdue_q(now), overdue_marked_at__isnull=True), now)
         marked = len(newly)
         if not marked:
             return 0

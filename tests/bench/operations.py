@@ -285,14 +285,15 @@ def _overdue(log) -> list[dict]:
     deadline unmarked first (committed and vacuumed, as after a long outage of the scheduler), so
     the one UPDATE finds and marks all of them; then the job for one day of deadlines, with its
     notifications, rolled back."""
-    from tasks.jobs import _overdue_q, mark_overdue
+    from tasks.jobs import mark_overdue
+    from tasks.status import overdue_q
 
     now = ANCHOR
     total = Task.objects.count()
     Task.objects.filter(status__in=OPEN_STATUSES, overdue_marked_at__isnull=False).update(overdue_marked_at=None)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tasks_task")
-    statement_s, marked = _seconds(lambda: Task.objects.filter(_overdue_q(now), overdue_marked_at__isnull=True)
+    statement_s, marked = _seconds(lambda: Task.objects.filter(overdue_q(now), overdue_marked_at__isnull=True)
                                    .update(overdue_marked_at=now))
 
     def one_day():

@@ -26,5 +26,5 @@ def _alter(fillfactor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tasks", "0010_alter_taskevent_from_status_and_more")]
+    dependencies = [("tasks", "0011_task_tallies")]
     operations = [migrations.RunPython(_alter(90), _alter(None), elidable=False)]
