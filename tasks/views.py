@@ -65,6 +65,8 @@ def task_list(request):
     )
     # Only the columns a row shows: a task's texts (content, results, notes) stay in the database.
     page = paginate(request, tasks.only(*LIST_ROW_FIELDS))
+    for task in page:  # each row's official status with its label, looked up once here
+        task.official_label = LABELS.get(task.official)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
                "query": query_without_page(request), "can_create": scope_for(request.user).is_manager,
                "can_import_history": scope_for(request.user).is_manager or scope_for(request.user).is_admin}
