@@ -1,3 +1,6 @@
+import base64
+import binascii
+import json
 from functools import cached_property
 
 from django.core.paginator import InvalidPage, Paginator
@@ -58,3 +61,16 @@ def query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def encode_cursor(position) -> str:
+    """An opaque, URL-safe token for a keyset position (a list of JSON values)."""
+    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str):
+    """The position a token of encode_cursor holds; ValueError when it is not such a token."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise ValueError("not a cursor") from exc

@@ -12,18 +12,22 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.access import get_unit_for_user
 from core.api_actions import ActionApi
 from core.filters import DateFilter, IdFilter
+from core.pagination import decode_cursor, encode_cursor
 from tasks import history, services
 from tasks.access import get_task_for_user, history_import_units
 from tasks.clarity import checklist_data
 from tasks.models import ExtensionRequest, TaskStatus
-from tasks.selectors import task_list_for_user
+from tasks.selectors import list_position, task_list_for_user, tasks_after
 from tasks.serializers import (
     ApproveInputSerializer,
     CheckSerializer,
@@ -47,6 +51,10 @@ LIST_PARAMETERS = [
     OpenApiParameter("deadline_from", OpenApiTypes.DATE), OpenApiParameter("deadline_to", OpenApiTypes.DATE),
     OpenApiParameter("directive", OpenApiTypes.STR, description="Source directive number contains."),
     OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values, description="Workflow state."),
+    OpenApiParameter("cursor", OpenApiTypes.STR, description=(
+        "Keyset pages instead of numbered ones: give it empty for the first page, then the `cursor` of the "
+        "`next` link. The answer is then `{next, previous, results}` with no `count` (`previous` always null), "
+        "and no page costs more than its rows however far it is.")),
 ]
 CREATE_EXAMPLE = OpenApiExample("A clear task", request_only=True, value={
     "assigning_unit": 12, "title": "Rà soát thủ tục hành chính quý IV",
@@ -79,8 +87,26 @@ class TaskListCreateApi(generics.GenericAPIView):
         data = dict(filters.validated_data)
         unit = get_unit_for_user(request.user, data.pop("unit")) if "unit" in data else None
         tasks = task_list_for_user(request.user, unit=unit, **data)
-        page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(TaskListOutputSerializer(page, many=True).data)
+        if "cursor" in request.query_params:
+            return self._keyset_page(request, tasks)
+        page = self.paginate_queryset(tasks.values(*TaskListOutputSerializer.COLUMNS))
+        return self.get_paginated_response(TaskListOutputSerializer.rows(page))
+
+    def _keyset_page(self, request, tasks):
+        """`?cursor=`: the page after the cursor's row (the first page when empty), with the link
+        to the next one; no count, so no page costs more than its rows."""
+        token = request.query_params["cursor"]
+        if token:
+            try:
+                tasks = tasks_after(tasks, decode_cursor(token))
+            except ValueError:
+                raise NotFound(CursorPagination.invalid_cursor_message) from None
+        size = self.paginator.get_page_size(request)
+        rows = list(tasks.values(*TaskListOutputSerializer.COLUMNS)[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        following = (replace_query_param(request.build_absolute_uri(), "cursor", encode_cursor(list_position(rows[-1])))
+                     if more else None)
+        return Response({"next": following, "previous": None, "results": TaskListOutputSerializer.rows(rows)})
 
     @extend_schema(request=TaskInputSerializer, responses={201: TaskDetailOutputSerializer}, examples=[CREATE_EXAMPLE],
                    operation_id="tasks_create")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.urls import reverse
@@ -82,6 +83,35 @@ def task_list_for_user(user, *, tab: str = "", q: str = "", official: str = "", 
     if official in OFFICIAL_ORDER:
         tasks = tasks.filter(official=official)
     return tasks.select_related("lead", "lead_unit").order_by(OPEN_FIRST, "deadline", "id")
+
+
+def list_position(row: dict) -> list:
+    """Where a row of the lists stands in their order (open first, deadline, id), as JSON values:
+    the keyset cursor of the row after it."""
+    deadline = row["deadline"]
+    return [0 if row["status"] in OPEN_STATUSES else 1, deadline.isoformat() if deadline else None, row["id"]]
+
+
+def tasks_after(tasks: QuerySet[Task], position) -> QuerySet[Task]:
+    """The rows of a list (task_list_for_user) that come after `position` (list_position) in its
+    order, as the database orders a missing deadline (after every date on PostgreSQL, before on
+    SQLite). ValueError when the position is not one."""
+    try:
+        group, deadline, pk = position
+        group, pk = int(group), int(pk)
+        deadline = None if deadline is None else datetime.fromisoformat(deadline)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("not a list position") from exc
+    if deadline is not None and timezone.is_naive(deadline):
+        raise ValueError("not a list position")
+    nulls_last = connection.features.nulls_order_largest
+    if deadline is None:
+        later = Q(deadline__isnull=False) if not nulls_last else Q(pk__in=[])
+        same = Q(deadline__isnull=True, pk__gt=pk)
+    else:
+        later = Q(deadline__gt=deadline) | (Q(deadline__isnull=True) if nulls_last else Q(pk__in=[]))
+        same = Q(deadline=deadline, pk__gt=pk)
+    return tasks.alias(open_first=OPEN_FIRST).filter(Q(open_first__gt=group) | Q(open_first=group) & (later | same))
 
 
 def _subtree_tasks(user, unit: Unit, now: datetime | None = None) -> QuerySet[Task]:

@@ -46,6 +46,11 @@ def _assignable_units(user) -> list[Unit]:
     return role_units(user, MANAGING_ROLES)
 
 
+# What a row of the task list shows (templates/tasks/list.html): the task, its lead and lead unit.
+LIST_ROW_FIELDS = ("code", "title", "status", "deadline", "extended", "progress_percent", "lead__full_name",
+                   "lead__username", "lead_unit__name")
+
+
 @login_required
 @require_GET
 def task_list(request):
@@ -58,7 +63,10 @@ def task_list(request):
         unit=unit, deadline_from=filters.get("deadline_from"), deadline_to=filters.get("deadline_to"),
         directive=filters.get("directive", ""), status=filters.get("status", ""),
     )
-    page = paginate(request, tasks)
+    # Only the columns a row shows: a task's texts (content, results, notes) stay in the database.
+    page = paginate(request, tasks.only(*LIST_ROW_FIELDS))
+    for task in page:  # each row's official status with its label, looked up once here
+        task.official_label = LABELS.get(task.official)
     context = {"form": form, "tab": tab, "tabs": TaskFilterForm.TABS, "page": page, "labels": LABELS,
                "query": query_without_page(request), "can_create": scope_for(request.user).is_manager,
                "can_import_history": scope_for(request.user).is_manager or scope_for(request.user).is_admin}
