@@ -13,6 +13,14 @@ lists and (b) a check for one object and one action:
 
 Lists are always filtered by the queryset, never by per-object checks. An object outside
 the scope is "not found" (404), never "forbidden", so nothing leaks its existence.
+
+The signed-in user's scope is worked out once and kept in their session, stamped with what it was
+worked out from: the user's access version, the access generation of the unit tree (both read with
+the user's row, in the query that loads it on every request) and the local date (roles count within
+their dates). Any other stamp — a role, a grant or a group changed since, a unit moved, another
+day — and it is worked out again, on whichever app server the request reaches. What raises the
+version and the generation: accounts.signals. The user's own unit, is_superuser and is_active are
+taken from the row itself on every request.
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import (
+    AccessGeneration,
     LocalRegulation,
     Role,
     RoleAssignment,
@@ -53,7 +63,7 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class AccessScope:
-    """What one user may reach, computed once per request from roles and grants."""
+    """What one user may reach, worked out from their current roles and grants."""
 
     user_id: int | None
     is_superuser: bool
@@ -130,15 +140,68 @@ class AccessScope:
 _NO_ACCESS = AccessScope(None, False, None, frozenset(), frozenset(), (), ())
 
 
+# Where a session keeps its user's scope: {"stamp": [...], "roles": [...], "admin_org_ids": [...],
+# "read_paths": [...], "managed_paths": [...], "council_paths": [...]}.
+SESSION_KEY = "_access_scope"
+GENERATION = "access_generation"  # the annotation of the signed-in user's row (with_access_stamp)
+
+
+def with_access_stamp(users: QuerySet) -> QuerySet:
+    """`users` annotated with the unit tree's access generation, in the same query."""
+    return users.annotate(**{GENERATION: AccessGeneration.current()})
+
+
+def bind_session(request) -> None:
+    """Let the signed-in user's scope be kept in this request's session (called by
+    accounts.security.SessionTimeoutMiddleware once the session is known to be live)."""
+    user = request.user
+    if user.is_authenticated and hasattr(request, "session"):
+        user._access_session = request.session
+
+
+def _stamp(user, version, generation, on) -> list:
+    return [user.pk, version, generation or 0, on.isoformat()]
+
+
 def scope_for(user) -> AccessScope:
-    """The user's scope, cached on the user object for the rest of the request."""
+    """The user's scope, cached on the user object for the rest of the request. For the user of a
+    signed-in session (bind_session), kept in the session from one request to the next for as
+    long as its stamp is the one the user's row and today's date give."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _NO_ACCESS
     cached = getattr(user, "_access_scope", None)
     if cached is not None:
         return cached
 
-    role_rows = RoleAssignment.objects.current().filter(user=user).values_list(
+    today = timezone.localdate()
+    session = getattr(user, "_access_session", None)
+    stamp = None
+    if session is not None and hasattr(user, GENERATION):
+        stamp = _stamp(user, user.access_version, getattr(user, GENERATION), today)
+    scope = _kept_scope(user, session.get(SESSION_KEY), stamp) if stamp is not None else None
+    if scope is None:
+        scope = _work_out(user, today)
+        if stamp is not None:
+            session[SESSION_KEY] = _to_session(scope, stamp)
+    user._access_scope = scope
+    return scope
+
+
+def remember_scope(session, user) -> None:
+    """Work out the user's scope as they sign in and keep it in their new session, so that their
+    first page finds it there. The stamp is read afresh first: `user` may be an older instance."""
+    if not user.is_active:
+        return
+    stamp = with_access_stamp(User._base_manager.filter(pk=user.pk)).values_list("access_version", GENERATION).first()
+    if stamp is None:
+        return
+    today = timezone.localdate()
+    session[SESSION_KEY] = _to_session(_work_out(user, today), _stamp(user, *stamp, today))
+
+
+def _work_out(user, on) -> AccessScope:
+    """Two queries: the roles current on the date `on`, and the grants (one UNION)."""
+    role_rows = RoleAssignment.objects.current(on).filter(user=user).values_list(
         "role", "unit__path", "unit__organisation_id"
     )
     granted = UnitUserObjectPermission.objects.filter(user=user, permission__codename="view_unit").values_list(
@@ -148,9 +211,38 @@ def scope_for(user) -> AccessScope:
             group__user=user, permission__codename="view_unit"
         ).values_list("content_object__path", flat=True)
     )
-    scope = _build_scope(user, role_rows, granted)
-    user._access_scope = scope
-    return scope
+    return _build_scope(user, role_rows, granted)
+
+
+def _to_session(scope: AccessScope, stamp: list) -> dict:
+    return {
+        "stamp": stamp,
+        "roles": sorted(scope.roles),
+        "admin_org_ids": sorted(scope.admin_org_ids),
+        "read_paths": list(scope.read_paths),
+        "managed_paths": list(scope.managed_paths),
+        "council_paths": list(scope.council_paths),
+    }
+
+
+def _kept_scope(user, kept, stamp: list) -> AccessScope | None:
+    """The scope the session keeps, if it was worked out from exactly this stamp; else None. Who
+    the user is, their unit and whether they are a superuser come from their row of this request."""
+    if not isinstance(kept, dict) or kept.get("stamp") != stamp:
+        return None
+    try:
+        return AccessScope(
+            user_id=user.pk,
+            is_superuser=user.is_superuser,
+            own_unit_id=user.unit_id,
+            roles=frozenset(kept["roles"]),
+            admin_org_ids=frozenset(kept["admin_org_ids"]),
+            read_paths=tuple(kept["read_paths"]),
+            managed_paths=tuple(kept["managed_paths"]),
+            council_paths=tuple(kept["council_paths"]),
+        )
+    except (KeyError, TypeError):
+        return None
 
 
 def _build_scope(user, role_rows, granted_paths) -> AccessScope:

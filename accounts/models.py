@@ -4,10 +4,11 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import FileExtensionValidator
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.managers import GroupObjectPermissionManager, UserObjectPermissionManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
@@ -133,14 +134,80 @@ class Unit(SearchText, MP_Node):
         return Q(**{f"{prefix}path__startswith": self.path})
 
 
+class ScopeChangingQuerySet(models.QuerySet):
+    """The rows of a model that decide access scopes (roles, unit grants). Saves and deletes raise
+    the holders' access version through signals (accounts.signals); the writes that send no
+    signal — update(), bulk_create(), bulk_update() — raise it here, in the same transaction, after
+    the write, for the holders before and after it."""
+
+    def holders(self, rows) -> set[int]:
+        """The ids of the users whose scope the rows (a queryset of this model) decide."""
+        raise NotImplementedError
+
+    def _holders_of_pks(self, pks) -> set[int]:
+        return self.holders(self.model._base_manager.using(self.db).filter(pk__in=list(pks))) if pks else set()
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.values_list("pk", flat=True))
+            before = self._holders_of_pks(pks)
+            count = super().update(**kwargs)
+            bump_access_version(before | self._holders_of_pks(pks), using=self.db)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            bump_access_version(self.holders_of(created), using=self.db)
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = self._holders_of_pks([obj.pk for obj in objs if obj.pk is not None])
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            bump_access_version(before | self.holders_of(objs), using=self.db)
+        return count
+
+    bulk_update.alters_data = True
+
+    def holders_of(self, objs) -> set[int]:
+        return {obj.user_id for obj in objs}
+
+
+class _UserHeldQuerySet(ScopeChangingQuerySet):
+    def holders(self, rows) -> set[int]:
+        return set(rows.values_list("user_id", flat=True))
+
+
+class _GroupHeldQuerySet(ScopeChangingQuerySet):
+    def holders(self, rows) -> set[int]:
+        groups = set(rows.values_list("group_id", flat=True))
+        bump_group_members_on_commit(groups, using=self.db)
+        return group_members(groups, using=self.db)
+
+    def holders_of(self, objs) -> set[int]:
+        groups = {obj.group_id for obj in objs}
+        bump_group_members_on_commit(groups, using=self.db)
+        return group_members(groups, using=self.db)
+
+
 class UnitUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key grant table (guardian's generic one is slow on big tables)."""
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
 
+    objects = UserObjectPermissionManager.from_queryset(_UserHeldQuerySet)()
+
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+    objects = GroupObjectPermissionManager.from_queryset(_GroupHeldQuerySet)()
 
 
 class StaffGroup(models.TextChoices):
@@ -207,7 +274,11 @@ class User(SearchText, AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     search_text = models.CharField(max_length=500, editable=False, default="")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Raised (in the database, never from an instance: see save) by every change that can change
+    # what the user may reach — a role, a grant to them or to a group of theirs, their groups. A
+    # session keeps the user's access scope stamped with it (accounts.access.scope_for).
+    access_version = models.PositiveBigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "access_version"])
 
     objects = UserManager()
 
@@ -233,6 +304,72 @@ class User(SearchText, AbstractBaseUser, PermissionsMixin):
     def search_source(self) -> str:
         return f"{self.full_name} {self.employee_code or ''} {self.username} {self.email}"
 
+    def save(self, *args, **kwargs):
+        # The access version only ever goes up, in the database (bump_access_version). Saving an
+        # instance loaded before a raise must not write the older number back: a session's scope
+        # stamped with it would count again, and a role taken away would be back. So a full save of
+        # an existing user writes every other loaded field, never this one.
+        if not self._state.adding and not args and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "access_version" and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+
+def bump_access_version(user_ids, using=None) -> None:
+    """Make the next request of each of these users work their access scope out again."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if ids:
+        User._base_manager.db_manager(using).filter(pk__in=ids).update(access_version=F("access_version") + 1)
+
+
+def group_members(group_ids, using=None) -> set[int]:
+    """The ids of the users in these groups."""
+    return set(User._base_manager.db_manager(using).filter(groups__in=list(group_ids)).values_list("pk", flat=True))
+
+
+def bump_group_members_on_commit(group_ids, using=None) -> None:
+    """Raise the members' versions once more when the transaction that changed the groups' grants
+    commits: someone who joined one of the groups meanwhile, in a transaction this one could not see,
+    may have worked their scope out from the grants as they were before this change."""
+    groups = sorted(set(group_ids))
+    if groups:
+        transaction.on_commit(lambda: bump_access_version(group_members(groups, using=using), using=using),
+                              using=using)
+
+
+class AccessGeneration(models.Model):
+    """One row, raised whenever units' paths (or a unit's organisation) change: a moved subtree, a
+    sibling shifted to make room, a deleted unit. Every session's scope names units by path, so
+    every scope is worked out again. Read in the same query that loads the signed-in user."""
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    @classmethod
+    def bump(cls, using=None) -> None:
+        manager = cls._base_manager.db_manager(using)
+        if manager.filter(pk=cls.ROW).update(value=F("value") + 1):
+            return
+        try:  # no row yet (a database flushed by a test): the first raise makes it
+            with transaction.atomic(using=using):
+                manager.create(pk=cls.ROW, value=1)
+        except IntegrityError:
+            manager.filter(pk=cls.ROW).update(value=F("value") + 1)
+
+    @classmethod
+    def current(cls):
+        """The generation as a subquery, to annotate the query that loads a user (0 without a row)."""
+        return Subquery(cls._base_manager.filter(pk=cls.ROW).values("value")[:1])
+
 
 class Role(models.TextChoices):
     HEAD = "head", _("Head of unit")
@@ -244,7 +381,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(_UserHeldQuerySet):
     def current(self, on: date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on, user__is_active=True)

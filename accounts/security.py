@@ -18,6 +18,8 @@ from django.dispatch import receiver
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from accounts.access import bind_session
+
 log = logging.getLogger("kycuong.security")
 
 LOGIN_AT = "_login_at"
@@ -99,7 +101,9 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 class SessionTimeoutMiddleware:
     """Ends a signed-in session after SESSION_IDLE_SECONDS without a request, and in any case
-    SESSION_ABSOLUTE_SECONDS after the login. API tokens are not sessions and are not affected."""
+    SESSION_ABSOLUTE_SECONDS after the login. API tokens are not sessions and are not affected.
+    A live session then keeps its user's access scope from one request to the next
+    (accounts.access.bind_session)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,6 +122,7 @@ class SessionTimeoutMiddleware:
                 return self._expired(request)
             if idle >= SEEN_RESOLUTION_SECONDS:
                 request.session[SEEN_AT] = now
+            bind_session(request)
         return self.get_response(request)
 
     @staticmethod

@@ -17,9 +17,9 @@ def many(world):
     return world
 
 
-# Queries, in order: session, user, current roles (scope), guardian grants (scope, one UNION),
-# count for the paginator, the page itself.
-PEOPLE_PAGE_QUERIES = 6
+# Queries, in order: session, user (with the stamp of the scope the session keeps, so neither the
+# roles nor the grants are read again), count for the paginator, the page itself.
+PEOPLE_PAGE_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [20, 100])
@@ -34,8 +34,8 @@ def test_person_list_page_queries(client, many, django_assert_num_queries, size)
 @pytest.mark.parametrize("size", [20, 100])
 def test_person_list_api_queries(client, many, django_assert_num_queries, size):
     client.force_login(many.head_dept)
-    # session, user, roles, grants, count, page (unit joined)
-    with django_assert_num_queries(6):
+    # session, user, count, page (unit joined)
+    with django_assert_num_queries(4):
         response = client.get(reverse("api:person-list"), {"page_size": size})
     assert len(response.json()["results"]) == size
 
@@ -43,8 +43,8 @@ def test_person_list_api_queries(client, many, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", [20, 50])
 def test_unit_list_api_queries(client, many, django_assert_num_queries, size):
     client.force_login(many.head_dept)
-    # session, user, roles, grants, count, page, parents of the page
-    with django_assert_num_queries(7):
+    # session, user, count, page, parents of the page
+    with django_assert_num_queries(5):
         response = client.get(reverse("api:unit-list"), {"page_size": size})
     assert len(response.json()["results"]) == size
 
@@ -52,7 +52,7 @@ def test_unit_list_api_queries(client, many, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", [20, 50])
 def test_unit_list_page_queries(client, many, django_assert_num_queries, size):
     client.force_login(many.head_dept)
-    # session, user, roles, grants, count, page (organisation joined)
-    with django_assert_num_queries(6):
+    # session, user, count, page (organisation joined)
+    with django_assert_num_queries(4):
         response = client.get(reverse("accounts:unit_list"), {"size": size}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200

@@ -161,14 +161,15 @@ def _grow(world, exercise, count=6):
 
 
 # The number of queries of each list, whatever the number of rows: the reader's roles and grants
-# (the access scope) and what the page itself needs — the set (set pages), the count and the page
-# of rows; pages add the session, the user and the navigation's roles.
+# (the access scope: the API's; a page reads it from the session) and what the page itself needs —
+# the set (set pages), the count and the page of rows; pages add the session, the user and the
+# navigation's roles.
 LISTS = {
-    "/reform/": ("secretary", 7),
-    "/reform/{set}/": ("secretary", 12),  # with the overview's one count of on-time, late and missing submissions
-    "/reform/{set}/ranking/": ("secretary", 10),  # + last year's set, + the rows' assessments one may read
-    "/reform/{set}/structure/": ("secretary", 11),
-    "/reform/queue/": ("appraiser", 6),
+    "/reform/": ("secretary", 5),
+    "/reform/{set}/": ("secretary", 10),  # with the overview's one count of on-time, late and missing submissions
+    "/reform/{set}/ranking/": ("secretary", 8),  # + last year's set, + the rows' assessments one may read
+    "/reform/{set}/structure/": ("secretary", 9),
+    "/reform/queue/": ("appraiser", 4),
     "/api/v1/reform/sets/": ("secretary", 2),
     "/api/v1/reform/sets/{set}/assessments/": ("secretary", 3),
     "/api/v1/reform/sets/{set}/ranking/": ("secretary", 3),

@@ -127,6 +127,7 @@ def test_the_ranking_page_with_last_year_beside_is_pinned(two_years):
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)
-    # Queries: session, user, navigation roles, access scope (2), the set, the count, the page of
-    # rows, last year's set, last year's results of the page's units, the assessments one may read.
-    assert len(small) == 11
+    # Queries: session, user (the access scope kept in the session), navigation roles, the set, the
+    # count, the page of rows, last year's set, last year's results of the page's units, the
+    # assessments one may read.
+    assert len(small) == 9

@@ -104,9 +104,10 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(client, wor
         ConclusionTimeLimit.objects.create(step=ConclusionStep.SIGN_CONCLUSION, days=days,
                                            issuing_unit=world.province, legal_basis="Điều 36")
         TitleRule.objects.create(title="giay_khen", legal_basis="Quy chế thi đua của tỉnh", vote_threshold_percent=50)
-    # session, user, second-step device, roles, unit grants, the user's unit (the organisations
-    # whose own rows they see), then one query per rule model (8), its last change a subquery.
-    assert queries() == before == 16  # one per registered rule model, whatever the number of rows
+    # session, user (the access scope kept in the session), second-step device, the user's unit (the
+    # organisations whose own rows they see), then one query per rule model (8), its last change a
+    # subquery.
+    assert queries() == before == 14  # one per registered rule model, whatever the number of rows
 
 
 def test_a_refused_discipline_form_links_to_the_rule_rows_it_applied(client, world):

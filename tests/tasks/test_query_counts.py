@@ -24,11 +24,11 @@ def many(world, make_task):
     return world
 
 
-# session, user, roles + grants (scope), the managed units' ids, count, page
+# session, user (with the stamp of the scope the session keeps), the managed units' ids, count, page
 @pytest.mark.parametrize("size", [20, 100])
 def test_task_list_page_queries(client, many, django_assert_num_queries, size):
     client.force_login(many.head_dept)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("tasks:list"), {"tab": "assigned", "size": size}, HTTP_HX_REQUEST="true")
     assert response.content.decode().count("<tr>") == size + 1
 
@@ -36,7 +36,7 @@ def test_task_list_page_queries(client, many, django_assert_num_queries, size):
 @pytest.mark.parametrize("size", [20, 100])
 def test_task_list_api_queries(client, many, django_assert_num_queries, size):
     client.force_login(many.head_dept)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(reverse("api:task-list"), {"page_size": size})
     assert len(response.json()["results"]) == size
 
@@ -44,9 +44,9 @@ def test_task_list_api_queries(client, many, django_assert_num_queries, size):
 @pytest.mark.parametrize("tab", ["assigned", "lead"])
 def test_register_export_queries_do_not_grow_with_rows(client, many, django_assert_num_queries, tab):
     client.force_login(many.head_dept if tab == "assigned" else many.staff_division)
-    # session, user, roles + grants (scope), the managed units' ids (a head only), the tasks (one
-    # chunk), their participants (one query per chunk)
-    with django_assert_num_queries(7 if tab == "assigned" else 6):
+    # session, user (with the stamp of the scope the session keeps), the managed units' ids (a head
+    # only), the tasks (one chunk), their participants (one query per chunk)
+    with django_assert_num_queries(5 if tab == "assigned" else 4):
         response = client.get(reverse("tasks:export"), {"tab": tab})
         content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
