@@ -172,11 +172,11 @@ def many(world, period):
                           computed_level="htt", withheld=i % 3 == 0) for i in range(105)]
 
 
-# session, user, OTP device, roles and grants (the scope), the reader's own unit and the period
+# session, user, OTP device (the scope comes with the session), the reader's own unit and the period
 # (the period visible to them), the distribution with the number of matching rows (one aggregate),
 # the page's rows (one query, their ids in a subquery), the running roles twice (what the reader
 # may do), the latest recompute run
-PAGE_QUERIES = 12
+PAGE_QUERIES = 10
 
 
 def test_the_ranking_page_reads_a_page_in_a_fixed_number_of_queries(client, period, secretary, many,
