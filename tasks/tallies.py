@@ -203,7 +203,7 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
-        reconcile(using)
+        reconcile(using, first_count=True)
 
 
 def ensure_triggers(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -236,10 +236,11 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def reconcile(using: str = DEFAULT_DB_ALIAS) -> Drift:
+def reconcile(using: str = DEFAULT_DB_ALIAS, *, first_count: bool = False) -> Drift:
     """Recount every cell from the tasks, put right those that drifted and say which. The tally
     table is locked against the triggers meanwhile (task writes wait the second it takes), so a
-    task written during the recount is neither lost nor counted twice."""
+    task written during the recount is neither lost nor counted twice. The `first_count`, when the
+    triggers are put in, fills the table: the cells it writes are not drift."""
     connection = connections[using]
     tallies = TaskTally.objects.using(using)
     with transaction.atomic(using=using):
@@ -269,7 +270,9 @@ def reconcile(using: str = DEFAULT_DB_ALIAS) -> Drift:
         tallies.filter(pk__in=removed).delete()
         tallies.bulk_update(changed, ["n"], batch_size=1000)
         tallies.bulk_create(added, batch_size=1000)
-    if drift.drifted:
+    if first_count:
+        logger.info("Task tallies counted: %d cells", drift.cells)
+    elif drift.drifted:
         logger.warning("Task tallies had drifted in %d cells: %s", len(drift.drifted), "; ".join(drift.drifted[:20]))
     return drift
 
