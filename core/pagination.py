@@ -40,8 +40,9 @@ def page_number(value) -> int:
         return 1
 
 
-def paginate(request, queryset, default_size: int = 20):
-    """A page of `queryset` from ?page= and ?size= (sizes are allow-listed)."""
+def paginate(request, queryset, default_size: int = 20, *, paginator_class=None, **paginator_kwargs):
+    """A page of `queryset` from ?page= and ?size= (sizes are allow-listed), by WindowPaginator or
+    the `paginator_class` given (with its extra arguments)."""
     try:
         size = int(request.GET.get("size", default_size))
     except ValueError:
@@ -49,7 +50,7 @@ def paginate(request, queryset, default_size: int = 20):
     if size not in PAGE_SIZES:
         size = default_size
     number = page_number(request.GET.get("page"))
-    paginator = WindowPaginator(queryset, size, number=number)
+    paginator = (paginator_class or WindowPaginator)(queryset, size, number=number, **paginator_kwargs)
     try:
         return paginator.page(number)
     except InvalidPage:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from accounts.models import User
 from core.actions import form_errors, report_error, submit
 from core.errors import ConflictError
 from core.forms import ReasonForm
-from core.pagination import PAGE_SIZES, page_number, paginate, query_without_page
+from core.pagination import paginate, query_without_page
 from core.xlsx import xlsx_download
 from emulation import access, excel, selectors, services
 from emulation.forms import (
@@ -107,19 +106,8 @@ def _filtered_ranking(request, period):
 
 
 def _ranking_page(request, ratings, matching: int, default_size: int = 50):
-    """A page of the ranking from ?page= and ?size= (sizes allow-listed, as core.pagination.paginate)."""
-    try:
-        size = int(request.GET.get("size", default_size))
-    except ValueError:
-        size = default_size
-    if size not in PAGE_SIZES:
-        size = default_size
-    number = page_number(request.GET.get("page"))
-    paginator = selectors.RankingPaginator(ratings, size, number=number, matching=matching)
-    try:
-        return paginator.page(number)
-    except InvalidPage:
-        return paginator.page(paginator.num_pages)
+    """A page of the ranking from ?page= and ?size=, counted by the ranking's own aggregate."""
+    return paginate(request, ratings, default_size, paginator_class=selectors.RankingPaginator, matching=matching)
 
 
 def _results_period(request, pk):
