@@ -122,8 +122,12 @@ def _subtree_tasks(user, unit: Unit, now: datetime | None = None) -> QuerySet[Ta
 
 def unit_task_totals(user, unit: Unit) -> dict[str, int]:
     """Counts by official status for the unit's subtree, in one GROUP BY query."""
+    return _totals(_subtree_tasks(user, unit))
+
+
+def _totals(tasks: QuerySet[Task]) -> dict[str, int]:
     totals = {key: 0 for key in OFFICIAL_ORDER}
-    for row in _subtree_tasks(user, unit).values("official").annotate(n=Count("id")).order_by():
+    for row in tasks.values("official").annotate(n=Count("id")).order_by():
         if row["official"] in totals:
             totals[row["official"]] = row["n"]
     return totals
@@ -177,10 +181,7 @@ def _visible_counts(user, unit: Unit, child_len: int, starts: list[date], now: d
     """The overview's counts over the tasks the user sees in the subtree, in three GROUP BY queries:
     the subtree, each direct sub-unit (by its path) and each month of deadline in `starts`."""
     tasks = _subtree_tasks(user, unit, now)
-    totals = {key: 0 for key in OFFICIAL_ORDER}
-    for row in tasks.values("official").annotate(n=Count("id")).order_by():
-        if row["official"] in totals:
-            totals[row["official"]] = row["n"]
+    totals = _totals(tasks)
     by_prefix: dict[str, dict[str, int]] = {}
     per_child = (
         tasks.filter(lead_unit__depth__gt=unit.depth)

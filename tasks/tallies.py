@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from core.dates import add_months
 from tasks.models import OPEN_STATUSES, Task, TaskStatus, TaskTally
 from tasks.status import (
     DONE_LATE,
@@ -279,14 +280,6 @@ def reconcile(using: str = DEFAULT_DB_ALIAS, *, first_count: bool = False) -> Dr
 
 # -- reading -------------------------------------------------------------------------------------
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-def _month_after(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 @dataclass
 class SubtreeCounts:
     """Counts by official status: the whole subtree, each direct sub-unit (by its path) and each
@@ -312,7 +305,7 @@ def subtree_counts(path: str, child_len: int, months: list[date], now: datetime)
     # This month's open tasks: overdue once their deadline has passed, to the second (the live rule).
     overdue_now = {row["prefix"]: row["n"] for row in (
         Task.objects.filter(overdue_q(now), lead_unit__path__startswith=path,
-                            deadline__gte=_local_midnight(this_month))
+                            deadline__gte=timezone.make_aware(datetime.combine(this_month, time.min)))
         .annotate(prefix=Substr("lead_unit__path", 1, child_len)).values("prefix").order_by()
         .annotate(n=Count("id")))}
 
@@ -335,7 +328,7 @@ def subtree_counts(path: str, child_len: int, months: list[date], now: datetime)
 
     by_month = {start: _zero() for start in months}
     if months:
-        end = _month_after(months[-1])
+        end = add_months(months[-1], 1)
         all_overdue_now = sum(overdue_now.values())
         for row in (cells.filter(month__gte=months[0], month__lt=end).annotate(when=when)
                     .values("month", "bucket", "when").order_by().annotate(n=Sum("n"))):
