@@ -369,3 +369,19 @@ class TaskTally(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.month:%m/%Y} {self.bucket}: {self.n}"
+
+
+class TaskTallyTotal(models.Model):
+    """The task tallies of a unit and kind of result with every month together, kept by the same
+    triggers in the same statements: a province's overview reads a few cells per unit instead of
+    one per unit, month and kind (tasks.tallies.subtree_counts)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    bucket = models.CharField(max_length=25)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "bucket"], name="task_tally_total_one_cell")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.bucket}: {self.n}"

@@ -14,6 +14,11 @@ overdue, every later month within deadline, and this month's open tasks are spli
 the tasks themselves (one month of one subtree). So the counts are the live rule's, to the second,
 with no job having to move anything when a deadline passes.
 
+Beside each unit's cells, a total per kind of result over every month (TaskTallyTotal), kept by
+the same triggers: an overview reads that total and the cells of this month and later, and takes
+the months before this one as the difference, so a province reads a few cells per unit whatever
+the years of history.
+
 `reconcile()` recounts every cell from the tasks in one GROUP BY, reports the cells that had
 drifted and puts them right; the scheduler runs it nightly (tasks.jobs.reconcile_tallies)."""
 
@@ -32,7 +37,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from core.dates import add_months
-from tasks.models import OPEN_STATUSES, Task, TaskStatus, TaskTally
+from tasks.models import OPEN_STATUSES, Task, TaskStatus, TaskTally, TaskTallyTotal
 from tasks.status import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -49,6 +54,7 @@ OPEN = "open"
 BUCKETS = (DONE_ON_TIME, DONE_ON_TIME_EXTENDED, DONE_LATE, OPEN_WITHIN, OPEN)
 TABLE = Task._meta.db_table
 TALLY = TaskTally._meta.db_table
+TOTAL = TaskTallyTotal._meta.db_table
 # The columns the official status and the cell read: an update that sets none of them counts nothing
 # (the overdue job's mark, progress, the search text).
 COUNTED_COLUMNS = ("lead_unit_id", "status", "deadline", "original_deadline", "extended", "submitted_at",
@@ -107,6 +113,9 @@ def _postgresql_statements() -> list[str]:
     cells = (f"SELECT r.lead_unit_id AS unit_id, {month['r.']} AS month, {bucket['r.']} AS bucket, count(*) AS n "
              f"FROM {{rows}} r WHERE r.lead_unit_id IS NOT NULL AND r.deadline IS NOT NULL "
              f"GROUP BY 1, 2, 3 HAVING {bucket['r.']} IS NOT NULL ORDER BY 1, 2, 3")
+    totals = (f"SELECT r.lead_unit_id AS unit_id, {bucket['r.']} AS bucket, count(*) AS n "
+              f"FROM {{rows}} r WHERE r.lead_unit_id IS NOT NULL AND r.deadline IS NOT NULL "
+              f"GROUP BY 1, 2 HAVING {bucket['r.']} IS NOT NULL ORDER BY 1, 2")
     return [
         f"""CREATE OR REPLACE FUNCTION tasks_tally_add(cell_unit bigint, cell_month date, cell_bucket text,
                                                        delta integer) RETURNS void LANGUAGE plpgsql AS $$
@@ -119,20 +128,35 @@ def _postgresql_statements() -> list[str]:
             INSERT INTO {TALLY} (unit_id, month, bucket, n) VALUES (cell_unit, cell_month, cell_bucket, delta)
             ON CONFLICT (unit_id, month, bucket) DO UPDATE SET n = {TALLY}.n + EXCLUDED.n;
         END $$""",
+        f"""CREATE OR REPLACE FUNCTION tasks_tally_total_add(cell_unit bigint, cell_month date, cell_bucket text,
+                                                             delta integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF cell_unit IS NULL OR cell_month IS NULL OR cell_bucket IS NULL THEN RETURN; END IF;
+            IF delta < 0 THEN
+                UPDATE {TOTAL} SET n = n + delta WHERE unit_id = cell_unit AND bucket = cell_bucket;
+                RETURN;
+            END IF;
+            INSERT INTO {TOTAL} (unit_id, bucket, n) VALUES (cell_unit, cell_bucket, delta)
+            ON CONFLICT (unit_id, bucket) DO UPDATE SET n = {TOTAL}.n + EXCLUDED.n;
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION tasks_tally_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             INSERT INTO {TALLY} (unit_id, month, bucket, n) {cells.format(rows='new_rows')}
             ON CONFLICT (unit_id, month, bucket) DO UPDATE SET n = {TALLY}.n + EXCLUDED.n;
+            INSERT INTO {TOTAL} (unit_id, bucket, n) {totals.format(rows='new_rows')}
+            ON CONFLICT (unit_id, bucket) DO UPDATE SET n = {TOTAL}.n + EXCLUDED.n;
             RETURN NULL;
         END $$""",
         f"""CREATE OR REPLACE FUNCTION tasks_tally_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE {TALLY} t SET n = t.n - gone.n FROM ({cells.format(rows='old_rows')}) gone
             WHERE t.unit_id = gone.unit_id AND t.month = gone.month AND t.bucket = gone.bucket;
+            UPDATE {TOTAL} t SET n = t.n - gone.n FROM ({totals.format(rows='old_rows')}) gone
+            WHERE t.unit_id = gone.unit_id AND t.bucket = gone.bucket;
             RETURN NULL;
         END $$""",
-        # A task moving between two cells writes them in key order, so two tasks moving between the
-        # same two cells in opposite directions at once cannot deadlock.
+        # A task moving between two cells writes them in key order, the month cells before the totals,
+        # so two tasks moving between the same two cells in opposite directions at once cannot deadlock.
         f"""CREATE OR REPLACE FUNCTION tasks_tally_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             old_month date := {month['OLD.']};
@@ -150,6 +174,17 @@ def _postgresql_statements() -> list[str]:
             ELSE
                 PERFORM tasks_tally_add(OLD.lead_unit_id, old_month, old_bucket, -1);
                 PERFORM tasks_tally_add(NEW.lead_unit_id, new_month, new_bucket, 1);
+            END IF;
+            IF OLD.lead_unit_id IS NOT DISTINCT FROM NEW.lead_unit_id AND old_bucket IS NOT DISTINCT FROM new_bucket
+               AND (old_month IS NULL) = (new_month IS NULL) THEN
+                RETURN NULL;
+            END IF;
+            IF ROW(NEW.lead_unit_id, new_bucket) < ROW(OLD.lead_unit_id, old_bucket) THEN
+                PERFORM tasks_tally_total_add(NEW.lead_unit_id, new_month, new_bucket, 1);
+                PERFORM tasks_tally_total_add(OLD.lead_unit_id, old_month, old_bucket, -1);
+            ELSE
+                PERFORM tasks_tally_total_add(OLD.lead_unit_id, old_month, old_bucket, -1);
+                PERFORM tasks_tally_total_add(NEW.lead_unit_id, new_month, new_bucket, 1);
             END IF;
             RETURN NULL;
         END $$""",
@@ -169,8 +204,14 @@ def _sqlite_statements() -> list[str]:
     add_new = (f"INSERT INTO {TALLY} (unit_id, month, bucket, n) "
                f"SELECT NEW.lead_unit_id, {month['NEW.']}, {bucket['NEW.']}, 1 "
                f"WHERE NEW.lead_unit_id IS NOT NULL AND NEW.deadline IS NOT NULL AND {bucket['NEW.']} IS NOT NULL "
-               f"ON CONFLICT (unit_id, month, bucket) DO UPDATE SET n = n + 1;")
+               f"ON CONFLICT (unit_id, month, bucket) DO UPDATE SET n = n + 1; "
+               f"INSERT INTO {TOTAL} (unit_id, bucket, n) "
+               f"SELECT NEW.lead_unit_id, {bucket['NEW.']}, 1 "
+               f"WHERE NEW.lead_unit_id IS NOT NULL AND NEW.deadline IS NOT NULL AND {bucket['NEW.']} IS NOT NULL "
+               f"ON CONFLICT (unit_id, bucket) DO UPDATE SET n = n + 1;")
     take_old = (f"UPDATE {TALLY} SET n = n - 1 WHERE unit_id = OLD.lead_unit_id AND month = {month['OLD.']} "
+                f"AND bucket = {bucket['OLD.']}; "
+                f"UPDATE {TOTAL} SET n = n - 1 WHERE unit_id = OLD.lead_unit_id AND OLD.deadline IS NOT NULL "
                 f"AND bucket = {bucket['OLD.']};")
     unchanged = (f"OLD.lead_unit_id IS NEW.lead_unit_id AND {month['OLD.']} IS {month['NEW.']} "
                  f"AND {bucket['OLD.']} IS {bucket['NEW.']}")
@@ -238,44 +279,54 @@ def _as_date(value) -> date:
 
 
 def reconcile(using: str = DEFAULT_DB_ALIAS, *, first_count: bool = False) -> Drift:
-    """Recount every cell from the tasks, put right those that drifted and say which. The tally
-    table is locked against the triggers meanwhile (task writes wait the second it takes), so a
-    task written during the recount is neither lost nor counted twice. The `first_count`, when the
-    triggers are put in, fills the table: the cells it writes are not drift."""
+    """Recount every cell from the tasks, and every unit's totals from those cells, put right those
+    that drifted and say which. Both tables are locked against the triggers meanwhile (task writes
+    wait the second it takes), so a task written during the recount is neither lost nor counted
+    twice. The `first_count`, when the triggers are put in, fills the tables: the cells it writes
+    are not drift."""
     connection = connections[using]
-    tallies = TaskTally.objects.using(using)
     with transaction.atomic(using=using):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {TALLY} IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute(f"LOCK TABLE {TALLY}, {TOTAL} IN SHARE ROW EXCLUSIVE MODE")
         counted = _recount(using)
-        stored = {(row.unit_id, row.month, row.bucket): row for row in tallies.all()}
-        drift = Drift(cells=len(counted))
-        changed, added, removed = [], [], []
-        for key in sorted(counted.keys() | stored.keys()):
-            want, row = counted.get(key, 0), stored.get(key)
-            have = row.n if row else 0
-            if want == have:
-                if row and not want:
-                    removed.append(row.pk)
-                continue
-            unit_id, month_start, bucket = key
-            drift.drifted.append(f"unit {unit_id} {month_start:%m/%Y} {bucket}: {have} → {want}")
-            if row is None:
-                added.append(TaskTally(unit_id=unit_id, month=month_start, bucket=bucket, n=want))
-            elif want:
-                row.n = want
-                changed.append(row)
-            else:
-                removed.append(row.pk)
-        tallies.filter(pk__in=removed).delete()
-        tallies.bulk_update(changed, ["n"], batch_size=1000)
-        tallies.bulk_create(added, batch_size=1000)
+        totals: dict[tuple[int, str], int] = {}
+        for (unit_id, _month, bucket), n in counted.items():
+            totals[unit_id, bucket] = totals.get((unit_id, bucket), 0) + n
+        drift = Drift(cells=len(counted) + len(totals))
+        _settle(TaskTally.objects.using(using), ("unit_id", "month", "bucket"), counted, drift,
+                lambda unit_id, month_start, bucket: f"unit {unit_id} {month_start:%m/%Y} {bucket}")
+        _settle(TaskTallyTotal.objects.using(using), ("unit_id", "bucket"), totals, drift,
+                lambda unit_id, bucket: f"unit {unit_id} every month {bucket}")
     if first_count:
         logger.info("Task tallies counted: %d cells", drift.cells)
     elif drift.drifted:
         logger.warning("Task tallies had drifted in %d cells: %s", len(drift.drifted), "; ".join(drift.drifted[:20]))
     return drift
+
+
+def _settle(cells, key_fields: tuple[str, ...], counted: dict[tuple, int], drift: Drift, describe) -> None:
+    """Make the stored cells of `cells` what was `counted`, noting each that differed in `drift`."""
+    stored = {tuple(getattr(row, name) for name in key_fields): row for row in cells.all()}
+    changed, added, removed = [], [], []
+    for key in sorted(counted.keys() | stored.keys()):
+        want, row = counted.get(key, 0), stored.get(key)
+        have = row.n if row else 0
+        if want == have:
+            if row and not want:
+                removed.append(row.pk)
+            continue
+        drift.drifted.append(f"{describe(*key)}: {have} → {want}")
+        if row is None:
+            added.append(cells.model(**dict(zip(key_fields, key)), n=want))
+        elif want:
+            row.n = want
+            changed.append(row)
+        else:
+            removed.append(row.pk)
+    cells.filter(pk__in=removed).delete()
+    cells.bulk_update(changed, ["n"], batch_size=1000)
+    cells.bulk_create(added, batch_size=1000)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -295,12 +346,16 @@ def _zero() -> dict[str, int]:
 
 def subtree_counts(path: str, child_len: int, months: list[date], now: datetime) -> SubtreeCounts:
     """The counts of the tasks led in the subtree at `path`, from the tallies, in three queries: the
-    cells by sub-unit, the cells by month, and this month's open tasks past their deadline."""
+    totals and the open cells from this month on by sub-unit, the cells by month, and this month's
+    open tasks past their deadline. The open tasks of the months before this one are the open
+    total less this month's and the later months': a few cells per unit, however many years the
+    tallies hold."""
     this_month = timezone.localdate(now).replace(day=1)
     cells = TaskTally.objects.filter(unit__path__startswith=path).exclude(n=0)
     when = Case(When(month__lt=this_month, then=Value("past")), When(month=this_month, then=Value("now")),
                 default=Value("later"), output_field=CharField())
     prefix = Substr("unit__path", 1, child_len)
+    everything = Value("all", output_field=CharField())
 
     # This month's open tasks: overdue once their deadline has passed, to the second (the live rule).
     overdue_now = {row["prefix"]: row["n"] for row in (
@@ -312,7 +367,7 @@ def subtree_counts(path: str, child_len: int, months: list[date], now: datetime)
     def place(counts, bucket, when, n, overdue_of_now):
         if bucket != OPEN:
             counts[bucket] += n
-        elif when == "past":
+        elif when in ("past", "all"):
             counts[OPEN_OVERDUE] += n
         elif when == "later":
             counts[OPEN_WITHIN] += n
@@ -320,11 +375,20 @@ def subtree_counts(path: str, child_len: int, months: list[date], now: datetime)
             counts[OPEN_OVERDUE] += overdue_of_now
             counts[OPEN_WITHIN] += n - overdue_of_now
 
+    # Every month's total, and the open cells from this month on taken back out of the overdue the
+    # total put them in (the same two query shapes, so the union's columns line up).
+    every_month = (TaskTallyTotal.objects.filter(unit__path__startswith=path).exclude(n=0)
+                   .annotate(prefix=prefix, when=everything).values("prefix", "bucket", "when")
+                   .order_by().annotate(n=Sum("n")))
+    open_from_now = (cells.filter(bucket=OPEN, month__gte=this_month).annotate(prefix=prefix, when=when)
+                     .values("prefix", "bucket", "when").order_by().annotate(n=Sum("n")))
     totals, by_prefix = _zero(), {}
-    for row in cells.annotate(prefix=prefix, when=when).values("prefix", "bucket", "when").order_by().annotate(n=Sum("n")):
+    for row in every_month.union(open_from_now, all=True):
         overdue = overdue_now.get(row["prefix"], 0)
-        place(by_prefix.setdefault(row["prefix"], _zero()), row["bucket"], row["when"], row["n"], overdue)
-        place(totals, row["bucket"], row["when"], row["n"], overdue)
+        for counts in (by_prefix.setdefault(row["prefix"], _zero()), totals):
+            if row["when"] != "all":
+                place(counts, OPEN, "all", -row["n"], 0)  # not overdue: counted below as it is
+            place(counts, row["bucket"], row["when"], row["n"], overdue)
 
     by_month = {start: _zero() for start in months}
     if months:

@@ -31,7 +31,7 @@ from emulation.selectors import SORTS
 from inspections.access import findings_visible_to
 from inspections.models import FindingStatus
 from tasks.access import tasks_visible_to
-from tasks.models import TaskTally
+from tasks.models import TaskTallyTotal
 from tasks.selectors import OPEN_FIRST
 
 ROWS = 20
@@ -59,7 +59,7 @@ def overview_counts(request):
     units = role_units(request.user, MANAGING_ROLES)
     if not units:
         raise Http404
-    rows = list(TaskTally.objects.filter(unit__path__startswith=units[0].path).values("bucket")
+    rows = list(TaskTallyTotal.objects.filter(unit__path__startswith=units[0].path).values("bucket")
                 .annotate(n=Sum("n")).order_by())
     return JsonResponse({"unit": units[0].pk, "results": rows})
 
