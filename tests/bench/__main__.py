@@ -128,10 +128,12 @@ def _online(context, args) -> list[dict]:
     script = Path(__file__).with_name("report.lua")
     operations.check_yardsticks(context)
     rows = []
+    peaks = []  # the largest worker's resident MiB after each operation
+    workers_seen = 0
     for operation in operations.online_operations(context):
         queries = operations.count_queries(operation)
         cookie = operations.session_cookie(operation.user) if operation.user else None
-        with _server(args.workers) as port:
+        with _server(args.workers) as (port, master):
             command = [wrk, "-t2", f"-c{args.connections}", "--timeout", "5s", "-s", str(script)]
             if cookie:
                 command += ["-H", f"Cookie: {cookie}"]
@@ -139,6 +141,9 @@ def _online(context, args) -> list[dict]:
             _warm_workers(url, cookie, args.workers)
             subprocess.run([*command, "-d2s", url], capture_output=True, check=True)  # warm up
             output = subprocess.run([*command, f"-d{args.duration}s", url], capture_output=True, text=True, check=True)
+            resident = _workers_rss_mib(master)
+            peaks.append(max(resident, default=0.0))
+            workers_seen = max(workers_seen, len(resident))
         result = operations.parse_wrk(output.stdout)
         rows.append({"operation": operation.name, "kind": "online", **result, "queries": queries,
                      "yardstick": operation.yardstick, "min_ratio": operation.min_ratio,
@@ -152,7 +157,37 @@ def _online(context, args) -> list[dict]:
         yardstick = rps.get(row["yardstick"]) if row["yardstick"] else None
         row["yardstick_ratio"] = row["rps"] / yardstick if yardstick else None
         row["ok"] = operations.online_met(row)
+    if peaks:
+        # Each operation has its own gunicorn, so the figure is the worst worker after any one run.
+        peak = max(peaks)
+        rows.append({"operation": f"App-server worker resident memory after the run, max of {workers_seen} workers",
+                     "kind": "memory", "peak_mib": peak, "target": "< 200 MiB", "ok": peak < 200,
+                     "detail": {"after_each_operation_mib": [round(p, 1) for p in peaks]}})
+        print(f"  worker resident memory: max {peak:.0f} MiB", flush=True)
     return rows
+
+
+def _workers_rss_mib(master: int) -> list[float]:
+    """The resident memory (VmRSS) of each gunicorn worker, the master's children, read from /proc
+    so the harness needs no psutil."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    try:
+        pids = [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        # Without the children file (a kernel without CONFIG_PROC_CHILDREN): every process whose parent is the master.
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            with contextlib.suppress(OSError):
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                if int(fields.get("PPid", "0").strip()) == master:
+                    pids.append(int(status.parent.name))
+    resident = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    resident.append(int(line.split()[1]) / 1024)  # kB
+    return resident
 
 
 def _warm_workers(url: str, cookie: str | None, workers: int) -> None:
@@ -186,7 +221,7 @@ def _server(workers: int):
     )
     try:
         wait_for_port(port)
-        yield port
+        yield port, server.pid
     finally:
         stop([server], timeout=30)
 
